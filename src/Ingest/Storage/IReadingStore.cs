@@ -1,0 +1,25 @@
+using Telehealth.Contracts.Readings;
+
+namespace Telehealth.Ingest.Storage;
+
+/// <summary>
+/// Time-series storage of vital-sign readings. Two implementations pass the same conformance tests:
+/// the embedded SQLite store and InfluxDB 1.x over HTTP.
+/// </summary>
+public interface IReadingStore
+{
+    /// <summary>Creates tables or the database when missing. Safe to call more than once.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores the readings. A reading whose (DeviceId, Kind, DeviceTime) is already stored, or repeats
+    /// earlier in the same batch, is not stored again. Returns the readings that were new, in input order.
+    /// </summary>
+    Task<IReadOnlyList<Reading>> AppendAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default);
+
+    /// <summary>Readings of one patient, oldest first, filtered by kind and device-time range (From inclusive, To exclusive).</summary>
+    Task<IReadOnlyList<Reading>> QueryAsync(ReadingQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>The most recent reading (by device time) of each kind the patient has.</summary>
+    Task<IReadOnlyDictionary<VitalKind, Reading>> LatestByKindAsync(string patientId, CancellationToken cancellationToken = default);
+}

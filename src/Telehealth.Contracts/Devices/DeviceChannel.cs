@@ -1,0 +1,8 @@
+namespace Telehealth.Contracts.Devices;
+
+public enum DeviceChannel
+{
+    Readings,
+    Events,
+    Status,
+}

@@ -1,0 +1,23 @@
+namespace Telehealth.Contracts.Rejections;
+
+/// <summary>Reason codes for refused input. Stable strings: staff filter on them and docs list them.</summary>
+public static class RejectionReasons
+{
+    public const string MalformedJson = "malformed_json";
+    public const string NotSenml = "not_senml";
+    public const string UnknownName = "unknown_name";
+    public const string UnknownUnit = "unknown_unit";
+    public const string NotANumber = "not_a_number";
+    public const string Implausible = "implausible_value";
+    public const string FutureTimestamp = "future_timestamp";
+    public const string MissingTimestamp = "missing_timestamp";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string UnknownDevice = "unknown_device";
+    public const string DeviceNotAssigned = "device_not_assigned";
+    public const string BadCredentials = "bad_credentials";
+    public const string NotAuthorized = "not_authorized";
+    public const string UnknownTopic = "unknown_topic";
+    public const string UnknownEvent = "unknown_event";
+    public const string InvalidStatus = "invalid_status";
+    public const string StorageFailure = "storage_failure";
+}
