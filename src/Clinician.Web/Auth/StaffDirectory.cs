@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using System.Text;
+using Telehealth.Storage;
+
+namespace Telehealth.Clinician.Web.Auth;
+
+/// <summary>Staff accounts. Passwords are chosen by people, so they are stored as PBKDF2-SHA256 with a per-user salt.</summary>
+public sealed class StaffDirectory(SqliteDatabase database, TimeProvider timeProvider)
+{
+    // OWASP's 2023 guidance for PBKDF2-HMAC-SHA256.
+    private const int Iterations = 600_000;
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS staff_users (
+            username TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            team_id TEXT NOT NULL,
+            password_salt BLOB NOT NULL,
+            password_hash BLOB NOT NULL,
+            created_at_ms INTEGER NOT NULL
+        );
+        """;
+
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => database.EnsureSchemaAsync(Schema, cancellationToken);
+
+    public async Task<bool> AnyAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM staff_users)";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken)) == 1;
+    }
+
+    /// <summary>Creates the account, or resets its password and role when it exists.</summary>
+    public async Task UpsertAsync(StaffUser user, string password, CancellationToken cancellationToken = default)
+    {
+        var salt = RandomNumberGenerator.GetBytes(16);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO staff_users (username, role, team_id, password_salt, password_hash, created_at_ms)
+            VALUES ($username, $role, $team, $salt, $hash, $at)
+            ON CONFLICT(username) DO UPDATE SET role = $role, team_id = $team, password_salt = $salt, password_hash = $hash
+            """;
+        command.Parameters.AddWithValue("$username", user.Username);
+        command.Parameters.AddWithValue("$role", user.Role);
+        command.Parameters.AddWithValue("$team", user.TeamId);
+        command.Parameters.AddWithValue("$salt", salt);
+        command.Parameters.AddWithValue("$hash", Hash(password, salt));
+        command.Parameters.AddWithValue("$at", SqliteTime.ToUnixMs(timeProvider.GetUtcNow()));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<StaffUser?> VerifyAsync(string username, string password, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT role, team_id, password_salt, password_hash FROM staff_users WHERE username = $username";
+        command.Parameters.AddWithValue("$username", username);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            // Spend the same time as a real check so response times do not reveal which usernames exist.
+            Hash(password, new byte[16]);
+            return null;
+        }
+        var salt = (byte[])reader["password_salt"];
+        var expected = (byte[])reader["password_hash"];
+        return CryptographicOperations.FixedTimeEquals(Hash(password, salt), expected)
+            ? new StaffUser(username, reader.GetString(0), reader.GetString(1))
+            : null;
+    }
+
+    private static byte[] Hash(string password, byte[] salt) =>
+        Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, Iterations, HashAlgorithmName.SHA256, 32);
+}

@@ -1,0 +1,143 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using Telehealth.Alerts;
+using Telehealth.Alerts.Engine;
+using Telehealth.Clinician.Web.Api;
+using Telehealth.Clinician.Web.Auth;
+using Telehealth.Clinician.Web.Demo;
+using Telehealth.Clinician.Web.Hubs;
+using Telehealth.Clinician.Web.Realtime;
+using Telehealth.Contracts.Ingestion;
+using Telehealth.Contracts.Rejections;
+using Telehealth.Gateway;
+using Telehealth.Ingest.Pipeline;
+using Telehealth.Ingest.Storage;
+using Telehealth.Storage;
+
+namespace Telehealth.Clinician.Web.Hosting;
+
+/// <summary>
+/// Wires the whole platform into one process: device edge (Gateway), ingest, alert core and the staff web app.
+/// Each part lives in its own library; this file only chooses implementations from configuration.
+/// </summary>
+public static class PlatformServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddTelehealthPlatform(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+
+        // Storage: one embedded SQLite file for the care record; readings in SQLite or InfluxDB.
+        services.AddSingleton(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return new SqliteDatabase(Path.Combine(storage.DataDirectory, "telehealth.db"));
+        });
+        var influx = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.Influx;
+        if (!string.IsNullOrWhiteSpace(influx?.Url))
+        {
+            services.AddHttpClient<InfluxReadingStore>(client =>
+            {
+                client.BaseAddress = new Uri(influx.Url);
+                client.Timeout = TimeSpan.FromSeconds(30);
+            });
+            services.AddSingleton(new InfluxOptions { Url = influx.Url, Database = influx.Database, Username = influx.Username, Password = influx.Password });
+            services.AddSingleton<IReadingStore>(sp => sp.GetRequiredService<InfluxReadingStore>());
+        }
+        else
+        {
+            services.AddSingleton<IReadingStore, SqliteReadingStore>();
+        }
+        services.AddSingleton<ITelecareEventStore, SqliteTelecareEventStore>();
+        services.AddSingleton<SqliteRejectionLog>();
+        services.AddSingleton<IRejectionLog>(sp => sp.GetRequiredService<SqliteRejectionLog>());
+
+        // Schemas first: registered before every other hosted service, so it starts first.
+        services.AddHostedService<PlatformInitializer>();
+
+        // Alert core, pushing to staff over SignalR.
+        services.AddSignalR();
+        services.AddSingleton<IAlertNotifier, SignalRAlertNotifier>();
+        services.AddTelehealthAlerts(configuration);
+        services.AddSingleton<IStoredDataObserver>(sp => sp.GetRequiredService<AlertEngine>());
+
+        // Ingest pipeline, then the device edge that feeds it.
+        services.AddMetrics();
+        services.AddSingleton<IngestMetrics>();
+        services.AddSingleton<IngestPipeline>();
+        services.AddSingleton<IIngestSink>(sp => sp.GetRequiredService<IngestPipeline>());
+        services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
+        services.AddTelehealthGateway(configuration);
+
+        // Staff authentication: bearer tokens, also accepted by the hub as ?access_token= (browsers cannot set headers on WebSockets).
+        services.AddSingleton<StaffDirectory>();
+        services.AddSingleton<SigningKeyProvider>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<SigningKeyProvider>((options, keys) =>
+            {
+                options.MapInboundClaims = false;
+                options.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = TokenIssuer.Issuer,
+                    ValidAudience = TokenIssuer.Audience,
+                    IssuerSigningKey = keys.Key,
+                    NameClaimType = StaffClaims.Subject,
+                    RoleClaimType = StaffClaims.Role,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                };
+                options.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = context =>
+                    {
+                        var accessToken = context.Request.Query["access_token"];
+                        if (!string.IsNullOrEmpty(accessToken) && context.HttpContext.Request.Path.StartsWithSegments(AlertsHub.Path))
+                        {
+                            context.Token = accessToken;
+                        }
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+        services.AddAuthorization();
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
+        });
+
+        if (configuration.GetValue<bool>("Demo:Enabled"))
+        {
+            services.AddTelehealthDemo();
+        }
+        return builder;
+    }
+
+    public static WebApplication MapTelehealthPlatform(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi();
+        app.MapAuthEndpoints();
+        app.MapPatientEndpoints();
+        app.MapDeviceEndpoints();
+        app.MapAlertEndpoints();
+        app.MapRejectionEndpoints();
+        app.MapHub<AlertsHub>(AlertsHub.Path);
+        app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
+        return app;
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Telehealth.Gateway.Decoding;
+using Telehealth.Gateway.Devices;
+using Telehealth.Gateway.Ingress;
+using Telehealth.Gateway.Mqtt;
+
+namespace Telehealth.Gateway;
+
+public static class GatewayServiceCollectionExtensions
+{
+    /// <summary>
+    /// The device edge: registry, decoding and either the embedded broker or the external-broker subscriber.
+    /// Expects a SqliteDatabase, an IIngestSink and an IRejectionLog from the host.
+    /// </summary>
+    public static IServiceCollection AddTelehealthGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<MqttOptions>().Bind(configuration.GetSection(MqttOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DecodingOptions>().Bind(configuration.GetSection("Decoding"))
+            .ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddMetrics();
+        services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<IDeviceRegistry, SqliteDeviceRegistry>();
+        services.AddSingleton(sp => new SenmlDecoder(sp.GetRequiredService<IOptions<DecodingOptions>>().Value));
+        services.AddSingleton(sp => new TelecareEventDecoder(sp.GetRequiredService<IOptions<DecodingOptions>>().Value));
+        services.AddSingleton(sp => new DeviceStatusDecoder(sp.GetRequiredService<IOptions<DecodingOptions>>().Value));
+        services.AddSingleton<DeviceMessageHandler>();
+
+        var mode = configuration.GetSection(MqttOptions.SectionName).GetValue(nameof(MqttOptions.Mode), MqttMode.Embedded);
+        if (mode == MqttMode.Embedded)
+        {
+            services.AddSingleton<EmbeddedMqttBroker>();
+            services.AddHostedService(sp => sp.GetRequiredService<EmbeddedMqttBroker>());
+        }
+        else
+        {
+            services.AddSingleton<ExternalBrokerIngress>();
+            services.AddHostedService(sp => sp.GetRequiredService<ExternalBrokerIngress>());
+        }
+        return services;
+    }
+}

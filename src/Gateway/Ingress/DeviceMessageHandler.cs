@@ -1,0 +1,127 @@
+using Microsoft.Extensions.Logging;
+using Telehealth.Contracts.Devices;
+using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Ingestion;
+using Telehealth.Contracts.Readings;
+using Telehealth.Contracts.Rejections;
+using Telehealth.Gateway.Decoding;
+using Telehealth.Gateway.Devices;
+
+namespace Telehealth.Gateway.Ingress;
+
+/// <summary>
+/// The one path every device message takes, whichever broker carried it: find the device's person, decode,
+/// record what is refused (with a reason, visible to staff), and hand the rest to ingest. Transport-neutral,
+/// so the embedded broker and the external-broker subscriber behave the same.
+/// </summary>
+public sealed partial class DeviceMessageHandler(
+    IDeviceRegistry registry,
+    IIngestSink sink,
+    IRejectionLog rejections,
+    SenmlDecoder senmlDecoder,
+    TelecareEventDecoder eventDecoder,
+    DeviceStatusDecoder statusDecoder,
+    GatewayMetrics metrics,
+    TimeProvider timeProvider,
+    ILogger<DeviceMessageHandler> logger)
+{
+    public async Task<DeviceMessageOutcome> HandleAsync(
+        string deviceId, DeviceChannel channel, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var receivedAt = timeProvider.GetUtcNow();
+        var source = $"mqtt:{channel.ToString().ToLowerInvariant()}";
+        metrics.MessageReceived(source);
+
+        var device = await registry.GetAsync(deviceId, cancellationToken);
+        if (device is null)
+        {
+            await RejectAsync(new Rejection(receivedAt, deviceId, source, RejectionReasons.UnknownDevice,
+                "No registered device has this id; its messages are not stored."), cancellationToken);
+            return new DeviceMessageOutcome(0, 0, 1, false);
+        }
+
+        try
+        {
+            return channel switch
+            {
+                DeviceChannel.Readings => await HandleReadingsAsync(device, source, payload, receivedAt, cancellationToken),
+                DeviceChannel.Events => await HandleEventAsync(device, source, payload, receivedAt, cancellationToken),
+                DeviceChannel.Status => await HandleStatusAsync(device, source, payload, receivedAt, cancellationToken),
+                _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, null),
+            };
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Good data that could not be stored is not refused: the transport withholds the acknowledgement and
+            // the message comes again. Logged with ids only.
+            LogStorageFailed(logger, exception, deviceId, channel);
+            return DeviceMessageOutcome.RetryLater;
+        }
+    }
+
+    private async Task<DeviceMessageOutcome> HandleReadingsAsync(
+        DeviceRecord device, string source, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var decoded = senmlDecoder.Decode(payload.Span, receivedAt);
+        foreach (var problem in decoded.Rejected)
+        {
+            await RejectAsync(new Rejection(receivedAt, device.DeviceId, source, problem.Reason, problem.Detail), cancellationToken);
+        }
+        if (decoded.Accepted.Count == 0)
+        {
+            return new DeviceMessageOutcome(0, 0, decoded.Rejected.Count, false);
+        }
+        var readings = decoded.Accepted
+            .Select(r => new Reading(device.DeviceId, device.PatientId, r.Kind, r.Value, r.DeviceTime, receivedAt))
+            .ToList();
+        var stored = await sink.SubmitReadingsAsync(readings, cancellationToken);
+        metrics.Accepted(stored);
+        return new DeviceMessageOutcome(stored, readings.Count - stored, decoded.Rejected.Count, false);
+    }
+
+    private async Task<DeviceMessageOutcome> HandleEventAsync(
+        DeviceRecord device, string source, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var decoded = eventDecoder.Decode(payload.Span, receivedAt);
+        if (decoded.Rejection is { } problem)
+        {
+            await RejectAsync(new Rejection(receivedAt, device.DeviceId, source, problem.Reason, problem.Detail), cancellationToken);
+            return new DeviceMessageOutcome(0, 0, 1, false);
+        }
+        var telecareEvent = new TelecareEvent(device.DeviceId, device.PatientId, decoded.Type, decoded.DeviceTime, receivedAt);
+        var isNew = await sink.SubmitEventAsync(telecareEvent, cancellationToken);
+        metrics.Accepted(isNew ? 1 : 0);
+        return new DeviceMessageOutcome(isNew ? 1 : 0, isNew ? 0 : 1, 0, false);
+    }
+
+    private async Task<DeviceMessageOutcome> HandleStatusAsync(
+        DeviceRecord device, string source, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var decoded = statusDecoder.Decode(payload.Span, receivedAt);
+        if (decoded.Rejection is { } problem)
+        {
+            await RejectAsync(new Rejection(receivedAt, device.DeviceId, source, problem.Reason, problem.Detail), cancellationToken);
+            return new DeviceMessageOutcome(0, 0, 1, false);
+        }
+        await registry.RecordHeartbeatAsync(device.DeviceId, decoded.DeviceTime, decoded.BatteryPercent, cancellationToken);
+        await sink.SubmitStatusAsync(
+            new DeviceStatusReport(device.DeviceId, device.PatientId, decoded.BatteryPercent, decoded.DeviceTime, receivedAt),
+            cancellationToken);
+        metrics.Accepted(1);
+        return new DeviceMessageOutcome(1, 0, 0, false);
+    }
+
+    /// <summary>Records input refused before or outside decoding (credentials, topic ACL), so the edge counts it too.</summary>
+    public async ValueTask RejectAsync(Rejection rejection, CancellationToken cancellationToken)
+    {
+        metrics.Rejected(rejection.Reason);
+        LogRejected(logger, rejection.DeviceId ?? "(none)", rejection.Source, rejection.Reason);
+        await rejections.RecordAsync(rejection, cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused input from device {DeviceId} on {Source}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string deviceId, string source, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store a {Channel} message of device {DeviceId}; it will be redelivered")]
+    private static partial void LogStorageFailed(ILogger logger, Exception exception, string deviceId, DeviceChannel channel);
+}

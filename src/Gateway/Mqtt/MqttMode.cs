@@ -1,0 +1,7 @@
+namespace Telehealth.Gateway.Mqtt;
+
+public enum MqttMode
+{
+    Embedded,
+    External,
+}

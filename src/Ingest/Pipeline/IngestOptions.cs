@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Telehealth.Ingest.Pipeline;
+
+/// <summary>Configuration section "Ingest".</summary>
+public sealed class IngestOptions
+{
+    public const string SectionName = "Ingest";
+
+    /// <summary>Submissions waiting for the writer. When full, publishers wait (backpressure reaches the device as a late PUBACK).</summary>
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>Most readings written in one store call. InfluxDB ingests several times faster in batches of thousands.</summary>
+    [Range(1, 100_000)]
+    public int MaxBatchReadings { get; set; } = 5_000;
+
+    /// <summary>How long the writer waits to fill a batch once it has something to write.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+}

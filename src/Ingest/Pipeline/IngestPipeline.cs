@@ -1,0 +1,195 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Telehealth.Contracts.Devices;
+using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Ingestion;
+using Telehealth.Contracts.Readings;
+using Telehealth.Ingest.Storage;
+
+namespace Telehealth.Ingest.Pipeline;
+
+/// <summary>
+/// Readings from many devices meet in one bounded channel and are written in batches; each submitter is
+/// answered only after its readings are durably stored (or the write failed, so it can be retried), and
+/// only new readings go on to the alert core. Events are rare and urgent, so they are written one at a time.
+/// </summary>
+public sealed partial class IngestPipeline : BackgroundService, IIngestSink
+{
+    private readonly Channel<PendingSubmission> _queue;
+    private readonly IReadingStore _readings;
+    private readonly ITelecareEventStore _events;
+    private readonly IStoredDataObserver _observer;
+    private readonly IngestOptions _options;
+    private readonly IngestMetrics _metrics;
+    private readonly ILogger<IngestPipeline> _logger;
+
+    public IngestPipeline(
+        IReadingStore readings,
+        ITelecareEventStore events,
+        IStoredDataObserver observer,
+        IOptions<IngestOptions> options,
+        IngestMetrics metrics,
+        ILogger<IngestPipeline> logger)
+    {
+        _readings = readings;
+        _events = events;
+        _observer = observer;
+        _options = options.Value;
+        _metrics = metrics;
+        _logger = logger;
+        _queue = Channel.CreateBounded<PendingSubmission>(new BoundedChannelOptions(_options.QueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+        });
+    }
+
+    public async ValueTask<int> SubmitReadingsAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default)
+    {
+        if (readings.Count == 0)
+        {
+            return 0;
+        }
+        var submission = new PendingSubmission(readings);
+        await _queue.Writer.WriteAsync(submission, cancellationToken);
+        return await submission.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask<bool> SubmitEventAsync(TelecareEvent telecareEvent, CancellationToken cancellationToken = default)
+    {
+        var isNew = await _events.AppendAsync(telecareEvent, cancellationToken);
+        if (isNew)
+        {
+            await NotifyAsync(() => _observer.OnEventStoredAsync(telecareEvent, cancellationToken), telecareEvent.PatientId);
+        }
+        return isNew;
+    }
+
+    public async ValueTask SubmitStatusAsync(DeviceStatusReport status, CancellationToken cancellationToken = default) =>
+        await NotifyAsync(() => _observer.OnStatusAsync(status, cancellationToken), status.PatientId);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<PendingSubmission>();
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken))
+            {
+                batch.Clear();
+                var readingCount = 0;
+                using var flushWindow = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                flushWindow.CancelAfter(_options.FlushInterval);
+                while (readingCount < _options.MaxBatchReadings)
+                {
+                    if (reader.TryRead(out var next))
+                    {
+                        batch.Add(next);
+                        readingCount += next.Readings.Count;
+                        continue;
+                    }
+                    try
+                    {
+                        if (!await reader.WaitToReadAsync(flushWindow.Token))
+                        {
+                            break;
+                        }
+                    }
+                    catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                    {
+                        break; // flush interval over: write what we have
+                    }
+                }
+                await WriteBatchAsync(batch, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // Whatever is still queued was never stored: fail it so the transports withhold their acks.
+            while (reader.TryRead(out var left))
+            {
+                left.Completion.TrySetCanceled(CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task WriteBatchAsync(List<PendingSubmission> batch, CancellationToken cancellationToken)
+    {
+        var all = batch.SelectMany(s => s.Readings).ToList();
+        IReadOnlyList<Reading> stored;
+        try
+        {
+            stored = await _readings.AppendAsync(all, cancellationToken);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            _metrics.StoreFailed();
+            LogStoreFailed(_logger, exception, all.Count);
+            foreach (var submission in batch)
+            {
+                submission.Completion.TrySetException(exception);
+            }
+            return;
+        }
+        _metrics.BatchWritten(all.Count, stored.Count);
+
+        // Alerts are evaluated before submitters are answered, so a PUBACK also means the red flag was considered.
+        foreach (var patientReadings in stored.GroupBy(r => r.PatientId))
+        {
+            var readings = patientReadings.ToList();
+            await NotifyAsync(() => _observer.OnReadingsStoredAsync(readings, cancellationToken), patientReadings.Key);
+        }
+
+        var unclaimed = stored.GroupBy(ReadingKey.Of).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var submission in batch)
+        {
+            var newInSubmission = 0;
+            foreach (var reading in submission.Readings)
+            {
+                var key = ReadingKey.Of(reading);
+                if (unclaimed.TryGetValue(key, out var left) && left > 0)
+                {
+                    unclaimed[key] = left - 1;
+                    newInSubmission++;
+                }
+            }
+            submission.Completion.TrySetResult(newInSubmission);
+        }
+    }
+
+    private async Task NotifyAsync(Func<Task> notify, string patientId)
+    {
+        try
+        {
+            await notify();
+        }
+        catch (Exception exception)
+        {
+            // The data is stored; evaluation failing must not make the device send it again as a duplicate.
+            LogObserverFailed(_logger, exception, patientId);
+        }
+    }
+
+    private sealed class PendingSubmission(IReadOnlyList<Reading> readings)
+    {
+        public IReadOnlyList<Reading> Readings { get; } = readings;
+
+        public TaskCompletionSource<int> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private readonly record struct ReadingKey(string DeviceId, VitalKind Kind, DateTimeOffset DeviceTime)
+    {
+        public static ReadingKey Of(Reading reading) => new(reading.DeviceId, reading.Kind, reading.DeviceTime);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storing a batch of {Count} readings failed; submitters will retry")]
+    private static partial void LogStoreFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alert evaluation failed for patient {PatientId} after storing")]
+    private static partial void LogObserverFailed(ILogger logger, Exception exception, string patientId);
+}
