@@ -1,0 +1,8 @@
+namespace Telehealth.Alerts.Caseload;
+
+public enum PatientCreateResult
+{
+    Created,
+    DuplicateId,
+    DuplicateNhsNumber,
+}

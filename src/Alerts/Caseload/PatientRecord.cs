@@ -1,0 +1,55 @@
+using Telehealth.Alerts.Domain.News2;
+using Telehealth.Alerts.Domain.Rules;
+
+namespace Telehealth.Alerts.Caseload;
+
+/// <summary>A person on the caseload, with the care facts the alert rules need.</summary>
+/// <param name="Id">Platform id, e.g. "pat-7k2m9q4x" (see <see cref="PatientIds"/>); devices are assigned to it.</param>
+/// <param name="NhsNumber">Ten digits, no spaces, when known.</param>
+/// <param name="News2Scale">Scale 2 only when a clinician has documented hypercapnic respiratory failure.</param>
+/// <param name="OnSupplementalOxygen">Prescribed home oxygen: NEWS2 adds 2 points and scale 2 scores high SpO2.</param>
+/// <param name="TeamId">The community team responsible for the person.</param>
+public sealed record PatientRecord(
+    string Id,
+    string DisplayName,
+    string? NhsNumber,
+    DateOnly? DateOfBirth,
+    News2Scale News2Scale,
+    bool OnSupplementalOxygen,
+    string TeamId,
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>Care settings for NEWS2. Consciousness is not a device reading, so it stays unknown (missing).</summary>
+    public News2CareSettings ToNews2CareSettings() => new(News2Scale, OnSupplementalOxygen, Consciousness: null);
+
+    /// <summary>Every problem with this record, empty when it can be stored.</summary>
+    public IReadOnlyList<string> Validate(DateOnly today)
+    {
+        var problems = new List<string>();
+        if (!PatientIds.IsWellFormed(Id))
+        {
+            problems.Add("Id must look like 'pat-' followed by 1–40 lowercase letters, digits or '-'.");
+        }
+        if (string.IsNullOrWhiteSpace(DisplayName) || DisplayName.Length > 200)
+        {
+            problems.Add("DisplayName is required (at most 200 characters).");
+        }
+        if (NhsNumber is not null && !NhsNumbers.IsValid(NhsNumber))
+        {
+            problems.Add("NhsNumber must be 10 digits with a valid check digit.");
+        }
+        if (DateOfBirth is { } born && (born > today || born < today.AddYears(-130)))
+        {
+            problems.Add("DateOfBirth must be in the past 130 years.");
+        }
+        if (!Enum.IsDefined(News2Scale))
+        {
+            problems.Add("News2Scale must be Scale1 or Scale2.");
+        }
+        if (string.IsNullOrWhiteSpace(TeamId))
+        {
+            problems.Add("TeamId is required.");
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,104 @@
+using Telehealth.Alerts.Domain.Thresholds;
+using Telehealth.Alerts.Storage;
+using Telehealth.Contracts.Readings;
+using Telehealth.Storage;
+
+namespace Telehealth.Alerts.Caseload;
+
+public sealed class SqliteThresholdRepository : IThresholdRepository
+{
+    // set_by/set_at record who changed a person's limits and when: a clinical decision that must be traceable.
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS patient_thresholds (
+            patient_id     TEXT NOT NULL,
+            kind           TEXT NOT NULL,
+            critical_low   REAL NULL,
+            low            REAL NULL,
+            high           REAL NULL,
+            critical_high  REAL NULL,
+            set_by         TEXT NOT NULL,
+            set_at         INTEGER NOT NULL,
+            PRIMARY KEY (patient_id, kind)
+        );
+        """;
+
+    private readonly SqliteDatabase _database;
+    private readonly SchemaGate _schema;
+
+    public SqliteThresholdRepository(SqliteDatabase database)
+    {
+        _database = database;
+        _schema = new SchemaGate(database, Schema);
+    }
+
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<VitalThreshold>> GetOverridesAsync(string patientId, CancellationToken cancellationToken = default)
+    {
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT kind, critical_low, low, high, critical_high FROM patient_thresholds WHERE patient_id = $patient";
+        command.Parameters.AddWithValue("$patient", patientId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var overrides = new List<VitalThreshold>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            double? Bound(int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
+            overrides.Add(new VitalThreshold(VitalKinds.ParseWireName(reader.GetString(0)), Bound(1), Bound(2), Bound(3), Bound(4)));
+        }
+        return overrides.OrderBy(threshold => threshold.Kind).ToArray();
+    }
+
+    public async Task SetOverridesAsync(
+        string patientId,
+        IReadOnlyList<VitalThreshold> overrides,
+        string setBy,
+        DateTimeOffset at,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(patientId);
+        ArgumentNullException.ThrowIfNull(overrides);
+        ArgumentException.ThrowIfNullOrWhiteSpace(setBy);
+        var problems = overrides.SelectMany(threshold => threshold.Validate()).ToList();
+        problems.AddRange(overrides
+            .GroupBy(threshold => threshold.Kind)
+            .Where(group => group.Count() > 1)
+            .Select(group => $"{group.Key.WireName()}: more than one override."));
+        if (problems.Count > 0)
+        {
+            throw new ThresholdValidationException(problems);
+        }
+
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var delete = connection.CreateCommand())
+        {
+            delete.CommandText = "DELETE FROM patient_thresholds WHERE patient_id = $patient";
+            delete.Parameters.AddWithValue("$patient", patientId);
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+        foreach (var threshold in overrides)
+        {
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO patient_thresholds (patient_id, kind, critical_low, low, high, critical_high, set_by, set_at)
+                VALUES ($patient, $kind, $cl, $l, $h, $ch, $by, $at)
+                """;
+            insert.Parameters.AddWithValue("$patient", patientId);
+            insert.Parameters.AddWithValue("$kind", threshold.Kind.WireName());
+            insert.Parameters.AddWithValue("$cl", (object?)threshold.CriticalLow ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$l", (object?)threshold.Low ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$h", (object?)threshold.High ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$ch", (object?)threshold.CriticalHigh ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$by", setBy);
+            insert.Parameters.AddWithValue("$at", SqliteTime.ToUnixMs(at));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<ThresholdSet> GetEffectiveAsync(string patientId, CancellationToken cancellationToken = default) =>
+        ThresholdSet.Defaults.WithOverrides(await GetOverridesAsync(patientId, cancellationToken));
+}

@@ -1,0 +1,50 @@
+using Telehealth.Alerts.Domain.Lifecycle;
+using Telehealth.Contracts.Events;
+
+namespace Telehealth.Alerts.Domain.Rules;
+
+/// <summary>
+/// Telecare events are one-off (instantaneous) findings. A person asking for help, a fall or a household
+/// hazard is an immediate red flag; inactivity may mean a fall nobody saw; wandering is a concern; device
+/// faults matter because the safety net itself is weakened.
+/// </summary>
+public static class TelecareEventRule
+{
+    public static AlertSeverity SeverityOf(TelecareEventType type) => type switch
+    {
+        TelecareEventType.PendantPress or TelecareEventType.FallDetected or TelecareEventType.Smoke
+            or TelecareEventType.CarbonMonoxide or TelecareEventType.Flood => AlertSeverity.Critical,
+        TelecareEventType.Inactivity => AlertSeverity.High,
+        TelecareEventType.DoorExit or TelecareEventType.BedAbsence => AlertSeverity.Medium,
+        TelecareEventType.LowBattery or TelecareEventType.Tamper or TelecareEventType.PowerFail => AlertSeverity.Low,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "No alert severity defined for this event."),
+    };
+
+    public static AlertFinding Evaluate(TelecareEvent telecareEvent)
+    {
+        ArgumentNullException.ThrowIfNull(telecareEvent);
+        var type = telecareEvent.Type;
+        return new AlertFinding(
+            ConditionKeys.Event(type),
+            SeverityOf(type),
+            $"{Describe(type)} (device {telecareEvent.DeviceId})",
+            Instantaneous: true,
+            telecareEvent.DeviceTime);
+    }
+
+    private static string Describe(TelecareEventType type) => type switch
+    {
+        TelecareEventType.PendantPress => "Pendant alarm pressed",
+        TelecareEventType.FallDetected => "Fall detected",
+        TelecareEventType.Smoke => "Smoke alarm",
+        TelecareEventType.CarbonMonoxide => "Carbon monoxide alarm",
+        TelecareEventType.Flood => "Flood detected",
+        TelecareEventType.Inactivity => "No expected activity",
+        TelecareEventType.DoorExit => "Door exit",
+        TelecareEventType.BedAbsence => "Out of bed longer than expected",
+        TelecareEventType.LowBattery => "Device battery low",
+        TelecareEventType.Tamper => "Device tampered with",
+        TelecareEventType.PowerFail => "Mains power failed",
+        _ => type.WireName(),
+    };
+}
