@@ -1,0 +1,19 @@
+using Telehealth.Ingest.Storage;
+using Telehealth.Ingest.Storage.Sqlite;
+using Telehealth.Storage;
+
+namespace Telehealth.Integration.Tests.Storage;
+
+public sealed class SqliteReadingStoreConformanceTests : ReadingStoreConformanceTests
+{
+    private readonly TempSqliteFile _file = new();
+
+    protected override Task<IReadingStore> CreateStoreAsync() =>
+        Task.FromResult<IReadingStore>(new SqliteReadingStore(new SqliteDatabase(_file.Path)));
+
+    protected override Task DeleteStoreAsync()
+    {
+        _file.Dispose();
+        return Task.CompletedTask;
+    }
+}
