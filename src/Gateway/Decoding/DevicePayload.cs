@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Telehealth.Gateway.Decoding;
 
@@ -25,6 +26,13 @@ internal static class DevicePayload
         exception.LineNumber is { } line && exception.BytePositionInLine is { } position
             ? string.Create(CultureInfo.InvariantCulture, $"invalid JSON at line {line + 1}, byte {position + 1}")
             : "invalid JSON";
+
+    /// <summary>
+    /// JSON text is UTF-8 (RFC 8259 §8.1). The reader only checks the strings it is asked to decode, so a corrupted
+    /// byte in a field the decoder skips would otherwise pass unnoticed.
+    /// </summary>
+    public static string? EncodingProblem(ReadOnlySpan<byte> payload) =>
+        Utf8.IsValid(payload) ? null : "payload is not valid UTF-8";
 
     /// <summary>Reads the next token, treating a payload that ends early as malformed.</summary>
     public static void ReadOrFail(ref Utf8JsonReader reader)

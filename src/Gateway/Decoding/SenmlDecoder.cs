@@ -48,7 +48,13 @@ public sealed class SenmlDecoder
             return SenmlDecodeResult.WholeMessage(RejectionReasons.PayloadTooLarge, tooLarge);
         }
 
-        var reader = new Utf8JsonReader(DevicePayload.WithoutByteOrderMark(payload), DevicePayload.ReaderOptions);
+        payload = DevicePayload.WithoutByteOrderMark(payload);
+        if (DevicePayload.EncodingProblem(payload) is { } notUtf8)
+        {
+            return SenmlDecodeResult.WholeMessage(RejectionReasons.MalformedJson, notUtf8);
+        }
+
+        var reader = new Utf8JsonReader(payload, DevicePayload.ReaderOptions);
         try
         {
             return DecodePack(ref reader, receivedAt);

@@ -39,7 +39,13 @@ public sealed class TelecareEventDecoder
             return TelecareEventDecodeResult.Refused(RejectionReasons.PayloadTooLarge, tooLarge);
         }
 
-        var reader = new Utf8JsonReader(DevicePayload.WithoutByteOrderMark(payload), DevicePayload.ReaderOptions);
+        payload = DevicePayload.WithoutByteOrderMark(payload);
+        if (DevicePayload.EncodingProblem(payload) is { } notUtf8)
+        {
+            return TelecareEventDecodeResult.Refused(RejectionReasons.MalformedJson, notUtf8);
+        }
+
+        var reader = new Utf8JsonReader(payload, DevicePayload.ReaderOptions);
         Fields fields;
         try
         {
