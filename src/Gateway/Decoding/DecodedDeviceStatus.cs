@@ -1,0 +1,5 @@
+namespace Telehealth.Gateway.Decoding;
+
+/// <param name="BatteryPercent">0–100 when the device reports it; null for devices that do not (mains powered, or not sent).</param>
+/// <param name="DeviceTime">When the device says it sent the status, UTC, to the millisecond.</param>
+public sealed record DecodedDeviceStatus(int? BatteryPercent, DateTimeOffset DeviceTime);
