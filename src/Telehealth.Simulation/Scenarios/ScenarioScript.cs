@@ -12,15 +12,16 @@ public sealed class ScenarioScript
     /// <summary>A fall detector reports inactivity when the person has not moved this long after a fall.</summary>
     public static readonly TimeSpan InactivityAfterFall = TimeSpan.FromMinutes(5);
 
-    // Worst values a deterioration reaches. Chosen so each crosses a NEWS2 single-parameter red flag (a 3) by the end
-    // of the ramp: SpO2 ≤91 on scale 1 (≤83 on scale 2), systolic ≤90, temperature ≥39.1, and glucose below 3.0,
-    // the level the diabetes guidance calls clinically significant hypoglycaemia.
+    // Worst values a deterioration reaches. Chosen so that, even with the generator's largest measurement noise
+    // (2.5 SD), each crosses a NEWS2 single-parameter red flag (a 3) by the end of the ramp: SpO2 ≤91 on scale 1
+    // (≤83 on scale 2), systolic ≤90, temperature ≥39.1, and glucose below 3.0 mmol/L, which diabetes guidance
+    // calls clinically significant hypoglycaemia.
     public const double WorstSpo2Scale1 = 86;
     public const double WorstSpo2Scale2 = 81;
-    public const double WorstSystolicBp = 84;
-    public const double WorstDiastolicBp = 50;
+    public const double WorstSystolicBp = 80;
+    public const double WorstDiastolicBp = 48;
     public const double WorstBodyTemperature = 39.4;
-    public const double WorstBloodGlucose = 2.6;
+    public const double WorstBloodGlucose = 2.3;
 
     private readonly HomeScenario _scenario;
 
