@@ -51,7 +51,7 @@ public sealed class VitalSignGenerator(int seed)
     private static double NoiseSd(VitalKind kind) => kind switch
     {
         VitalKind.HeartRate => 2.0,
-        VitalKind.Spo2 => 0.6,
+        VitalKind.Spo2 => 0.5,
         VitalKind.SystolicBp => 3.5,
         VitalKind.DiastolicBp => 2.5,
         VitalKind.BodyTemperature => 0.08,
