@@ -1,0 +1,102 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Telehealth.Simulation.Caseload;
+using Telehealth.Simulation.Model;
+
+namespace Telehealth.Simulation.Provisioning;
+
+/// <summary>
+/// Provisions homes through the platform HTTP API: <c>POST /api/patients</c>, then <c>POST /api/devices</c> per
+/// device, with the bearer token from <c>POST /api/auth/token</c>.
+/// </summary>
+public sealed class HttpCaseloadProvisioner : ICaseloadProvisioner
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly HttpClient _http;
+    private readonly string _accessToken;
+
+    private HttpCaseloadProvisioner(HttpClient http, string accessToken)
+    {
+        _http = http;
+        _accessToken = accessToken;
+    }
+
+    /// <summary>Signs in and returns a provisioner that uses the token. <paramref name="http"/> needs its BaseAddress set.</summary>
+    public static async Task<HttpCaseloadProvisioner> SignInAsync(HttpClient http, string username, string password, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        using var response = await http.PostAsJsonAsync("api/auth/token", new TokenRequest(username, password), Json, cancellationToken).ConfigureAwait(false);
+        var token = await ReadAsync<TokenResponse>(response, "sign in", cancellationToken).ConfigureAwait(false);
+        if (string.IsNullOrEmpty(token.AccessToken))
+        {
+            throw new ProvisioningException("Sign in returned no access_token.");
+        }
+        return new HttpCaseloadProvisioner(http, token.AccessToken);
+    }
+
+    public async Task<SimulatedHome> ProvisionAsync(PlannedHome home, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(home);
+        var patient = await PostAsync<PatientResponse>(
+            "api/patients",
+            new PatientRequest(home.DisplayName, home.News2Scale, home.OnSupplementalOxygen),
+            $"create patient for {home.Label}",
+            cancellationToken).ConfigureAwait(false);
+        if (string.IsNullOrEmpty(patient.Id))
+        {
+            throw new ProvisioningException($"Creating the patient for {home.Label} returned no id.");
+        }
+
+        var devices = new List<SimulatedDevice>(home.DeviceTypes.Count);
+        foreach (var type in home.DeviceTypes)
+        {
+            var device = await PostAsync<DeviceResponse>(
+                "api/devices",
+                new DeviceRequest(patient.Id, type.WireName()),
+                $"create {type.WireName()} for {home.Label}",
+                cancellationToken).ConfigureAwait(false);
+            if (string.IsNullOrEmpty(device.DeviceId) || string.IsNullOrEmpty(device.Secret))
+            {
+                throw new ProvisioningException($"Creating a {type.WireName()} for {home.Label} returned no deviceId or secret.");
+            }
+            devices.Add(new SimulatedDevice(device.DeviceId, device.Secret, type));
+        }
+        return home.ToHome(patient.Id, devices);
+    }
+
+    private async Task<T> PostAsync<T>(string path, object body, string what, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = JsonContent.Create(body, body.GetType(), options: Json),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _accessToken);
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<T>(response, what, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new ProvisioningException($"Could not {what}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}.", response.StatusCode);
+        }
+        return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false)
+            ?? throw new ProvisioningException($"Could not {what}: empty response body.", response.StatusCode);
+    }
+
+    private sealed record TokenRequest(string Username, string Password);
+
+    private sealed record TokenResponse([property: JsonPropertyName("access_token")] string? AccessToken);
+
+    private sealed record PatientRequest(string DisplayName, int News2Scale, bool OnSupplementalOxygen);
+
+    private sealed record PatientResponse(string? Id);
+
+    private sealed record DeviceRequest(string PatientId, string Type);
+
+    private sealed record DeviceResponse(string? DeviceId, string? Secret);
+}
