@@ -7,7 +7,7 @@ public interface IPatientRepository
 
     Task<PatientRecord?> GetAsync(string patientId, CancellationToken cancellationToken = default);
 
-    /// <summary>Patients ordered by display name, then id; only one team's when <paramref name="teamId"/> is given.</summary>
+    /// <summary>Patients ordered by display name (ignoring case), then id; only one team's when <paramref name="teamId"/> is given.</summary>
     Task<IReadOnlyList<PatientRecord>> ListAsync(string? teamId = null, CancellationToken cancellationToken = default);
 
     Task<bool> ExistsAsync(string patientId, CancellationToken cancellationToken = default);

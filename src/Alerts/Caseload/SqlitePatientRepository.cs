@@ -78,7 +78,7 @@ public sealed class SqlitePatientRepository : IPatientRepository
         await _schema.EnsureAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM patients WHERE $team IS NULL OR team_id = $team ORDER BY display_name, id";
+        command.CommandText = $"SELECT {Columns} FROM patients WHERE $team IS NULL OR team_id = $team ORDER BY display_name COLLATE NOCASE, id";
         command.Parameters.AddWithValue("$team", (object?)teamId ?? DBNull.Value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var patients = new List<PatientRecord>();

@@ -3,11 +3,13 @@ using Telehealth.Alerts.Domain.Lifecycle;
 namespace Telehealth.Alerts.Storage;
 
 /// <param name="PatientId">Only this patient's alerts when set.</param>
+/// <param name="ConditionKey">Only alerts for this condition (e.g. "threshold:spo2") when set.</param>
 /// <param name="Status">Only alerts in this status when set.</param>
 /// <param name="ActiveOnly">Only alerts that are not closed (still open, or acknowledged with the condition still present).</param>
 /// <param name="Limit">Most alerts returned, newest raised first.</param>
 public sealed record AlertQuery(
     string? PatientId = null,
+    string? ConditionKey = null,
     AlertStatus? Status = null,
     bool ActiveOnly = false,
     int Limit = 100);

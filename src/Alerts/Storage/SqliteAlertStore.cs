@@ -125,6 +125,11 @@ public sealed class SqliteAlertStore : IAlertStore
             filters.Add("patient_id = $patient");
             command.Parameters.AddWithValue("$patient", query.PatientId);
         }
+        if (query.ConditionKey is not null)
+        {
+            filters.Add("condition_key = $key");
+            command.Parameters.AddWithValue("$key", query.ConditionKey);
+        }
         if (query.Status is { } status)
         {
             filters.Add("status = $status");

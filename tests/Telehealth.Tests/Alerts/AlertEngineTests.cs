@@ -1,0 +1,226 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Telehealth.Alerts.Caseload;
+using Telehealth.Alerts.Domain;
+using Telehealth.Alerts.Domain.Lifecycle;
+using Telehealth.Alerts.Domain.News2;
+using Telehealth.Alerts.Domain.Thresholds;
+using Telehealth.Alerts.Engine;
+using Telehealth.Alerts.Storage;
+using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Readings;
+
+namespace Telehealth.Tests.Alerts;
+
+public sealed class AlertEngineTests : IDisposable
+{
+    private const string Patient = "pat-engine1";
+    private const string SpO2Key = "threshold:spo2";
+
+    private readonly TempDatabase _temp = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.Zero));
+    private readonly InMemoryReadingStore _readings = new();
+    private readonly RecordingAlertNotifier _notifier = new();
+    private readonly SqliteAlertStore _alerts;
+    private readonly SqlitePatientRepository _patients;
+    private readonly SqliteThresholdRepository _thresholds;
+    private readonly AlertEngine _engine;
+
+    public AlertEngineTests()
+    {
+        _alerts = new SqliteAlertStore(_temp.Database);
+        _patients = new SqlitePatientRepository(_temp.Database);
+        _thresholds = new SqliteThresholdRepository(_temp.Database);
+        _engine = new AlertEngine(new InterleavingAlertStore(_alerts), _readings, _thresholds, _patients, _notifier,
+            Options.Create(new AlertOptions()), _clock, NullLogger<AlertEngine>.Instance);
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task A_breach_raises_exactly_one_alert()
+    {
+        await Store(VitalKind.Spo2, 89);
+
+        var alerts = await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key));
+
+        var alert = Assert.Single(alerts);
+        Assert.Equal((SpO2Key, AlertSeverity.High, AlertStatus.Open, true, 1), (alert.ConditionKey, alert.Severity, alert.Status, alert.ConditionActive, alert.Occurrences));
+        Assert.Equal("SpO2 89 % below default critical low 91 %", alert.Reason);
+        Assert.Equal(_clock.GetUtcNow(), alert.RaisedAt);
+    }
+
+    [Fact]
+    public async Task An_ongoing_breach_updates_one_alert_instead_of_raising_duplicates()
+    {
+        await Store(VitalKind.Spo2, 92);
+        for (var i = 0; i < 5; i++)
+        {
+            _clock.Advance(TimeSpan.FromMinutes(15));
+            await Store(VitalKind.Spo2, 92 - i);
+        }
+
+        var alert = Assert.Single(await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key)));
+        Assert.Equal(6, alert.Occurrences);
+        Assert.Equal(AlertSeverity.High, alert.Severity);
+        Assert.Equal("SpO2 88 % below default critical low 91 %", alert.Reason);
+        Assert.Equal(_clock.GetUtcNow(), alert.UpdatedAt);
+        Assert.Equal(_clock.GetUtcNow() - TimeSpan.FromMinutes(75), alert.RaisedAt);
+    }
+
+    [Fact]
+    public async Task A_normal_reading_clears_but_the_alert_stays_until_acknowledged()
+    {
+        await Store(VitalKind.Spo2, 89);
+        _clock.Advance(TimeSpan.FromMinutes(30));
+        await Store(VitalKind.Spo2, 97);
+
+        var alert = Assert.Single(await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key, ActiveOnly: true)));
+        Assert.Equal((false, AlertStatus.Open), (alert.ConditionActive, alert.Status));
+        Assert.Equal(_clock.GetUtcNow(), alert.ClearedAt);
+
+        var acknowledged = await _engine.AcknowledgeAsync(alert.Id, "nurse.jones");
+
+        Assert.True(acknowledged!.IsClosed);
+        Assert.Empty(await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key, ActiveOnly: true)));
+    }
+
+    [Fact]
+    public async Task After_acknowledgement_and_clearing_a_new_breach_raises_a_second_alert()
+    {
+        await Store(VitalKind.Spo2, 89);
+        var first = Assert.Single(await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key)));
+        await _engine.AcknowledgeAsync(first.Id, "nurse.jones");
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        await Store(VitalKind.Spo2, 89);
+        Assert.Single(await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key)));   // still active: updated, not duplicated
+
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        await Store(VitalKind.Spo2, 96);
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        await Store(VitalKind.Spo2, 89);
+
+        var alerts = await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key));
+        Assert.Equal(2, alerts.Count);
+        Assert.Equal(first.Id, alerts[1].Id);
+        Assert.True(alerts[1].IsClosed);
+        Assert.Equal(2, alerts[1].Occurrences);
+        Assert.NotEqual(first.Id, alerts[0].Id);
+        Assert.Equal((AlertStatus.Open, true, 1), (alerts[0].Status, alerts[0].ConditionActive, alerts[0].Occurrences));
+    }
+
+    [Fact]
+    public async Task A_pendant_press_raises_a_critical_alert_immediately_and_repeats_count()
+    {
+        var press = new TelecareEvent("dev-pendant", Patient, TelecareEventType.PendantPress, _clock.GetUtcNow(), _clock.GetUtcNow());
+
+        await _engine.OnEventStoredAsync(press, CancellationToken.None);
+
+        var alert = Assert.Single(await _alerts.ListAsync(new AlertQuery(Patient)));
+        Assert.Equal(("event:pendant_press", AlertSeverity.Critical, AlertStatus.Open, false), (alert.ConditionKey, alert.Severity, alert.Status, alert.ConditionActive));
+        var (kind, pushed) = Assert.Single(_notifier.Pushes);
+        Assert.Equal(("raised", alert.Id), (kind, pushed.Id));
+
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        await _engine.OnEventStoredAsync(press with { DeviceTime = _clock.GetUtcNow() }, CancellationToken.None);
+        Assert.Equal(2, Assert.Single(await _alerts.ListAsync(new AlertQuery(Patient))).Occurrences);
+
+        var closed = await _engine.AcknowledgeAsync(alert.Id, "operator.7");
+        Assert.True(closed!.IsClosed);
+    }
+
+    [Fact]
+    public async Task News2_is_scored_over_the_latest_readings_and_marked_partial()
+    {
+        await _patients.CreateAsync(new PatientRecord(Patient, "Test Person", null, null, News2Scale.Scale1, OnSupplementalOxygen: false, "team-a", _clock.GetUtcNow()));
+
+        await Store(VitalKind.Spo2, 92);        // 2
+        await Store(VitalKind.HeartRate, 112);  // 2
+        await Store(VitalKind.BodyTemperature, 38.5); // 1
+
+        var news2 = await _alerts.GetActiveAsync(Patient, "news2");
+        Assert.NotNull(news2);
+        Assert.Equal(AlertSeverity.High, news2.Severity);
+        Assert.Equal("NEWS2 5 (medium risk): SpO2 2, pulse 2, temperature 1; partial: missing respiration rate, systolic BP, consciousness", news2.Reason);
+        Assert.Equal(1, news2.Occurrences);
+    }
+
+    [Fact]
+    public async Task Notifier_receives_raised_then_updated_for_the_same_alert()
+    {
+        await Store(VitalKind.HeartRate, 112);
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        await Store(VitalKind.HeartRate, 72);
+
+        var pushes = _notifier.Pushes.ToArray();
+        Assert.Equal(["raised", "updated"], pushes.Select(push => push.Kind));
+        Assert.Equal(pushes[0].Alert.Id, pushes[1].Alert.Id);
+        Assert.True(pushes[0].Alert.ConditionActive);
+        Assert.False(pushes[1].Alert.ConditionActive);
+    }
+
+    [Fact]
+    public async Task A_failing_notifier_does_not_undo_the_stored_alert()
+    {
+        _notifier.Fail = true;
+
+        await Store(VitalKind.Spo2, 89);
+
+        Assert.Single(await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key)));
+    }
+
+    [Fact]
+    public async Task Concurrent_batches_for_one_patient_raise_a_single_alert()
+    {
+        var batches = Enumerable.Range(0, 10)
+            .Select(i => new[] { new Reading("dev-ox", Patient, VitalKind.Spo2, 89, _clock.GetUtcNow().AddSeconds(-i), _clock.GetUtcNow()) })
+            .ToArray();
+        foreach (var batch in batches)
+        {
+            await _readings.AppendAsync(batch);
+        }
+
+        await Task.WhenAll(batches.Select(batch => Task.Run(() => _engine.OnReadingsStoredAsync(batch, CancellationToken.None))));
+
+        var alert = Assert.Single(await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key)));
+        Assert.Equal(10, alert.Occurrences);
+        Assert.Equal(1, _notifier.Pushes.Count(push => push.Kind == "raised" && push.Alert.ConditionKey == SpO2Key));
+    }
+
+    [Fact]
+    public async Task A_late_normal_reading_does_not_clear_an_alert_raised_by_a_newer_one()
+    {
+        await Store(VitalKind.Spo2, 89);
+        var late = new Reading("dev-ox", Patient, VitalKind.Spo2, 97, _clock.GetUtcNow().AddHours(-2), _clock.GetUtcNow());
+        await _readings.AppendAsync([late]);
+
+        await _engine.OnReadingsStoredAsync([late], CancellationToken.None);
+
+        var alert = Assert.Single(await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key)));
+        Assert.True(alert.ConditionActive);
+    }
+
+    [Fact]
+    public async Task Personal_thresholds_are_used()
+    {
+        await _thresholds.SetOverridesAsync(Patient, [new VitalThreshold(VitalKind.Spo2, 84, 88, null, null)], "dr.patel", _clock.GetUtcNow());
+
+        await Store(VitalKind.Spo2, 90);
+
+        Assert.Null(await _alerts.GetActiveAsync(Patient, SpO2Key));
+    }
+
+    [Fact]
+    public async Task Acknowledging_an_unknown_alert_returns_null()
+    {
+        Assert.Null(await _engine.AcknowledgeAsync(Guid.NewGuid(), "nurse.jones"));
+    }
+
+    private async Task Store(VitalKind kind, double value)
+    {
+        var reading = new Reading("dev-" + kind.WireName(), Patient, kind, value, _clock.GetUtcNow(), _clock.GetUtcNow());
+        var stored = await _readings.AppendAsync([reading]);
+        await _engine.OnReadingsStoredAsync(stored, CancellationToken.None);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using Telehealth.Alerts.Domain.Lifecycle;
+using Telehealth.Alerts.Engine;
+using Telehealth.Alerts.Storage;
+using Telehealth.Contracts.Readings;
+using Telehealth.Ingest.Storage;
+
+namespace Telehealth.Tests.Alerts;
+
+/// <summary>An in-memory reading store with the documented semantics the engine relies on (latest by device time).</summary>
+internal sealed class InMemoryReadingStore : IReadingStore
+{
+    private readonly List<Reading> _readings = [];
+    private readonly Lock _lock = new();
+
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task<IReadOnlyList<Reading>> AppendAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var added = new List<Reading>();
+            foreach (var reading in readings)
+            {
+                if (!_readings.Any(stored => stored.DeviceId == reading.DeviceId && stored.Kind == reading.Kind && stored.DeviceTime == reading.DeviceTime))
+                {
+                    _readings.Add(reading);
+                    added.Add(reading);
+                }
+            }
+            return Task.FromResult<IReadOnlyList<Reading>>(added);
+        }
+    }
+
+    public Task<IReadOnlyList<Reading>> QueryAsync(ReadingQuery query, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<Reading>>(_readings
+                .Where(reading => reading.PatientId == query.PatientId && (query.Kind is null || reading.Kind == query.Kind)
+                    && (query.From is null || reading.DeviceTime >= query.From) && (query.To is null || reading.DeviceTime < query.To))
+                .OrderBy(reading => reading.DeviceTime)
+                .Take(query.Limit)
+                .ToArray());
+        }
+    }
+
+    public Task<IReadOnlyDictionary<VitalKind, Reading>> LatestByKindAsync(string patientId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyDictionary<VitalKind, Reading>>(_readings
+                .Where(reading => reading.PatientId == patientId)
+                .GroupBy(reading => reading.Kind)
+                .ToDictionary(group => group.Key, group => group.MaxBy(reading => reading.DeviceTime)!));
+        }
+    }
+}
+
+/// <summary>Records every push in order; can be told to fail to show a push failure does not undo the stored alert.</summary>
+internal sealed class RecordingAlertNotifier : IAlertNotifier
+{
+    public ConcurrentQueue<(string Kind, Alert Alert)> Pushes { get; } = new();
+
+    public bool Fail { get; set; }
+
+    public Task AlertRaisedAsync(Alert alert, CancellationToken cancellationToken) => Record("raised", alert);
+
+    public Task AlertUpdatedAsync(Alert alert, CancellationToken cancellationToken) => Record("updated", alert);
+
+    private Task Record(string kind, Alert alert)
+    {
+        if (Fail)
+        {
+            throw new InvalidOperationException("hub unavailable");
+        }
+        Pushes.Enqueue((kind, alert));
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Widens the read-then-write window of the engine (SQLite's async calls complete synchronously, so without
+/// this, concurrent batches rarely interleave and a missing per-patient lock would go unnoticed).
+/// </summary>
+internal sealed class InterleavingAlertStore(IAlertStore inner) : IAlertStore
+{
+    public async Task<Alert?> GetActiveAsync(string patientId, string conditionKey, CancellationToken cancellationToken = default)
+    {
+        var alert = await inner.GetActiveAsync(patientId, conditionKey, cancellationToken);
+        await Task.Delay(TimeSpan.FromMilliseconds(2), cancellationToken);
+        return alert;
+    }
+
+    public Task InsertAsync(Alert alert, CancellationToken cancellationToken = default) => inner.InsertAsync(alert, cancellationToken);
+
+    public Task UpdateAsync(Alert alert, CancellationToken cancellationToken = default) => inner.UpdateAsync(alert, cancellationToken);
+
+    public Task<Alert?> GetAsync(Guid alertId, CancellationToken cancellationToken = default) => inner.GetAsync(alertId, cancellationToken);
+
+    public Task<IReadOnlyList<Alert>> ListAsync(AlertQuery query, CancellationToken cancellationToken = default) => inner.ListAsync(query, cancellationToken);
+}

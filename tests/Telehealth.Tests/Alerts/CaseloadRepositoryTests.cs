@@ -1,0 +1,119 @@
+using Telehealth.Alerts.Caseload;
+using Telehealth.Alerts.Domain.News2;
+using Telehealth.Alerts.Domain.Thresholds;
+using Telehealth.Contracts.Readings;
+
+namespace Telehealth.Tests.Alerts;
+
+public sealed class CaseloadRepositoryTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
+    private readonly TempDatabase _temp = new();
+    private readonly SqlitePatientRepository _patients;
+    private readonly SqliteThresholdRepository _thresholds;
+
+    public CaseloadRepositoryTests()
+    {
+        _patients = new SqlitePatientRepository(_temp.Database);
+        _thresholds = new SqliteThresholdRepository(_temp.Database);
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task A_patient_round_trips_and_lists_by_team_in_name_order()
+    {
+        var ada = new PatientRecord(PatientIds.New(), "ada Byron", "9434765919", new DateOnly(1948, 12, 10), News2Scale.Scale2, true, "team-north", Now);
+        var bob = new PatientRecord(PatientIds.New(), "Bob Ames", null, null, News2Scale.Scale1, false, "team-north", Now);
+        var cy = new PatientRecord(PatientIds.New(), "Cy Dale", null, null, News2Scale.Scale1, false, "team-south", Now);
+
+        Assert.Equal(PatientCreateResult.Created, await _patients.CreateAsync(ada));
+        Assert.Equal(PatientCreateResult.Created, await _patients.CreateAsync(bob));
+        Assert.Equal(PatientCreateResult.Created, await _patients.CreateAsync(cy));
+
+        Assert.Equal(ada, await _patients.GetAsync(ada.Id));
+        Assert.Equal([ada, bob], await _patients.ListAsync("team-north"));
+        Assert.Equal(3, (await _patients.ListAsync()).Count);
+        Assert.True(await _patients.ExistsAsync(cy.Id));
+        Assert.False(await _patients.ExistsAsync("pat-nobody"));
+        Assert.Null(await _patients.GetAsync("pat-nobody"));
+    }
+
+    [Fact]
+    public async Task Duplicates_are_reported_not_stored()
+    {
+        var ada = new PatientRecord("pat-ada", "Ada Byron", "9434765919", null, News2Scale.Scale1, false, "team-north", Now);
+        await _patients.CreateAsync(ada);
+
+        Assert.Equal(PatientCreateResult.DuplicateId, await _patients.CreateAsync(ada with { NhsNumber = null }));
+        Assert.Equal(PatientCreateResult.DuplicateNhsNumber, await _patients.CreateAsync(ada with { Id = "pat-ada2" }));
+        Assert.Single(await _patients.ListAsync());
+    }
+
+    [Theory]
+    [InlineData("9434765919", true)]
+    [InlineData("9434765918", false)]
+    [InlineData("943476591", false)]
+    [InlineData("94347659l9", false)]
+    [InlineData("0000000000", true)]
+    public void Nhs_numbers_are_checked_with_modulus_11(string number, bool valid)
+    {
+        Assert.Equal(valid, NhsNumbers.IsValid(number));
+    }
+
+    [Fact]
+    public void Patient_validation_lists_every_problem()
+    {
+        var bad = new PatientRecord("patient-1", " ", "1234567890", new DateOnly(2030, 1, 1), (News2Scale)7, false, "", Now);
+
+        Assert.Equal(6, bad.Validate(new DateOnly(2025, 3, 1)).Count);
+        Assert.Empty((bad with { Id = PatientIds.New(), DisplayName = "Ada", NhsNumber = null, DateOfBirth = null, News2Scale = News2Scale.Scale1, TeamId = "t" })
+            .Validate(new DateOnly(2025, 3, 1)));
+    }
+
+    [Fact]
+    public void Generated_ids_are_well_formed_and_distinct()
+    {
+        var ids = Enumerable.Range(0, 1000).Select(_ => PatientIds.New()).ToArray();
+
+        Assert.All(ids, id => Assert.True(PatientIds.IsWellFormed(id), id));
+        Assert.All(ids, id => Assert.Equal(14, id.Length));
+        Assert.Equal(1000, ids.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Overrides_replace_all_earlier_overrides_and_shape_the_effective_set()
+    {
+        var spo2 = new VitalThreshold(VitalKind.Spo2, 84, 88, null, null);
+        var pulse = new VitalThreshold(VitalKind.HeartRate, 35, 45, 110, 140);
+        var weight = new VitalThreshold(VitalKind.BodyWeight, null, null, 82.5, null);
+        await _thresholds.SetOverridesAsync("pat-a", [spo2, pulse], "dr.patel", Now);
+        await _thresholds.SetOverridesAsync("pat-b", [weight], "dr.patel", Now);
+
+        await _thresholds.SetOverridesAsync("pat-a", [weight, spo2], "dr.khan", Now.AddDays(1));
+
+        Assert.Equal([spo2, weight], await _thresholds.GetOverridesAsync("pat-a"));
+        var effective = await _thresholds.GetEffectiveAsync("pat-a");
+        Assert.Equal(ThresholdSet.Defaults.For(VitalKind.HeartRate), effective.For(VitalKind.HeartRate));
+        Assert.Equal(spo2, effective.For(VitalKind.Spo2));
+        Assert.Equal([weight], await _thresholds.GetOverridesAsync("pat-b"));
+
+        await _thresholds.SetOverridesAsync("pat-a", [], "dr.khan", Now.AddDays(2));
+        Assert.Empty(await _thresholds.GetOverridesAsync("pat-a"));
+        Assert.Equal(ThresholdSet.Defaults.All, (await _thresholds.GetEffectiveAsync("pat-a")).All);
+    }
+
+    [Fact]
+    public async Task Invalid_overrides_are_refused_with_every_problem_and_nothing_changes()
+    {
+        var good = new VitalThreshold(VitalKind.Spo2, 84, 88, null, null);
+        await _thresholds.SetOverridesAsync("pat-a", [good], "dr.patel", Now);
+
+        var refused = await Assert.ThrowsAsync<ThresholdValidationException>(() => _thresholds.SetOverridesAsync("pat-a",
+            [new VitalThreshold(VitalKind.HeartRate, 60, 50, 100, 130), new VitalThreshold(VitalKind.Spo2, null, double.NaN, null, null), good],
+            "dr.patel", Now));
+
+        Assert.Equal(3, refused.Problems.Count);   // heart-rate order, SpO2 NaN, SpO2 twice
+        Assert.Equal([good], await _thresholds.GetOverridesAsync("pat-a"));
+    }
+}
