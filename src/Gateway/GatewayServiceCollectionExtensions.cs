@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using Telehealth.Gateway.Decoding;
 using Telehealth.Gateway.Devices;
 using Telehealth.Gateway.Ingress;
@@ -19,15 +18,11 @@ public static class GatewayServiceCollectionExtensions
     {
         services.AddOptions<MqttOptions>().Bind(configuration.GetSection(MqttOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<DecodingOptions>().Bind(configuration.GetSection("Decoding"))
-            .ValidateDataAnnotations().ValidateOnStart();
 
         services.AddMetrics();
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<IDeviceRegistry, SqliteDeviceRegistry>();
-        services.AddSingleton(sp => new SenmlDecoder(sp.GetRequiredService<IOptions<DecodingOptions>>().Value));
-        services.AddSingleton(sp => new TelecareEventDecoder(sp.GetRequiredService<IOptions<DecodingOptions>>().Value));
-        services.AddSingleton(sp => new DeviceStatusDecoder(sp.GetRequiredService<IOptions<DecodingOptions>>().Value));
+        services.AddDeviceDecoding();
         services.AddSingleton<DeviceMessageHandler>();
 
         var mode = configuration.GetSection(MqttOptions.SectionName).GetValue(nameof(MqttOptions.Mode), MqttMode.Embedded);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Telehealth.Alerts.Caseload;
+using Telehealth.Clinician.Web.Auth;
 using Telehealth.Contracts.Devices;
 using Telehealth.Gateway.Devices;
 

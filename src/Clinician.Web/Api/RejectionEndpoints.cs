@@ -1,4 +1,5 @@
 using Telehealth.Ingest.Storage;
+using Telehealth.Ingest.Storage.Sqlite;
 
 namespace Telehealth.Clinician.Web.Api;
 

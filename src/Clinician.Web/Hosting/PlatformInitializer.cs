@@ -1,8 +1,7 @@
-using Telehealth.Alerts.Caseload;
-using Telehealth.Alerts.Storage;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Gateway.Devices;
 using Telehealth.Ingest.Storage;
+using Telehealth.Ingest.Storage.Sqlite;
 
 namespace Telehealth.Clinician.Web.Hosting;
 
@@ -15,7 +14,6 @@ public sealed partial class PlatformInitializer(IServiceProvider services, ILogg
         await services.GetRequiredService<ITelecareEventStore>().InitializeAsync(cancellationToken);
         await services.GetRequiredService<SqliteRejectionLog>().InitializeAsync(cancellationToken);
         await services.GetRequiredService<IDeviceRegistry>().InitializeAsync(cancellationToken);
-        await services.GetRequiredService<SchemaGate>().EnsureAsync(cancellationToken);
         var staff = services.GetRequiredService<StaffDirectory>();
         await staff.InitializeAsync(cancellationToken);
 

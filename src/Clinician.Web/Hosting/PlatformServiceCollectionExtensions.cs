@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -14,6 +13,8 @@ using Telehealth.Contracts.Rejections;
 using Telehealth.Gateway;
 using Telehealth.Ingest.Pipeline;
 using Telehealth.Ingest.Storage;
+using Telehealth.Ingest.Storage.Influx;
+using Telehealth.Ingest.Storage.Sqlite;
 using Telehealth.Storage;
 
 namespace Telehealth.Clinician.Web.Hosting;
@@ -44,13 +45,11 @@ public static class PlatformServiceCollectionExtensions
         var influx = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.Influx;
         if (!string.IsNullOrWhiteSpace(influx?.Url))
         {
-            services.AddHttpClient<InfluxReadingStore>(client =>
-            {
-                client.BaseAddress = new Uri(influx.Url);
-                client.Timeout = TimeSpan.FromSeconds(30);
-            });
-            services.AddSingleton(new InfluxOptions { Url = influx.Url, Database = influx.Database, Username = influx.Username, Password = influx.Password });
-            services.AddSingleton<IReadingStore>(sp => sp.GetRequiredService<InfluxReadingStore>());
+            services.AddHttpClient(nameof(InfluxReadingStore), client => client.Timeout = TimeSpan.FromSeconds(30));
+            services.AddSingleton<IReadingStore>(sp => new InfluxReadingStore(
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(InfluxReadingStore)),
+                new InfluxOptions { Url = new Uri(influx.Url), Database = influx.Database, Username = influx.Username, Password = influx.Password },
+                sp.GetRequiredService<ILogger<InfluxReadingStore>>()));
         }
         else
         {
@@ -66,8 +65,7 @@ public static class PlatformServiceCollectionExtensions
         // Alert core, pushing to staff over SignalR.
         services.AddSignalR();
         services.AddSingleton<IAlertNotifier, SignalRAlertNotifier>();
-        services.AddTelehealthAlerts(configuration);
-        services.AddSingleton<IStoredDataObserver>(sp => sp.GetRequiredService<AlertEngine>());
+        services.AddTelehealthAlerts();
 
         // Ingest pipeline, then the device edge that feeds it.
         services.AddMetrics();

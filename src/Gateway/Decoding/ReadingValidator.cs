@@ -92,7 +92,7 @@ public sealed class ReadingValidator(DecodingOptions options)
 
     private RecordRejection Stale(int? recordIndex) => new(
         recordIndex,
-        DecodingRejectionReasons.StaleTimestamp,
+        RejectionReasons.StaleTimestamp,
         RejectionDetail.For(recordIndex, string.Create(
             CultureInfo.InvariantCulture,
             $"time is more than {_options.MaxAge} (MaxAge) before it was received")));

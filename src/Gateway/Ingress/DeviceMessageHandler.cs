@@ -88,7 +88,7 @@ public sealed partial class DeviceMessageHandler(
             await RejectAsync(new Rejection(receivedAt, device.DeviceId, source, problem.Reason, problem.Detail), cancellationToken);
             return new DeviceMessageOutcome(0, 0, 1, false);
         }
-        var telecareEvent = new TelecareEvent(device.DeviceId, device.PatientId, decoded.Type, decoded.DeviceTime, receivedAt);
+        var telecareEvent = new TelecareEvent(device.DeviceId, device.PatientId, decoded.Event!.Type, decoded.Event.DeviceTime, receivedAt);
         var isNew = await sink.SubmitEventAsync(telecareEvent, cancellationToken);
         metrics.Accepted(isNew ? 1 : 0);
         return new DeviceMessageOutcome(isNew ? 1 : 0, isNew ? 0 : 1, 0, false);
@@ -103,9 +103,10 @@ public sealed partial class DeviceMessageHandler(
             await RejectAsync(new Rejection(receivedAt, device.DeviceId, source, problem.Reason, problem.Detail), cancellationToken);
             return new DeviceMessageOutcome(0, 0, 1, false);
         }
-        await registry.RecordHeartbeatAsync(device.DeviceId, decoded.DeviceTime, decoded.BatteryPercent, cancellationToken);
+        var status = decoded.Status!;
+        await registry.RecordHeartbeatAsync(device.DeviceId, status.DeviceTime, status.BatteryPercent, cancellationToken);
         await sink.SubmitStatusAsync(
-            new DeviceStatusReport(device.DeviceId, device.PatientId, decoded.BatteryPercent, decoded.DeviceTime, receivedAt),
+            new DeviceStatusReport(device.DeviceId, device.PatientId, status.BatteryPercent, status.DeviceTime, receivedAt),
             cancellationToken);
         metrics.Accepted(1);
         return new DeviceMessageOutcome(1, 0, 0, false);

@@ -10,7 +10,7 @@ public static class RejectionReasons
     public const string NotANumber = "not_a_number";
     public const string Implausible = "implausible_value";
     public const string FutureTimestamp = "future_timestamp";
-    public const string MissingTimestamp = "missing_timestamp";
+    public const string StaleTimestamp = "stale_timestamp";
     public const string PayloadTooLarge = "payload_too_large";
     public const string UnknownDevice = "unknown_device";
     public const string DeviceNotAssigned = "device_not_assigned";

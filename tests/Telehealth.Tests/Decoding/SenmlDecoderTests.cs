@@ -146,9 +146,9 @@ public sealed class SenmlDecoderTests
     [InlineData("""[{"n":"heart_rate","u":"/min","v":72,"t":1795000500}]""", RejectionReasons.FutureTimestamp, "record 0: time is more than 00:05:00 (MaxClockSkew) after it was received")]
     [InlineData("""[{"n":"heart_rate","u":"/min","v":72,"t":268435455}]""", RejectionReasons.FutureTimestamp, "record 0: time is more than 00:05:00 (MaxClockSkew) after it was received")]
     [InlineData("""[{"n":"heart_rate","u":"/min","v":72,"t":1e300}]""", RejectionReasons.FutureTimestamp, "record 0: time is more than 00:05:00 (MaxClockSkew) after it was received")]
-    [InlineData("""[{"n":"heart_rate","u":"/min","v":72,"t":268435456}]""", DecodingRejectionReasons.StaleTimestamp, "record 0: time is more than 365.00:00:00 (MaxAge) before it was received")]
-    [InlineData("""[{"n":"heart_rate","u":"/min","v":72,"t":-31536001}]""", DecodingRejectionReasons.StaleTimestamp, "record 0: time is more than 365.00:00:00 (MaxAge) before it was received")]
-    [InlineData("""[{"n":"heart_rate","u":"/min","v":72,"t":-1e300}]""", DecodingRejectionReasons.StaleTimestamp, "record 0: time is more than 365.00:00:00 (MaxAge) before it was received")]
+    [InlineData("""[{"n":"heart_rate","u":"/min","v":72,"t":268435456}]""", RejectionReasons.StaleTimestamp, "record 0: time is more than 365.00:00:00 (MaxAge) before it was received")]
+    [InlineData("""[{"n":"heart_rate","u":"/min","v":72,"t":-31536001}]""", RejectionReasons.StaleTimestamp, "record 0: time is more than 365.00:00:00 (MaxAge) before it was received")]
+    [InlineData("""[{"n":"heart_rate","u":"/min","v":72,"t":-1e300}]""", RejectionReasons.StaleTimestamp, "record 0: time is more than 365.00:00:00 (MaxAge) before it was received")]
     [InlineData("""[{"n":"heart_rate","u":"/min","v":72,"t":"now"}]""", RejectionReasons.NotSenml, "record 0: field 't' is not a finite number")]
     [InlineData("""[{"n":72,"u":"/min","v":72}]""", RejectionReasons.NotSenml, "record 0: field 'n' is not a string")]
     [InlineData("""[{"n":"heart_rate","u":1,"v":72}]""", RejectionReasons.NotSenml, "record 0: field 'u' is not a string")]
@@ -332,7 +332,7 @@ public sealed class SenmlDecoderTests
         Assert.Equal(RejectionReasons.PayloadTooLarge, Assert.Single(tooMany.Rejected).Reason);
         Assert.Empty(times.Accepted);
         Assert.Equal(
-            [(0, RejectionReasons.FutureTimestamp), (1, DecodingRejectionReasons.StaleTimestamp)],
+            [(0, RejectionReasons.FutureTimestamp), (1, RejectionReasons.StaleTimestamp)],
             times.Rejected.Select(rejection => (rejection.RecordIndex!.Value, rejection.Reason)));
     }
 
