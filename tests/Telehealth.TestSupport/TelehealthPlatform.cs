@@ -1,0 +1,116 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Telehealth.Gateway.Mqtt;
+
+namespace Telehealth.TestSupport;
+
+/// <summary>
+/// The real platform process, in-process: Kestrel on a free loopback port (real HTTP, WebSockets for SignalR),
+/// the embedded MQTT broker on another free port, and a fresh data folder. Nothing is faked.
+/// </summary>
+public sealed class TelehealthPlatform : IAsyncDisposable
+{
+    public const string AdminUsername = "admin";
+
+    private readonly WebApplicationFactory<Program> _factory;
+    private readonly string _dataDirectory;
+
+    private TelehealthPlatform(WebApplicationFactory<Program> factory, string dataDirectory, string adminPassword)
+    {
+        _factory = factory;
+        _dataDirectory = dataDirectory;
+        AdminPassword = adminPassword;
+    }
+
+    public string AdminPassword { get; }
+
+    public Uri BaseAddress => _factory.ClientOptions.BaseAddress;
+
+    public IServiceProvider Services => _factory.Services;
+
+    /// <summary>The embedded broker's port (0 when the platform was started against an external broker).</summary>
+    public int MqttPort => Services.GetService<EmbeddedMqttBroker>()?.Port ?? 0;
+
+    public static async Task<TelehealthPlatform> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "telehealth-test-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDirectory);
+        var adminPassword = "test-" + Guid.NewGuid().ToString("N");
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Storage:DataDirectory"] = dataDirectory,
+            ["Mqtt:Embedded:Port"] = "0",
+            ["Auth:InitialAdminPassword"] = adminPassword,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            foreach (var (key, value) in configuration)
+            {
+                builder.UseSetting(key, value);
+            }
+            builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(configuration));
+        });
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var platform = new TelehealthPlatform(factory, dataDirectory, adminPassword);
+        await Task.CompletedTask;
+        return platform;
+    }
+
+    public HttpClient CreateAnonymousClient() => new() { BaseAddress = BaseAddress };
+
+    public async Task<string> GetTokenAsync(string username = AdminUsername, string? password = null)
+    {
+        using var client = CreateAnonymousClient();
+        var response = await client.PostAsJsonAsync("/api/auth/token", new { username, password = password ?? AdminPassword });
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    public async Task<HttpClient> CreateStaffClientAsync()
+    {
+        var client = CreateAnonymousClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await GetTokenAsync());
+        return client;
+    }
+
+    public static async Task<string> CreatePatientAsync(HttpClient staff, string displayName = "Test Person", int news2Scale = 1, bool onOxygen = false)
+    {
+        var response = await staff.PostAsJsonAsync("/api/patients", new { displayName, news2Scale, onSupplementalOxygen = onOxygen });
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("id").GetString()!;
+    }
+
+    public static async Task<(string DeviceId, string Secret)> RegisterDeviceAsync(HttpClient staff, string patientId, string type = "pulse_oximeter")
+    {
+        var response = await staff.PostAsJsonAsync("/api/devices", new { patientId, type });
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (body.RootElement.GetProperty("deviceId").GetString()!, body.RootElement.GetProperty("secret").GetString()!);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open is left for the OS temp cleaner; the next run uses a new folder.
+        }
+    }
+}
