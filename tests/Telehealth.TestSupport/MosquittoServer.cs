@@ -59,13 +59,13 @@ public class MosquittoServer : IAsyncLifetime
         }
         for (var attempt = 1; ; attempt++)
         {
-            _port = FreePort.Next();
+            _port = _options.Port ?? FreePort.Next();
             try
             {
                 await StartLocalAsync();
                 return;
             }
-            catch (ServerStartException) when (attempt < StartAttempts && _process is { HasExited: true })
+            catch (ServerStartException) when (attempt < StartAttempts && _options.Port is null && _process is { HasExited: true })
             {
                 // Most likely the port was taken between FreePort.Next() and the bind: try another.
                 await _process.DisposeAsync();

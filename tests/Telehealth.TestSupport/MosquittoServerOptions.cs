@@ -5,6 +5,9 @@ public sealed class MosquittoServerOptions
 {
     public bool AllowAnonymous { get; init; } = true;
 
+    /// <summary>A fixed loopback port (for a client configured before the broker starts); a free one when null.</summary>
+    public int? Port { get; init; }
+
     /// <summary>
     /// Username → password. When any are given, a password file is written with mosquitto_passwd and an ACL lets
     /// each user write only under telehealth/v1/devices/{username}/ (a device publishes as its own id).
