@@ -43,6 +43,8 @@ public sealed class TelehealthPlatform : IAsyncDisposable
         var adminPassword = "test-" + Guid.NewGuid().ToString("N");
         var configuration = new Dictionary<string, string?>
         {
+            // Port 0: each platform gets its own free port, so test classes can run side by side.
+            ["Urls"] = "http://127.0.0.1:0",
             ["Storage:DataDirectory"] = dataDirectory,
             ["Mqtt:Embedded:Port"] = "0",
             ["Auth:InitialAdminPassword"] = adminPassword,
@@ -60,7 +62,7 @@ public sealed class TelehealthPlatform : IAsyncDisposable
             }
             builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(configuration));
         });
-        factory.UseKestrel(0);
+        factory.UseKestrel();
         factory.StartServer();
         var platform = new TelehealthPlatform(factory, dataDirectory, adminPassword);
         await Task.CompletedTask;
