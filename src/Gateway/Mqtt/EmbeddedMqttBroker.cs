@@ -94,7 +94,8 @@ public sealed partial class EmbeddedMqttBroker(
             return;
         }
 
-        // mosquitto_pub on MQTT 3.1.1 sends an empty client id; give such clients one (MQTT 5 tells the client).
+        // A client may leave its id empty; MQTTnet honours an assigned id only under MQTT 5 (3.1.1 clients without
+        // an id are refused as 'identifier rejected', which docs/device-api.md tells device makers to avoid with -i).
         if (string.IsNullOrEmpty(args.ClientId))
         {
             args.AssignedClientIdentifier = $"{device.DeviceId}-{Guid.NewGuid():N}"[..32];
