@@ -1,0 +1,108 @@
+using System.Net.Http.Json;
+using MQTTnet;
+using Telehealth.Gateway.Mqtt;
+using Telehealth.TestSupport;
+
+namespace Telehealth.Integration.Tests.Platform;
+
+/// <summary>
+/// The scaled shape on real engines: devices publish to a real mosquitto that authenticates them and enforces
+/// the per-device ACL, the platform subscribes as its own service user, and readings go to a real influxd.
+/// </summary>
+public sealed class ScaledModeTests(InfluxServer influx) : IClassFixture<InfluxServer>
+{
+    private const string ServiceUser = "telehealth-ingest";
+
+    [Fact]
+    public async Task A_reading_through_mosquitto_is_stored_in_influxdb_once_and_raises_an_alert()
+    {
+        var brokerPort = FreePort.Next();
+        var servicePassword = Guid.NewGuid().ToString("N");
+        var database = InfluxServer.NewDatabaseName();
+        await using var platform = await TelehealthPlatform.StartAsync(new Dictionary<string, string?>
+        {
+            ["Mqtt:Mode"] = "External",
+            ["Mqtt:External:Host"] = "127.0.0.1",
+            ["Mqtt:External:Port"] = brokerPort.ToString(),
+            ["Mqtt:External:Username"] = ServiceUser,
+            ["Mqtt:External:Password"] = servicePassword,
+            ["Mqtt:External:ClientId"] = "ingest-" + Guid.NewGuid().ToString("N")[..8],
+            ["Mqtt:External:ReconnectDelay"] = "00:00:00.200",
+            ["Storage:Influx:Url"] = influx.Url.ToString(),
+            ["Storage:Influx:Database"] = database,
+        });
+        using var staff = await platform.CreateStaffClientAsync();
+        var patientId = await TelehealthPlatform.CreatePatientAsync(staff, "Scaled Person");
+        var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId);
+
+        // The broker learns the device's credentials after the platform issued them (as a provisioning step would).
+        await using var broker = new MosquittoServer(new MosquittoServerOptions
+        {
+            Port = brokerPort,
+            AllowAnonymous = false,
+            Users = new Dictionary<string, string> { [ServiceUser] = servicePassword, [deviceId] = secret },
+            ServiceUsers = [ServiceUser],
+        });
+        await broker.InitializeAsync();
+        var ingress = (ExternalBrokerIngress)platform.Services.GetService(typeof(ExternalBrokerIngress))!;
+        await ingress.Subscribed.WaitAsync(TimeSpan.FromSeconds(20));
+
+        await using var device = await MqttDevice.ConnectAsync(brokerPort, deviceId, secret);
+        var payload = $$"""[{"bt":{{Json.UnixSeconds(DateTimeOffset.UtcNow.AddSeconds(-30))}},"n":"spo2","u":"%","v":86},{"n":"heart_rate","u":"beat/min","v":118}]""";
+        await device.PublishReadingsAsync(payload);
+        await device.PublishReadingsAsync(payload);
+        await device.PublishReadingsAsync($$"""[{"bt":{{Json.UnixSeconds(DateTimeOffset.UtcNow)}},"n":"body_temperature","u":"Cel","v":36.6}]""");
+
+        // mosquitto acknowledges the device before the platform has stored anything: wait on the effect.
+        var readings = await Eventually.GetAsync(() => staff.GetJsonAsync($"/api/patients/{patientId}/readings"), r => r.GetArrayLength() >= 3);
+        Assert.Equal(["body_temperature", "heart_rate", "spo2"], readings.EnumerateArray().Select(r => r.Str("kind")).Order().ToArray());
+        var alerts = await Eventually.GetAsync(() => staff.GetJsonAsync($"/api/alerts?patientId={patientId}"), a => a.GetArrayLength() >= 1);
+        Assert.Contains(alerts.EnumerateArray(), a => a.Str("condition") == "threshold:spo2" && a.Str("severity") == "high");
+
+        // Stored in influxd itself, exactly once per (device, kind, time).
+        using var http = new HttpClient { BaseAddress = influx.Url };
+        var count = await http.GetFromJsonAsync<System.Text.Json.JsonElement>(
+            $"/query?db={database}&q=" + Uri.EscapeDataString($"SELECT COUNT(\"value\") FROM \"vital_reading\" WHERE \"patient_id\" = '{patientId}'"));
+        Assert.Equal(3, count.GetProperty("results")[0].GetProperty("series")[0].GetProperty("values")[0][1].GetInt32());
+    }
+
+    [Fact]
+    public async Task Mosquitto_refuses_a_device_publishing_under_another_id_so_the_platform_never_sees_it()
+    {
+        var brokerPort = FreePort.Next();
+        var servicePassword = Guid.NewGuid().ToString("N");
+        await using var platform = await TelehealthPlatform.StartAsync(new Dictionary<string, string?>
+        {
+            ["Mqtt:Mode"] = "External",
+            ["Mqtt:External:Port"] = brokerPort.ToString(),
+            ["Mqtt:External:Username"] = ServiceUser,
+            ["Mqtt:External:Password"] = servicePassword,
+            ["Mqtt:External:ClientId"] = "ingest-" + Guid.NewGuid().ToString("N")[..8],
+            ["Mqtt:External:ReconnectDelay"] = "00:00:00.200",
+        });
+        using var staff = await platform.CreateStaffClientAsync();
+        var victim = await TelehealthPlatform.CreatePatientAsync(staff, "Victim");
+        var (victimDevice, victimSecret) = await TelehealthPlatform.RegisterDeviceAsync(staff, victim);
+        var attackerPatient = await TelehealthPlatform.CreatePatientAsync(staff, "Attacker");
+        var (attackerDevice, attackerSecret) = await TelehealthPlatform.RegisterDeviceAsync(staff, attackerPatient);
+        await using var broker = new MosquittoServer(new MosquittoServerOptions
+        {
+            Port = brokerPort,
+            AllowAnonymous = false,
+            Users = new Dictionary<string, string> { [ServiceUser] = servicePassword, [victimDevice] = victimSecret, [attackerDevice] = attackerSecret },
+            ServiceUsers = [ServiceUser],
+        });
+        await broker.InitializeAsync();
+        var ingress = (ExternalBrokerIngress)platform.Services.GetService(typeof(ExternalBrokerIngress))!;
+        await ingress.Subscribed.WaitAsync(TimeSpan.FromSeconds(20));
+
+        await using var attacker = await MqttDevice.ConnectAsync(brokerPort, attackerDevice, attackerSecret);
+        var spoofed = await attacker.PublishAsync($"telehealth/v1/devices/{victimDevice}/readings", """[{"n":"spo2","u":"%","v":70}]""");
+        // A marker the platform does receive, so "nothing arrived" is not just "nothing arrived yet".
+        await attacker.PublishReadingsAsync("""[{"n":"spo2","u":"%","v":97}]""");
+
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, spoofed.ReasonCode);
+        await Eventually.GetAsync(() => staff.GetJsonAsync($"/api/patients/{attackerPatient}/readings"), r => r.GetArrayLength() == 1);
+        Assert.Equal(0, (await staff.GetJsonAsync($"/api/patients/{victim}/readings")).GetArrayLength());
+    }
+}
