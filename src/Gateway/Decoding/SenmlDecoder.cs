@@ -251,52 +251,93 @@ public sealed class SenmlDecoder
     /// </summary>
     private static string? ReadField(ref Utf8JsonReader reader, SenmlRecordFields field, string label, SenmlRecord record)
     {
+        if ((field & SenmlRecordFields.Base) != SenmlRecordFields.None)
+        {
+            return ReadBaseField(ref reader, field, label, record);
+        }
+
         switch (field)
         {
-            case SenmlRecordFields.BaseName:
-                if (reader.TokenType != JsonTokenType.String) return $"base field '{label}' is not a string";
-                record.BaseName = DevicePayload.GetString(ref reader);
-                return null;
-            case SenmlRecordFields.BaseUnit:
-                if (reader.TokenType != JsonTokenType.String) return $"base field '{label}' is not a string";
-                record.BaseUnit = DevicePayload.GetString(ref reader);
-                return null;
-            case SenmlRecordFields.BaseTime:
-                if (!DevicePayload.TryGetFiniteNumber(ref reader, out var baseTime)) return $"base field '{label}' is not a finite number";
-                record.BaseTime = baseTime;
-                return null;
-            case SenmlRecordFields.BaseValue:
-                if (!DevicePayload.TryGetFiniteNumber(ref reader, out var baseValue)) return $"base field '{label}' is not a finite number";
-                record.BaseValue = baseValue;
-                return null;
-            case SenmlRecordFields.BaseSum or SenmlRecordFields.BaseVersion:
-                if (!DevicePayload.TryGetFiniteNumber(ref reader, out _)) return $"base field '{label}' is not a finite number";
-                return null;
-
             case SenmlRecordFields.Name:
-                if (reader.TokenType == JsonTokenType.String) record.Name = DevicePayload.GetString(ref reader);
-                else record.NoteStructureProblem($"field '{label}' is not a string");
+                record.Name = ReadOwnString(ref reader, label, record);
                 break;
             case SenmlRecordFields.Unit:
-                if (reader.TokenType == JsonTokenType.String) record.Unit = DevicePayload.GetString(ref reader);
-                else record.NoteStructureProblem($"field '{label}' is not a string");
+                record.Unit = ReadOwnString(ref reader, label, record);
                 break;
             case SenmlRecordFields.Time:
-                if (DevicePayload.TryGetFiniteNumber(ref reader, out var time)) record.Time = time;
-                else record.NoteStructureProblem($"field '{label}' is not a finite number");
+                if (DevicePayload.TryGetFiniteNumber(ref reader, out var time))
+                {
+                    record.Time = time;
+                }
+                else
+                {
+                    record.NoteStructureProblem($"field '{label}' is not a finite number");
+                }
                 break;
             case SenmlRecordFields.Value:
-                if (DevicePayload.TryGetFiniteNumber(ref reader, out var value)) record.Value = value;
-                else record.ValueProblem = reader.TokenType switch
+                if (DevicePayload.TryGetFiniteNumber(ref reader, out var value))
                 {
-                    JsonTokenType.Number => "'v' overflows a double (not a finite number)",
-                    JsonTokenType.String => "'v' is a JSON string, not a number (\"NaN\" and \"Infinity\" are not numbers)",
-                    _ => "'v' is not a JSON number",
-                };
+                    record.Value = value;
+                }
+                else
+                {
+                    record.ValueProblem = reader.TokenType switch
+                    {
+                        JsonTokenType.Number => "'v' overflows a double (not a finite number)",
+                        JsonTokenType.String => "'v' is a JSON string, not a number (\"NaN\" and \"Infinity\" are not numbers)",
+                        _ => "'v' is not a JSON number",
+                    };
+                }
                 break;
         }
-        // Sums, update times and non-numeric values are noted by their presence flag only; skip any nested value.
+        // Sums, update times and non-numeric values count by their presence flag alone; skip whatever they hold.
         reader.Skip();
+        return null;
+    }
+
+    private static string? ReadBaseField(ref Utf8JsonReader reader, SenmlRecordFields field, string label, SenmlRecord record)
+    {
+        if (field is SenmlRecordFields.BaseName or SenmlRecordFields.BaseUnit)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                return $"base field '{label}' is not a string";
+            }
+            var text = DevicePayload.GetString(ref reader);
+            if (field == SenmlRecordFields.BaseName)
+            {
+                record.BaseName = text;
+            }
+            else
+            {
+                record.BaseUnit = text;
+            }
+            return null;
+        }
+
+        // bs and bver are checked for type only: sums are not vital signs, and every version so far reads the same for numeric records.
+        if (!DevicePayload.TryGetFiniteNumber(ref reader, out var number))
+        {
+            return $"base field '{label}' is not a finite number";
+        }
+        if (field == SenmlRecordFields.BaseTime)
+        {
+            record.BaseTime = number;
+        }
+        else if (field == SenmlRecordFields.BaseValue)
+        {
+            record.BaseValue = number;
+        }
+        return null;
+    }
+
+    private static string? ReadOwnString(ref Utf8JsonReader reader, string label, SenmlRecord record)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return DevicePayload.GetString(ref reader);
+        }
+        record.NoteStructureProblem($"field '{label}' is not a string");
         return null;
     }
 
@@ -333,10 +374,10 @@ public sealed class SenmlDecoder
 
         public void Apply(SenmlRecord record)
         {
-            if (record.BaseName is not null) Name = record.BaseName;
-            if (record.BaseTime is not null) Time = record.BaseTime;
-            if (record.BaseUnit is not null) Unit = record.BaseUnit;
-            if (record.BaseValue is not null) Value = record.BaseValue;
+            Name = record.BaseName ?? Name;
+            Time = record.BaseTime ?? Time;
+            Unit = record.BaseUnit ?? Unit;
+            Value = record.BaseValue ?? Value;
         }
     }
 }
