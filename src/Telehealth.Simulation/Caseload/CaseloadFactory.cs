@@ -95,9 +95,9 @@ public sealed class CaseloadFactory(int seed)
         RespiratoryRate: copd ? Between(random, 15, 17) : Between(random, 14, 16),
         BloodGlucose: Between(random, 5.0, 7.0));
 
+    // Stable homes get an onset too, so a devices file that names a script for one of them still starts it later.
     private static TimeSpan RandomOnset(Random random, ScenarioKind kind) => kind switch
     {
-        ScenarioKind.Stable => TimeSpan.Zero,
         ScenarioKind.FallThenInactivity or ScenarioKind.PendantPress => TimeSpan.FromSeconds(Between(random, 60, 240)),
         _ => TimeSpan.FromSeconds(Between(random, 30, 180)),
     };

@@ -1,0 +1,68 @@
+using Telehealth.Simulation.Model;
+using Telehealth.Simulation.Transports;
+
+namespace Telehealth.Tests.Simulation;
+
+/// <summary>A broker connection that answers as scripted and records what was sent.</summary>
+internal sealed class FakeDeviceTransport(SimulatedDevice device) : IDeviceTransport
+{
+    private readonly object _gate = new();
+    private readonly List<DeviceMessage> _attempted = [];
+    private readonly List<DeviceMessage> _delivered = [];
+
+    public SimulatedDevice Device { get; } = device;
+
+    /// <summary>Outcomes of the next connect attempts; once empty, connecting succeeds.</summary>
+    public Queue<ConnectOutcome> ConnectOutcomes { get; } = new();
+
+    /// <summary>Outcomes of the next publishes; once empty, publishing succeeds.</summary>
+    public Queue<PublishOutcome> PublishOutcomes { get; } = new();
+
+    public bool IsConnected { get; private set; }
+    public int ConnectAttempts { get; private set; }
+    public int DisconnectCalls { get; private set; }
+    public bool Disposed { get; private set; }
+
+    public IReadOnlyList<DeviceMessage> Attempted { get { lock (_gate) { return _attempted.ToList(); } } }
+    public IReadOnlyList<DeviceMessage> Delivered { get { lock (_gate) { return _delivered.ToList(); } } }
+
+    /// <summary>The broker goes away.</summary>
+    public void Drop() => IsConnected = false;
+
+    public Task<ConnectOutcome> ConnectAsync(CancellationToken cancellationToken)
+    {
+        ConnectAttempts++;
+        var outcome = ConnectOutcomes.TryDequeue(out var scripted) ? scripted : ConnectOutcome.Connected;
+        IsConnected = outcome == ConnectOutcome.Connected;
+        return Task.FromResult(outcome);
+    }
+
+    public Task<PublishOutcome> PublishAsync(DeviceMessage message, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _attempted.Add(message);
+            var outcome = !IsConnected ? PublishOutcome.NotConnected
+                : PublishOutcomes.TryDequeue(out var scripted) ? scripted
+                : PublishOutcome.Delivered;
+            if (outcome == PublishOutcome.Delivered)
+            {
+                _delivered.Add(message);
+            }
+            return Task.FromResult(outcome);
+        }
+    }
+
+    public Task DisconnectAsync(CancellationToken cancellationToken)
+    {
+        DisconnectCalls++;
+        IsConnected = false;
+        return Task.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Disposed = true;
+        return ValueTask.CompletedTask;
+    }
+}
