@@ -47,7 +47,7 @@ public sealed class DeviceStatusDecoderTests
     [InlineData("""{"battery":87,}""", RejectionReasons.MalformedJson, "invalid JSON at line 1, byte 15")]
     [InlineData("""{"battery":87}{}""", RejectionReasons.MalformedJson, "invalid JSON at line 1, byte 15")]
     [InlineData("""{"battery":87,"t":1795000400.001}""", RejectionReasons.FutureTimestamp, "time is more than 00:05:00 (MaxClockSkew) after it was received")]
-    [InlineData("""{"t":0.5e9}""", DecodingRejectionReasons.StaleTimestamp, "time is more than 365.00:00:00 (MaxAge) before it was received")]
+    [InlineData("""{"t":0.5e9}""", RejectionReasons.StaleTimestamp, "time is more than 365.00:00:00 (MaxAge) before it was received")]
     public void Bad_status_is_refused_with_exact_reason_and_detail(string json, string reason, string detail)
     {
         var result = Decode(json);

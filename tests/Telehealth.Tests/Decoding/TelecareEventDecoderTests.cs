@@ -67,7 +67,7 @@ public sealed class TelecareEventDecoderTests
     [InlineData("fall_detected", RejectionReasons.MalformedJson, "invalid JSON at line 1, byte 4")]
     [InlineData("", RejectionReasons.MalformedJson, "invalid JSON at line 1, byte 1")]
     [InlineData("""{"event":"fall_detected","t":300.001}""", RejectionReasons.FutureTimestamp, "time is more than 00:05:00 (MaxClockSkew) after it was received")]
-    [InlineData("""{"event":"fall_detected","t":946684800}""", DecodingRejectionReasons.StaleTimestamp, "time is more than 365.00:00:00 (MaxAge) before it was received")]
+    [InlineData("""{"event":"fall_detected","t":946684800}""", RejectionReasons.StaleTimestamp, "time is more than 365.00:00:00 (MaxAge) before it was received")]
     public void Bad_event_is_refused_with_exact_reason_and_detail(string json, string reason, string detail)
     {
         var result = Decode(json);
