@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using Telehealth.Contracts.Devices;
+using Telehealth.TestSupport;
+
+namespace Telehealth.Bench;
+
+/// <summary>
+/// The whole path on one machine: a fresh platform (embedded broker, SQLite, ingest, alert engine, Kestrel),
+/// K registered devices each publishing over its own MQTT 5 connection with QoS 1. A PUBACK is sent only after
+/// storage and alert evaluation, so the clock stops when the last PUBACK arrives; the stored count is then read
+/// back through GET /api/patients/{id}/readings and must equal what was sent.
+/// </summary>
+public static class EndToEndBenchmark
+{
+    public static async Task<EndToEndResult> RunAsync(EndToEndSettings settings, CancellationToken cancellationToken)
+    {
+        await using var platform = await TelehealthPlatform.StartAsync();
+        using var staff = await platform.CreateStaffClientAsync();
+
+        var devices = new List<(string PatientId, string DeviceId, string Secret)>(settings.Devices);
+        for (var i = 0; i < settings.Devices; i++)
+        {
+            var patientId = await TelehealthPlatform.CreatePatientAsync(staff, $"Bench Person {i}");
+            var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId);
+            devices.Add((patientId, deviceId, secret));
+        }
+
+        var clients = new List<IMqttClient>(settings.Devices);
+        foreach (var (_, deviceId, secret) in devices)
+        {
+            var client = new MqttClientFactory().CreateMqttClient();
+            var options = new MqttClientOptionsBuilder()
+                .WithTcpServer("127.0.0.1", platform.MqttPort)
+                .WithClientId(deviceId + "-bench")
+                .WithCredentials(deviceId, secret)
+                .WithProtocolVersion(MqttProtocolVersion.V500)
+                .WithCleanStart(true)
+                .WithTimeout(TimeSpan.FromSeconds(60))
+                .Build();
+            var connected = await client.ConnectAsync(options, cancellationToken);
+            if (connected.ResultCode != MqttClientConnectResultCode.Success)
+            {
+                throw new InvalidOperationException($"Device {deviceId} could not connect: {connected.ResultCode}.");
+            }
+            clients.Add(client);
+        }
+
+        // Device times: one reading pair per second, ending an hour before now (inside the NEWS2 window, never in the future).
+        var firstSecond = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 3600 - settings.MessagesPerDevice;
+        var ackTimes = new double[settings.Devices * settings.MessagesPerDevice];
+        var acknowledged = 0;
+        var failed = 0;
+
+        var stopwatch = Stopwatch.StartNew();
+        var publishers = devices.Select((device, index) => Task.Run(async () =>
+        {
+            var client = clients[index];
+            var topic = DeviceTopics.Readings(device.DeviceId);
+            using var inFlight = new SemaphoreSlim(settings.InFlightPerClient);
+            var pending = new List<Task>(settings.MessagesPerDevice);
+            for (var m = 0; m < settings.MessagesPerDevice; m++)
+            {
+                await inFlight.WaitAsync(cancellationToken);
+                var slot = index * settings.MessagesPerDevice + m;
+                var payload = Payload(device.DeviceId, firstSecond + m, m);
+                pending.Add(PublishOneAsync(client, topic, payload, slot));
+            }
+            await Task.WhenAll(pending);
+
+            async Task PublishOneAsync(IMqttClient mqtt, string mqttTopic, byte[] body, int ackSlot)
+            {
+                try
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    var message = new MqttApplicationMessageBuilder()
+                        .WithTopic(mqttTopic)
+                        .WithPayload(body)
+                        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                        .Build();
+                    var result = await mqtt.PublishAsync(message, cancellationToken);
+                    ackTimes[ackSlot] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    if (result.ReasonCode == MqttClientPublishReasonCode.Success)
+                    {
+                        Interlocked.Increment(ref acknowledged);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+                }
+                finally
+                {
+                    inFlight.Release();
+                }
+            }
+        }, cancellationToken)).ToArray();
+        await Task.WhenAll(publishers);
+        stopwatch.Stop();
+
+        var stored = 0;
+        foreach (var (patientId, _, _) in devices)
+        {
+            using var response = await staff.GetAsync($"/api/patients/{patientId}/readings?limit=100000", cancellationToken);
+            response.EnsureSuccessStatusCode();
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            stored += body.RootElement.GetArrayLength();
+        }
+
+        foreach (var client in clients)
+        {
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
+            client.Dispose();
+        }
+
+        Array.Sort(ackTimes);
+        return new EndToEndResult(
+            settings,
+            acknowledged * EndToEndSettings.ReadingsPerMessage,
+            failed,
+            stored,
+            stopwatch.Elapsed,
+            Percentile(ackTimes, 0.50),
+            Percentile(ackTimes, 0.99),
+            ackTimes[^1]);
+    }
+
+    /// <summary>An oximeter message: SpO2 and pulse, normal values (no alert churn), absolute device time.</summary>
+    private static byte[] Payload(string deviceId, long unixSeconds, int sequence) =>
+        Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+            $$"""[{"bn":"urn:dev:id:{{deviceId}}:","bt":{{unixSeconds}},"n":"spo2","u":"%","v":{{96 + sequence % 3}}},{"n":"heart_rate","u":"beat/min","v":{{70 + sequence % 10}}}]"""));
+
+    private static double Percentile(double[] sorted, double fraction) =>
+        sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Length) - 1, 0, sorted.Length - 1)];
+}

@@ -1,0 +1,14 @@
+namespace Telehealth.Bench;
+
+/// <summary>Shape of one end-to-end run: K devices (one MQTT client each), messages of 2 readings, W publishes in flight per client.</summary>
+public sealed record EndToEndSettings(int Devices, int ReadingsPerDevice, int InFlightPerClient)
+{
+    public const int ReadingsPerMessage = 2;
+
+    public int MessagesPerDevice => ReadingsPerDevice / ReadingsPerMessage;
+
+    public int TotalReadings => Devices * MessagesPerDevice * ReadingsPerMessage;
+
+    public override string ToString() =>
+        $"{Devices} devices x {ReadingsPerDevice} readings ({MessagesPerDevice} messages of {ReadingsPerMessage}), {InFlightPerClient} in flight per client";
+}

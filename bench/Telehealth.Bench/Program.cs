@@ -1,0 +1,62 @@
+using System.Globalization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Telehealth.Bench;
+
+// Usage (Release only):
+//   dotnet run -c Release --project bench/Telehealth.Bench -- micro [BenchmarkDotNet args, e.g. --filter *Senml*]
+//   dotnet run -c Release --project bench/Telehealth.Bench -- e2e [devices readingsPerDevice inFlightPerClient runs]
+// With no arguments both run with the defaults recorded in bench/RESULTS.md.
+// WebApplicationFactory resolves the web project's content root relative to the working directory, so run from the
+// output folder whatever folder the command was started in (BenchmarkDotNet's artifacts land there too).
+Directory.SetCurrentDirectory(AppContext.BaseDirectory);
+
+var mode = args.Length > 0 ? args[0] : "all";
+var rest = args.Skip(1).ToArray();
+
+if (mode is "micro" or "all")
+{
+    // In-process toolchain: no per-benchmark project generation and rebuild, which on 2 cores would cost minutes.
+    var config = DefaultConfig.Instance
+        .AddJob(Job.Default
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithLaunchCount(1)
+            .WithWarmupCount(3)
+            .WithIterationCount(15)
+            .AsDefault())
+        .WithOptions(ConfigOptions.JoinSummary);
+    var switcher = BenchmarkSwitcher.FromTypes([typeof(SenmlDecoderBenchmarks), typeof(News2Benchmarks), typeof(SqliteReadingStoreBenchmarks)]);
+    switcher.Run(rest.Length > 0 && mode == "micro" ? rest : ["--filter", "*"], config);
+}
+
+if (mode is "e2e" or "all")
+{
+    int Arg(int index, int fallback) => mode == "e2e" && rest.Length > index ? int.Parse(rest[index], CultureInfo.InvariantCulture) : fallback;
+    var devices = Arg(0, 50);
+    var readingsPerDevice = Arg(1, 400);
+    var runs = Arg(3, 3);
+    int[] inFlightOptions = mode == "e2e" && rest.Length > 2 ? [Arg(2, 1)] : [1, 10];
+    using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+
+    foreach (var inFlight in inFlightOptions)
+    {
+        var settings = new EndToEndSettings(devices, readingsPerDevice, inFlight);
+        Console.WriteLine($"End to end: {settings}; {runs} runs, each on a fresh platform");
+        var rates = new List<double>();
+        for (var run = 1; run <= runs; run++)
+        {
+            var result = await EndToEndBenchmark.RunAsync(settings, cancel.Token);
+            rates.Add(result.ReadingsPerSecond);
+            var verdict = result.Stored == settings.TotalReadings && result.Acknowledged == settings.TotalReadings && result.Failed == 0 ? "OK" : "MISMATCH";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  run {run}: sent {settings.TotalReadings}, acknowledged {result.Acknowledged}, failed messages {result.Failed}, stored (via API) {result.Stored} [{verdict}]; " +
+                $"{result.Elapsed.TotalSeconds:0.000} s, {result.ReadingsPerSecond:0} readings/s; PUBACK latency p50 {result.P50AckMs:0.0} ms, p99 {result.P99AckMs:0.0} ms, max {result.MaxAckMs:0.0} ms"));
+        }
+        var mean = rates.Average();
+        var sd = rates.Count > 1 ? Math.Sqrt(rates.Sum(r => (r - mean) * (r - mean)) / (rates.Count - 1)) : 0;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  readings/s: mean {mean:0}, sd {sd:0}, min {rates.Min():0}, max {rates.Max():0}"));
+    }
+}
