@@ -19,7 +19,7 @@ public sealed class DashboardShowsLiveAlertTests(ChromiumBrowser chromium) : ICl
     [Fact]
     public async Task Low_spo2_reading_appears_live_and_can_be_acknowledged()
     {
-        await using var platform = await TelehealthPlatform.StartAsync();
+        await using var platform = await BrowserTestPlatform.StartAsync();
         using var staff = await platform.CreateStaffClientAsync();
         var patientId = await TelehealthPlatform.CreatePatientAsync(staff, PatientName);
         var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId, "pulse_oximeter");
