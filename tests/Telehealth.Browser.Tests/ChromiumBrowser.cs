@@ -1,0 +1,63 @@
+using Microsoft.Playwright;
+
+namespace Telehealth.Browser.Tests;
+
+/// <summary>
+/// One headless Debian Chromium per test class (an xunit class fixture): launching takes about a second, a fresh
+/// context per test keeps tests apart (own sessionStorage, so each test signs in itself).
+/// </summary>
+public sealed class ChromiumBrowser : IAsyncLifetime
+{
+    // Debian's package: Playwright must never try to download a browser build (no network here).
+    public const string ExecutablePath = "/usr/bin/chromium";
+
+    private static readonly string[] Arguments =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+    ];
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("Chromium has not been launched.");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ExecutablePath))
+        {
+            throw new InvalidOperationException($"{ExecutablePath} is missing: apt-get install -y chromium");
+        }
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ExecutablePath,
+            Headless = true,
+            Args = Arguments,
+        });
+    }
+
+    /// <summary>A new, signed-out tab on the platform's dashboard, in its own context (dispose the context).</summary>
+    public async Task<DashboardPage> OpenDashboardAsync(Uri baseAddress)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+            Locale = "en-GB",
+        });
+        var page = await context.NewPageAsync();
+        var dashboard = new DashboardPage(context, page);
+        await page.GotoAsync("/");
+        return dashboard;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+    }
+}

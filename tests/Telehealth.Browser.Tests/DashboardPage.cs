@@ -1,0 +1,64 @@
+using Microsoft.Playwright;
+
+namespace Telehealth.Browser.Tests;
+
+/// <summary>
+/// The clinician dashboard as a person uses it, by the selectors app.js renders. Counts page loads, so a test
+/// can prove an alert arrived live rather than through a reload.
+/// </summary>
+public sealed class DashboardPage : IAsyncDisposable
+{
+    // Long enough for MQTT → ingest → alert engine → SignalR → DOM on a busy 2-core machine; an auto-waiting
+    // assertion returns as soon as the condition holds, so this is a ceiling, not a sleep.
+    public static readonly float LiveTimeoutMs = 15_000;
+
+    private readonly IBrowserContext _context;
+    private int _loads;
+
+    public DashboardPage(IBrowserContext context, IPage page)
+    {
+        _context = context;
+        Page = page;
+        Page.Load += (_, _) => Interlocked.Increment(ref _loads);
+    }
+
+    public IPage Page { get; }
+
+    /// <summary>How many times the document has loaded (1 after the first navigation; more means a reload).</summary>
+    public int LoadCount => Volatile.Read(ref _loads);
+
+    public ILocator LiveStatus => Page.Locator("#live-status");
+
+    public ILocator AlertCount => Page.Locator("#alert-count");
+
+    public ILocator Alerts => Page.Locator("#alerts li.alert");
+
+    public ILocator LoginError => Page.Locator("#login-error");
+
+    public ILocator Dashboard => Page.Locator("#dashboard");
+
+    public ILocator AlertFor(string patientName) =>
+        Alerts.Filter(new LocatorFilterOptions { Has = Page.Locator(".who", new PageLocatorOptions { HasTextString = patientName }) });
+
+    public ILocator Patient(string patientId) => Page.Locator($"#patients li[data-patient-id=\"{patientId}\"]");
+
+    public async Task SubmitSignInAsync(string username, string password)
+    {
+        await Page.Locator("#username").FillAsync(username);
+        await Page.Locator("#password").FillAsync(password);
+        await Page.Locator("#login-form button[type=submit]").ClickAsync();
+    }
+
+    /// <summary>
+    /// Signs in and waits until the live connection is up and the first load has finished: the caseload list is
+    /// filled after the active alerts were loaded (app.js awaits both together), so after this the list is settled.
+    /// </summary>
+    public async Task SignInAsync(string username, string password, string knownPatientId)
+    {
+        await SubmitSignInAsync(username, password);
+        await Assertions.Expect(Page.Locator("#live-status[data-state=live]")).ToBeVisibleAsync(new() { Timeout = LiveTimeoutMs });
+        await Assertions.Expect(Patient(knownPatientId)).ToHaveCountAsync(1, new() { Timeout = LiveTimeoutMs });
+    }
+
+    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
+}

@@ -1,0 +1,59 @@
+using Microsoft.Playwright;
+using Telehealth.TestSupport;
+
+namespace Telehealth.Browser.Tests;
+
+/// <summary>
+/// A pendant press is someone asking for help now: it must land live at the top of an already busy list.
+/// Also saves a screenshot of the dashboard with alerts (dashboard.png beside the test assembly) for a person to look at.
+/// </summary>
+public sealed class PendantPressAlertTests(ChromiumBrowser chromium) : IClassFixture<ChromiumBrowser>
+{
+    [Fact]
+    public async Task Pendant_press_appears_live_as_critical_above_earlier_alerts()
+    {
+        await using var platform = await BrowserTestPlatform.StartAsync();
+        using var staff = await platform.CreateStaffClientAsync();
+        var adaId = await TelehealthPlatform.CreatePatientAsync(staff, "Ada Testwell");
+        var oximeter = await TelehealthPlatform.RegisterDeviceAsync(staff, adaId, "pulse_oximeter");
+        var bertId = await TelehealthPlatform.CreatePatientAsync(staff, "Bert Pendleton");
+        var pendant = await TelehealthPlatform.RegisterDeviceAsync(staff, bertId, "pendant_alarm");
+
+        await using var dashboard = await chromium.OpenDashboardAsync(platform.BaseAddress);
+        await dashboard.SignInAsync(TelehealthPlatform.AdminUsername, platform.AdminPassword, bertId);
+        await dashboard.Page.EvaluateAsync("() => { window.__marker = 42; }");
+
+        await using (var device = await DeviceClient.ConnectAsync(platform.MqttPort, oximeter.DeviceId, oximeter.Secret))
+        {
+            await device.PublishReadingsAsync("""[{"n":"spo2","u":"%","v":86}]""");
+        }
+        // Ada's reading raises a high threshold alert and a medium NEWS2 one (SpO2 scores 3).
+        await Assertions.Expect(dashboard.Alerts).ToHaveCountAsync(2, new() { Timeout = DashboardPage.LiveTimeoutMs });
+        await Assertions.Expect(dashboard.Alerts.First).ToHaveAttributeAsync("data-severity", "high");
+
+        await using (var device = await DeviceClient.ConnectAsync(platform.MqttPort, pendant.DeviceId, pendant.Secret))
+        {
+            await device.PublishEventAsync("""{"event":"pendant_press"}""");
+        }
+
+        await Assertions.Expect(dashboard.Alerts).ToHaveCountAsync(3, new() { Timeout = DashboardPage.LiveTimeoutMs });
+        var top = dashboard.Alerts.First;
+        await Assertions.Expect(top).ToHaveAttributeAsync("data-severity", "critical");
+        await Assertions.Expect(top).ToHaveAttributeAsync("data-status", "open");
+        await Assertions.Expect(top.Locator(".who")).ToHaveTextAsync("Bert Pendleton");
+        await Assertions.Expect(top.Locator(".reason")).ToHaveTextAsync($"Pendant alarm pressed (device {pendant.DeviceId})");
+        await Assertions.Expect(dashboard.Alerts.Locator(".severity")).ToHaveTextAsync(["critical", "high", "medium"]);
+        await Assertions.Expect(dashboard.Alerts.Locator(".who")).ToHaveTextAsync(["Bert Pendleton", "Ada Testwell", "Ada Testwell"]);
+        await Assertions.Expect(dashboard.AlertCount).ToHaveTextAsync("3");
+        Assert.Equal(42, await dashboard.Page.EvaluateAsync<int>("() => window.__marker"));
+        Assert.Equal(1, dashboard.LoadCount);
+
+        // Animations disabled: the new-alert flash would otherwise tint the top item in the picture.
+        await dashboard.Page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(AppContext.BaseDirectory, "dashboard.png"),
+            FullPage = true,
+            Animations = ScreenshotAnimations.Disabled,
+        });
+    }
+}
