@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,12 +17,19 @@ namespace Telehealth.Gateway.Mqtt;
 /// has stored them; with a persistent session (clean start off) unacknowledged QoS 1 messages come again after a
 /// reconnect, so nothing is lost when this process stops mid-flight.
 /// </summary>
+/// <remarks>
+/// MQTTnet delivers one message at a time per connection. Waiting for storage inside that callback would let
+/// only one message be stored at a time, so the callback starts the handling and returns; an acknowledger
+/// awaits the handlings in arrival order and acknowledges them in that order (MQTT requires in-order PUBACKs),
+/// with at most <see cref="ExternalBrokerOptions.MaxMessagesInFlight"/> outstanding.
+/// </remarks>
 public sealed partial class ExternalBrokerIngress(
     IOptions<MqttOptions> options,
     DeviceMessageHandler handler,
     ILogger<ExternalBrokerIngress> logger) : BackgroundService
 {
     private readonly TaskCompletionSource _firstSubscription = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _connectionGeneration;
 
     /// <summary>Completes once the first subscription is in place (tests and health checks wait on it).</summary>
     public Task Subscribed => _firstSubscription.Task;
@@ -29,30 +37,33 @@ public sealed partial class ExternalBrokerIngress(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value.External;
+        var inFlight = Channel.CreateBounded<InFlightMessage>(new BoundedChannelOptions(settings.MaxMessagesInFlight)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = true,
+        });
         using var client = new MqttClientFactory().CreateMqttClient();
         client.ApplicationMessageReceivedAsync += async args =>
         {
             args.AutoAcknowledge = false;
-            var topic = args.ApplicationMessage.Topic;
-            if (!DeviceTopics.TryParse(topic, out var deviceId, out var channel))
+            var generation = Volatile.Read(ref _connectionGeneration);
+            Task<DeviceMessageOutcome> handling;
+            if (DeviceTopics.TryParse(args.ApplicationMessage.Topic, out var deviceId, out var channel))
             {
-                // Not ours (the ACL should prevent it): acknowledge so it does not come back forever.
-                await args.AcknowledgeAsync(stoppingToken);
-                return;
-            }
-            var payload = args.ApplicationMessage.Payload;
-            var outcome = await handler.HandleAsync(deviceId, channel, payload.IsSingleSegment ? payload.First : payload.ToArray(), stoppingToken);
-            if (!outcome.MustRetry)
-            {
-                await args.AcknowledgeAsync(stoppingToken);
+                // Copied: the client may reuse its receive buffer once this callback returns.
+                var payload = args.ApplicationMessage.Payload.ToArray();
+                handling = handler.HandleAsync(deviceId, channel, payload, stoppingToken);
             }
             else
             {
-                // Withhold the ack and drop the connection: the broker redelivers on reconnect.
-                await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.UnspecifiedError).Build(), CancellationToken.None);
+                // Not ours (the broker's ACL should prevent it): acknowledge so it does not come back forever.
+                handling = Task.FromResult(new DeviceMessageOutcome(0, 0, 0, false));
             }
+            await inFlight.Writer.WriteAsync(new InFlightMessage(args, handling, generation), stoppingToken);
         };
 
+        var acknowledger = AcknowledgeInOrderAsync(client, inFlight.Reader, stoppingToken);
         var clientOptions = new MqttClientOptionsBuilder()
             .WithTcpServer(settings.Host, settings.Port)
             .WithProtocolVersion(MqttProtocolVersion.V500)
@@ -71,6 +82,7 @@ public sealed partial class ExternalBrokerIngress(
             {
                 if (!client.IsConnected)
                 {
+                    Interlocked.Increment(ref _connectionGeneration);
                     var result = await client.ConnectAsync(clientOptions, stoppingToken);
                     if (result.ResultCode != MqttClientConnectResultCode.Success)
                     {
@@ -101,11 +113,53 @@ public sealed partial class ExternalBrokerIngress(
             }
         }
 
+        inFlight.Writer.TryComplete();
+        await acknowledger.ContinueWith(_ => { }, CancellationToken.None);
         if (client.IsConnected)
         {
             await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
         }
     }
+
+    private async Task AcknowledgeInOrderAsync(IMqttClient client, ChannelReader<InFlightMessage> messages, CancellationToken stoppingToken)
+    {
+        await foreach (var message in messages.ReadAllAsync(CancellationToken.None))
+        {
+            DeviceMessageOutcome outcome;
+            try
+            {
+                outcome = await message.Handling;
+            }
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            {
+                continue; // shutting down: not acknowledged, so the broker keeps it for the next session
+            }
+            if (message.Generation != Volatile.Read(ref _connectionGeneration))
+            {
+                continue; // received on an earlier connection: the broker redelivers it on this one
+            }
+            if (outcome.MustRetry)
+            {
+                // Withhold this and every later ack of this connection, and reconnect: the broker redelivers them.
+                Interlocked.Increment(ref _connectionGeneration);
+                await client.DisconnectAsync(
+                    new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.UnspecifiedError).Build(),
+                    CancellationToken.None).ContinueWith(_ => { }, CancellationToken.None);
+                continue;
+            }
+            try
+            {
+                await message.Args.AcknowledgeAsync(stoppingToken);
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The connection dropped between storing and acknowledging: the repeat is recognised as a duplicate.
+                LogAcknowledgeFailed(logger, exception);
+            }
+        }
+    }
+
+    private sealed record InFlightMessage(MqttApplicationMessageReceivedEventArgs Args, Task<DeviceMessageOutcome> Handling, int Generation);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT broker {Host}:{Port} refused the connection: {Reason}")]
     private static partial void LogConnectRefused(ILogger logger, string host, int port, string reason);
@@ -115,4 +169,7 @@ public sealed partial class ExternalBrokerIngress(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT connection to {Host}:{Port} failed; retrying")]
     private static partial void LogConnectionFailed(ILogger logger, Exception exception, string host, int port);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Acknowledging a stored message failed; the broker will redeliver it")]
+    private static partial void LogAcknowledgeFailed(ILogger logger, Exception exception);
 }

@@ -24,6 +24,13 @@ public sealed class ExternalBrokerOptions
     /// </summary>
     public string? SharedSubscriptionGroup { get; set; } = "telehealth-ingest";
 
+    /// <summary>
+    /// Messages being stored at once before their acknowledgements. Keep it below the broker's limit for unacked
+    /// messages per client (mosquitto's max_inflight_messages; its default of 20 throttles, it does not lose).
+    /// </summary>
+    [Range(1, 65535)]
+    public int MaxMessagesInFlight { get; set; } = 500;
+
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -15,7 +15,11 @@ public sealed class IngestOptions
     [Range(1, 100_000)]
     public int MaxBatchReadings { get; set; } = 5_000;
 
-    /// <summary>How long the writer waits to fill a batch once it has something to write.</summary>
+    /// <summary>
+    /// How long the writer lingers for more submissions once the queue is empty. Zero (the default) writes at once:
+    /// under load, submissions pile up while a batch is being written, so batches still grow, and a lone reading
+    /// (a single external-broker subscriber delivers one message at a time) is never held back.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
-    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.Zero;
 }

@@ -90,6 +90,10 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
                         readingCount += next.Readings.Count;
                         continue;
                     }
+                    if (_options.FlushInterval == TimeSpan.Zero)
+                    {
+                        break;
+                    }
                     try
                     {
                         if (!await reader.WaitToReadAsync(flushWindow.Token))

@@ -67,6 +67,56 @@ public sealed class ScaledModeTests(InfluxServer influx) : IClassFixture<InfluxS
     }
 
     [Fact]
+    public async Task A_burst_from_several_devices_through_mosquitto_is_stored_exactly_once_each()
+    {
+        const int devices = 5;
+        const int readingsPerDevice = 200;
+        var brokerPort = FreePort.Next();
+        var servicePassword = Guid.NewGuid().ToString("N");
+        await using var platform = await TelehealthPlatform.StartAsync(new Dictionary<string, string?>
+        {
+            ["Mqtt:Mode"] = "External",
+            ["Mqtt:External:Port"] = brokerPort.ToString(),
+            ["Mqtt:External:Username"] = ServiceUser,
+            ["Mqtt:External:Password"] = servicePassword,
+            ["Mqtt:External:ClientId"] = "ingest-" + Guid.NewGuid().ToString("N")[..8],
+            ["Mqtt:External:ReconnectDelay"] = "00:00:00.200",
+        });
+        using var staff = await platform.CreateStaffClientAsync();
+        var patientId = await TelehealthPlatform.CreatePatientAsync(staff, "Burst Person");
+        var users = new Dictionary<string, string> { [ServiceUser] = servicePassword };
+        var credentials = new List<(string DeviceId, string Secret)>();
+        for (var i = 0; i < devices; i++)
+        {
+            var device = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId);
+            credentials.Add(device);
+            users[device.DeviceId] = device.Secret;
+        }
+        await using var broker = new MosquittoServer(new MosquittoServerOptions { Port = brokerPort, AllowAnonymous = false, Users = users, ServiceUsers = [ServiceUser] });
+        await broker.InitializeAsync();
+        var ingress = (ExternalBrokerIngress)platform.Services.GetService(typeof(ExternalBrokerIngress))!;
+        await ingress.Subscribed.WaitAsync(TimeSpan.FromSeconds(20));
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+
+        await Task.WhenAll(credentials.Select(async c =>
+        {
+            await using var device = await MqttDevice.ConnectAsync(brokerPort, c.DeviceId, c.Secret);
+            for (var i = 0; i < readingsPerDevice; i++)
+            {
+                // Every reading distinct (own device time), SpO2 in range so the alert core has nothing to add.
+                await device.PublishReadingsAsync($$"""[{"bt":{{Json.UnixSeconds(start.AddSeconds(i))}},"n":"spo2","u":"%","v":97}]""");
+            }
+        }));
+
+        var stored = await Eventually.GetAsync(
+            () => staff.GetJsonAsync($"/api/patients/{patientId}/readings?limit=100000"),
+            r => r.GetArrayLength() >= devices * readingsPerDevice,
+            TimeSpan.FromSeconds(60));
+        Assert.Equal(devices * readingsPerDevice, stored.GetArrayLength());
+        Assert.Equal(devices * readingsPerDevice, stored.EnumerateArray().Select(r => (r.Str("deviceId"), r.Str("deviceTime"))).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Mosquitto_refuses_a_device_publishing_under_another_id_so_the_platform_never_sees_it()
     {
         var brokerPort = FreePort.Next();
