@@ -19,7 +19,7 @@ public sealed class DashboardShowsLiveAlertTests(ChromiumBrowser chromium) : ICl
     [Fact]
     public async Task Low_spo2_reading_appears_live_and_can_be_acknowledged()
     {
-        await using var platform = await BrowserTestPlatform.StartAsync();
+        await using var platform = await TelehealthPlatform.StartAsync();
         using var staff = await platform.CreateStaffClientAsync();
         var patientId = await TelehealthPlatform.CreatePatientAsync(staff, PatientName);
         var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId, "pulse_oximeter");
@@ -32,7 +32,7 @@ public sealed class DashboardShowsLiveAlertTests(ChromiumBrowser chromium) : ICl
         await dashboard.Page.EvaluateAsync("() => { window.__marker = 42; }");
         Assert.Equal(1, dashboard.LoadCount);
 
-        await using (var oximeter = await DeviceClient.ConnectAsync(platform.MqttPort, deviceId, secret))
+        await using (var oximeter = await MqttDevice.ConnectAsync(platform.MqttPort, deviceId, secret))
         {
             // 86 % is below the default critical low of 91 %.
             await oximeter.PublishReadingsAsync("""[{"n":"spo2","u":"%","v":86}]""");

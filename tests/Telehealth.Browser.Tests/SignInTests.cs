@@ -12,11 +12,11 @@ public sealed class SignInTests(ChromiumBrowser chromium) : IClassFixture<Chromi
     [InlineData("nobody", null)] // an unknown user with the admin's real password
     public async Task Wrong_credentials_show_the_error_and_no_alerts(string username, string? password)
     {
-        await using var platform = await BrowserTestPlatform.StartAsync();
+        await using var platform = await TelehealthPlatform.StartAsync();
         using var staff = await platform.CreateStaffClientAsync();
         var patientId = await TelehealthPlatform.CreatePatientAsync(staff, "Ada Testwell");
         var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId, "pulse_oximeter");
-        await using (var device = await DeviceClient.ConnectAsync(platform.MqttPort, deviceId, secret))
+        await using (var device = await MqttDevice.ConnectAsync(platform.MqttPort, deviceId, secret))
         {
             await device.PublishReadingsAsync("""[{"n":"spo2","u":"%","v":86}]""");
         }

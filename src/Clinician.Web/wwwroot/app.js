@@ -98,6 +98,13 @@
 
   async function loadRejections() {
     const rejections = await api("/api/rejections?limit=15");
+    if (rejections.items.length === 0) {
+      const none = document.createElement("li");
+      none.className = "empty";
+      none.textContent = "Nothing refused.";
+      $("rejections").replaceChildren(none);
+      return;
+    }
     $("rejections").replaceChildren(...rejections.items.map((r) => {
       const li = document.createElement("li");
       const code = document.createElement("span");

@@ -53,21 +53,41 @@ public sealed partial class EmbeddedMqttBroker(
         LogStarted(logger, settings.BindAddress, port);
     }
 
+    // The web host can stop hosted services twice at once in tests (dotnet/aspnetcore#40271), and MQTTnet's
+    // stop is not safe to run concurrently: serialise stop and dispose.
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_server is { } server)
+        await _lifecycle.WaitAsync(CancellationToken.None);
+        try
         {
-            await server.StopAsync();
+            if (_server is { IsStarted: true } server)
+            {
+                await server.StopAsync();
+            }
+        }
+        finally
+        {
+            _lifecycle.Release();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_server is { } server)
+        await _lifecycle.WaitAsync(CancellationToken.None);
+        try
         {
-            _server = null;
-            await server.StopAsync();
-            server.Dispose();
+            if (_server is { } server)
+            {
+                _server = null;
+                await server.StopAsync();
+                server.Dispose();
+            }
+        }
+        finally
+        {
+            _lifecycle.Release();
         }
     }
 

@@ -3,7 +3,7 @@ using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
-namespace Telehealth.Integration.Tests.Platform;
+namespace Telehealth.TestSupport;
 
 /// <summary>A device as the platform sees it: a real MQTT client with its own credentials.</summary>
 public sealed class MqttDevice : IAsyncDisposable
