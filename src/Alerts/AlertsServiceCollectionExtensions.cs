@@ -25,6 +25,7 @@ public static class AlertsServiceCollectionExtensions
         services.TryAddSingleton<IPatientRepository, SqlitePatientRepository>();
         services.TryAddSingleton<IThresholdRepository, SqliteThresholdRepository>();
         services.TryAddSingleton<IAlertStore, SqliteAlertStore>();
+        services.TryAddSingleton<INews2AssessmentStore, SqliteNews2AssessmentStore>();
         services.TryAddSingleton<AlertEngine>();
         services.AddSingleton<IStoredDataObserver>(provider => provider.GetRequiredService<AlertEngine>());
         return services;

@@ -13,4 +13,7 @@ public interface IThresholdRepository
 
     /// <summary>The thresholds in force for the patient: defaults with their overrides applied.</summary>
     Task<ThresholdSet> GetEffectiveAsync(string patientId, CancellationToken cancellationToken = default);
+
+    /// <summary>The thresholds that were in force at a moment (defaults before any override was set).</summary>
+    Task<ThresholdSet> GetEffectiveAtAsync(string patientId, DateTimeOffset at, CancellationToken cancellationToken = default);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Telehealth.Alerts.Domain.Thresholds;
 using Telehealth.Alerts.Storage;
 using Telehealth.Contracts.Readings;
@@ -19,6 +20,16 @@ public sealed class SqliteThresholdRepository : IThresholdRepository
             set_by         TEXT NOT NULL,
             set_at         INTEGER NOT NULL,
             PRIMARY KEY (patient_id, kind)
+        );
+        -- Every set of overrides ever in force, so a reading can be judged (and shown in FHIR) against the
+        -- thresholds that applied when it was measured, not today's.
+        CREATE TABLE IF NOT EXISTS patient_threshold_history (
+            patient_id  TEXT NOT NULL,
+            set_at      INTEGER NOT NULL,
+            seq         INTEGER NOT NULL,
+            set_by      TEXT NOT NULL,
+            overrides   TEXT NOT NULL,
+            PRIMARY KEY (patient_id, set_at, seq)
         );
         """;
 
@@ -96,7 +107,43 @@ public sealed class SqliteThresholdRepository : IThresholdRepository
             insert.Parameters.AddWithValue("$at", SqliteTime.ToUnixMs(at));
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
+        await using (var history = connection.CreateCommand())
+        {
+            history.CommandText = """
+                INSERT INTO patient_threshold_history (patient_id, set_at, seq, set_by, overrides)
+                VALUES ($patient, $at, (SELECT COUNT(*) FROM patient_threshold_history WHERE patient_id = $patient), $by, $overrides)
+                """;
+            history.Parameters.AddWithValue("$patient", patientId);
+            history.Parameters.AddWithValue("$at", SqliteTime.ToUnixMs(at));
+            history.Parameters.AddWithValue("$by", setBy);
+            history.Parameters.AddWithValue("$overrides", JsonSerializer.Serialize(overrides.Select(ThresholdRow.From)));
+            await history.ExecuteNonQueryAsync(cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<ThresholdSet> GetEffectiveAtAsync(string patientId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT overrides FROM patient_threshold_history
+            WHERE patient_id = $patient AND set_at <= $at
+            ORDER BY set_at DESC, seq DESC LIMIT 1
+            """;
+        command.Parameters.AddWithValue("$patient", patientId);
+        command.Parameters.AddWithValue("$at", SqliteTime.ToUnixMs(at));
+        var json = await command.ExecuteScalarAsync(cancellationToken) as string;
+        var overrides = json is null ? [] : JsonSerializer.Deserialize<ThresholdRow[]>(json)!.Select(row => row.ToThreshold());
+        return ThresholdSet.Defaults.WithOverrides(overrides);
+    }
+
+    private sealed record ThresholdRow(string Kind, double? CriticalLow, double? Low, double? High, double? CriticalHigh)
+    {
+        public static ThresholdRow From(VitalThreshold t) => new(t.Kind.WireName(), t.CriticalLow, t.Low, t.High, t.CriticalHigh);
+
+        public VitalThreshold ToThreshold() => new(VitalKinds.ParseWireName(Kind), CriticalLow, Low, High, CriticalHigh);
     }
 
     public async Task<ThresholdSet> GetEffectiveAsync(string patientId, CancellationToken cancellationToken = default) =>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Domain.Lifecycle;
+using Telehealth.Alerts.Domain.News2;
 using Telehealth.Alerts.Domain.Rules;
 using Telehealth.Alerts.Storage;
 using Telehealth.Contracts.Devices;
@@ -23,11 +24,16 @@ public sealed partial class AlertEngine(
     IReadingStore readings,
     IThresholdRepository thresholds,
     IPatientRepository patients,
-    IAlertNotifier notifier,
+    INews2AssessmentStore assessments,
+    IEnumerable<IAlertNotifier> notifiers,
+    IEnumerable<INews2AssessmentObserver> assessmentObservers,
     IOptions<AlertOptions> options,
     TimeProvider time,
     ILogger<AlertEngine> logger) : IStoredDataObserver
 {
+    private readonly IAlertNotifier[] _notifiers = notifiers.ToArray();
+    private readonly INews2AssessmentObserver[] _assessmentObservers = assessmentObservers.ToArray();
+
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _patientLocks = new(StringComparer.Ordinal);
 
     public async Task OnReadingsStoredAsync(IReadOnlyList<Reading> newReadings, CancellationToken cancellationToken)
@@ -40,7 +46,11 @@ public sealed partial class AlertEngine(
             try
             {
                 var ordered = batch.OrderBy(reading => reading.DeviceTime).ToArray();
-                var changes = await SerialisedAsync(batch.Key, () => EvaluateReadingsAsync(batch.Key, ordered, cancellationToken), cancellationToken);
+                var (changes, assessment) = await SerialisedAsync(batch.Key, () => EvaluateReadingsAsync(batch.Key, ordered, cancellationToken), cancellationToken);
+                if (assessment is not null)
+                {
+                    await NotifyAssessedAsync(assessment, cancellationToken);
+                }
                 await NotifyAsync(changes, cancellationToken);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
@@ -101,7 +111,9 @@ public sealed partial class AlertEngine(
         return result;
     }
 
-    private async Task<List<AlertDecision>> EvaluateReadingsAsync(string patientId, IReadOnlyList<Reading> batch, CancellationToken cancellationToken)
+    /// <returns>The alert decisions, and the NEWS2 assessment when it is a new one (same basis → same assessment).</returns>
+    private async Task<(List<AlertDecision> Decisions, News2Assessment? NewAssessment)> EvaluateReadingsAsync(
+        string patientId, IReadOnlyList<Reading> batch, CancellationToken cancellationToken)
     {
         var decisions = new List<AlertDecision>();
         var thresholdSet = await thresholds.GetEffectiveAsync(patientId, cancellationToken);
@@ -128,11 +140,32 @@ public sealed partial class AlertEngine(
         }
 
         var care = (await patients.GetAsync(patientId, cancellationToken))?.ToNews2CareSettings() ?? News2CareSettings.Unknown;
-        if (News2Rule.Evaluate(latest, care, time.GetUtcNow(), options.Value.News2Window) is { } news2)
+        News2Assessment? newAssessment = null;
+        if (News2Rule.Assess(patientId, latest, care, time.GetUtcNow(), options.Value.News2Window) is { } assessment)
         {
-            await ApplyAsync(patientId, news2, decisions, cancellationToken);
+            // Stored before the alert it may raise, so a RiskAssessment exists for every NEWS2 red flag.
+            if (await assessments.AppendAsync(assessment, cancellationToken))
+            {
+                newAssessment = assessment;
+            }
+            await ApplyAsync(patientId, News2Rule.ToOutcome(assessment), decisions, cancellationToken);
         }
-        return decisions;
+        return (decisions, newAssessment);
+    }
+
+    private async Task NotifyAssessedAsync(News2Assessment assessment, CancellationToken cancellationToken)
+    {
+        foreach (var observer in _assessmentObservers)
+        {
+            try
+            {
+                await observer.News2AssessedAsync(assessment, cancellationToken);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogAssessmentObserverFailed(assessment.Id, exception);
+            }
+        }
     }
 
     private async Task ApplyAsync(string patientId, RuleOutcome outcome, List<AlertDecision> decisions, CancellationToken cancellationToken)
@@ -163,20 +196,23 @@ public sealed partial class AlertEngine(
         foreach (var decision in decisions)
         {
             // The alert is already stored: a failed push is logged, not undone; the dashboard catches up on reload.
-            try
+            foreach (var notifier in _notifiers)
             {
-                if (decision.Kind == AlertDecisionKind.Raised)
+                try
                 {
-                    await notifier.AlertRaisedAsync(decision.Alert, cancellationToken);
+                    if (decision.Kind == AlertDecisionKind.Raised)
+                    {
+                        await notifier.AlertRaisedAsync(decision.Alert, cancellationToken);
+                    }
+                    else
+                    {
+                        await notifier.AlertUpdatedAsync(decision.Alert, cancellationToken);
+                    }
                 }
-                else
+                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
                 {
-                    await notifier.AlertUpdatedAsync(decision.Alert, cancellationToken);
+                    LogNotifyFailed(decision.Alert.Id, exception);
                 }
-            }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                LogNotifyFailed(decision.Alert.Id, exception);
             }
         }
     }
@@ -194,6 +230,9 @@ public sealed partial class AlertEngine(
             gate.Release();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "An observer of NEWS2 assessment {AssessmentId} failed; the assessment is stored")]
+    private partial void LogAssessmentObserverFailed(string assessmentId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} raised for patient {PatientId}: {ConditionKey} at severity {Severity}")]
     private partial void LogAlertRaised(Guid alertId, string patientId, string conditionKey, Domain.AlertSeverity severity);

@@ -20,7 +20,7 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
     private readonly Channel<PendingSubmission> _queue;
     private readonly IReadingStore _readings;
     private readonly ITelecareEventStore _events;
-    private readonly IStoredDataObserver _observer;
+    private readonly IStoredDataObserver[] _observers;
     private readonly IngestOptions _options;
     private readonly IngestMetrics _metrics;
     private readonly ILogger<IngestPipeline> _logger;
@@ -28,14 +28,15 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
     public IngestPipeline(
         IReadingStore readings,
         ITelecareEventStore events,
-        IStoredDataObserver observer,
+        IEnumerable<IStoredDataObserver> observers,
         IOptions<IngestOptions> options,
         IngestMetrics metrics,
         ILogger<IngestPipeline> logger)
     {
         _readings = readings;
         _events = events;
-        _observer = observer;
+        // In registration order: the FHIR record of a reading is written before the alert core evaluates it.
+        _observers = observers.ToArray();
         _options = options.Value;
         _metrics = metrics;
         _logger = logger;
@@ -62,13 +63,13 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
         var isNew = await _events.AppendAsync(telecareEvent, cancellationToken);
         if (isNew)
         {
-            await NotifyAsync(() => _observer.OnEventStoredAsync(telecareEvent, cancellationToken), telecareEvent.PatientId);
+            await NotifyAsync(o => o.OnEventStoredAsync(telecareEvent, cancellationToken), telecareEvent.PatientId);
         }
         return isNew;
     }
 
     public async ValueTask SubmitStatusAsync(DeviceStatusReport status, CancellationToken cancellationToken = default) =>
-        await NotifyAsync(() => _observer.OnStatusAsync(status, cancellationToken), status.PatientId);
+        await NotifyAsync(o => o.OnStatusAsync(status, cancellationToken), status.PatientId);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -146,7 +147,7 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
         foreach (var patientReadings in stored.GroupBy(r => r.PatientId))
         {
             var readings = patientReadings.ToList();
-            await NotifyAsync(() => _observer.OnReadingsStoredAsync(readings, cancellationToken), patientReadings.Key);
+            await NotifyAsync(o => o.OnReadingsStoredAsync(readings, cancellationToken), patientReadings.Key);
         }
 
         var unclaimed = stored.GroupBy(ReadingKey.Of).ToDictionary(g => g.Key, g => g.Count());
@@ -166,16 +167,20 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
         }
     }
 
-    private async Task NotifyAsync(Func<Task> notify, string patientId)
+    private async Task NotifyAsync(Func<IStoredDataObserver, Task> notify, string patientId)
     {
-        try
+        foreach (var observer in _observers)
         {
-            await notify();
-        }
-        catch (Exception exception)
-        {
-            // The data is stored; evaluation failing must not make the device send it again as a duplicate.
-            LogObserverFailed(_logger, exception, patientId);
+            try
+            {
+                await notify(observer);
+            }
+            catch (Exception exception)
+            {
+                // The data is stored; an observer failing must not make the device send it again as a duplicate,
+                // nor keep the next observer (the alert core) from seeing it.
+                LogObserverFailed(_logger, exception, patientId, observer.GetType().Name);
+            }
         }
     }
 
@@ -194,6 +199,6 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
     [LoggerMessage(Level = LogLevel.Error, Message = "Storing a batch of {Count} readings failed; submitters will retry")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception, int count);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Alert evaluation failed for patient {PatientId} after storing")]
-    private static partial void LogObserverFailed(ILogger logger, Exception exception, string patientId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Observer} failed for patient {PatientId} after storing")]
+    private static partial void LogObserverFailed(ILogger logger, Exception exception, string patientId, string observer);
 }

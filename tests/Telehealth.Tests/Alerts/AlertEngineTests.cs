@@ -25,6 +25,7 @@ public sealed class AlertEngineTests : IDisposable
     private readonly SqliteAlertStore _alerts;
     private readonly SqlitePatientRepository _patients;
     private readonly SqliteThresholdRepository _thresholds;
+    private readonly SqliteNews2AssessmentStore _assessments;
     private readonly AlertEngine _engine;
 
     public AlertEngineTests()
@@ -32,8 +33,9 @@ public sealed class AlertEngineTests : IDisposable
         _alerts = new SqliteAlertStore(_temp.Database);
         _patients = new SqlitePatientRepository(_temp.Database);
         _thresholds = new SqliteThresholdRepository(_temp.Database);
-        _engine = new AlertEngine(new InterleavingAlertStore(_alerts), _readings, _thresholds, _patients, _notifier,
-            Options.Create(new AlertOptions()), _clock, NullLogger<AlertEngine>.Instance);
+        _assessments = new SqliteNews2AssessmentStore(_temp.Database);
+        _engine = new AlertEngine(new InterleavingAlertStore(_alerts), _readings, _thresholds, _patients, _assessments, [_notifier],
+            [], Options.Create(new AlertOptions()), _clock, NullLogger<AlertEngine>.Instance);
     }
 
     public void Dispose() => _temp.Dispose();
@@ -144,6 +146,33 @@ public sealed class AlertEngineTests : IDisposable
         Assert.Equal(AlertSeverity.High, news2.Severity);
         Assert.Equal("NEWS2 5 (medium risk): SpO2 2, pulse 2, temperature 1; partial: missing respiration rate, systolic BP, consciousness", news2.Reason);
         Assert.Equal(1, news2.Occurrences);
+    }
+
+    [Fact]
+    public async Task Each_new_news2_basis_is_stored_once_as_an_assessment_with_its_readings()
+    {
+        await _patients.CreateAsync(new PatientRecord(Patient, "Test Person", null, null, News2Scale.Scale1, OnSupplementalOxygen: false, "team-a", _clock.GetUtcNow()));
+
+        await Store(VitalKind.Spo2, 92);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await Store(VitalKind.HeartRate, 112);
+        // A weight reading is not a NEWS2 parameter: the basis, and so the assessment, is unchanged.
+        await Store(VitalKind.BodyWeight, 70);
+
+        var stored = await _assessments.ListAsync(Patient);
+        Assert.Equal(2, stored.Count);
+        var newest = stored[0];
+        Assert.Equal(4, newest.Score.Total);
+        Assert.Equal([VitalKind.HeartRate, VitalKind.Spo2], newest.Basis.Select(r => r.Kind).ToArray());
+        Assert.Equal(_clock.GetUtcNow(), newest.ObservedAt);
+        Assert.Equal(News2Assessment.IdFor(Patient, newest.Basis), newest.Id);
+        Assert.Equal(2, stored[1].Score.Total);
+        Assert.Equal([VitalKind.Spo2], stored[1].Basis.Select(r => r.Kind).ToArray());
+        var read = await _assessments.GetAsync(newest.Id);
+        Assert.NotNull(read);
+        Assert.Equal(newest.Basis, read.Basis);
+        Assert.Equal(newest.Score.Missing, read.Score.Missing);
+        Assert.Equal(newest.Score.ParameterScores.OrderBy(p => p.Key), read.Score.ParameterScores.OrderBy(p => p.Key));
     }
 
     [Fact]

@@ -20,6 +20,24 @@ public sealed class CaseloadRepositoryTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
+    [Theory]
+    [InlineData(-60, null)]   // before any override: the default low of 94
+    [InlineData(0, 90.0)]     // the first set applies from the moment it was set
+    [InlineData(30, 90.0)]
+    [InlineData(60, 88.0)]    // replaced by the second set
+    [InlineData(120, null)]   // the third set removed every override: defaults again
+    public async Task Thresholds_in_force_at_a_moment_come_from_the_history(int minutesAfterFirstSet, double? expectedPersonalLow)
+    {
+        await _thresholds.SetOverridesAsync("pat-a", [new VitalThreshold(VitalKind.Spo2, 85, 90, null, null)], "nurse.a", Now);
+        await _thresholds.SetOverridesAsync("pat-a", [new VitalThreshold(VitalKind.Spo2, 84, 88, null, null)], "nurse.b", Now.AddMinutes(60));
+        await _thresholds.SetOverridesAsync("pat-a", [], "nurse.c", Now.AddMinutes(120));
+
+        var atThatTime = await _thresholds.GetEffectiveAtAsync("pat-a", Now.AddMinutes(minutesAfterFirstSet));
+
+        Assert.Equal(expectedPersonalLow ?? 94, atThatTime.For(VitalKind.Spo2)!.Low);
+        Assert.Equal(94, (await _thresholds.GetEffectiveAtAsync("pat-other", Now.AddMinutes(30))).For(VitalKind.Spo2)!.Low);
+    }
+
     [Fact]
     public async Task A_patient_round_trips_and_lists_by_team_in_name_order()
     {

@@ -20,11 +20,12 @@ public static class News2Rule
         (VitalKind.BodyTemperature, News2Parameter.Temperature),
     ];
 
-    /// <returns>
-    /// Null when no device reading is recent enough to say anything; a clear for low risk; otherwise a finding:
-    /// high risk → Critical, medium → High, low–medium (a single 3) → Medium.
-    /// </returns>
-    public static RuleOutcome? Evaluate(
+    /// <summary>
+    /// The score over the readings measured within the window, with those readings as its basis; null when no
+    /// device reading is recent enough to say anything.
+    /// </summary>
+    public static News2Assessment? Assess(
+        string patientId,
         IReadOnlyDictionary<VitalKind, Reading> latestByKind,
         News2CareSettings care,
         DateTimeOffset now,
@@ -55,9 +56,33 @@ public static class News2Rule
             Consciousness: care.Consciousness,
             TemperatureCelsius: recent.GetValueOrDefault(VitalKind.BodyTemperature)?.Value,
             Scale: care.Scale);
-        var score = News2Calculator.Calculate(inputs);
-        var observedAt = recent.Values.Max(reading => reading.DeviceTime);
+        var basis = recent.Values.OrderBy(r => r.Kind).ToArray();
+        return new News2Assessment(
+            News2Assessment.IdFor(patientId, basis),
+            patientId,
+            News2Calculator.Calculate(inputs),
+            care.Scale,
+            basis,
+            basis.Max(reading => reading.DeviceTime),
+            now);
+    }
 
+    /// <returns>
+    /// Null when no device reading is recent enough to say anything; a clear for low risk; otherwise a finding:
+    /// high risk → Critical, medium → High, low–medium (a single 3) → Medium.
+    /// </returns>
+    public static RuleOutcome? Evaluate(
+        IReadOnlyDictionary<VitalKind, Reading> latestByKind,
+        News2CareSettings care,
+        DateTimeOffset now,
+        TimeSpan window) =>
+        Assess(string.Empty, latestByKind, care, now, window) is { } assessment ? ToOutcome(assessment) : null;
+
+    /// <summary>What an assessment means for the NEWS2 alert.</summary>
+    public static RuleOutcome ToOutcome(News2Assessment assessment)
+    {
+        ArgumentNullException.ThrowIfNull(assessment);
+        var score = assessment.Score;
         AlertSeverity? severity = score.Risk switch
         {
             News2Risk.High => AlertSeverity.Critical,
@@ -67,9 +92,9 @@ public static class News2Rule
         };
         if (severity is null)
         {
-            return RuleOutcome.Clear(ConditionKeys.News2, observedAt);
+            return RuleOutcome.Clear(ConditionKeys.News2, assessment.ObservedAt);
         }
-        return RuleOutcome.Raise(new AlertFinding(ConditionKeys.News2, severity.Value, Describe(score), Instantaneous: false, observedAt));
+        return RuleOutcome.Raise(new AlertFinding(ConditionKeys.News2, severity.Value, Describe(score), Instantaneous: false, assessment.ObservedAt));
     }
 
     /// <summary>E.g. "NEWS2 6 (medium risk): SpO2 3, pulse 2, temperature 1; partial: missing respiration rate, consciousness".</summary>

@@ -1,0 +1,9 @@
+using Telehealth.Alerts.Domain.News2;
+
+namespace Telehealth.Alerts.Engine;
+
+/// <summary>Told about each new NEWS2 assessment after it is stored (the FHIR outbox turns it into a RiskAssessment).</summary>
+public interface INews2AssessmentObserver
+{
+    Task News2AssessedAsync(News2Assessment assessment, CancellationToken cancellationToken);
+}
