@@ -1,37 +1,10 @@
-using System.Text;
-
 namespace Telehealth.Contracts.Events;
 
 public static class TelecareEventTypes
 {
     public static IReadOnlyList<TelecareEventType> All { get; } = Enum.GetValues<TelecareEventType>();
 
-    public static string WireName(this TelecareEventType type)
-    {
-        var name = type.ToString();
-        var builder = new StringBuilder(name.Length + 4);
-        for (var i = 0; i < name.Length; i++)
-        {
-            if (char.IsUpper(name[i]) && i > 0)
-            {
-                builder.Append('_');
-            }
-            builder.Append(char.ToLowerInvariant(name[i]));
-        }
-        return builder.ToString();
-    }
+    public static string WireName(this TelecareEventType type) => WireNames.Of(type);
 
-    public static bool TryParseWireName(string? name, out TelecareEventType type)
-    {
-        foreach (var candidate in All)
-        {
-            if (string.Equals(candidate.WireName(), name, StringComparison.Ordinal))
-            {
-                type = candidate;
-                return true;
-            }
-        }
-        type = default;
-        return false;
-    }
+    public static bool TryParseWireName(string? name, out TelecareEventType type) => WireNames.TryParse(name, out type);
 }

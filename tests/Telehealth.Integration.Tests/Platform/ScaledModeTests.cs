@@ -19,15 +19,8 @@ public sealed class ScaledModeTests(InfluxServer influx) : IClassFixture<InfluxS
         var brokerPort = FreePort.Next();
         var servicePassword = Guid.NewGuid().ToString("N");
         var database = InfluxServer.NewDatabaseName();
-        await using var platform = await TelehealthPlatform.StartAsync(new Dictionary<string, string?>
+        await using var platform = await StartSubscribedToAsync(brokerPort, servicePassword, new Dictionary<string, string?>
         {
-            ["Mqtt:Mode"] = "External",
-            ["Mqtt:External:Host"] = "127.0.0.1",
-            ["Mqtt:External:Port"] = brokerPort.ToString(),
-            ["Mqtt:External:Username"] = ServiceUser,
-            ["Mqtt:External:Password"] = servicePassword,
-            ["Mqtt:External:ClientId"] = "ingest-" + Guid.NewGuid().ToString("N")[..8],
-            ["Mqtt:External:ReconnectDelay"] = "00:00:00.200",
             ["Storage:Influx:Url"] = influx.Url.ToString(),
             ["Storage:Influx:Database"] = database,
         });
@@ -44,8 +37,7 @@ public sealed class ScaledModeTests(InfluxServer influx) : IClassFixture<InfluxS
             ServiceUsers = [ServiceUser],
         });
         await broker.InitializeAsync();
-        var ingress = (ExternalBrokerIngress)platform.Services.GetService(typeof(ExternalBrokerIngress))!;
-        await ingress.Subscribed.WaitAsync(TimeSpan.FromSeconds(20));
+        await WaitUntilSubscribedAsync(platform);
 
         await using var device = await MqttDevice.ConnectAsync(brokerPort, deviceId, secret);
         var payload = $$"""[{"bt":{{Json.UnixSeconds(DateTimeOffset.UtcNow.AddSeconds(-30))}},"n":"spo2","u":"%","v":86},{"n":"heart_rate","u":"beat/min","v":118}]""";
@@ -73,15 +65,7 @@ public sealed class ScaledModeTests(InfluxServer influx) : IClassFixture<InfluxS
         const int readingsPerDevice = 200;
         var brokerPort = FreePort.Next();
         var servicePassword = Guid.NewGuid().ToString("N");
-        await using var platform = await TelehealthPlatform.StartAsync(new Dictionary<string, string?>
-        {
-            ["Mqtt:Mode"] = "External",
-            ["Mqtt:External:Port"] = brokerPort.ToString(),
-            ["Mqtt:External:Username"] = ServiceUser,
-            ["Mqtt:External:Password"] = servicePassword,
-            ["Mqtt:External:ClientId"] = "ingest-" + Guid.NewGuid().ToString("N")[..8],
-            ["Mqtt:External:ReconnectDelay"] = "00:00:00.200",
-        });
+        await using var platform = await StartSubscribedToAsync(brokerPort, servicePassword);
         using var staff = await platform.CreateStaffClientAsync();
         var patientId = await TelehealthPlatform.CreatePatientAsync(staff, "Burst Person");
         var users = new Dictionary<string, string> { [ServiceUser] = servicePassword };
@@ -94,8 +78,7 @@ public sealed class ScaledModeTests(InfluxServer influx) : IClassFixture<InfluxS
         }
         await using var broker = new MosquittoServer(new MosquittoServerOptions { Port = brokerPort, AllowAnonymous = false, Users = users, ServiceUsers = [ServiceUser] });
         await broker.InitializeAsync();
-        var ingress = (ExternalBrokerIngress)platform.Services.GetService(typeof(ExternalBrokerIngress))!;
-        await ingress.Subscribed.WaitAsync(TimeSpan.FromSeconds(20));
+        await WaitUntilSubscribedAsync(platform);
         var start = DateTimeOffset.UtcNow.AddHours(-1);
 
         await Task.WhenAll(credentials.Select(async c =>
@@ -121,15 +104,7 @@ public sealed class ScaledModeTests(InfluxServer influx) : IClassFixture<InfluxS
     {
         var brokerPort = FreePort.Next();
         var servicePassword = Guid.NewGuid().ToString("N");
-        await using var platform = await TelehealthPlatform.StartAsync(new Dictionary<string, string?>
-        {
-            ["Mqtt:Mode"] = "External",
-            ["Mqtt:External:Port"] = brokerPort.ToString(),
-            ["Mqtt:External:Username"] = ServiceUser,
-            ["Mqtt:External:Password"] = servicePassword,
-            ["Mqtt:External:ClientId"] = "ingest-" + Guid.NewGuid().ToString("N")[..8],
-            ["Mqtt:External:ReconnectDelay"] = "00:00:00.200",
-        });
+        await using var platform = await StartSubscribedToAsync(brokerPort, servicePassword);
         using var staff = await platform.CreateStaffClientAsync();
         var victim = await TelehealthPlatform.CreatePatientAsync(staff, "Victim");
         var (victimDevice, victimSecret) = await TelehealthPlatform.RegisterDeviceAsync(staff, victim);
@@ -143,8 +118,7 @@ public sealed class ScaledModeTests(InfluxServer influx) : IClassFixture<InfluxS
             ServiceUsers = [ServiceUser],
         });
         await broker.InitializeAsync();
-        var ingress = (ExternalBrokerIngress)platform.Services.GetService(typeof(ExternalBrokerIngress))!;
-        await ingress.Subscribed.WaitAsync(TimeSpan.FromSeconds(20));
+        await WaitUntilSubscribedAsync(platform);
 
         await using var attacker = await MqttDevice.ConnectAsync(brokerPort, attackerDevice, attackerSecret);
         var spoofed = await attacker.PublishAsync($"telehealth/v1/devices/{victimDevice}/readings", """[{"n":"spo2","u":"%","v":70}]""");
@@ -155,4 +129,27 @@ public sealed class ScaledModeTests(InfluxServer influx) : IClassFixture<InfluxS
         await Eventually.GetAsync(() => staff.GetJsonAsync($"/api/patients/{attackerPatient}/readings"), r => r.GetArrayLength() == 1);
         Assert.Equal(0, (await staff.GetJsonAsync($"/api/patients/{victim}/readings")).GetArrayLength());
     }
+
+    /// <summary>The platform in scaled mode, subscribing to a mosquitto that may not be running yet.</summary>
+    private static Task<TelehealthPlatform> StartSubscribedToAsync(int brokerPort, string servicePassword, IDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Mqtt:Mode"] = "External",
+            ["Mqtt:External:Host"] = "127.0.0.1",
+            ["Mqtt:External:Port"] = brokerPort.ToString(),
+            ["Mqtt:External:Username"] = ServiceUser,
+            ["Mqtt:External:Password"] = servicePassword,
+            ["Mqtt:External:ClientId"] = "ingest-" + Guid.NewGuid().ToString("N")[..8],
+            ["Mqtt:External:ReconnectDelay"] = "00:00:00.200",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        return TelehealthPlatform.StartAsync(settings);
+    }
+
+    private static Task WaitUntilSubscribedAsync(TelehealthPlatform platform) =>
+        ((ExternalBrokerIngress)platform.Services.GetService(typeof(ExternalBrokerIngress))!).Subscribed.WaitAsync(TimeSpan.FromSeconds(20));
 }
