@@ -241,7 +241,7 @@ public sealed class ServerEndpointTests(PlatformFixture fixture) : IClassFixture
         var byNhsNumber = await Staff.GetOkAsync<Bundle>("/fhir/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number%7C9434765919");
         Assert.Equal(patientId, Assert.Single(byNhsNumber.Matches<Patient>()).Id);
         var byIds = await Staff.GetOkAsync<Bundle>($"/fhir/Patient?_id={patientId},{other},pat-unknown");
-        Assert.Equal([other, patientId], byIds.Matches<Patient>().Select(p => p.Id!).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(new[] { other, patientId }.Order(StringComparer.Ordinal).ToArray(), byIds.Matches<Patient>().Select(p => p.Id!).Order(StringComparer.Ordinal).ToArray());
         Assert.Equal(0, (await Staff.GetOkAsync<Bundle>("/fhir/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number%7C4010232137")).Total);
         Assert.Equal(patientId, (await Staff.GetOkAsync<Patient>($"/fhir/Patient/{patientId}")).Id);
     }
