@@ -60,7 +60,7 @@ public sealed class ObservationSource(
         }
         var kinds = key.ReadingKinds;
         var stored = await readings.QueryAsync(
-            new ReadingQuery(device.PatientId, kinds.Count == 1 ? kinds[0] : null, key.DeviceTime, key.DeviceTime.AddMilliseconds(1), Limit: 100),
+            new ReadingQuery(device.PatientId, kinds.Count == 1 ? kinds[0] : null, key.DeviceTime, EndOfMillisecond(key.DeviceTime), Limit: 100),
             cancellationToken);
         var matching = stored.Where(r => r.DeviceId == key.DeviceId && kinds.Contains(r.Kind)).ToList();
         if (matching.Count == 0)
@@ -148,6 +148,10 @@ public sealed class ObservationSource(
         }
         return mapper.ToObservations(unitReadings, cache.At);
     }
+
+    // An id may name the last representable millisecond; the window is then left open rather than overflowing.
+    private static DateTimeOffset? EndOfMillisecond(DateTimeOffset time) =>
+        time < DateTimeOffset.MaxValue.AddMilliseconds(-1) ? time.AddMilliseconds(1) : null;
 
     /// <summary>Stored records that become one Observation: a reading, a BP pair, or an event.</summary>
     private sealed record ObservationUnit(string Id, DateTimeOffset Time, IReadOnlyList<Reading> Readings, TelecareEvent? Event);
