@@ -10,6 +10,7 @@ using Telehealth.Clinician.Web.Hubs;
 using Telehealth.Clinician.Web.Realtime;
 using Telehealth.Contracts.Ingestion;
 using Telehealth.Contracts.Rejections;
+using Telehealth.Fhir.Server;
 using Telehealth.Gateway;
 using Telehealth.Ingest.Pipeline;
 using Telehealth.Ingest.Storage;
@@ -107,6 +108,7 @@ public static class PlatformServiceCollectionExtensions
                 };
             });
         services.AddAuthorization();
+        services.AddFhirServer();
         services.AddProblemDetails();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(options =>
@@ -134,6 +136,7 @@ public static class PlatformServiceCollectionExtensions
         app.MapDeviceEndpoints();
         app.MapAlertEndpoints();
         app.MapRejectionEndpoints();
+        app.MapFhirServer(user => user.TeamId());
         app.MapHub<AlertsHub>(AlertsHub.Path);
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
         return app;
