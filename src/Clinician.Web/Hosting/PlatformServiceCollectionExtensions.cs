@@ -10,6 +10,7 @@ using Telehealth.Clinician.Web.Hubs;
 using Telehealth.Clinician.Web.Realtime;
 using Telehealth.Contracts.Ingestion;
 using Telehealth.Contracts.Rejections;
+using Telehealth.Fhir.Outbox;
 using Telehealth.Gateway;
 using Telehealth.Ingest.Pipeline;
 using Telehealth.Ingest.Storage;
@@ -74,6 +75,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddSingleton<IIngestSink>(sp => sp.GetRequiredService<IngestPipeline>());
         services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
         services.AddTelehealthGateway(configuration);
+        services.AddTelehealthFhirOutbox(); // after the alert core and gateway: it decorates their repositories
 
         // Staff authentication: bearer tokens, also accepted by the hub as ?access_token= (browsers cannot set headers on WebSockets).
         services.AddSingleton<StaffDirectory>();
@@ -134,6 +136,7 @@ public static class PlatformServiceCollectionExtensions
         app.MapDeviceEndpoints();
         app.MapAlertEndpoints();
         app.MapRejectionEndpoints();
+        app.MapFhirOutboxEndpoints();
         app.MapHub<AlertsHub>(AlertsHub.Path);
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
         return app;
