@@ -1,40 +1,469 @@
+using System.Globalization;
 using Hl7.Fhir.Model;
 using Telehealth.Alerts.Caseload;
+using Telehealth.Alerts.Domain;
 using Telehealth.Alerts.Domain.Lifecycle;
 using Telehealth.Alerts.Domain.News2;
 using Telehealth.Alerts.Domain.Thresholds;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
 using Telehealth.Gateway.Devices;
+using FhirTask = Hl7.Fhir.Model.Task;
 
 namespace Telehealth.Fhir.Mapping;
 
 /// <summary>
 /// Domain records → FHIR R4 resources. Pure: no I/O; everything a resource needs is passed in (including the
-/// thresholds that were in force when a reading was measured). Resource ids and identifiers are deterministic,
-/// so mapping the same record twice gives the same resource (idempotent writes).
-/// API FIXED for the other FHIR parts (served endpoint, outbox); bodies are being written in helper/fhir-mapping.
+/// thresholds that were in force when a reading was measured). Resource ids and identifiers are deterministic
+/// (<see cref="FhirIds"/>, <see cref="FhirIdentifiers"/>), so mapping the same record twice gives the same resource
+/// (idempotent writes). The mapping, codes and choices are documented in docs/fhir.md.
 /// </summary>
 public sealed class FhirMapper
 {
-    public Patient ToPatient(PatientRecord patient) => throw new NotImplementedException();
+    public Patient ToPatient(PatientRecord patient)
+    {
+        ArgumentNullException.ThrowIfNull(patient);
+        var resource = new Patient
+        {
+            Id = FhirIds.Patient(patient.Id),
+            Identifier = [FhirIdentifiers.Patient(patient.Id)],
+            Active = true,
+            Name = [new HumanName { Use = HumanName.NameUse.Usual, Text = patient.DisplayName }],
+        };
+        if (patient.NhsNumber is { } nhsNumber)
+        {
+            resource.Identifier.Add(FhirIdentifiers.NhsNumber(nhsNumber));
+        }
+        if (patient.DateOfBirth is { } born)
+        {
+            resource.BirthDate = born.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+        return resource;
+    }
 
-    public Device ToDevice(DeviceRecord device) => throw new NotImplementedException();
+    public Device ToDevice(DeviceRecord device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var type = new CodeableConcept
+        {
+            Coding = [new Coding(TelehealthSystems.DeviceTypeCodeSystem, device.Type.WireName(), DeviceLabels.Display(device.Type))],
+            Text = DeviceLabels.Display(device.Type),
+        };
+        var resource = new Device
+        {
+            Id = FhirIds.Device(device.DeviceId),
+            Identifier = [FhirIdentifiers.Device(device.DeviceId)],
+            Status = Device.FHIRDeviceStatus.Active,
+            SerialNumber = device.DeviceId,
+            DeviceName = [new Device.DeviceNameComponent { Name = DeviceLabels.Display(device.Type), Type = DeviceNameType.UserFriendlyName }],
+            Type = type,
+            Patient = PatientReference(device.PatientId),
+        };
+        if (DeviceLabels.MdcSpecialization(device.Type) is { } specialization)
+        {
+            // PHD IG: the 11073-20601 specialization goes in Device.specialization; we add it to type as well, so a
+            // reader that only looks at Device.type still sees the standard code.
+            type.Coding.Add(specialization);
+            resource.Specialization = [new Device.SpecializationComponent { SystemType = new CodeableConcept { Coding = [specialization] } }];
+        }
+        return resource;
+    }
 
     /// <summary>
     /// Readings → vital-signs Observations. Systolic and diastolic readings of the same device and device time become
     /// one 85354-9 blood-pressure panel; a lone component becomes a panel with the other component absent.
+    /// Output order follows the first appearance of each Observation in <paramref name="readings"/>.
     /// </summary>
     /// <param name="thresholdsAt">The patient's thresholds in force at a device time (interpretation, referenceRange).</param>
-    public IReadOnlyList<Observation> ToObservations(IReadOnlyList<Reading> readings, Func<Reading, ThresholdSet> thresholdsAt) =>
-        throw new NotImplementedException();
+    public IReadOnlyList<Observation> ToObservations(IReadOnlyList<Reading> readings, Func<Reading, ThresholdSet> thresholdsAt)
+    {
+        ArgumentNullException.ThrowIfNull(readings);
+        ArgumentNullException.ThrowIfNull(thresholdsAt);
+        var order = new List<string>();
+        var singles = new Dictionary<string, Reading>(StringComparer.Ordinal);
+        var panels = new Dictionary<string, (Reading? Systolic, Reading? Diastolic)>(StringComparer.Ordinal);
+        foreach (var reading in readings)
+        {
+            var id = FhirIds.Observation(reading);
+            if (reading.Kind is VitalKind.SystolicBp or VitalKind.DiastolicBp)
+            {
+                if (!panels.TryGetValue(id, out var pair))
+                {
+                    order.Add(id);
+                }
+                // A repeat of the same reading identity is the same reading: the first one stands.
+                panels[id] = reading.Kind == VitalKind.SystolicBp
+                    ? (pair.Systolic ?? reading, pair.Diastolic)
+                    : (pair.Systolic, pair.Diastolic ?? reading);
+            }
+            else if (singles.TryAdd(id, reading))
+            {
+                order.Add(id);
+            }
+        }
+        return order
+            .Select(id => singles.TryGetValue(id, out var reading)
+                ? VitalObservation(id, reading, thresholdsAt(reading))
+                : BloodPressurePanel(id, panels[id].Systolic, panels[id].Diastolic, thresholdsAt))
+            .ToArray();
+    }
 
-    public Observation ToObservation(TelecareEvent telecareEvent) => throw new NotImplementedException();
+    public Observation ToObservation(TelecareEvent telecareEvent)
+    {
+        ArgumentNullException.ThrowIfNull(telecareEvent);
+        var wireName = telecareEvent.Type.WireName();
+        var display = TelecareEventLabels.Display(telecareEvent.Type);
+        var category = new List<CodeableConcept>
+        {
+            new(TelehealthSystems.ObservationCategoryCodeSystem, "telecare-event", "Telecare event"),
+        };
+        if (TelecareEventLabels.IsPersonActivity(telecareEvent.Type))
+        {
+            category.Add(new CodeableConcept(FhirSystems.ObservationCategory, "activity", "Activity"));
+        }
+        return new Observation
+        {
+            Id = FhirIds.Observation(telecareEvent),
+            Identifier = [FhirIdentifiers.Observation(telecareEvent)],
+            Status = ObservationStatus.Final,
+            Category = category,
+            Code = new CodeableConcept(TelehealthSystems.TelecareEventCodeSystem, wireName, display, display),
+            Subject = PatientReference(telecareEvent.PatientId),
+            Effective = Instant(telecareEvent.DeviceTime),
+            Device = DeviceReference(telecareEvent.DeviceId),
+            // The event happened: the code says what, the value that it was detected.
+            Value = new FhirBoolean(true),
+        };
+    }
 
-    public RiskAssessment ToRiskAssessment(News2Assessment assessment) => throw new NotImplementedException();
+    public RiskAssessment ToRiskAssessment(News2Assessment assessment)
+    {
+        ArgumentNullException.ThrowIfNull(assessment);
+        var score = assessment.Score;
+        var (probability, probabilityDisplay) = News2RiskLabels.RiskProbability(score.Risk);
+        var resource = new RiskAssessment
+        {
+            Id = FhirIds.RiskAssessment(assessment.Id),
+            Identifier = [FhirIdentifiers.News2Assessment(assessment.Id)],
+            Status = ObservationStatus.Final,
+            Code = new CodeableConcept(FhirSystems.Snomed, News2RiskLabels.TotalScoreSnomed, News2RiskLabels.TotalScoreDisplay, "NEWS2"),
+            Method = new CodeableConcept { Text = $"NEWS2 (Royal College of Physicians 2017), SpO2 scale {(int)assessment.Scale}, from home device readings" },
+            Subject = PatientReference(assessment.PatientId),
+            Occurrence = Instant(assessment.ObservedAt),
+            Basis = assessment.Basis
+                .Select(FhirIds.Observation)
+                .Distinct(StringComparer.Ordinal)
+                .Select(id => new ResourceReference($"Observation/{id}"))
+                .ToList(),
+            Prediction =
+            [
+                new RiskAssessment.PredictionComponent
+                {
+                    QualitativeRisk = new CodeableConcept
+                    {
+                        Coding =
+                        [
+                            new Coding(FhirSystems.RiskProbability, probability, probabilityDisplay),
+                            new Coding(TelehealthSystems.News2RiskCodeSystem, News2RiskLabels.Code(score.Risk), News2RiskLabels.Display(score.Risk)),
+                        ],
+                        Text = News2RiskLabels.Display(score.Risk),
+                    },
+                    Rationale = News2RiskLabels.Rationale(score.Risk),
+                },
+            ],
+            Note = [new Annotation { Text = News2RiskLabels.Summary(score) }],
+            Extension =
+            [
+                new Extension(TelehealthSystems.News2TotalScoreExtension, new Integer(score.Total)),
+                new Extension(TelehealthSystems.News2PartialExtension, new FhirBoolean(score.IsPartial)),
+                new Extension(TelehealthSystems.News2ScaleExtension, new Integer((int)assessment.Scale)),
+            ],
+        };
+        foreach (var parameter in score.Missing)
+        {
+            resource.Extension.Add(new Extension(TelehealthSystems.News2MissingParameterExtension,
+                new Coding(TelehealthSystems.News2ParameterCodeSystem, News2RiskLabels.ParameterCode(parameter), News2RiskLabels.ParameterDisplay(parameter))));
+        }
+        return resource;
+    }
 
-    public Flag ToFlag(Alert alert) => throw new NotImplementedException();
+    public Flag ToFlag(Alert alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return new Flag
+        {
+            Id = FhirIds.Flag(alert.Id),
+            Identifier = [FhirIdentifiers.Alert(alert.Id)],
+            Status = alert.IsClosed ? Flag.FlagStatus.Inactive : Flag.FlagStatus.Active,
+            Category = [new CodeableConcept(FhirSystems.FlagCategory, "clinical", "Clinical")],
+            Code = new CodeableConcept(TelehealthSystems.ConditionKeyCodeSystem, alert.ConditionKey, null, alert.Reason),
+            Subject = PatientReference(alert.PatientId),
+            Period = new Period
+            {
+                Start = DateTimeText(alert.RaisedAt),
+                End = ClosedAt(alert) is { } closedAt ? DateTimeText(closedAt) : null,
+            },
+        };
+    }
 
-    /// <summary>The follow-up call task for a red flag that needs one; null when the alert needs no call.</summary>
-    public Hl7.Fhir.Model.Task? ToTask(Alert alert) => throw new NotImplementedException();
+    /// <summary>
+    /// The follow-up call task for a red flag that needs one; null when the alert needs no call. A call is needed
+    /// for every telecare event alert, every NEWS2 alert, and any alert of severity High or Critical; a Low/Medium
+    /// threshold alert (one reading just outside the person's usual band) is left to the dashboard.
+    /// </summary>
+    public FhirTask? ToTask(Alert alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        if (!NeedsFollowUpCall(alert))
+        {
+            return null;
+        }
+        var task = new FhirTask
+        {
+            Id = FhirIds.Task(alert.Id),
+            Identifier = [FhirIdentifiers.FollowUpCall(alert.Id)],
+            Status = TaskStatusOf(alert),
+            Intent = FhirTask.TaskIntent.Order,
+            Priority = PriorityOf(alert.Severity),
+            Code = new CodeableConcept(TelehealthSystems.TaskCodeSystem, "follow-up-call", "Follow-up call", "Follow-up call"),
+            Description = $"Call the person about: {alert.Reason}",
+            Focus = new ResourceReference($"Flag/{FhirIds.Flag(alert.Id)}"),
+            For = PatientReference(alert.PatientId),
+            AuthoredOn = DateTimeText(alert.RaisedAt),
+            LastModified = DateTimeText(alert.UpdatedAt),
+        };
+        if (alert.AcknowledgedAt is { } acknowledgedAt)
+        {
+            task.ExecutionPeriod = new Period
+            {
+                Start = DateTimeText(acknowledgedAt),
+                End = ClosedAt(alert) is { } closedAt ? DateTimeText(closedAt) : null,
+            };
+        }
+        return task;
+    }
+
+    /// <summary>Which alerts get a follow-up call Task (see <see cref="ToTask"/>).</summary>
+    public static bool NeedsFollowUpCall(Alert alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return alert.Severity >= AlertSeverity.High
+            || alert.ConditionKey.StartsWith("event:", StringComparison.Ordinal)
+            || alert.ConditionKey == Alerts.Domain.Rules.ConditionKeys.News2;
+    }
+
+    public static FhirTask.TaskStatus TaskStatusOf(Alert alert) =>
+        alert.IsClosed ? FhirTask.TaskStatus.Completed
+        : alert.Status == AlertStatus.Acknowledged ? FhirTask.TaskStatus.InProgress
+        : FhirTask.TaskStatus.Requested;
+
+    public static RequestPriority PriorityOf(AlertSeverity severity) => severity switch
+    {
+        AlertSeverity.Critical => RequestPriority.Stat,
+        AlertSeverity.High => RequestPriority.Asap,
+        AlertSeverity.Medium => RequestPriority.Urgent,
+        _ => RequestPriority.Routine,
+    };
+
+    // ── Observations ────────────────────────────────────────────────────────────────────────────────
+
+    private static Observation VitalObservation(string id, Reading reading, ThresholdSet thresholds)
+    {
+        var coding = VitalCoding.For(reading.Kind);
+        var observation = NewMeasurement(id, FhirIdentifiers.Observation(reading), reading.PatientId, reading.DeviceId, reading.DeviceTime, coding.Category, coding.Profile);
+        observation.Code = Code(coding);
+        SetValue(reading, coding, thresholds, observation);
+        return observation;
+    }
+
+    private static Observation BloodPressurePanel(string id, Reading? systolic, Reading? diastolic, Func<Reading, ThresholdSet> thresholdsAt)
+    {
+        var any = systolic ?? diastolic ?? throw new InvalidOperationException("A blood-pressure panel needs at least one component.");
+        var observation = NewMeasurement(id,
+            FhirIdentifiers.BloodPressurePanel(any.DeviceId, any.PatientId, any.DeviceTime, systolic?.Value, diastolic?.Value),
+            any.PatientId, any.DeviceId, any.DeviceTime, "vital-signs", VitalCoding.BloodPressureProfile);
+        observation.Code = new CodeableConcept
+        {
+            Coding =
+            [
+                new Coding(FhirSystems.Loinc, VitalCoding.BloodPressurePanelLoinc, "Blood pressure panel with all children optional"),
+                new Coding(FhirSystems.Mdc, VitalCoding.BloodPressurePanelMdc, "MDC_PRESS_BLD_NONINV"),
+            ],
+            Text = "Blood pressure",
+        };
+        // obs-7: the panel's own code is not a component code, but it still carries no value of its own; vs-2 is
+        // satisfied by the components.
+        observation.Component =
+        [
+            BloodPressureComponent(VitalKind.SystolicBp, systolic, thresholdsAt),
+            BloodPressureComponent(VitalKind.DiastolicBp, diastolic, thresholdsAt),
+        ];
+        return observation;
+    }
+
+    private static Observation.ComponentComponent BloodPressureComponent(VitalKind kind, Reading? reading, Func<Reading, ThresholdSet> thresholdsAt)
+    {
+        var coding = VitalCoding.For(kind);
+        var component = new Observation.ComponentComponent { Code = Code(coding) };
+        if (reading is null)
+        {
+            // The cuff sent only the other half of the pair; the value may exist on the device but we do not have it.
+            component.DataAbsentReason = new CodeableConcept(FhirSystems.DataAbsentReason, "unknown", "Unknown");
+            return component;
+        }
+        if (!double.IsFinite(reading.Value))
+        {
+            component.DataAbsentReason = NonFiniteReason(reading.Value);
+            return component;
+        }
+        component.Value = Quantity(reading.Value, coding);
+        var thresholds = thresholdsAt(reading);
+        if (thresholds.For(kind) is { } threshold)
+        {
+            component.Interpretation = [Interpretation(threshold.Classify(reading.Value))];
+            if (ReferenceRange(threshold, thresholds.IsPersonal(kind), coding) is { } range)
+            {
+                component.ReferenceRange = [range];
+            }
+        }
+        return component;
+    }
+
+    private static void SetValue(Reading reading, VitalCoding coding, ThresholdSet thresholds, Observation observation)
+    {
+        if (!double.IsFinite(reading.Value))
+        {
+            observation.DataAbsentReason = NonFiniteReason(reading.Value);
+            return;
+        }
+        observation.Value = Quantity(reading.Value, coding);
+        if (thresholds.For(reading.Kind) is { } threshold)
+        {
+            observation.Interpretation = [Interpretation(threshold.Classify(reading.Value))];
+            if (ReferenceRange(threshold, thresholds.IsPersonal(reading.Kind), coding) is { } range)
+            {
+                observation.ReferenceRange = [range];
+            }
+        }
+    }
+
+    private static Observation NewMeasurement(string id, Identifier identifier, string patientId, string deviceId, DateTimeOffset deviceTime, string category, string? profile)
+    {
+        var observation = new Observation
+        {
+            Id = id,
+            Identifier = [identifier],
+            Status = ObservationStatus.Final,
+            Category = [new CodeableConcept(FhirSystems.ObservationCategory, category, category == "vital-signs" ? "Vital Signs" : "Laboratory")],
+            Subject = PatientReference(patientId),
+            Effective = Instant(deviceTime),
+            // Measured by the person at home on their own device.
+            Performer = [PatientReference(patientId)],
+            Device = DeviceReference(deviceId),
+        };
+        if (profile is not null)
+        {
+            observation.Meta = new Meta { Profile = [FhirSystems.VitalSignsProfile, profile] };
+        }
+        return observation;
+    }
+
+    private static CodeableConcept Code(VitalCoding coding)
+    {
+        var concept = new CodeableConcept { Coding = [new Coding(FhirSystems.Loinc, coding.Loinc, coding.LoincDisplay)], Text = coding.Text };
+        if (coding.SecondLoinc is not null)
+        {
+            concept.Coding.Add(new Coding(FhirSystems.Loinc, coding.SecondLoinc, coding.SecondLoincDisplay));
+        }
+        if (coding.Mdc is not null)
+        {
+            concept.Coding.Add(new Coding(FhirSystems.Mdc, coding.Mdc, coding.MdcDisplay));
+        }
+        return concept;
+    }
+
+    private static Quantity Quantity(double value, VitalCoding coding) => new()
+    {
+        Value = (decimal)value,
+        Unit = coding.UnitDisplay,
+        System = FhirSystems.Ucum,
+        Code = coding.UcumCode,
+    };
+
+    private static Observation.ReferenceRangeComponent? ReferenceRange(VitalThreshold threshold, bool personal, VitalCoding coding)
+    {
+        if (threshold is { Low: null, High: null, CriticalLow: null, CriticalHigh: null })
+        {
+            return null;
+        }
+        return new Observation.ReferenceRangeComponent
+        {
+            Low = threshold.Low is { } low ? SimpleQuantity(low, coding) : null,
+            High = threshold.High is { } high ? SimpleQuantity(high, coding) : null,
+            Text = ThresholdText(threshold, personal, coding),
+        };
+    }
+
+    private static string ThresholdText(VitalThreshold threshold, bool personal, VitalCoding coding)
+    {
+        var bounds = new (string Name, double? Value)[]
+        {
+            ("critical low", threshold.CriticalLow), ("low", threshold.Low), ("high", threshold.High), ("critical high", threshold.CriticalHigh),
+        };
+        var listed = string.Join(", ", bounds.Where(b => b.Value is not null).Select(b => $"{b.Name} {FhirIdentifiers.Format(b.Value!.Value)} {coding.UnitDisplay}"));
+        return $"{(personal ? "Personal" : "Platform default")} alert thresholds: {listed}";
+    }
+
+    private static Quantity SimpleQuantity(double value, VitalCoding coding) => new()
+    {
+        Value = (decimal)value,
+        Unit = coding.UnitDisplay,
+        System = FhirSystems.Ucum,
+        Code = coding.UcumCode,
+    };
+
+    private static CodeableConcept Interpretation(Interpretation interpretation)
+    {
+        var (code, display) = interpretation switch
+        {
+            Alerts.Domain.Thresholds.Interpretation.Normal => ("N", "Normal"),
+            Alerts.Domain.Thresholds.Interpretation.Low => ("L", "Low"),
+            Alerts.Domain.Thresholds.Interpretation.High => ("H", "High"),
+            Alerts.Domain.Thresholds.Interpretation.CriticalLow => ("LL", "Critical low"),
+            Alerts.Domain.Thresholds.Interpretation.CriticalHigh => ("HH", "Critical high"),
+            _ => throw new ArgumentOutOfRangeException(nameof(interpretation), interpretation, null),
+        };
+        return new CodeableConcept(FhirSystems.ObservationInterpretation, code, display, display);
+    }
+
+    private static CodeableConcept NonFiniteReason(double value)
+    {
+        var (code, display) = double.IsNaN(value) ? ("not-a-number", "Not a Number (NaN)")
+            : value > 0 ? ("positive-infinity", "Positive Infinity (PINF)")
+            : ("negative-infinity", "Negative Infinity (NINF)");
+        return new CodeableConcept(FhirSystems.DataAbsentReason, code, display);
+    }
+
+    // ── Shared ──────────────────────────────────────────────────────────────────────────────────────
+
+    private static ResourceReference PatientReference(string patientId) => new($"Patient/{FhirIds.Patient(patientId)}");
+
+    private static ResourceReference DeviceReference(string deviceId) => new($"Device/{FhirIds.Device(deviceId)}");
+
+    private static FhirDateTime Instant(DateTimeOffset at) => new(DateTimeText(at));
+
+    /// <summary>UTC with milliseconds: device times are kept to the millisecond, and ids use the same milliseconds.</summary>
+    private static string DateTimeText(DateTimeOffset at) =>
+        at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>A closed alert ended when the later of acknowledgement and clearing happened.</summary>
+    private static DateTimeOffset? ClosedAt(Alert alert)
+    {
+        if (!alert.IsClosed)
+        {
+            return null;
+        }
+        var candidates = new[] { alert.AcknowledgedAt, alert.ClearedAt }.Where(t => t is not null).Select(t => t!.Value).ToArray();
+        return candidates.Length > 0 ? candidates.Max() : alert.UpdatedAt;
+    }
 }

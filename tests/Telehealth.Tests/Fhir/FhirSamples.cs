@@ -1,0 +1,70 @@
+using Telehealth.Alerts.Caseload;
+using Telehealth.Alerts.Domain;
+using Telehealth.Alerts.Domain.Lifecycle;
+using Telehealth.Alerts.Domain.News2;
+using Telehealth.Alerts.Domain.Thresholds;
+using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Readings;
+using Telehealth.Gateway.Devices;
+
+namespace Telehealth.Tests.Fhir;
+
+/// <summary>Domain records for the FHIR mapping tests.</summary>
+internal static class FhirSamples
+{
+    public const string PatientId = "pat-7k2m9q4xab";
+    public const string DeviceId = "dev-abcdefgh23";
+    public static readonly DateTimeOffset At = new(2025, 3, 1, 9, 30, 15, 250, TimeSpan.Zero);
+
+    /// <summary>A person with a clinician-set SpO2 band (COPD: 88–92 %), everything else default.</summary>
+    public static readonly ThresholdSet Personal = ThresholdSet.Defaults.WithOverrides(
+        [new VitalThreshold(VitalKind.Spo2, CriticalLow: 85, Low: 88, High: 96, CriticalHigh: null)]);
+
+    public static Reading Reading(VitalKind kind, double value, DateTimeOffset? at = null, string deviceId = DeviceId, string patientId = PatientId) =>
+        new(deviceId, patientId, kind, value, at ?? At, (at ?? At).AddSeconds(2));
+
+    public static TelecareEvent Event(TelecareEventType type, DateTimeOffset? at = null) =>
+        new(DeviceId, PatientId, type, at ?? At, (at ?? At).AddSeconds(1));
+
+    public static PatientRecord Patient(string? nhsNumber = "9434765919", DateOnly? born = null) =>
+        new(PatientId, "Ada Lovelace", nhsNumber, born ?? new DateOnly(1948, 12, 10), News2Scale.Scale1, false, "team-north", At.AddDays(-30));
+
+    public static DeviceRecord Device(DeviceType type, string deviceId = DeviceId) =>
+        new(deviceId, PatientId, type, At.AddDays(-20), At, 80);
+
+    public static Alert Alert(
+        AlertStatus status,
+        bool conditionActive,
+        AlertSeverity severity = AlertSeverity.High,
+        string conditionKey = "threshold:spo2",
+        Guid? id = null)
+    {
+        var acknowledged = status == AlertStatus.Acknowledged;
+        return new Alert(
+            id ?? Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"),
+            PatientId,
+            conditionKey,
+            severity,
+            "SpO2 89 % below personal low 90 %",
+            RaisedAt: At,
+            UpdatedAt: At.AddMinutes(40),
+            status,
+            conditionActive,
+            Occurrences: 2,
+            AcknowledgedAt: acknowledged ? At.AddMinutes(10) : null,
+            AcknowledgedBy: acknowledged ? "nurse.jones" : null,
+            ClearedAt: conditionActive ? null : At.AddMinutes(30));
+    }
+
+    public static News2Assessment Assessment(params Reading[] basis) => Assessment(News2Scale.Scale1, basis);
+
+    public static News2Assessment Assessment(News2Scale scale, params Reading[] basis)
+    {
+        double? Value(VitalKind kind) => basis.FirstOrDefault(r => r.Kind == kind)?.Value;
+        var score = News2Calculator.Calculate(new News2Inputs(
+            Value(VitalKind.RespiratoryRate), Value(VitalKind.Spo2), false, Value(VitalKind.SystolicBp),
+            Value(VitalKind.HeartRate), null, Value(VitalKind.BodyTemperature), scale));
+        return new News2Assessment(News2Assessment.IdFor(PatientId, basis), PatientId, score, scale, basis,
+            basis.Max(r => r.DeviceTime), basis.Max(r => r.DeviceTime).AddSeconds(5));
+    }
+}
