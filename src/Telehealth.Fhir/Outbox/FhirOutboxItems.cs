@@ -1,14 +1,12 @@
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
+using Telehealth.Fhir.Mapping;
 
 namespace Telehealth.Fhir.Outbox;
 
 /// <summary>Turns a mapped resource into an outbox item: its JSON, and the identifier its conditional update matches on.</summary>
 public static class FhirOutboxItems
 {
-    /// <summary>Matching on the NHS number would merge records in a server that already knows the person; the platform's own identifier is exact.</summary>
-    public const string NhsNumberSystem = "https://fhir.nhs.uk/Id/nhs-number";
-
     // Built once: the first serialization pays the model warm-up.
     private static readonly FhirJsonSerializer Serializer = new();
 
@@ -24,7 +22,10 @@ public static class FhirOutboxItems
         return new FhirOutboxItem(patientId, resource.TypeName, resource.Id, identifier.System!, identifier.Value!, Serializer.SerializeToString(resource));
     }
 
-    /// <summary>The identifier's system and value are checked non-empty here.</summary>
+    /// <summary>
+    /// The platform's own identifier (checked non-empty), not the NHS number: matching on the NHS number could merge
+    /// our Patient into a record the server already holds for the person, which is a decision for a person to make.
+    /// </summary>
     private static Identifier BusinessIdentifier(Resource resource)
     {
         var identifiers = resource switch
@@ -34,7 +35,7 @@ public static class FhirOutboxItems
             _ => [],
         };
         var usable = identifiers.Where(i => !string.IsNullOrEmpty(i.System) && !string.IsNullOrEmpty(i.Value)).ToList();
-        return usable.FirstOrDefault(i => i.System != NhsNumberSystem)
+        return usable.FirstOrDefault(i => i.System != FhirSystems.NhsNumber)
             ?? usable.FirstOrDefault()
             ?? throw new ArgumentException(
                 $"{resource.TypeName}/{resource.Id} has no identifier with system and value; a conditional update needs one.", nameof(resource));
