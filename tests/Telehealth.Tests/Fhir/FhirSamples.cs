@@ -64,7 +64,8 @@ internal static class FhirSamples
         var score = News2Calculator.Calculate(new News2Inputs(
             Value(VitalKind.RespiratoryRate), Value(VitalKind.Spo2), false, Value(VitalKind.SystolicBp),
             Value(VitalKind.HeartRate), null, Value(VitalKind.BodyTemperature), scale));
-        return new News2Assessment(News2Assessment.IdFor(PatientId, basis), PatientId, score, scale, basis,
+        var patientId = basis[0].PatientId;
+        return new News2Assessment(News2Assessment.IdFor(patientId, basis), patientId, score, scale, basis,
             basis.Max(r => r.DeviceTime), basis.Max(r => r.DeviceTime).AddSeconds(5));
     }
 }
