@@ -29,6 +29,12 @@ public sealed class TelehealthPlatform : IAsyncDisposable
 
     public string AdminPassword { get; }
 
+    /// <summary>The platform's data folder (SQLite file, keys); pass it to <see cref="StartAsync"/> to restart on the same data.</summary>
+    public string DataDirectory => _dataDirectory;
+
+    /// <summary>When set, disposing stops the platform but leaves its data folder for a restart (the restarted platform deletes it).</summary>
+    public bool KeepData { get; set; }
+
     public Uri BaseAddress => _factory.ClientOptions.BaseAddress;
 
     public IServiceProvider Services => _factory.Services;
@@ -36,11 +42,13 @@ public sealed class TelehealthPlatform : IAsyncDisposable
     /// <summary>The embedded broker's port (0 when the platform was started against an external broker).</summary>
     public int MqttPort => Services.GetService<EmbeddedMqttBroker>()?.Port ?? 0;
 
-    public static async Task<TelehealthPlatform> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="dataDirectory">An existing data folder to start on (a restart); a fresh one when null.</param>
+    /// <param name="adminPassword">The admin password already stored in <paramref name="dataDirectory"/> (a restart); a new one when null.</param>
+    public static async Task<TelehealthPlatform> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, string? adminPassword = null)
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "telehealth-test-" + Guid.NewGuid().ToString("N"));
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), "telehealth-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
-        var adminPassword = "test-" + Guid.NewGuid().ToString("N");
+        adminPassword ??= "test-" + Guid.NewGuid().ToString("N");
         var configuration = new Dictionary<string, string?>
         {
             // Port 0: each platform gets its own free port, so test classes can run side by side.
@@ -106,6 +114,10 @@ public sealed class TelehealthPlatform : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _factory.DisposeAsync();
+        if (KeepData)
+        {
+            return;
+        }
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);

@@ -10,6 +10,7 @@ using Telehealth.Clinician.Web.Hubs;
 using Telehealth.Clinician.Web.Realtime;
 using Telehealth.Contracts.Ingestion;
 using Telehealth.Contracts.Rejections;
+using Telehealth.Fhir.Outbox;
 using Telehealth.Fhir.Server;
 using Telehealth.Gateway;
 using Telehealth.Ingest.Pipeline;
@@ -75,6 +76,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddSingleton<IIngestSink>(sp => sp.GetRequiredService<IngestPipeline>());
         services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
         services.AddTelehealthGateway(configuration);
+        services.AddTelehealthFhirOutbox(); // after the alert core and gateway: it decorates their repositories
 
         // Staff authentication: bearer tokens, also accepted by the hub as ?access_token= (browsers cannot set headers on WebSockets).
         services.AddSingleton<StaffDirectory>();
@@ -137,6 +139,7 @@ public static class PlatformServiceCollectionExtensions
         app.MapAlertEndpoints();
         app.MapRejectionEndpoints();
         app.MapFhirServer(user => user.TeamId());
+        app.MapFhirOutboxEndpoints();
         app.MapHub<AlertsHub>(AlertsHub.Path);
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
         return app;

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Logging;
+using Telehealth.Fhir.Mapping;
+using Telehealth.Gateway.Devices;
+
+namespace Telehealth.Fhir.Outbox;
+
+/// <summary>
+/// Decorates the device registry so a newly registered device (API or demo) is queued as a FHIR Device, in the
+/// order of its patient's record. A failure to queue is logged; the writer queues devices with the first data.
+/// </summary>
+public sealed partial class FhirOutboxDeviceRegistry(
+    IDeviceRegistry inner,
+    IFhirOutbox outbox,
+    FhirMapper mapper,
+    ILogger<FhirOutboxDeviceRegistry> logger) : IDeviceRegistry
+{
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => inner.InitializeAsync(cancellationToken);
+
+    public async Task<DeviceRegistration> RegisterAsync(string patientId, DeviceType type, CancellationToken cancellationToken = default)
+    {
+        var registration = await inner.RegisterAsync(patientId, type, cancellationToken);
+        var device = registration.Device;
+        try
+        {
+            await outbox.EnqueueAsync([FhirOutboxItems.Create(device.PatientId, mapper.ToDevice(device))], cancellationToken);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogQueueFailed(device.DeviceId, device.PatientId, exception);
+        }
+        return registration;
+    }
+
+    public Task<string?> RotateSecretAsync(string deviceId, CancellationToken cancellationToken = default) => inner.RotateSecretAsync(deviceId, cancellationToken);
+
+    public Task<DeviceRecord?> GetAsync(string deviceId, CancellationToken cancellationToken = default) => inner.GetAsync(deviceId, cancellationToken);
+
+    public Task<DeviceRecord?> AuthenticateAsync(string deviceId, string secret, CancellationToken cancellationToken = default) =>
+        inner.AuthenticateAsync(deviceId, secret, cancellationToken);
+
+    public Task<IReadOnlyList<DeviceRecord>> ListAsync(string? patientId = null, CancellationToken cancellationToken = default) => inner.ListAsync(patientId, cancellationToken);
+
+    public Task RecordHeartbeatAsync(string deviceId, DateTimeOffset seenAt, int? batteryPercent, CancellationToken cancellationToken = default) =>
+        inner.RecordHeartbeatAsync(deviceId, seenAt, batteryPercent, cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Device {DeviceId} of patient {PatientId} is registered but could not be queued as FHIR")]
+    private partial void LogQueueFailed(string deviceId, string patientId, Exception exception);
+}

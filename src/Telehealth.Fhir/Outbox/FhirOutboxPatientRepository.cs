@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+using Telehealth.Alerts.Caseload;
+using Telehealth.Fhir.Mapping;
+
+namespace Telehealth.Fhir.Outbox;
+
+/// <summary>
+/// Decorates the patient repository so a newly created patient (API or demo) is queued as a FHIR Patient at once,
+/// before anything about them. The patient is stored first; a failure to queue is logged, not undone, and the
+/// <see cref="FhirOutboxWriter"/> queues the Patient before that person's first other resource anyway.
+/// </summary>
+public sealed partial class FhirOutboxPatientRepository(
+    IPatientRepository inner,
+    IFhirOutbox outbox,
+    FhirMapper mapper,
+    ILogger<FhirOutboxPatientRepository> logger) : IPatientRepository
+{
+    public async Task<PatientCreateResult> CreateAsync(PatientRecord patient, CancellationToken cancellationToken = default)
+    {
+        var result = await inner.CreateAsync(patient, cancellationToken);
+        if (result == PatientCreateResult.Created)
+        {
+            try
+            {
+                await outbox.EnqueueAsync([FhirOutboxItems.Create(patient.Id, mapper.ToPatient(patient))], cancellationToken);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogQueueFailed(patient.Id, exception);
+            }
+        }
+        return result;
+    }
+
+    public Task<PatientRecord?> GetAsync(string patientId, CancellationToken cancellationToken = default) => inner.GetAsync(patientId, cancellationToken);
+
+    public Task<IReadOnlyList<PatientRecord>> ListAsync(string? teamId = null, CancellationToken cancellationToken = default) => inner.ListAsync(teamId, cancellationToken);
+
+    public Task<bool> ExistsAsync(string patientId, CancellationToken cancellationToken = default) => inner.ExistsAsync(patientId, cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Patient {PatientId} is stored but could not be queued as FHIR; it is queued with their first data")]
+    private partial void LogQueueFailed(string patientId, Exception exception);
+}

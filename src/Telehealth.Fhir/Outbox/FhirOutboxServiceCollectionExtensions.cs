@@ -1,0 +1,96 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Telehealth.Alerts.Caseload;
+using Telehealth.Alerts.Engine;
+using Telehealth.Contracts.Ingestion;
+using Telehealth.Fhir.Mapping;
+using Telehealth.Gateway.Devices;
+
+namespace Telehealth.Fhir.Outbox;
+
+public static class FhirOutboxServiceCollectionExtensions
+{
+    /// <summary>
+    /// The FHIR outbox: <see cref="SqliteFhirOutbox"/>, <see cref="FhirOutboxWriter"/> as ingest observer, alert
+    /// notifier and NEWS2 observer, decorators that queue new patients and devices, and <see cref="FhirPushWorker"/>
+    /// pushing to <c>Fhir:Server</c>. Call it after the alert core and the gateway are added (it decorates their
+    /// <see cref="IPatientRepository"/> and <see cref="IDeviceRegistry"/>); it puts its ingest observer ahead of the
+    /// ones already registered, so a reading's Observation is queued before the alert engine derives anything from it.
+    /// </summary>
+    public static IServiceCollection AddTelehealthFhirOutbox(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<FhirPushOptions>()
+            .BindConfiguration(FhirPushOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<FhirMapper>();
+        services.TryAddSingleton<IFhirOutbox, SqliteFhirOutbox>();
+        services.TryAddSingleton<FhirOutboxWriter>();
+
+        var observer = ServiceDescriptor.Singleton<IStoredDataObserver>(provider => provider.GetRequiredService<FhirOutboxWriter>());
+        var firstObserver = IndexOf<IStoredDataObserver>(services, last: false);
+        if (firstObserver is { } index)
+        {
+            services.Insert(index, observer);
+        }
+        else
+        {
+            services.Add(observer);
+        }
+        services.AddSingleton<IAlertNotifier>(provider => provider.GetRequiredService<FhirOutboxWriter>());
+        services.AddSingleton<INews2AssessmentObserver>(provider => provider.GetRequiredService<FhirOutboxWriter>());
+
+        Decorate<IPatientRepository>(services, (inner, provider) => new FhirOutboxPatientRepository(
+            inner, provider.GetRequiredService<IFhirOutbox>(), provider.GetRequiredService<FhirMapper>(), provider.GetRequiredService<ILogger<FhirOutboxPatientRepository>>()));
+        Decorate<IDeviceRegistry>(services, (inner, provider) => new FhirOutboxDeviceRegistry(
+            inner, provider.GetRequiredService<IFhirOutbox>(), provider.GetRequiredService<FhirMapper>(), provider.GetRequiredService<ILogger<FhirOutboxDeviceRegistry>>()));
+
+        // The pipeline's timeout bounds each attempt; the HttpClient's own timeout would cut across retries.
+        services.AddHttpClient(FhirPushClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHostedService(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<FhirPushOptions>>();
+            var time = provider.GetRequiredService<TimeProvider>();
+            var client = options.Value.PushEnabled
+                ? new FhirPushClient(provider.GetRequiredService<IHttpClientFactory>().CreateClient(FhirPushClient.HttpClientName), options, time)
+                : null;
+            return new FhirPushWorker(provider.GetRequiredService<IFhirOutbox>(), client, options, time, provider.GetRequiredService<ILogger<FhirPushWorker>>());
+        });
+        return services;
+    }
+
+    private static void Decorate<TService>(IServiceCollection services, Func<TService, IServiceProvider, TService> decorate)
+        where TService : class
+    {
+        var index = IndexOf<TService>(services, last: true)
+            ?? throw new InvalidOperationException($"Register {typeof(TService).Name} before AddTelehealthFhirOutbox: the outbox decorates it.");
+        var inner = services[index];
+        services[index] = ServiceDescriptor.Describe(typeof(TService), provider => decorate((TService)CreateInner(provider, inner), provider), inner.Lifetime);
+    }
+
+    private static object CreateInner(IServiceProvider provider, ServiceDescriptor inner) =>
+        inner.ImplementationInstance
+        ?? inner.ImplementationFactory?.Invoke(provider)
+        ?? ActivatorUtilities.CreateInstance(provider, inner.ImplementationType!);
+
+    private static int? IndexOf<TService>(IServiceCollection services, bool last)
+    {
+        int? found = null;
+        for (var i = 0; i < services.Count; i++)
+        {
+            if (services[i].ServiceType == typeof(TService) && !services[i].IsKeyedService)
+            {
+                found = i;
+                if (!last)
+                {
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using Hl7.Fhir.Model;
+using Microsoft.Extensions.Logging;
+using Telehealth.Alerts.Caseload;
+using Telehealth.Alerts.Domain.Lifecycle;
+using Telehealth.Alerts.Domain.News2;
+using Telehealth.Alerts.Domain.Thresholds;
+using Telehealth.Alerts.Engine;
+using Telehealth.Contracts.Devices;
+using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Ingestion;
+using Telehealth.Contracts.Readings;
+using Telehealth.Fhir.Mapping;
+using Telehealth.Gateway.Devices;
+using Task = System.Threading.Tasks.Task;
+
+namespace Telehealth.Fhir.Outbox;
+
+/// <summary>
+/// Puts every new piece of the care record in the outbox as FHIR: readings → Observations (with the thresholds that
+/// were in force at the reading's device time), telecare events → Observations, NEWS2 → RiskAssessment, red flags →
+/// Flag and follow-up Task. Registered as an ingest observer ahead of the alert engine, so a reading's Observation
+/// is queued before the RiskAssessment and Flag derived from it.
+/// The first time a patient is written in this process, their Patient and Device resources are queued first (the
+/// outbox skips them when the same content is already there): this covers people and devices created before the
+/// outbox existed, and a creation hook that failed.
+/// </summary>
+public sealed partial class FhirOutboxWriter(
+    IFhirOutbox outbox,
+    FhirMapper mapper,
+    IThresholdRepository thresholds,
+    IPatientRepository patients,
+    IDeviceRegistry devices,
+    ILogger<FhirOutboxWriter> logger) : IStoredDataObserver, IAlertNotifier, INews2AssessmentObserver
+{
+    private readonly ConcurrentDictionary<string, byte> _subjectsQueued = new(StringComparer.Ordinal);
+
+    public async Task OnReadingsStoredAsync(IReadOnlyList<Reading> newReadings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(newReadings);
+        List<Exception>? failures = null;
+        foreach (var batch in newReadings.GroupBy(reading => reading.PatientId, StringComparer.Ordinal))
+        {
+            // One patient's failure must not cost the others in the batch their Observations.
+            try
+            {
+                var ordered = batch.OrderBy(reading => reading.DeviceTime).ToArray();
+                var inForce = new Dictionary<DateTimeOffset, ThresholdSet>();
+                foreach (var at in ordered.Select(reading => reading.DeviceTime).Distinct())
+                {
+                    inForce[at] = await thresholds.GetEffectiveAtAsync(batch.Key, at, cancellationToken);
+                }
+                var observations = mapper.ToObservations(ordered, reading => inForce[reading.DeviceTime]);
+                await EnqueueAsync(batch.Key, observations, cancellationToken);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogWriteFailed(batch.Key, "readings", exception);
+                (failures ??= []).Add(exception);
+            }
+        }
+        if (failures is not null)
+        {
+            throw new AggregateException("Some readings could not be queued as FHIR Observations; see inner exceptions.", failures);
+        }
+    }
+
+    public async Task OnEventStoredAsync(TelecareEvent telecareEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(telecareEvent);
+        await EnqueueAsync(telecareEvent.PatientId, [mapper.ToObservation(telecareEvent)], cancellationToken);
+    }
+
+    /// <summary>Heartbeats are not part of the care record.</summary>
+    public Task OnStatusAsync(DeviceStatusReport status, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task AlertRaisedAsync(Alert alert, CancellationToken cancellationToken) => EnqueueAlertAsync(alert, cancellationToken);
+
+    public Task AlertUpdatedAsync(Alert alert, CancellationToken cancellationToken) => EnqueueAlertAsync(alert, cancellationToken);
+
+    public async Task News2AssessedAsync(News2Assessment assessment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(assessment);
+        await EnqueueAsync(assessment.PatientId, [mapper.ToRiskAssessment(assessment)], cancellationToken);
+    }
+
+    private async Task EnqueueAlertAsync(Alert alert, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        var resources = new List<Resource> { mapper.ToFlag(alert) };
+        if (mapper.ToTask(alert) is { } followUp)
+        {
+            resources.Add(followUp);
+        }
+        await EnqueueAsync(alert.PatientId, resources, cancellationToken);
+    }
+
+    private async Task EnqueueAsync(string patientId, IEnumerable<Resource> resources, CancellationToken cancellationToken)
+    {
+        await EnsureSubjectsQueuedAsync(patientId, cancellationToken);
+        var items = resources.Select(resource => FhirOutboxItems.Create(patientId, resource)).ToList();
+        var appended = await outbox.EnqueueAsync(items, cancellationToken);
+        LogQueued(patientId, appended, items.Count);
+    }
+
+    private async Task EnsureSubjectsQueuedAsync(string patientId, CancellationToken cancellationToken)
+    {
+        if (_subjectsQueued.ContainsKey(patientId))
+        {
+            return;
+        }
+        if (await patients.GetAsync(patientId, cancellationToken) is not { } patient)
+        {
+            return;
+        }
+        var items = new List<FhirOutboxItem> { FhirOutboxItems.Create(patientId, mapper.ToPatient(patient)) };
+        foreach (var device in await devices.ListAsync(patientId, cancellationToken))
+        {
+            items.Add(FhirOutboxItems.Create(patientId, mapper.ToDevice(device)));
+        }
+        await outbox.EnqueueAsync(items, cancellationToken);
+        _subjectsQueued.TryAdd(patientId, 0);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Queued {Appended} of {Count} FHIR resource(s) for patient {PatientId} (the rest were already queued)")]
+    private partial void LogQueued(string patientId, int appended, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not queue FHIR {What} for patient {PatientId}")]
+    private partial void LogWriteFailed(string patientId, string what, Exception exception);
+}
