@@ -1,3 +1,4 @@
+using Telehealth.Ingest.Storage;
 using System.Collections.Concurrent;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Logging;
@@ -31,6 +32,7 @@ public sealed partial class FhirOutboxWriter(
     IThresholdRepository thresholds,
     IPatientRepository patients,
     IDeviceRegistry devices,
+    IReadingStore readings,
     ILogger<FhirOutboxWriter> logger) : IStoredDataObserver, IAlertNotifier, INews2AssessmentObserver
 {
     private readonly ConcurrentDictionary<string, byte> _subjectsQueued = new(StringComparer.Ordinal);
@@ -44,7 +46,8 @@ public sealed partial class FhirOutboxWriter(
             // One patient's failure must not cost the others in the batch their Observations.
             try
             {
-                var ordered = batch.OrderBy(reading => reading.DeviceTime).ToArray();
+                var ordered = (await WithStoredBloodPressurePartnersAsync(batch.Key, batch.ToList(), cancellationToken))
+                    .OrderBy(reading => reading.DeviceTime).ToArray();
                 var inForce = new Dictionary<DateTimeOffset, ThresholdSet>();
                 foreach (var at in ordered.Select(reading => reading.DeviceTime).Distinct())
                 {
@@ -63,6 +66,28 @@ public sealed partial class FhirOutboxWriter(
         {
             throw new AggregateException("Some readings could not be queued as FHIR Observations; see inner exceptions.", failures);
         }
+    }
+
+    /// <summary>
+    /// A blood-pressure half whose other half of the same measurement (device, device time) is already stored
+    /// but not in this batch is mapped together with it, so the record gets the complete panel, not a second lone one.
+    /// </summary>
+    private async Task<List<Reading>> WithStoredBloodPressurePartnersAsync(string patientId, List<Reading> batch, CancellationToken cancellationToken)
+    {
+        var present = batch.Select(r => (r.DeviceId, r.Kind, r.DeviceTime)).ToHashSet();
+        var partners = new List<Reading>();
+        foreach (var reading in batch.Where(r => r.Kind is VitalKind.SystolicBp or VitalKind.DiastolicBp))
+        {
+            var partnerKind = reading.Kind == VitalKind.SystolicBp ? VitalKind.DiastolicBp : VitalKind.SystolicBp;
+            if (present.Contains((reading.DeviceId, partnerKind, reading.DeviceTime)))
+            {
+                continue;
+            }
+            var stored = await readings.QueryAsync(
+                new ReadingQuery(patientId, partnerKind, reading.DeviceTime, reading.DeviceTime.AddMilliseconds(1)), cancellationToken);
+            partners.AddRange(stored.Where(r => r.DeviceId == reading.DeviceId));
+        }
+        return [.. batch, .. partners];
     }
 
     public async Task OnEventStoredAsync(TelecareEvent telecareEvent, CancellationToken cancellationToken)

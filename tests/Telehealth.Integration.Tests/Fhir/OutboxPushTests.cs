@@ -88,6 +88,25 @@ public sealed class OutboxPushTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Blood_pressure_halves_sent_apart_still_give_the_record_a_complete_panel()
+    {
+        var patientId = await TelehealthPlatform.CreatePatientAsync(_staff, "Fhir Split Cuff");
+        var (cuffId, cuffSecret) = await TelehealthPlatform.RegisterDeviceAsync(_staff, patientId, "blood_pressure_monitor");
+        await using var cuff = await MqttDevice.ConnectAsync(_platform.MqttPort, cuffId, cuffSecret);
+        var measuredAt = Json.UnixSeconds(DateTimeOffset.UtcNow.AddMinutes(-2));
+
+        await cuff.PublishReadingsAsync($$"""[{"bt":{{measuredAt}},"n":"systolic_bp","u":"mm[Hg]","v":128}]""");
+        await cuff.PublishReadingsAsync($$"""[{"bt":{{measuredAt}},"n":"diastolic_bp","u":"mm[Hg]","v":82}]""");
+        await _staff.WaitUntilDrainedAsync(minimumSent: 4);
+
+        var panels = _server.Writes.Where(w => w.ResourceType == "Observation" && w.PatientId == patientId).Select(w => w.Json).ToArray();
+        Assert.Equal(2, panels.Length);
+        var components = (System.Text.Json.Nodes.JsonArray)panels[^1]["component"]!;
+        Assert.Equal([128m, 82m], components.Select(c => c!["valueQuantity"]!["value"]!.GetValue<decimal>()).ToArray());
+        Assert.Null(panels[^1]["valueQuantity"]);
+    }
+
+    [Fact]
     public async Task A_rejected_resource_is_kept_as_failed_with_the_servers_operation_outcome_and_does_not_hold_up_later_data()
     {
         const string diagnostics = "Task.owner: minimum required = 1 (profile https://example.org/fhir/StructureDefinition/call-task)";
