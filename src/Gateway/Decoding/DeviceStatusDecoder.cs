@@ -11,6 +11,7 @@ namespace Telehealth.Gateway.Decoding;
 /// </summary>
 public sealed class DeviceStatusDecoder
 {
+    private static readonly string[] OwnFields = ["battery"];
     private readonly DecodingOptions _options;
     private readonly ReadingValidator _validator;
 
@@ -31,111 +32,41 @@ public sealed class DeviceStatusDecoder
 
     public DeviceStatusDecodeResult Decode(ReadOnlySpan<byte> payload, DateTimeOffset receivedAt)
     {
-        if (DevicePayload.SizeProblem(payload.Length, _options) is { } tooLarge)
+        int? batteryPercent = null;
+        var refused = DeviceJsonObject.Read(payload, _options, OwnFields, (string _, ref Utf8JsonReader reader, Action<string> noteProblem) =>
+            batteryPercent = ReadBattery(ref reader, noteProblem), out var common);
+        if (refused is not null)
         {
-            return DeviceStatusDecodeResult.Refused(RejectionReasons.PayloadTooLarge, tooLarge);
+            return DeviceStatusDecodeResult.Refused(refused);
         }
-
-        payload = DevicePayload.WithoutByteOrderMark(payload);
-        if (DevicePayload.EncodingProblem(payload) is { } notUtf8)
-        {
-            return DeviceStatusDecodeResult.Refused(RejectionReasons.MalformedJson, notUtf8);
-        }
-
-        var reader = new Utf8JsonReader(payload, DevicePayload.ReaderOptions);
-        Fields fields;
-        try
-        {
-            fields = ReadFields(ref reader);
-        }
-        catch (JsonException exception)
-        {
-            return DeviceStatusDecodeResult.Refused(RejectionReasons.MalformedJson, DevicePayload.MalformedDetail(exception));
-        }
-
-        if (fields.Problem is { } problem)
+        if (common.ShapeProblem is { } problem)
         {
             return DeviceStatusDecodeResult.Refused(RejectionReasons.InvalidStatus, problem);
         }
-        if (_validator.ResolveDeviceTime(null, fields.Time ?? 0, receivedAt, out var deviceTime) is { } badTime)
+        if (_validator.ResolveDeviceTime(null, common.Time ?? 0, receivedAt, out var deviceTime) is { } badTime)
         {
             return DeviceStatusDecodeResult.Refused(badTime);
         }
-        return DeviceStatusDecodeResult.Accepted(new DecodedDeviceStatus(fields.BatteryPercent, deviceTime));
+        return DeviceStatusDecodeResult.Accepted(new DecodedDeviceStatus(batteryPercent, deviceTime));
     }
 
-    private static Fields ReadFields(ref Utf8JsonReader reader)
-    {
-        var fields = new Fields();
-        DevicePayload.ReadOrFail(ref reader);
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            DevicePayload.ReadToEnd(ref reader);
-            fields.NoteProblem("expected a JSON object");
-            return fields;
-        }
-
-        var seenBattery = false;
-        var seenTime = false;
-        for (DevicePayload.ReadOrFail(ref reader); reader.TokenType != JsonTokenType.EndObject; DevicePayload.ReadOrFail(ref reader))
-        {
-            var label = DevicePayload.GetString(ref reader);
-            DevicePayload.ReadOrFail(ref reader);
-            switch (label)
-            {
-                case "battery" when seenBattery:
-                case "t" when seenTime:
-                    fields.NoteProblem($"field '{label}' appears twice");
-                    break;
-                case "battery":
-                    seenBattery = true;
-                    ReadBattery(ref reader, fields);
-                    break;
-                case "t":
-                    seenTime = true;
-                    if (DevicePayload.TryGetFiniteNumber(ref reader, out var time))
-                    {
-                        fields.Time = time;
-                    }
-                    else
-                    {
-                        fields.NoteProblem("field 't' is not a finite number");
-                    }
-                    break;
-            }
-            reader.Skip();
-        }
-        DevicePayload.ReadToEnd(ref reader);
-        return fields;
-    }
-
-    private static void ReadBattery(ref Utf8JsonReader reader, Fields fields)
+    private static int? ReadBattery(ref Utf8JsonReader reader, Action<string> noteProblem)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
-            return;
+            return null;
         }
         // TryGetInt32 refuses 87.5 and 8.7e1: the API says integer, and a fraction hints at a different scale (0–1).
         if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var battery))
         {
-            fields.NoteProblem("field 'battery' is not an integer");
+            noteProblem("field 'battery' is not an integer");
+            return null;
         }
-        else if (battery is < 0 or > 100)
+        if (battery is < 0 or > 100)
         {
-            fields.NoteProblem("field 'battery' is outside 0–100");
+            noteProblem("field 'battery' is outside 0–100");
+            return null;
         }
-        else
-        {
-            fields.BatteryPercent = battery;
-        }
-    }
-
-    private sealed class Fields
-    {
-        public int? BatteryPercent { get; set; }
-        public double? Time { get; set; }
-        public string? Problem { get; private set; }
-
-        public void NoteProblem(string problem) => Problem ??= problem;
+        return battery;
     }
 }

@@ -14,6 +14,7 @@ namespace Telehealth.Gateway.Decoding;
 /// </summary>
 public sealed class TelecareEventDecoder
 {
+    private static readonly string[] OwnFields = ["event"];
     private readonly DecodingOptions _options;
     private readonly ReadingValidator _validator;
 
@@ -34,33 +35,28 @@ public sealed class TelecareEventDecoder
 
     public TelecareEventDecodeResult Decode(ReadOnlySpan<byte> payload, DateTimeOffset receivedAt)
     {
-        if (DevicePayload.SizeProblem(payload.Length, _options) is { } tooLarge)
+        string? eventName = null;
+        var refused = DeviceJsonObject.Read(payload, _options, OwnFields, (string _, ref Utf8JsonReader reader, Action<string> noteProblem) =>
         {
-            return TelecareEventDecodeResult.Refused(RejectionReasons.PayloadTooLarge, tooLarge);
-        }
-
-        payload = DevicePayload.WithoutByteOrderMark(payload);
-        if (DevicePayload.EncodingProblem(payload) is { } notUtf8)
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                eventName = DevicePayload.GetString(ref reader);
+            }
+            else
+            {
+                noteProblem("field 'event' is not a string");
+            }
+        }, out var common);
+        if (refused is not null)
         {
-            return TelecareEventDecodeResult.Refused(RejectionReasons.MalformedJson, notUtf8);
+            return TelecareEventDecodeResult.Refused(refused);
         }
-
-        var reader = new Utf8JsonReader(payload, DevicePayload.ReaderOptions);
-        Fields fields;
-        try
-        {
-            fields = ReadFields(ref reader);
-        }
-        catch (JsonException exception)
-        {
-            return TelecareEventDecodeResult.Refused(RejectionReasons.MalformedJson, DevicePayload.MalformedDetail(exception));
-        }
-
-        if (fields.ShapeProblem is { } shape)
+        // No better code exists for a wrongly shaped event object than malformed_json.
+        if (common.ShapeProblem is { } shape)
         {
             return TelecareEventDecodeResult.Refused(RejectionReasons.MalformedJson, shape);
         }
-        if (fields.EventName is not { } eventName)
+        if (eventName is null)
         {
             return TelecareEventDecodeResult.Refused(RejectionReasons.UnknownEvent, "missing field 'event'");
         }
@@ -68,71 +64,10 @@ public sealed class TelecareEventDecoder
         {
             return TelecareEventDecodeResult.Refused(RejectionReasons.UnknownEvent, $"unknown event '{RejectionDetail.Echo(eventName)}'");
         }
-        if (_validator.ResolveDeviceTime(null, fields.Time ?? 0, receivedAt, out var deviceTime) is { } badTime)
+        if (_validator.ResolveDeviceTime(null, common.Time ?? 0, receivedAt, out var deviceTime) is { } badTime)
         {
             return TelecareEventDecodeResult.Refused(badTime);
         }
         return TelecareEventDecodeResult.Accepted(new DecodedTelecareEvent(type, deviceTime));
-    }
-
-    private static Fields ReadFields(ref Utf8JsonReader reader)
-    {
-        var fields = new Fields();
-        DevicePayload.ReadOrFail(ref reader);
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            DevicePayload.ReadToEnd(ref reader);
-            fields.NoteShapeProblem("expected a JSON object");
-            return fields;
-        }
-
-        var seenEvent = false;
-        var seenTime = false;
-        for (DevicePayload.ReadOrFail(ref reader); reader.TokenType != JsonTokenType.EndObject; DevicePayload.ReadOrFail(ref reader))
-        {
-            var label = DevicePayload.GetString(ref reader);
-            DevicePayload.ReadOrFail(ref reader);
-            switch (label)
-            {
-                case "event" when seenEvent:
-                case "t" when seenTime:
-                    fields.NoteShapeProblem($"field '{label}' appears twice");
-                    break;
-                case "event":
-                    seenEvent = true;
-                    if (reader.TokenType == JsonTokenType.String)
-                    {
-                        fields.EventName = DevicePayload.GetString(ref reader);
-                    }
-                    else
-                    {
-                        fields.NoteShapeProblem("field 'event' is not a string");
-                    }
-                    break;
-                case "t":
-                    seenTime = true;
-                    if (DevicePayload.TryGetFiniteNumber(ref reader, out var time))
-                    {
-                        fields.Time = time;
-                    }
-                    else
-                    {
-                        fields.NoteShapeProblem("field 't' is not a finite number");
-                    }
-                    break;
-            }
-            reader.Skip();
-        }
-        DevicePayload.ReadToEnd(ref reader);
-        return fields;
-    }
-
-    private sealed class Fields
-    {
-        public string? EventName { get; set; }
-        public double? Time { get; set; }
-        public string? ShapeProblem { get; private set; }
-
-        public void NoteShapeProblem(string problem) => ShapeProblem ??= problem;
     }
 }
