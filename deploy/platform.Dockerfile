@@ -8,10 +8,12 @@ WORKDIR /source
 # Project files first, so the restore layer is reused while only source code changes.
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/Telehealth.Contracts/Telehealth.Contracts.csproj src/Telehealth.Contracts/
+COPY src/Telehealth.CareRecord/Telehealth.CareRecord.csproj src/Telehealth.CareRecord/
 COPY src/Telehealth.Storage/Telehealth.Storage.csproj src/Telehealth.Storage/
 COPY src/Gateway/Gateway.csproj src/Gateway/
 COPY src/Ingest/Ingest.csproj src/Ingest/
 COPY src/Alerts/Alerts.csproj src/Alerts/
+COPY src/Telehealth.Fhir/Telehealth.Fhir.csproj src/Telehealth.Fhir/
 COPY src/Telehealth.Simulation/Telehealth.Simulation.csproj src/Telehealth.Simulation/
 COPY src/Clinician.Web/Clinician.Web.csproj src/Clinician.Web/
 RUN dotnet restore src/Clinician.Web/Clinician.Web.csproj

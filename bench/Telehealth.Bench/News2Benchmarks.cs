@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Telehealth.Alerts.Domain.News2;
+using Telehealth.CareRecord.News2;
 
 namespace Telehealth.Bench;
 

@@ -1,4 +1,4 @@
-using Telehealth.Alerts.Domain.Thresholds;
+using Telehealth.CareRecord.Thresholds;
 
 namespace Telehealth.Alerts.Caseload;
 

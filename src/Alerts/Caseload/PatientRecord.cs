@@ -1,5 +1,5 @@
-using Telehealth.Alerts.Domain.News2;
-using Telehealth.Alerts.Domain.Rules;
+using Telehealth.CareRecord.News2;
+using Telehealth.CareRecord.Rules;
 
 namespace Telehealth.Alerts.Caseload;
 

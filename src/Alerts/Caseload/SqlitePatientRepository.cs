@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using Telehealth.Alerts.Domain.News2;
+using Telehealth.CareRecord.News2;
 using Telehealth.Alerts.Storage;
 using Telehealth.Storage;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Telehealth.Alerts.Domain.Thresholds;
+using Telehealth.CareRecord.Thresholds;
 using Telehealth.Alerts.Storage;
 using Telehealth.Contracts.Readings;
 using Telehealth.Storage;

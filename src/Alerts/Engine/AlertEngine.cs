@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telehealth.Alerts.Caseload;
-using Telehealth.Alerts.Domain.Lifecycle;
-using Telehealth.Alerts.Domain.News2;
-using Telehealth.Alerts.Domain.Rules;
+using Telehealth.CareRecord.Lifecycle;
+using Telehealth.CareRecord.News2;
+using Telehealth.CareRecord.Rules;
 using Telehealth.Alerts.Storage;
 using Telehealth.Contracts.Devices;
 using Telehealth.Contracts.Events;
@@ -235,7 +235,7 @@ public sealed partial class AlertEngine(
     private partial void LogAssessmentObserverFailed(string assessmentId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} raised for patient {PatientId}: {ConditionKey} at severity {Severity}")]
-    private partial void LogAlertRaised(Guid alertId, string patientId, string conditionKey, Domain.AlertSeverity severity);
+    private partial void LogAlertRaised(Guid alertId, string patientId, string conditionKey, CareRecord.AlertSeverity severity);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} for patient {PatientId} acknowledged")]
     private partial void LogAlertAcknowledged(Guid alertId, string patientId);

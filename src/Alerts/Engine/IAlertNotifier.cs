@@ -1,4 +1,4 @@
-using Telehealth.Alerts.Domain.Lifecycle;
+using Telehealth.CareRecord.Lifecycle;
 
 namespace Telehealth.Alerts.Engine;
 

@@ -1,4 +1,4 @@
-using Telehealth.Alerts.Domain.News2;
+using Telehealth.CareRecord.News2;
 
 namespace Telehealth.Alerts.Storage;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Telehealth.Alerts.Domain;
-using Telehealth.Alerts.Domain.Lifecycle;
+using Telehealth.CareRecord;
+using Telehealth.CareRecord.Lifecycle;
 using Telehealth.Storage;
 
 namespace Telehealth.Alerts.Storage;

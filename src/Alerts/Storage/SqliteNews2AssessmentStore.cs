@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Telehealth.Alerts.Domain.News2;
+using Telehealth.CareRecord.News2;
 using Telehealth.Contracts.Readings;
 using Telehealth.Storage;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Telehealth.Alerts.Caseload;
-using Telehealth.Alerts.Domain.News2;
+using Telehealth.CareRecord.News2;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Gateway.Devices;
 using Telehealth.Simulation.Caseload;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Telehealth.Alerts.Caseload;
-using Telehealth.Alerts.Domain.Lifecycle;
+using Telehealth.CareRecord.Lifecycle;
 using Telehealth.Alerts.Engine;
 using Telehealth.Clinician.Web.Api;
 using Telehealth.Clinician.Web.Hubs;

@@ -1,10 +1,10 @@
 using System.Globalization;
 using Hl7.Fhir.Model;
 using Telehealth.Alerts.Caseload;
-using Telehealth.Alerts.Domain;
-using Telehealth.Alerts.Domain.Lifecycle;
-using Telehealth.Alerts.Domain.News2;
-using Telehealth.Alerts.Domain.Thresholds;
+using Telehealth.CareRecord;
+using Telehealth.CareRecord.Lifecycle;
+using Telehealth.CareRecord.News2;
+using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
 using Telehealth.Gateway.Devices;
@@ -249,7 +249,7 @@ public sealed class FhirMapper
         ArgumentNullException.ThrowIfNull(alert);
         return alert.Severity >= AlertSeverity.High
             || alert.ConditionKey.StartsWith("event:", StringComparison.Ordinal)
-            || alert.ConditionKey == Alerts.Domain.Rules.ConditionKeys.News2;
+            || alert.ConditionKey == CareRecord.Rules.ConditionKeys.News2;
     }
 
     public static FhirTask.TaskStatus TaskStatusOf(Alert alert) =>
@@ -426,11 +426,11 @@ public sealed class FhirMapper
     {
         var (code, display) = interpretation switch
         {
-            Alerts.Domain.Thresholds.Interpretation.Normal => ("N", "Normal"),
-            Alerts.Domain.Thresholds.Interpretation.Low => ("L", "Low"),
-            Alerts.Domain.Thresholds.Interpretation.High => ("H", "High"),
-            Alerts.Domain.Thresholds.Interpretation.CriticalLow => ("LL", "Critical low"),
-            Alerts.Domain.Thresholds.Interpretation.CriticalHigh => ("HH", "Critical high"),
+            CareRecord.Thresholds.Interpretation.Normal => ("N", "Normal"),
+            CareRecord.Thresholds.Interpretation.Low => ("L", "Low"),
+            CareRecord.Thresholds.Interpretation.High => ("H", "High"),
+            CareRecord.Thresholds.Interpretation.CriticalLow => ("LL", "Critical low"),
+            CareRecord.Thresholds.Interpretation.CriticalHigh => ("HH", "Critical high"),
             _ => throw new ArgumentOutOfRangeException(nameof(interpretation), interpretation, null),
         };
         return new CodeableConcept(FhirSystems.ObservationInterpretation, code, display, display);

@@ -1,5 +1,5 @@
 using System.Text;
-using Telehealth.Alerts.Domain.News2;
+using Telehealth.CareRecord.News2;
 
 namespace Telehealth.Fhir.Mapping;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
-using Telehealth.Alerts.Domain;
-using Telehealth.Alerts.Domain.Lifecycle;
+using Telehealth.CareRecord;
+using Telehealth.CareRecord.Lifecycle;
 
 namespace Telehealth.Tests.Alerts;
 

@@ -1,7 +1,7 @@
-using Telehealth.Alerts.Domain;
-using Telehealth.Alerts.Domain.News2;
-using Telehealth.Alerts.Domain.Rules;
-using Telehealth.Alerts.Domain.Thresholds;
+using Telehealth.CareRecord;
+using Telehealth.CareRecord.News2;
+using Telehealth.CareRecord.Rules;
+using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
 

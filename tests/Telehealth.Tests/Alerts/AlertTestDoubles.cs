@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Telehealth.Alerts.Domain.Lifecycle;
+using Telehealth.CareRecord.Lifecycle;
 using Telehealth.Alerts.Engine;
 using Telehealth.Alerts.Storage;
 using Telehealth.Contracts.Readings;

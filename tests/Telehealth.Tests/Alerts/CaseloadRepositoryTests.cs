@@ -1,6 +1,6 @@
 using Telehealth.Alerts.Caseload;
-using Telehealth.Alerts.Domain.News2;
-using Telehealth.Alerts.Domain.Thresholds;
+using Telehealth.CareRecord.News2;
+using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Readings;
 
 namespace Telehealth.Tests.Alerts;

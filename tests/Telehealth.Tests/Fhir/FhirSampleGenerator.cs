@@ -1,8 +1,8 @@
 using Hl7.Fhir.Model;
-using Telehealth.Alerts.Domain;
-using Telehealth.Alerts.Domain.Lifecycle;
-using Telehealth.Alerts.Domain.News2;
-using Telehealth.Alerts.Domain.Thresholds;
+using Telehealth.CareRecord;
+using Telehealth.CareRecord.Lifecycle;
+using Telehealth.CareRecord.News2;
+using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
 using Telehealth.Fhir.Mapping;

@@ -1,7 +1,7 @@
 // FHIR POCO properties are all nullable; a missing element makes the test fail with an exception, which is what we want.
 #nullable disable warnings
 using Hl7.Fhir.Model;
-using Telehealth.Alerts.Domain.Thresholds;
+using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
 using Telehealth.Fhir.Mapping;

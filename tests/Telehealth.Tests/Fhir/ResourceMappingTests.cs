@@ -1,10 +1,10 @@
 // FHIR POCO properties are all nullable; a missing element makes the test fail with an exception, which is what we want.
 #nullable disable warnings
 using Hl7.Fhir.Model;
-using Telehealth.Alerts.Domain;
-using Telehealth.Alerts.Domain.Lifecycle;
-using Telehealth.Alerts.Domain.News2;
-using Telehealth.Alerts.Domain.Thresholds;
+using Telehealth.CareRecord;
+using Telehealth.CareRecord.Lifecycle;
+using Telehealth.CareRecord.News2;
+using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Readings;
 using Telehealth.Fhir.Mapping;
 using Telehealth.Gateway.Devices;

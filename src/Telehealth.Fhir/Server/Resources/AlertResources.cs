@@ -1,4 +1,4 @@
-using Telehealth.Alerts.Domain.Lifecycle;
+using Telehealth.CareRecord.Lifecycle;
 using Telehealth.Alerts.Storage;
 using Telehealth.Fhir.Server.Search;
 

@@ -1,6 +1,6 @@
 using Hl7.Fhir.Model;
 using Telehealth.Alerts.Caseload;
-using Telehealth.Alerts.Domain.Thresholds;
+using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
 using Telehealth.Fhir.Mapping;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Telehealth.Contracts.Readings;
 
-namespace Telehealth.Alerts.Domain.Rules;
+namespace Telehealth.CareRecord.Rules;
 
 /// <summary>How staff read vital names, units and values in alert reasons.</summary>
 internal static class VitalLabels

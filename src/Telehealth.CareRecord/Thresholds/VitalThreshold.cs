@@ -1,7 +1,7 @@
 using System.Globalization;
 using Telehealth.Contracts.Readings;
 
-namespace Telehealth.Alerts.Domain.Thresholds;
+namespace Telehealth.CareRecord.Thresholds;
 
 /// <summary>
 /// Alert bands for one vital sign, in its canonical unit. Any bound may be absent (SpO2 has no upper bound).

@@ -1,4 +1,4 @@
-namespace Telehealth.Alerts.Domain.Lifecycle;
+namespace Telehealth.CareRecord.Lifecycle;
 
 /// <summary>
 /// A red flag for one patient and one condition. It stays visible until it is both acknowledged and no

@@ -1,4 +1,4 @@
-namespace Telehealth.Alerts.Domain.News2;
+namespace Telehealth.CareRecord.News2;
 
 /// <summary>ACVPU: Alert, new Confusion, responds to Voice, to Pain, Unresponsive. Anything but Alert scores 3.</summary>
 public enum ConsciousnessLevel

@@ -1,4 +1,4 @@
-namespace Telehealth.Alerts.Domain;
+namespace Telehealth.CareRecord;
 
 /// <summary>How urgently an alert needs a person. Numeric values are stored and compared: higher is more urgent.</summary>
 public enum AlertSeverity

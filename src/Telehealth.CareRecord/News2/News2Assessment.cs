@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Telehealth.Contracts.Readings;
 
-namespace Telehealth.Alerts.Domain.News2;
+namespace Telehealth.CareRecord.News2;
 
 /// <summary>
 /// One NEWS2 score as the platform computed it, with the readings it was computed from (its basis). The id is

@@ -1,8 +1,8 @@
-using Telehealth.Alerts.Domain.Lifecycle;
-using Telehealth.Alerts.Domain.Thresholds;
+using Telehealth.CareRecord.Lifecycle;
+using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Readings;
 
-namespace Telehealth.Alerts.Domain.Rules;
+namespace Telehealth.CareRecord.Rules;
 
 /// <summary>
 /// One reading against the person's threshold for its kind: outside Low/High is Medium, outside the critical

@@ -1,4 +1,4 @@
-namespace Telehealth.Alerts.Domain.Lifecycle;
+namespace Telehealth.CareRecord.Lifecycle;
 
 public enum AlertDecisionKind
 {

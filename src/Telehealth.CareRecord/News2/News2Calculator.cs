@@ -1,4 +1,4 @@
-namespace Telehealth.Alerts.Domain.News2;
+namespace Telehealth.CareRecord.News2;
 
 /// <summary>
 /// The National Early Warning Score 2 (Royal College of Physicians, 2017), charts 1 and 2 exactly.

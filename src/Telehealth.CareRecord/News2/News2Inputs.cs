@@ -1,4 +1,4 @@
-namespace Telehealth.Alerts.Domain.News2;
+namespace Telehealth.CareRecord.News2;
 
 /// <summary>
 /// Observations for one NEWS2 score. A null value is not measured (it is scored as missing, never as normal).

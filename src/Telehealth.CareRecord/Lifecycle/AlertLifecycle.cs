@@ -1,4 +1,4 @@
-namespace Telehealth.Alerts.Domain.Lifecycle;
+namespace Telehealth.CareRecord.Lifecycle;
 
 /// <summary>
 /// The alert state machine, pure: given the patient's not-closed alert for a condition (or null) and what just

@@ -1,7 +1,7 @@
-using Telehealth.Alerts.Domain.Lifecycle;
+using Telehealth.CareRecord.Lifecycle;
 using Telehealth.Contracts.Events;
 
-namespace Telehealth.Alerts.Domain.Rules;
+namespace Telehealth.CareRecord.Rules;
 
 /// <summary>
 /// Telecare events are one-off (instantaneous) findings. A person asking for help, a fall or a household

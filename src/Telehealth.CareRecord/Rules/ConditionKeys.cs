@@ -1,7 +1,7 @@
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
 
-namespace Telehealth.Alerts.Domain.Rules;
+namespace Telehealth.CareRecord.Rules;
 
 /// <summary>Stable condition keys: one open alert per (patient, key). Stored, and filtered on by the dashboard.</summary>
 public static class ConditionKeys

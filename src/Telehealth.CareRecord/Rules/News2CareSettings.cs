@@ -1,6 +1,6 @@
-using Telehealth.Alerts.Domain.News2;
+using Telehealth.CareRecord.News2;
 
-namespace Telehealth.Alerts.Domain.Rules;
+namespace Telehealth.CareRecord.Rules;
 
 /// <summary>
 /// The NEWS2 inputs that come from care records rather than devices. Null means not known, which leaves the

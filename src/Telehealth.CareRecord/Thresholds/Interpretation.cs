@@ -1,4 +1,4 @@
-namespace Telehealth.Alerts.Domain.Thresholds;
+namespace Telehealth.CareRecord.Thresholds;
 
 /// <summary>Where a value sits against a threshold. Maps to FHIR v3-ObservationInterpretation N, L, H, LL, HH.</summary>
 public enum Interpretation

@@ -1,4 +1,4 @@
-namespace Telehealth.Alerts.Domain.News2;
+namespace Telehealth.CareRecord.News2;
 
 /// <summary>NEWS2 clinical risk (RCP 2017 chart 2).</summary>
 public enum News2Risk

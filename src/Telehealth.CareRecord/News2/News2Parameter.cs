@@ -1,4 +1,4 @@
-namespace Telehealth.Alerts.Domain.News2;
+namespace Telehealth.CareRecord.News2;
 
 /// <summary>The seven NEWS2 parameters, in chart order.</summary>
 public enum News2Parameter

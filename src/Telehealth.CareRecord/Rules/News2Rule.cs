@@ -1,9 +1,9 @@
 using System.Text;
-using Telehealth.Alerts.Domain.Lifecycle;
-using Telehealth.Alerts.Domain.News2;
+using Telehealth.CareRecord.Lifecycle;
+using Telehealth.CareRecord.News2;
 using Telehealth.Contracts.Readings;
 
-namespace Telehealth.Alerts.Domain.Rules;
+namespace Telehealth.CareRecord.Rules;
 
 /// <summary>
 /// NEWS2 over the person's latest readings. Only readings measured within the window count, because a score

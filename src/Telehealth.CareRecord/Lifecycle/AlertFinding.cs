@@ -1,4 +1,4 @@
-namespace Telehealth.Alerts.Domain.Lifecycle;
+namespace Telehealth.CareRecord.Lifecycle;
 
 /// <summary>A rule's conclusion that a condition is present for a patient.</summary>
 /// <param name="Instantaneous">

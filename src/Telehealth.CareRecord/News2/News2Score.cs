@@ -1,4 +1,4 @@
-namespace Telehealth.Alerts.Domain.News2;
+namespace Telehealth.CareRecord.News2;
 
 /// <summary>
 /// A NEWS2 result. <see cref="ParameterScores"/> holds only the parameters that were measured;

@@ -1,6 +1,6 @@
 using Telehealth.Contracts.Readings;
 
-namespace Telehealth.Alerts.Domain.Thresholds;
+namespace Telehealth.CareRecord.Thresholds;
 
 /// <summary>
 /// The thresholds in force for one person: the platform defaults, with each per-patient override replacing

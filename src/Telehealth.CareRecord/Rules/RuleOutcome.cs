@@ -1,6 +1,6 @@
-using Telehealth.Alerts.Domain.Lifecycle;
+using Telehealth.CareRecord.Lifecycle;
 
-namespace Telehealth.Alerts.Domain.Rules;
+namespace Telehealth.CareRecord.Rules;
 
 /// <summary>
 /// What a rule concluded about one condition: it is present (<see cref="Finding"/> set) or it is back to normal

@@ -1,4 +1,4 @@
-namespace Telehealth.Alerts.Domain.News2;
+namespace Telehealth.CareRecord.News2;
 
 /// <summary>
 /// Which NEWS2 SpO2 scale applies. Scale 2 is only for a person a clinician has documented as having
