@@ -2,17 +2,22 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Engine;
+using Telehealth.Alerts.Evaluation;
+using Telehealth.Alerts.Recording;
 using Telehealth.Alerts.Storage;
-using Telehealth.Contracts.Ingestion;
+using Telehealth.Alerts.Waking;
+using Telehealth.Contracts.Evaluation;
+using Telehealth.Storage;
 
 namespace Telehealth.Alerts;
 
 public static class AlertsServiceCollectionExtensions
 {
     /// <summary>
-    /// The alert core: caseload and threshold repositories, the alert store, and <see cref="AlertEngine"/> as the
-    /// <see cref="IStoredDataObserver"/>. The host registers a singleton SqliteDatabase, an IReadingStore and an
-    /// <see cref="IAlertNotifier"/>. Tables are created on first use. Options come from section "Alerts".
+    /// The alert core: caseload and threshold repositories, the alert store and event log, the evaluation queue and its
+    /// worker (<see cref="EvaluationWorker"/>), <see cref="AlertEngine"/>, and the runner of the alert event followers
+    /// (<see cref="AlertEventFollowers"/>). The host registers a singleton SqliteDatabase and an IReadingStore, and adds
+    /// its own <see cref="IAlertEventFollower"/>s (SignalR, FHIR). Options come from sections "Alerts" and "Evaluation".
     /// </summary>
     public static IServiceCollection AddTelehealthAlerts(this IServiceCollection services)
     {
@@ -21,13 +26,25 @@ public static class AlertsServiceCollectionExtensions
             .BindConfiguration(AlertOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<EvaluationOptions>()
+            .BindConfiguration(EvaluationOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPatientRepository, SqlitePatientRepository>();
         services.TryAddSingleton<IThresholdRepository, SqliteThresholdRepository>();
-        services.TryAddSingleton<IAlertStore, SqliteAlertStore>();
+        services.TryAddSingleton<AlertEventSignal>();
+        services.TryAddSingleton(provider => new SqliteAlertStore(provider.GetRequiredService<SqliteDatabase>(), provider.GetRequiredService<AlertEventSignal>()));
+        services.TryAddSingleton<IAlertStore>(provider => provider.GetRequiredService<SqliteAlertStore>());
+        services.TryAddSingleton<IAlertEventLog>(provider => provider.GetRequiredService<SqliteAlertStore>());
         services.TryAddSingleton<INews2AssessmentStore, SqliteNews2AssessmentStore>();
+        services.TryAddSingleton<SqliteEvaluationQueue>();
+        services.TryAddSingleton<IEvaluationQueue>(provider => provider.GetRequiredService<SqliteEvaluationQueue>());
+        services.TryAddSingleton<EvaluationSignal>();
+        services.TryAddSingleton<IEvaluationSignal>(provider => provider.GetRequiredService<EvaluationSignal>());
         services.TryAddSingleton<AlertEngine>();
-        services.AddSingleton<IStoredDataObserver>(provider => provider.GetRequiredService<AlertEngine>());
+        services.AddHostedService<EvaluationWorker>();
+        services.AddHostedService<AlertEventFollowers>();
         return services;
     }
 }

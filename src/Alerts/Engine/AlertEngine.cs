@@ -2,22 +2,26 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telehealth.Alerts.Caseload;
+using Telehealth.Alerts.Recording;
+using Telehealth.Alerts.Storage;
+using Telehealth.CareRecord;
 using Telehealth.CareRecord.Lifecycle;
 using Telehealth.CareRecord.News2;
 using Telehealth.CareRecord.Rules;
-using Telehealth.Alerts.Storage;
-using Telehealth.Contracts.Devices;
+using Telehealth.Contracts.Diagnostics;
+using Telehealth.Contracts.Evaluation;
 using Telehealth.Contracts.Events;
-using Telehealth.Contracts.Ingestion;
 using Telehealth.Contracts.Readings;
 using Telehealth.Ingest.Storage;
 
 namespace Telehealth.Alerts.Engine;
 
 /// <summary>
-/// Turns newly stored data into alerts: thresholds per reading, then NEWS2 over the latest readings, and a red
-/// flag per telecare event. Decisions for one patient are serialised, so two concurrent batches cannot both see
-/// "no alert yet" and raise duplicates. Every change is stored first and pushed to staff after.
+/// Turns stored data into alerts: thresholds per reading, then NEWS2 over the latest readings, and a red flag per
+/// telecare event. Everything one evaluation changes — alerts, their events in the alert event log, and the queue
+/// items it completes — is recorded in one transaction (<see cref="IAlertStore.CommitAsync"/>), so an evaluation
+/// interrupted at any point is simply done again, with no effect lost and none doubled. Nothing is pushed from here:
+/// SignalR, FHIR and the follow-up work follow the event log. Work for one patient is serialised in this process.
 /// </summary>
 public sealed partial class AlertEngine(
     IAlertStore alerts,
@@ -25,61 +29,69 @@ public sealed partial class AlertEngine(
     IThresholdRepository thresholds,
     IPatientRepository patients,
     INews2AssessmentStore assessments,
-    IEnumerable<IAlertNotifier> notifiers,
     IEnumerable<INews2AssessmentObserver> assessmentObservers,
     IOptions<AlertOptions> options,
     TimeProvider time,
-    ILogger<AlertEngine> logger) : IStoredDataObserver
+    ILogger<AlertEngine> logger)
 {
-    private readonly IAlertNotifier[] _notifiers = notifiers.ToArray();
     private readonly INews2AssessmentObserver[] _assessmentObservers = assessmentObservers.ToArray();
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _patientLocks = new(StringComparer.Ordinal);
 
-    public async Task OnReadingsStoredAsync(IReadOnlyList<Reading> newReadings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Evaluates one patient's due items in queue order and records the outcome with the items' completion.
+    /// Consecutive readings are judged together (each against its thresholds, then NEWS2 once over the latest).
+    /// </summary>
+    /// <returns>The alert events recorded.</returns>
+    public async Task<IReadOnlyList<AlertEventRecord>> EvaluateDueAsync(string patientId, IReadOnlyList<DueItem> items, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(patientId);
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Any(item => item.PatientId != patientId))
+        {
+            throw new ArgumentException("Every item must belong to the patient evaluated.", nameof(items));
+        }
+        return await SerialisedAsync(patientId, async () =>
+        {
+            var working = new WorkingAlerts(alerts, patientId);
+            var ordered = items.OrderBy(item => item.Sequence).ToList();
+            for (var i = 0; i < ordered.Count;)
+            {
+                if (ordered[i].Kind == DueItemKind.TelecareEvent)
+                {
+                    await ApplyAsync(working, RuleOutcome.Raise(TelecareEventRule.Evaluate(ordered[i].Event!)), cancellationToken);
+                    i++;
+                    continue;
+                }
+                var run = new List<Reading>();
+                while (i < ordered.Count && ordered[i].Kind == DueItemKind.Reading)
+                {
+                    run.Add(ordered[i].Reading!);
+                    i++;
+                }
+                await EvaluateReadingsAsync(patientId, run.OrderBy(reading => reading.DeviceTime).ToList(), working, cancellationToken);
+            }
+            CrashPoints.Reach(CrashPoints.BeforeAlertCommit);
+            var recorded = await alerts.CommitAsync(new AlertCommit(patientId, working.Changes, ordered.Select(item => item.Sequence).ToList()), cancellationToken);
+            CrashPoints.Reach(CrashPoints.AfterAlertCommit);
+            Log(recorded);
+            return recorded;
+        }, cancellationToken);
+    }
+
+    /// <summary>Evaluates readings that are not in the queue (tests, replays): the same rules, recorded the same way.</summary>
+    public Task<IReadOnlyList<AlertEventRecord>> EvaluateReadingsAsync(IReadOnlyList<Reading> newReadings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(newReadings);
-        List<Exception>? failures = null;
-        foreach (var batch in newReadings.GroupBy(reading => reading.PatientId, StringComparer.Ordinal))
-        {
-            // One patient's failure must not cost the other patients in the batch their alerts.
-            try
-            {
-                var ordered = batch.OrderBy(reading => reading.DeviceTime).ToArray();
-                var (changes, assessment) = await SerialisedAsync(batch.Key, () => EvaluateReadingsAsync(batch.Key, ordered, cancellationToken), cancellationToken);
-                if (assessment is not null)
-                {
-                    await NotifyAssessedAsync(assessment, cancellationToken);
-                }
-                await NotifyAsync(changes, cancellationToken);
-            }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                LogEvaluationFailed(batch.Key, exception);
-                (failures ??= []).Add(exception);
-            }
-        }
-        if (failures is not null)
-        {
-            throw new AggregateException("Alert evaluation failed for some patients; see inner exceptions.", failures);
-        }
+        return EvaluateUnqueuedAsync(newReadings.Select(reading => DueItem.ForReading(0, reading)), cancellationToken);
     }
 
-    public async Task OnEventStoredAsync(TelecareEvent telecareEvent, CancellationToken cancellationToken)
+    /// <summary>Evaluates a telecare event that is not in the queue (tests, replays).</summary>
+    public Task<IReadOnlyList<AlertEventRecord>> EvaluateEventAsync(TelecareEvent telecareEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(telecareEvent);
-        var outcome = RuleOutcome.Raise(TelecareEventRule.Evaluate(telecareEvent));
-        var changes = await SerialisedAsync(telecareEvent.PatientId, async () =>
-        {
-            var decisions = new List<AlertDecision>(1);
-            await ApplyAsync(telecareEvent.PatientId, outcome, decisions, cancellationToken);
-            return decisions;
-        }, cancellationToken);
-        await NotifyAsync(changes, cancellationToken);
+        return EvaluateUnqueuedAsync([DueItem.ForEvent(0, telecareEvent)], cancellationToken);
     }
-
-    /// <summary>Device heartbeats do not raise alerts yet (missed check-ins are a later rule).</summary>
-    public Task OnStatusAsync(DeviceStatusReport status, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
     /// Staff take an alert on. Returns the alert as stored afterwards (unchanged when it was already
@@ -92,30 +104,32 @@ public sealed partial class AlertEngine(
         {
             return null;
         }
-        Alert? result = null;
-        var changes = await SerialisedAsync(found.PatientId, async () =>
+        return await SerialisedAsync(found.PatientId, async () =>
         {
             // Re-read under the lock: a finding may have updated it since.
             var current = await alerts.GetAsync(alertId, cancellationToken) ?? found;
-            var decision = AlertLifecycle.OnAcknowledged(current, staffUser, time.GetUtcNow());
-            result = decision?.Alert ?? current;
-            if (decision is null)
+            if (AlertLifecycle.OnAcknowledged(current, staffUser, time.GetUtcNow()) is not { } decision)
             {
-                return [];
+                return current;
             }
-            await alerts.UpdateAsync(decision.Alert, cancellationToken);
-            LogAlertAcknowledged(decision.Alert.Id, decision.Alert.PatientId);
-            return new List<AlertDecision> { decision };
+            var recorded = await alerts.CommitAsync(new AlertCommit(current.PatientId, [AlertChange.Of(decision, current, staffUser)], []), cancellationToken);
+            Log(recorded);
+            return decision.Alert;
         }, cancellationToken);
-        await NotifyAsync(changes, cancellationToken);
-        return result;
     }
 
-    /// <returns>The alert decisions, and the NEWS2 assessment when it is a new one (same basis → same assessment).</returns>
-    private async Task<(List<AlertDecision> Decisions, News2Assessment? NewAssessment)> EvaluateReadingsAsync(
-        string patientId, IReadOnlyList<Reading> batch, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AlertEventRecord>> EvaluateUnqueuedAsync(IEnumerable<DueItem> items, CancellationToken cancellationToken)
     {
-        var decisions = new List<AlertDecision>();
+        var recorded = new List<AlertEventRecord>();
+        foreach (var patient in items.GroupBy(item => item.PatientId, StringComparer.Ordinal))
+        {
+            recorded.AddRange(await EvaluateDueAsync(patient.Key, patient.ToList(), cancellationToken));
+        }
+        return recorded;
+    }
+
+    private async Task EvaluateReadingsAsync(string patientId, IReadOnlyList<Reading> batch, WorkingAlerts working, CancellationToken cancellationToken)
+    {
         var thresholdSet = await thresholds.GetEffectiveAsync(patientId, cancellationToken);
         var latest = await readings.LatestByKindAsync(patientId, cancellationToken);
         foreach (var reading in batch)
@@ -136,21 +150,20 @@ public sealed partial class AlertEngine(
                 }
                 outcome = RuleOutcome.Raise(lateFinding with { Instantaneous = true });
             }
-            await ApplyAsync(patientId, outcome, decisions, cancellationToken);
+            await ApplyAsync(working, outcome, cancellationToken);
         }
 
         var care = (await patients.GetAsync(patientId, cancellationToken))?.ToNews2CareSettings() ?? News2CareSettings.Unknown;
-        News2Assessment? newAssessment = null;
         if (News2Rule.Assess(patientId, latest, care, time.GetUtcNow(), options.Value.News2Window) is { } assessment)
         {
-            // Stored before the alert it may raise, so a RiskAssessment exists for every NEWS2 red flag.
+            // Stored (idempotently: same basis, same assessment) before the alert it may raise, so a RiskAssessment
+            // exists for every NEWS2 red flag.
             if (await assessments.AppendAsync(assessment, cancellationToken))
             {
-                newAssessment = assessment;
+                await NotifyAssessedAsync(assessment, cancellationToken);
             }
-            await ApplyAsync(patientId, News2Rule.ToOutcome(assessment), decisions, cancellationToken);
+            await ApplyAsync(working, News2Rule.ToOutcome(assessment), cancellationToken);
         }
-        return (decisions, newAssessment);
     }
 
     private async Task NotifyAssessedAsync(News2Assessment assessment, CancellationToken cancellationToken)
@@ -168,52 +181,24 @@ public sealed partial class AlertEngine(
         }
     }
 
-    private async Task ApplyAsync(string patientId, RuleOutcome outcome, List<AlertDecision> decisions, CancellationToken cancellationToken)
+    private async Task ApplyAsync(WorkingAlerts working, RuleOutcome outcome, CancellationToken cancellationToken)
     {
-        var current = await alerts.GetActiveAsync(patientId, outcome.ConditionKey, cancellationToken);
+        var current = await working.GetActiveAsync(outcome.ConditionKey, cancellationToken);
         var now = time.GetUtcNow();
         var decision = outcome.Finding is { } finding
-            ? AlertLifecycle.OnFinding(current, patientId, finding, now)
+            ? AlertLifecycle.OnFinding(current, working.PatientId, finding, now)
             : AlertLifecycle.OnCleared(current, now);
-        if (decision is null)
+        if (decision is not null)
         {
-            return;
+            working.Record(AlertChange.Of(decision, current, AlertChange.SystemActor));
         }
-        if (decision.Kind == AlertDecisionKind.Raised)
-        {
-            await alerts.InsertAsync(decision.Alert, cancellationToken);
-            LogAlertRaised(decision.Alert.Id, patientId, decision.Alert.ConditionKey, decision.Alert.Severity);
-        }
-        else
-        {
-            await alerts.UpdateAsync(decision.Alert, cancellationToken);
-        }
-        decisions.Add(decision);
     }
 
-    private async Task NotifyAsync(IReadOnlyList<AlertDecision> decisions, CancellationToken cancellationToken)
+    private void Log(IReadOnlyList<AlertEventRecord> recorded)
     {
-        foreach (var decision in decisions)
+        foreach (var recordedEvent in recorded)
         {
-            // The alert is already stored: a failed push is logged, not undone; the dashboard catches up on reload.
-            foreach (var notifier in _notifiers)
-            {
-                try
-                {
-                    if (decision.Kind == AlertDecisionKind.Raised)
-                    {
-                        await notifier.AlertRaisedAsync(decision.Alert, cancellationToken);
-                    }
-                    else
-                    {
-                        await notifier.AlertUpdatedAsync(decision.Alert, cancellationToken);
-                    }
-                }
-                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-                {
-                    LogNotifyFailed(decision.Alert.Id, exception);
-                }
-            }
+            LogAlertEvent(recordedEvent.AlertId, recordedEvent.PatientId, recordedEvent.Type, recordedEvent.Alert.ConditionKey, recordedEvent.Alert.Severity, recordedEvent.Sequence);
         }
     }
 
@@ -231,18 +216,40 @@ public sealed partial class AlertEngine(
         }
     }
 
+    /// <summary>
+    /// The patient's alerts as this evaluation has changed them so far (nothing is written until the commit), so two
+    /// findings for one condition in one evaluation see each other.
+    /// </summary>
+    private sealed class WorkingAlerts(IAlertStore store, string patientId)
+    {
+        private readonly Dictionary<string, Alert?> _current = new(StringComparer.Ordinal);
+
+        public string PatientId => patientId;
+
+        public List<AlertChange> Changes { get; } = [];
+
+        public async Task<Alert?> GetActiveAsync(string conditionKey, CancellationToken cancellationToken)
+        {
+            if (!_current.TryGetValue(conditionKey, out var alert))
+            {
+                alert = await store.GetActiveAsync(patientId, conditionKey, cancellationToken);
+                _current[conditionKey] = alert;
+            }
+            return alert;
+        }
+
+        public void Record(AlertChange change)
+        {
+            Changes.Add(change);
+            var alert = change.Decision.Alert;
+            // A closed alert is history: the next finding for its condition raises a new one.
+            _current[alert.ConditionKey] = alert.IsClosed ? null : alert;
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Error, Message = "An observer of NEWS2 assessment {AssessmentId} failed; the assessment is stored")]
     private partial void LogAssessmentObserverFailed(string assessmentId, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} raised for patient {PatientId}: {ConditionKey} at severity {Severity}")]
-    private partial void LogAlertRaised(Guid alertId, string patientId, string conditionKey, CareRecord.AlertSeverity severity);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} for patient {PatientId} acknowledged")]
-    private partial void LogAlertAcknowledged(Guid alertId, string patientId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Alert {AlertId} is stored but could not be pushed to staff")]
-    private partial void LogNotifyFailed(Guid alertId, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Alert evaluation failed for patient {PatientId}")]
-    private partial void LogEvaluationFailed(string patientId, Exception exception);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} for patient {PatientId}: {EventType} ({ConditionKey}, severity {Severity}), event {Sequence}")]
+    private partial void LogAlertEvent(Guid alertId, string patientId, AlertEventType eventType, string conditionKey, AlertSeverity severity, long sequence);
 }

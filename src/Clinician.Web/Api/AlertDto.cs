@@ -1,8 +1,13 @@
+using Telehealth.Alerts.Recording;
+using Telehealth.Contracts;
 using Telehealth.Alerts.Domain.Lifecycle;
 
 namespace Telehealth.Clinician.Web.Api;
 
-/// <summary>An alert as staff and integrations see it, in the REST API and in the hub's alertRaised/alertUpdated.</summary>
+/// <summary>
+/// An alert as staff and integrations see it, in the REST API and in the hub's alertRaised/alertUpdated. Pushed and
+/// event-log entries also say which event produced this state (its sequence in the alert event log, its type, who).
+/// </summary>
 public sealed record AlertDto(
     Guid Id,
     string PatientId,
@@ -17,7 +22,10 @@ public sealed record AlertDto(
     int Occurrences,
     DateTimeOffset? AcknowledgedAt,
     string? AcknowledgedBy,
-    DateTimeOffset? ClearedAt)
+    DateTimeOffset? ClearedAt,
+    long? EventSequence = null,
+    string? EventType = null,
+    string? EventActor = null)
 {
     public static AlertDto From(Alert alert, string? patientName) => new(
         alert.Id,
@@ -34,4 +42,12 @@ public sealed record AlertDto(
         alert.AcknowledgedAt,
         alert.AcknowledgedBy,
         alert.ClearedAt);
+
+    public static AlertDto From(AlertEventRecord alertEvent, string? patientName) =>
+        From(alertEvent.Alert, patientName) with
+        {
+            EventSequence = alertEvent.Sequence,
+            EventType = WireNames.Of(alertEvent.Type),
+            EventActor = alertEvent.Actor,
+        };
 }

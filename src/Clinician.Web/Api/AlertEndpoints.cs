@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Domain.Lifecycle;
 using Telehealth.Alerts.Engine;
+using Telehealth.Alerts.Recording;
 using Telehealth.Alerts.Storage;
 using Telehealth.Clinician.Web.Auth;
 
@@ -37,6 +38,26 @@ public static class AlertEndpoints
             return Results.Ok(found
                 .Where(a => team.ContainsKey(a.PatientId))
                 .Select(a => AlertDto.From(a, team[a.PatientId].DisplayName)));
+        });
+
+        // What a dashboard missed while disconnected: the team's alert events after the last sequence it saw, in order.
+        group.MapGet("/events", async (long? after, int? limit, ClaimsPrincipal user, IPatientRepository patients, IAlertEventLog log, CancellationToken ct) =>
+        {
+            var team = (await patients.ListAsync(user.TeamId(), ct)).ToDictionary(p => p.Id);
+            var events = await log.ReadForTeamAfterAsync(user.TeamId(), Math.Max(0, after ?? 0), Math.Clamp(limit ?? 500, 1, 1000), ct);
+            return Results.Ok(events.Select(e => AlertDto.From(e, team.GetValueOrDefault(e.PatientId)?.DisplayName)));
+        });
+
+        // The alert's whole history: raised, updated, acknowledged (who, when) ...
+        group.MapGet("/{id:guid}/events", async (Guid id, ClaimsPrincipal user, IPatientRepository patients, IAlertStore alerts, IAlertEventLog log, CancellationToken ct) =>
+        {
+            var alert = await alerts.GetAsync(id, ct);
+            var patient = alert is null ? null : await PatientEndpoints.FindInTeamAsync(alert.PatientId, user, patients, ct);
+            if (patient is null)
+            {
+                return NotFound(id);
+            }
+            return Results.Ok((await log.ForAlertAsync(id, ct)).Select(e => AlertDto.From(e, patient.DisplayName)));
         });
 
         group.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal user, IPatientRepository patients, IAlertStore alerts, CancellationToken ct) =>

@@ -1,3 +1,5 @@
+using Telehealth.Alerts.Storage;
+using Telehealth.Storage;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Gateway.Devices;
 using Telehealth.Ingest.Storage;
@@ -12,6 +14,8 @@ public sealed partial class PlatformInitializer(IServiceProvider services, ILogg
     {
         await services.GetRequiredService<IReadingStore>().InitializeAsync(cancellationToken);
         await services.GetRequiredService<ITelecareEventStore>().InitializeAsync(cancellationToken);
+        await services.GetRequiredService<SqliteEvaluationQueue>().InitializeAsync(cancellationToken);
+        await services.GetRequiredService<SqliteAlertStore>().InitializeAsync(cancellationToken);
         await services.GetRequiredService<SqliteRejectionLog>().InitializeAsync(cancellationToken);
         await services.GetRequiredService<IDeviceRegistry>().InitializeAsync(cancellationToken);
         var staff = services.GetRequiredService<StaffDirectory>();

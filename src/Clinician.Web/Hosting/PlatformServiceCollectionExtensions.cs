@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Telehealth.Alerts;
 using Telehealth.Alerts.Engine;
+using Telehealth.Alerts.Recording;
 using Telehealth.Clinician.Web.Api;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Clinician.Web.Demo;
@@ -66,7 +67,7 @@ public static class PlatformServiceCollectionExtensions
 
         // Alert core, pushing to staff over SignalR.
         services.AddSignalR();
-        services.AddSingleton<IAlertNotifier, SignalRAlertNotifier>();
+        services.AddSingleton<IAlertEventFollower, SignalRAlertEventFollower>();
         services.AddTelehealthAlerts();
 
         // Ingest pipeline, then the device edge that feeds it.

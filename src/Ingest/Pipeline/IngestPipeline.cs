@@ -3,6 +3,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telehealth.Contracts.Devices;
+using Telehealth.Contracts.Diagnostics;
+using Telehealth.Contracts.Evaluation;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Ingestion;
 using Telehealth.Contracts.Readings;
@@ -12,8 +14,9 @@ namespace Telehealth.Ingest.Pipeline;
 
 /// <summary>
 /// Readings from many devices meet in one bounded channel and are written in batches; each submitter is
-/// answered only after its readings are durably stored (or the write failed, so it can be retried), and
-/// only new readings go on to the alert core. Events are rare and urgent, so they are written one at a time.
+/// answered only after its readings are durably stored and durably queued for evaluation (or the write failed, so it
+/// can be retried). Evaluation itself happens later, off the acknowledgement path, in the alert core's worker, which
+/// <see cref="IEvaluationSignal"/> wakes. Events are rare and urgent, so they are written one at a time.
 /// </summary>
 public sealed partial class IngestPipeline : BackgroundService, IIngestSink
 {
@@ -21,6 +24,8 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
     private readonly IReadingStore _readings;
     private readonly ITelecareEventStore _events;
     private readonly IStoredDataObserver[] _observers;
+    private readonly IEvaluationQueue _evaluationQueue;
+    private readonly IEvaluationSignal _evaluationSignal;
     private readonly IngestOptions _options;
     private readonly IngestMetrics _metrics;
     private readonly ILogger<IngestPipeline> _logger;
@@ -29,14 +34,18 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
         IReadingStore readings,
         ITelecareEventStore events,
         IEnumerable<IStoredDataObserver> observers,
+        IEvaluationQueue evaluationQueue,
+        IEvaluationSignal evaluationSignal,
         IOptions<IngestOptions> options,
         IngestMetrics metrics,
         ILogger<IngestPipeline> logger)
     {
         _readings = readings;
         _events = events;
-        // In registration order: the FHIR record of a reading is written before the alert core evaluates it.
+        // Device status reports go to the observers directly: they are not care-record data and raise nothing yet.
         _observers = observers.ToArray();
+        _evaluationQueue = evaluationQueue;
+        _evaluationSignal = evaluationSignal;
         _options = options.Value;
         _metrics = metrics;
         _logger = logger;
@@ -60,10 +69,11 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
 
     public async ValueTask<bool> SubmitEventAsync(TelecareEvent telecareEvent, CancellationToken cancellationToken = default)
     {
+        // The event store queues a new event for evaluation in the transaction that stores it.
         var isNew = await _events.AppendAsync(telecareEvent, cancellationToken);
         if (isNew)
         {
-            await NotifyAsync(o => o.OnEventStoredAsync(telecareEvent, cancellationToken), telecareEvent.PatientId);
+            _evaluationSignal.Notify();
         }
         return isNew;
     }
@@ -130,6 +140,13 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
         try
         {
             stored = await _readings.AppendAsync(all, cancellationToken);
+            if (!_readings.QueuesEvaluation)
+            {
+                // Every reading of the batch, repeats included: a repeat may be the redelivery of a message whose
+                // first delivery was stored but never queued (a crash between the two writes). The queue ignores
+                // what it already holds, so nothing is evaluated twice.
+                await _evaluationQueue.EnqueueReadingsAsync(all, cancellationToken);
+            }
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -142,13 +159,9 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
             return;
         }
         _metrics.BatchWritten(all.Count, stored.Count);
-
-        // Alerts are evaluated before submitters are answered, so a PUBACK also means the red flag was considered.
-        foreach (var patientReadings in stored.GroupBy(r => r.PatientId))
-        {
-            var readings = patientReadings.ToList();
-            await NotifyAsync(o => o.OnReadingsStoredAsync(readings, cancellationToken), patientReadings.Key);
-        }
+        CrashPoints.Reach(CrashPoints.AfterStore);
+        // A PUBACK now means "stored and due for evaluation"; the worker evaluates it, retrying until done.
+        _evaluationSignal.Notify();
 
         var unclaimed = stored.GroupBy(ReadingKey.Of).ToDictionary(g => g.Key, g => g.Count());
         foreach (var submission in batch)

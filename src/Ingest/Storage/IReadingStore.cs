@@ -8,6 +8,14 @@ namespace Telehealth.Ingest.Storage;
 /// </summary>
 public interface IReadingStore
 {
+    /// <summary>
+    /// True when <see cref="AppendAsync"/> records new readings as due for evaluation in the same transaction that
+    /// stores them (SQLite). When false (InfluxDB cannot share a transaction with the care record), the ingest
+    /// pipeline queues every reading of a batch itself before acknowledging it, so a redelivered message queues
+    /// again what a crash between the two writes left unqueued.
+    /// </summary>
+    bool QueuesEvaluation { get; }
+
     /// <summary>Creates tables or the database when missing. Safe to call more than once.</summary>
     Task InitializeAsync(CancellationToken cancellationToken = default);
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Engine;
+using Telehealth.Alerts.Recording;
 using Telehealth.Contracts.Ingestion;
 using Telehealth.Fhir.Mapping;
 using Telehealth.Gateway.Devices;
@@ -13,8 +14,8 @@ namespace Telehealth.Fhir.Outbox;
 public static class FhirOutboxServiceCollectionExtensions
 {
     /// <summary>
-    /// The FHIR outbox: <see cref="SqliteFhirOutbox"/>, <see cref="FhirOutboxWriter"/> as ingest observer, alert
-    /// notifier and NEWS2 observer, decorators that queue new patients and devices, and <see cref="FhirPushWorker"/>
+    /// The FHIR outbox: <see cref="SqliteFhirOutbox"/>, <see cref="FhirOutboxWriter"/> as follower of stored data and
+    /// NEWS2 observer, <see cref="FhirAlertEventFollower"/> on the alert event log, decorators that queue new patients and devices, and <see cref="FhirPushWorker"/>
     /// pushing to <c>Fhir:Server</c>. Call it after the alert core and the gateway are added (it decorates their
     /// <see cref="IPatientRepository"/> and <see cref="IDeviceRegistry"/>); it puts its ingest observer ahead of the
     /// ones already registered, so a reading's Observation is queued before the alert engine derives anything from it.
@@ -41,7 +42,7 @@ public static class FhirOutboxServiceCollectionExtensions
         {
             services.Add(observer);
         }
-        services.AddSingleton<IAlertNotifier>(provider => provider.GetRequiredService<FhirOutboxWriter>());
+        services.AddSingleton<IAlertEventFollower, FhirAlertEventFollower>();
         services.AddSingleton<INews2AssessmentObserver>(provider => provider.GetRequiredService<FhirOutboxWriter>());
 
         Decorate<IPatientRepository>(services, (inner, provider) => new FhirOutboxPatientRepository(

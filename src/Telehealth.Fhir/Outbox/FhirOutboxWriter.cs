@@ -20,8 +20,8 @@ namespace Telehealth.Fhir.Outbox;
 /// <summary>
 /// Puts every new piece of the care record in the outbox as FHIR: readings → Observations (with the thresholds that
 /// were in force at the reading's device time), telecare events → Observations, NEWS2 → RiskAssessment, red flags →
-/// Flag and follow-up Task. Registered as an ingest observer ahead of the alert engine, so a reading's Observation
-/// is queued before the RiskAssessment and Flag derived from it.
+/// Flag and follow-up Task. The evaluation worker calls it for due data before the alert engine runs, so a reading's
+/// Observation is queued before the RiskAssessment and Flag derived from it; alerts reach it from the alert event log.
 /// The first time a patient is written in this process, their Patient and Device resources are queued first (the
 /// outbox skips them when the same content is already there): this covers people and devices created before the
 /// outbox existed, and a creation hook that failed.
@@ -33,7 +33,7 @@ public sealed partial class FhirOutboxWriter(
     IPatientRepository patients,
     IDeviceRegistry devices,
     IReadingStore readings,
-    ILogger<FhirOutboxWriter> logger) : IStoredDataObserver, IAlertNotifier, INews2AssessmentObserver
+    ILogger<FhirOutboxWriter> logger) : IStoredDataObserver, INews2AssessmentObserver
 {
     private readonly ConcurrentDictionary<string, byte> _subjectsQueued = new(StringComparer.Ordinal);
 
@@ -99,17 +99,14 @@ public sealed partial class FhirOutboxWriter(
     /// <summary>Heartbeats are not part of the care record.</summary>
     public Task OnStatusAsync(DeviceStatusReport status, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task AlertRaisedAsync(Alert alert, CancellationToken cancellationToken) => EnqueueAlertAsync(alert, cancellationToken);
-
-    public Task AlertUpdatedAsync(Alert alert, CancellationToken cancellationToken) => EnqueueAlertAsync(alert, cancellationToken);
-
     public async Task News2AssessedAsync(News2Assessment assessment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(assessment);
         await EnqueueAsync(assessment.PatientId, [mapper.ToRiskAssessment(assessment)], cancellationToken);
     }
 
-    private async Task EnqueueAlertAsync(Alert alert, CancellationToken cancellationToken)
+    /// <summary>The alert as Flag, and as Task when it needs follow-up (see <see cref="FhirAlertEventFollower"/>).</summary>
+    public async Task EnqueueAlertAsync(Alert alert, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
         var resources = new List<Resource> { mapper.ToFlag(alert) };

@@ -7,6 +7,7 @@ using Telehealth.CareRecord.Lifecycle;
 using Telehealth.CareRecord.News2;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Alerts.Engine;
+using Telehealth.Alerts.Recording;
 using Telehealth.Alerts.Storage;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
@@ -21,7 +22,6 @@ public sealed class AlertEngineTests : IDisposable
     private readonly TempDatabase _temp = new();
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.Zero));
     private readonly InMemoryReadingStore _readings = new();
-    private readonly RecordingAlertNotifier _notifier = new();
     private readonly SqliteAlertStore _alerts;
     private readonly SqlitePatientRepository _patients;
     private readonly SqliteThresholdRepository _thresholds;
@@ -34,8 +34,7 @@ public sealed class AlertEngineTests : IDisposable
         _patients = new SqlitePatientRepository(_temp.Database);
         _thresholds = new SqliteThresholdRepository(_temp.Database);
         _assessments = new SqliteNews2AssessmentStore(_temp.Database);
-        _engine = new AlertEngine(new InterleavingAlertStore(_alerts), _readings, _thresholds, _patients, _assessments, [_notifier],
-            [], Options.Create(new AlertOptions()), _clock, NullLogger<AlertEngine>.Instance);
+        _engine = new AlertEngine(new InterleavingAlertStore(_alerts), _readings, _thresholds, _patients, _assessments, [], Options.Create(new AlertOptions()), _clock, NullLogger<AlertEngine>.Instance);
     }
 
     public void Dispose() => _temp.Dispose();
@@ -117,19 +116,22 @@ public sealed class AlertEngineTests : IDisposable
     {
         var press = new TelecareEvent("dev-pendant", Patient, TelecareEventType.PendantPress, _clock.GetUtcNow(), _clock.GetUtcNow());
 
-        await _engine.OnEventStoredAsync(press, CancellationToken.None);
+        await _engine.EvaluateEventAsync(press, CancellationToken.None);
 
         var alert = Assert.Single(await _alerts.ListAsync(new AlertQuery(Patient)));
         Assert.Equal(("event:pendant_press", AlertSeverity.Critical, AlertStatus.Open, false), (alert.ConditionKey, alert.Severity, alert.Status, alert.ConditionActive));
-        var (kind, pushed) = Assert.Single(_notifier.Pushes);
-        Assert.Equal(("raised", alert.Id), (kind, pushed.Id));
+        var raised = Assert.Single(await _alerts.ReadAfterAsync(0, 100));
+        Assert.Equal((AlertEventType.Raised, alert.Id, AlertChange.SystemActor), (raised.Type, raised.AlertId, raised.Actor));
 
         _clock.Advance(TimeSpan.FromSeconds(30));
-        await _engine.OnEventStoredAsync(press with { DeviceTime = _clock.GetUtcNow() }, CancellationToken.None);
+        await _engine.EvaluateEventAsync(press with { DeviceTime = _clock.GetUtcNow() }, CancellationToken.None);
         Assert.Equal(2, Assert.Single(await _alerts.ListAsync(new AlertQuery(Patient))).Occurrences);
 
         var closed = await _engine.AcknowledgeAsync(alert.Id, "operator.7");
         Assert.True(closed!.IsClosed);
+        var history = await _alerts.ForAlertAsync(alert.Id);
+        Assert.Equal([AlertEventType.Raised, AlertEventType.Updated, AlertEventType.Closed], history.Select(e => e.Type));
+        Assert.Equal([AlertChange.SystemActor, AlertChange.SystemActor, "operator.7"], history.Select(e => e.Actor));
     }
 
     [Fact]
@@ -176,27 +178,35 @@ public sealed class AlertEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Notifier_receives_raised_then_updated_for_the_same_alert()
+    public async Task The_event_log_records_raised_then_condition_cleared_for_the_same_alert_with_its_state()
     {
         await Store(VitalKind.HeartRate, 112);
         _clock.Advance(TimeSpan.FromMinutes(5));
         await Store(VitalKind.HeartRate, 72);
 
-        var pushes = _notifier.Pushes.ToArray();
-        Assert.Equal(["raised", "updated"], pushes.Select(push => push.Kind));
-        Assert.Equal(pushes[0].Alert.Id, pushes[1].Alert.Id);
-        Assert.True(pushes[0].Alert.ConditionActive);
-        Assert.False(pushes[1].Alert.ConditionActive);
+        var events = await _alerts.ReadAfterAsync(0, 100);
+        Assert.Equal([AlertEventType.Raised, AlertEventType.ConditionCleared], events.Select(e => e.Type));
+        Assert.Equal([1L, 2L], events.Select(e => e.Sequence));
+        Assert.Equal(events[0].AlertId, events[1].AlertId);
+        Assert.True(events[0].Alert.ConditionActive);
+        Assert.False(events[1].Alert.ConditionActive);
+        Assert.Equal(_clock.GetUtcNow(), events[1].At);
+        Assert.Equal(2, await _alerts.LatestSequenceAsync());
     }
 
     [Fact]
-    public async Task A_failing_notifier_does_not_undo_the_stored_alert()
+    public async Task Acknowledging_twice_records_one_acknowledged_event_with_who()
     {
-        _notifier.Fail = true;
-
         await Store(VitalKind.Spo2, 89);
+        var alert = Assert.Single(await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key)));
 
-        Assert.Single(await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key)));
+        await _engine.AcknowledgeAsync(alert.Id, "nurse.jones");
+        await _engine.AcknowledgeAsync(alert.Id, "nurse.smith");
+
+        var history = await _alerts.ForAlertAsync(alert.Id);
+        Assert.Equal([AlertEventType.Raised, AlertEventType.Acknowledged], history.Select(e => e.Type));
+        Assert.Equal("nurse.jones", history[1].Actor);
+        Assert.Equal("nurse.jones", history[1].Alert.AcknowledgedBy);
     }
 
     [Fact]
@@ -210,11 +220,13 @@ public sealed class AlertEngineTests : IDisposable
             await _readings.AppendAsync(batch);
         }
 
-        await Task.WhenAll(batches.Select(batch => Task.Run(() => _engine.OnReadingsStoredAsync(batch, CancellationToken.None))));
+        await Task.WhenAll(batches.Select(batch => Task.Run(() => _engine.EvaluateReadingsAsync(batch, CancellationToken.None))));
 
         var alert = Assert.Single(await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key)));
         Assert.Equal(10, alert.Occurrences);
-        Assert.Equal(1, _notifier.Pushes.Count(push => push.Kind == "raised" && push.Alert.ConditionKey == SpO2Key));
+        var events = await _alerts.ReadAfterAsync(0, 100);
+        Assert.Equal(1, events.Count(e => e.Type == AlertEventType.Raised && e.Alert.ConditionKey == SpO2Key));
+        Assert.Equal(9, events.Count(e => e.Type == AlertEventType.Updated && e.Alert.ConditionKey == SpO2Key));
     }
 
     [Fact]
@@ -224,7 +236,7 @@ public sealed class AlertEngineTests : IDisposable
         var late = new Reading("dev-ox", Patient, VitalKind.Spo2, 97, _clock.GetUtcNow().AddHours(-2), _clock.GetUtcNow());
         await _readings.AppendAsync([late]);
 
-        await _engine.OnReadingsStoredAsync([late], CancellationToken.None);
+        await _engine.EvaluateReadingsAsync([late], CancellationToken.None);
 
         var alert = Assert.Single(await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key)));
         Assert.True(alert.ConditionActive);
@@ -250,6 +262,6 @@ public sealed class AlertEngineTests : IDisposable
     {
         var reading = new Reading("dev-" + kind.WireName(), Patient, kind, value, _clock.GetUtcNow(), _clock.GetUtcNow());
         var stored = await _readings.AppendAsync([reading]);
-        await _engine.OnReadingsStoredAsync(stored, CancellationToken.None);
+        await _engine.EvaluateReadingsAsync(stored, CancellationToken.None);
     }
 }

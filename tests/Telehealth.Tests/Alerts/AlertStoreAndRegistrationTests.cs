@@ -6,7 +6,12 @@ using Microsoft.Extensions.Options;
 using Telehealth.Alerts;
 using Telehealth.CareRecord;
 using Telehealth.CareRecord.Lifecycle;
+using Microsoft.Extensions.Hosting;
 using Telehealth.Alerts.Engine;
+using Telehealth.Alerts.Evaluation;
+using Telehealth.Alerts.Recording;
+using Telehealth.Contracts.Evaluation;
+using Telehealth.Storage;
 using Telehealth.Alerts.Storage;
 using Telehealth.Contracts.Ingestion;
 using Telehealth.Ingest.Storage;
@@ -59,13 +64,17 @@ public sealed class AlertStoreAndRegistrationTests : IDisposable
     }
 
     [Fact]
-    public async Task Registration_resolves_the_engine_as_the_stored_data_observer()
+    public async Task Registration_puts_evaluation_behind_the_queue_and_alerts_behind_one_store_and_log()
     {
         await using var provider = Services(new Dictionary<string, string?> { ["Alerts:News2Window"] = "12:00:00" });
 
-        var observer = provider.GetRequiredService<IStoredDataObserver>();
-
-        Assert.Same(provider.GetRequiredService<AlertEngine>(), observer);
+        // The engine is no longer an inline observer of ingest: the evaluation worker feeds it from the queue.
+        Assert.Empty(provider.GetServices<IStoredDataObserver>());
+        Assert.Same(provider.GetRequiredService<SqliteEvaluationQueue>(), provider.GetRequiredService<IEvaluationQueue>());
+        Assert.Same(provider.GetRequiredService<IAlertStore>(), provider.GetRequiredService<IAlertEventLog>());
+        Assert.Equal(
+            [typeof(EvaluationWorker), typeof(AlertEventFollowers)],
+            provider.GetServices<IHostedService>().Select(service => service.GetType()));
         Assert.Equal(TimeSpan.FromHours(12), provider.GetRequiredService<IOptions<AlertOptions>>().Value.News2Window);
     }
 
@@ -86,7 +95,6 @@ public sealed class AlertStoreAndRegistrationTests : IDisposable
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         services.AddSingleton(_temp.Database);
         services.AddSingleton<IReadingStore, InMemoryReadingStore>();
-        services.AddSingleton<IAlertNotifier, RecordingAlertNotifier>();
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddTelehealthAlerts();

@@ -1,6 +1,5 @@
-using System.Collections.Concurrent;
 using Telehealth.CareRecord.Lifecycle;
-using Telehealth.Alerts.Engine;
+using Telehealth.Alerts.Recording;
 using Telehealth.Alerts.Storage;
 using Telehealth.Contracts.Readings;
 using Telehealth.Ingest.Storage;
@@ -12,6 +11,9 @@ internal sealed class InMemoryReadingStore : IReadingStore
 {
     private readonly List<Reading> _readings = [];
     private readonly Lock _lock = new();
+
+    /// <summary>Like InfluxDB: the engine's tests hand readings to it directly, nothing is queued.</summary>
+    public bool QueuesEvaluation => false;
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
@@ -57,28 +59,6 @@ internal sealed class InMemoryReadingStore : IReadingStore
     }
 }
 
-/// <summary>Records every push in order; can be told to fail to show a push failure does not undo the stored alert.</summary>
-internal sealed class RecordingAlertNotifier : IAlertNotifier
-{
-    public ConcurrentQueue<(string Kind, Alert Alert)> Pushes { get; } = new();
-
-    public bool Fail { get; set; }
-
-    public Task AlertRaisedAsync(Alert alert, CancellationToken cancellationToken) => Record("raised", alert);
-
-    public Task AlertUpdatedAsync(Alert alert, CancellationToken cancellationToken) => Record("updated", alert);
-
-    private Task Record(string kind, Alert alert)
-    {
-        if (Fail)
-        {
-            throw new InvalidOperationException("hub unavailable");
-        }
-        Pushes.Enqueue((kind, alert));
-        return Task.CompletedTask;
-    }
-}
-
 /// <summary>
 /// Widens the read-then-write window of the engine (SQLite's async calls complete synchronously, so without
 /// this, concurrent batches rarely interleave and a missing per-patient lock would go unnoticed).
@@ -95,6 +75,8 @@ internal sealed class InterleavingAlertStore(IAlertStore inner) : IAlertStore
     public Task InsertAsync(Alert alert, CancellationToken cancellationToken = default) => inner.InsertAsync(alert, cancellationToken);
 
     public Task UpdateAsync(Alert alert, CancellationToken cancellationToken = default) => inner.UpdateAsync(alert, cancellationToken);
+
+    public Task<IReadOnlyList<AlertEventRecord>> CommitAsync(AlertCommit commit, CancellationToken cancellationToken = default) => inner.CommitAsync(commit, cancellationToken);
 
     public Task<Alert?> GetAsync(Guid alertId, CancellationToken cancellationToken = default) => inner.GetAsync(alertId, cancellationToken);
 

@@ -37,6 +37,9 @@ public sealed partial class InfluxReadingStore : IReadingStore, IDisposable
     }
 
     /// <summary>CREATE DATABASE is idempotent in InfluxDB 1.x, so this is safe at every start.</summary>
+    /// <summary>InfluxDB cannot share a transaction with the care record: the pipeline queues evaluation itself.</summary>
+    public bool QueuesEvaluation => false;
+
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         await _queryClient.ExecuteAsync($"CREATE DATABASE {InfluxQueryClient.QuoteIdentifier(_options.Database)}", cancellationToken);

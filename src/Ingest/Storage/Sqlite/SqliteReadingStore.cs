@@ -7,7 +7,9 @@ namespace Telehealth.Ingest.Storage.Sqlite;
 /// <summary>
 /// The embedded reading store. Identity is enforced by a UNIQUE (device_id, kind, device_time_ms) constraint:
 /// a batch is inserted with INSERT OR IGNORE inside one transaction and the per-row change count tells which
-/// rows were new, so a redelivered MQTT message or a repeat inside one batch is stored once.
+/// rows were new, so a redelivered MQTT message or a repeat inside one batch is stored once. The new rows are also
+/// queued for evaluation in that same transaction (<see cref="SqliteEvaluationQueue"/>): nothing is stored without
+/// being due for evaluation.
 /// </summary>
 public sealed class SqliteReadingStore : IReadingStore
 {
@@ -28,14 +30,23 @@ public sealed class SqliteReadingStore : IReadingStore
     private const string Columns = "device_id, patient_id, kind, value, device_time_ms, received_at_ms";
 
     private readonly SqliteDatabase _database;
+    private readonly TimeProvider _time;
 
     public SqliteReadingStore(SqliteDatabase database)
+        : this(database, TimeProvider.System)
     {
-        _database = database;
     }
 
+    public SqliteReadingStore(SqliteDatabase database, TimeProvider time)
+    {
+        _database = database;
+        _time = time;
+    }
+
+    public bool QueuesEvaluation => true;
+
     public Task InitializeAsync(CancellationToken cancellationToken = default) =>
-        _database.EnsureSchemaAsync(Schema, cancellationToken);
+        _database.EnsureSchemaAsync(Schema + SqliteEvaluationQueue.Schema, cancellationToken);
 
     public async Task<IReadOnlyList<Reading>> AppendAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default)
     {
@@ -78,6 +89,7 @@ public sealed class SqliteReadingStore : IReadingStore
             }
         }
 
+        await SqliteEvaluationQueue.EnqueueAsync(connection, transaction, added, _time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return added;
     }

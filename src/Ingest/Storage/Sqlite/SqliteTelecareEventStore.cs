@@ -1,9 +1,13 @@
+using Microsoft.Data.Sqlite;
 using Telehealth.Contracts.Events;
 using Telehealth.Storage;
 
 namespace Telehealth.Ingest.Storage.Sqlite;
 
-/// <summary>Telecare events in the embedded database, deduplicated by a UNIQUE (device_id, type, device_time_ms) key.</summary>
+/// <summary>
+/// Telecare events in the embedded database, deduplicated by a UNIQUE (device_id, type, device_time_ms) key. A new
+/// event is queued for evaluation in the transaction that stores it.
+/// </summary>
 public sealed class SqliteTelecareEventStore : ITelecareEventStore
 {
     private const string Schema = """
@@ -19,21 +23,30 @@ public sealed class SqliteTelecareEventStore : ITelecareEventStore
         """;
 
     private readonly SqliteDatabase _database;
+    private readonly TimeProvider _time;
 
     public SqliteTelecareEventStore(SqliteDatabase database)
+        : this(database, TimeProvider.System)
+    {
+    }
+
+    public SqliteTelecareEventStore(SqliteDatabase database, TimeProvider time)
     {
         _database = database;
+        _time = time;
     }
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) =>
-        _database.EnsureSchemaAsync(Schema, cancellationToken);
+        _database.EnsureSchemaAsync(Schema + SqliteEvaluationQueue.Schema, cancellationToken);
 
     public async Task<bool> AppendAsync(TelecareEvent telecareEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(telecareEvent);
 
         await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
         insert.CommandText = """
             INSERT OR IGNORE INTO telecare_events (device_id, patient_id, type, device_time_ms, received_at_ms)
             VALUES ($device, $patient, $type, $time, $received)
@@ -44,7 +57,13 @@ public sealed class SqliteTelecareEventStore : ITelecareEventStore
         insert.Parameters.AddWithValue("$time", SqliteTime.ToUnixMs(telecareEvent.DeviceTime));
         insert.Parameters.AddWithValue("$received", SqliteTime.ToUnixMs(telecareEvent.ReceivedAt));
         // sqlite3_changes() is 0 when the UNIQUE key ignored a repeat.
-        return await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var isNew = await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
+        if (isNew)
+        {
+            await SqliteEvaluationQueue.EnqueueAsync(connection, transaction, telecareEvent, _time.GetUtcNow(), cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return isNew;
     }
 
     public async Task<IReadOnlyList<TelecareEvent>> RecentForPatientAsync(string patientId, int limit, CancellationToken cancellationToken = default)

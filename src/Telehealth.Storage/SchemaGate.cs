@@ -1,12 +1,12 @@
-using Telehealth.Storage;
 
-namespace Telehealth.Alerts.Storage;
+
+namespace Telehealth.Storage;
 
 /// <summary>
 /// Runs a store's idempotent DDL once, before its first use, so the stores work whatever order the host
 /// starts its services in. A failed attempt is retried on the next use.
 /// </summary>
-internal sealed class SchemaGate(SqliteDatabase database, string ddl)
+public sealed class SchemaGate(SqliteDatabase database, string ddl)
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private volatile bool _ready;

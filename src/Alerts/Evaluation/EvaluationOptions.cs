@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Telehealth.Alerts.Evaluation;
+
+/// <summary>The evaluation worker and the alert event followers, bound from section "Evaluation" and validated at start.</summary>
+public sealed class EvaluationOptions
+{
+    public const string SectionName = "Evaluation";
+
+    /// <summary>How often the worker looks for due items when nothing woke it (work queued by another instance, retries).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true,
+        ErrorMessage = "Evaluation:PollInterval must be between 50 ms and 1 minute.")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most due items taken in one pass (all patients together).</summary>
+    [Range(1, 100_000, ErrorMessage = "Evaluation:MaxItemsPerPass must be between 1 and 100000.")]
+    public int MaxItemsPerPass { get; set; } = 5_000;
+
+    /// <summary>First wait after a failed evaluation; doubled per attempt up to <see cref="MaxRetryDelay"/>. It never gives up.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true,
+        ErrorMessage = "Evaluation:RetryDelay must be between 10 ms and 10 minutes.")]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true,
+        ErrorMessage = "Evaluation:MaxRetryDelay must be between 10 ms and 1 hour.")]
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long evaluated items are kept. Longer than the broker keeps an offline session (7 days), so a very late
+    /// redelivery still finds its item done and is not evaluated again.
+    /// </summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "365.00:00:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true,
+        ErrorMessage = "Evaluation:DoneRetention must be between 1 and 365 days.")]
+    public TimeSpan DoneRetention { get; set; } = TimeSpan.FromDays(8);
+
+    /// <summary>A queue item waiting longer than this makes readiness fail: evaluation is not keeping up or is stuck.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true,
+        ErrorMessage = "Evaluation:StallAfter must be between 5 seconds and 1 day.")]
+    public TimeSpan StallAfter { get; set; } = TimeSpan.FromMinutes(2);
+}

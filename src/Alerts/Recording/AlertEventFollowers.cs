@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Telehealth.Alerts.Evaluation;
+using Telehealth.Alerts.Waking;
+
+namespace Telehealth.Alerts.Recording;
+
+/// <summary>
+/// Runs every <see cref="IAlertEventFollower"/> over the alert event log, each in its own loop with its own saved place,
+/// so a slow or failing follower (an unreachable FHIR server) never holds up another (the dashboards' live push). A
+/// follower's place moves on only after it handled the events, so a crash makes it see them again, never skip them.
+/// </summary>
+public sealed partial class AlertEventFollowers(
+    IEnumerable<IAlertEventFollower> followers,
+    IAlertEventLog log,
+    AlertEventSignal signal,
+    IOptions<EvaluationOptions> options,
+    TimeProvider time,
+    ILogger<AlertEventFollowers> logger) : BackgroundService
+{
+    private const int BatchSize = 500;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(followers.Select(follower => FollowAsync(follower, stoppingToken)));
+
+    private async Task FollowAsync(IAlertEventFollower follower, CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        long? position = null;
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wake = signal.Signal.Next;
+            var delay = options.Value.PollInterval;
+            try
+            {
+                position ??= await log.GetCursorAsync(follower.Name, stoppingToken)
+                    ?? (follower.StartsAtLatest ? await log.LatestSequenceAsync(stoppingToken) : 0);
+                var events = await log.ReadAfterAsync(position.Value, BatchSize, stoppingToken);
+                if (events.Count > 0)
+                {
+                    await follower.HandleAsync(events, stoppingToken);
+                    position = events[^1].Sequence;
+                    await log.SetCursorAsync(follower.Name, position.Value, stoppingToken);
+                    failures = 0;
+                    continue;
+                }
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                failures++;
+                delay = TimeSpan.FromMilliseconds(Math.Min(30_000, options.Value.PollInterval.TotalMilliseconds * Math.Pow(2, Math.Min(failures, 10))));
+                LogFollowerFailed(exception, follower.Name, position ?? -1, failures);
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+            await WakeSignal.WaitAsync(wake, delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alert event follower {Follower} failed after event {Sequence} (failure {Failures}); it will retry from there")]
+    private partial void LogFollowerFailed(Exception exception, string follower, long sequence, int failures);
+}

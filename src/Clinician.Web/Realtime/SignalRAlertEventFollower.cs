@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+using Telehealth.Alerts.Caseload;
+using Telehealth.Alerts.Recording;
+using Telehealth.Clinician.Web.Api;
+using Telehealth.Clinician.Web.Hubs;
+
+namespace Telehealth.Clinician.Web.Realtime;
+
+/// <summary>
+/// Follows the alert event log to the dashboards: each event goes to the SignalR group of the patient's team as
+/// alertRaised or alertUpdated, carrying its event sequence. A push lost to a crash or a dropped connection is not
+/// lost to staff: the follower resumes from its saved place after a restart, and a dashboard that reconnects asks
+/// <c>GET /api/alerts/events?after=</c> for what it missed.
+/// </summary>
+public sealed class SignalRAlertEventFollower(IHubContext<AlertsHub> hub, IPatientRepository patients) : IAlertEventFollower
+{
+    private readonly ConcurrentDictionary<string, (string TeamId, string Name)> _patients = new(StringComparer.Ordinal);
+
+    public string Name => "signalr";
+
+    /// <summary>Dashboards load the current alerts when they open; the live push starts at the present.</summary>
+    public bool StartsAtLatest => true;
+
+    public async Task HandleAsync(IReadOnlyList<AlertEventRecord> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        foreach (var alertEvent in events)
+        {
+            if (await FindPatientAsync(alertEvent.PatientId, cancellationToken) is not { } patient)
+            {
+                continue;
+            }
+            var method = alertEvent.Type == AlertEventType.Raised ? AlertsHubMethods.AlertRaised : AlertsHubMethods.AlertUpdated;
+            await hub.Clients.Group(AlertsHub.TeamGroup(patient.TeamId))
+                .SendAsync(method, AlertDto.From(alertEvent, patient.Name), cancellationToken);
+        }
+    }
+
+    private async Task<(string TeamId, string Name)?> FindPatientAsync(string patientId, CancellationToken cancellationToken)
+    {
+        if (_patients.TryGetValue(patientId, out var known))
+        {
+            return known;
+        }
+        if (await patients.GetAsync(patientId, cancellationToken) is not { } patient)
+        {
+            return null;
+        }
+        // A patient's team and name are cached for this process; a change of team is rare and seen after a restart.
+        return _patients[patientId] = (patient.TeamId, patient.DisplayName);
+    }
+}
