@@ -32,7 +32,7 @@ public sealed class DashboardShowsLiveAlertTests(ChromiumBrowser chromium) : ICl
         await dashboard.Page.EvaluateAsync("() => { window.__marker = 42; }");
         Assert.Equal(1, dashboard.LoadCount);
 
-        await using (var oximeter = await MqttDevice.ConnectAsync(platform.MqttPort, deviceId, secret))
+        await using (var oximeter = await MqttDevice.ConnectAsync(platform, deviceId, secret))
         {
             // 86 % is below the default critical low of 91 %.
             await oximeter.PublishReadingsAsync("""[{"n":"spo2","u":"%","v":86}]""");

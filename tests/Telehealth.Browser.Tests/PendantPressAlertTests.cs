@@ -23,7 +23,7 @@ public sealed class PendantPressAlertTests(ChromiumBrowser chromium) : IClassFix
         await dashboard.SignInAsync(TelehealthPlatform.AdminUsername, platform.AdminPassword, bertId);
         await dashboard.Page.EvaluateAsync("() => { window.__marker = 42; }");
 
-        await using (var device = await MqttDevice.ConnectAsync(platform.MqttPort, oximeter.DeviceId, oximeter.Secret))
+        await using (var device = await MqttDevice.ConnectAsync(platform, oximeter.DeviceId, oximeter.Secret))
         {
             await device.PublishReadingsAsync("""[{"n":"spo2","u":"%","v":86}]""");
         }
@@ -31,7 +31,7 @@ public sealed class PendantPressAlertTests(ChromiumBrowser chromium) : IClassFix
         await Assertions.Expect(dashboard.Alerts).ToHaveCountAsync(2, new() { Timeout = DashboardPage.LiveTimeoutMs });
         await Assertions.Expect(dashboard.Alerts.First).ToHaveAttributeAsync("data-severity", "high");
 
-        await using (var device = await MqttDevice.ConnectAsync(platform.MqttPort, pendant.DeviceId, pendant.Secret))
+        await using (var device = await MqttDevice.ConnectAsync(platform, pendant.DeviceId, pendant.Secret))
         {
             await device.PublishEventAsync("""{"event":"pendant_press"}""");
         }

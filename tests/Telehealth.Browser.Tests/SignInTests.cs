@@ -16,7 +16,7 @@ public sealed class SignInTests(ChromiumBrowser chromium) : IClassFixture<Chromi
         using var staff = await platform.CreateStaffClientAsync();
         var patientId = await TelehealthPlatform.CreatePatientAsync(staff, "Ada Testwell");
         var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId, "pulse_oximeter");
-        await using (var device = await MqttDevice.ConnectAsync(platform.MqttPort, deviceId, secret))
+        await using (var device = await MqttDevice.ConnectAsync(platform, deviceId, secret))
         {
             await device.PublishReadingsAsync("""[{"n":"spo2","u":"%","v":86}]""");
         }

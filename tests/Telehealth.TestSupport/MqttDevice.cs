@@ -9,6 +9,7 @@ namespace Telehealth.TestSupport;
 public sealed class MqttDevice : IAsyncDisposable
 {
     private readonly IMqttClient _client;
+    private Func<Task>? _settle;
 
     private MqttDevice(IMqttClient client, string deviceId)
     {
@@ -45,6 +46,17 @@ public sealed class MqttDevice : IAsyncDisposable
         return device ?? throw new InvalidOperationException($"Device {deviceId} could not connect: {result}");
     }
 
+    /// <summary>
+    /// A device of an in-process platform: each publish returns once the platform has also evaluated it and its alert
+    /// events were followed (a PUBACK means "stored and due"; see <see cref="TelehealthPlatform.SettledAsync"/>).
+    /// </summary>
+    public static async Task<MqttDevice> ConnectAsync(TelehealthPlatform platform, string deviceId, string secret, MqttProtocolVersion version = MqttProtocolVersion.V500)
+    {
+        var device = await ConnectAsync(platform.MqttPort, deviceId, secret, version);
+        device._settle = () => platform.SettledAsync();
+        return device;
+    }
+
     public Task<MqttClientPublishResult> PublishReadingsAsync(string senml) => PublishAsync($"telehealth/v1/devices/{DeviceId}/readings", senml);
 
     public Task<MqttClientPublishResult> PublishEventAsync(string json) => PublishAsync($"telehealth/v1/devices/{DeviceId}/events", json);
@@ -61,7 +73,12 @@ public sealed class MqttDevice : IAsyncDisposable
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        return await _client.PublishAsync(message, timeout.Token);
+        var result = await _client.PublishAsync(message, timeout.Token);
+        if (_settle is not null)
+        {
+            await _settle();
+        }
+        return result;
     }
 
     public async ValueTask DisposeAsync()

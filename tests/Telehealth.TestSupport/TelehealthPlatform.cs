@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Telehealth.Alerts.Recording;
+using Telehealth.Contracts.Evaluation;
 using Telehealth.Gateway.Mqtt;
 
 namespace Telehealth.TestSupport;
@@ -75,6 +77,34 @@ public sealed class TelehealthPlatform : IAsyncDisposable
         var platform = new TelehealthPlatform(factory, dataDirectory, adminPassword);
         await Task.CompletedTask;
         return platform;
+    }
+
+    /// <summary>
+    /// Waits until everything acknowledged so far has been evaluated (the evaluation queue is empty) and every alert
+    /// event follower (SignalR, FHIR) has handled every recorded event. A device's PUBACK means "stored and due";
+    /// tests that look at alerts or FHIR Flags after publishing wait for this instead of sleeping.
+    /// </summary>
+    public async Task SettledAsync(TimeSpan? timeout = null)
+    {
+        var queue = Services.GetRequiredService<IEvaluationQueue>();
+        var log = Services.GetRequiredService<IAlertEventLog>();
+        var followers = Services.GetServices<IAlertEventFollower>().Select(f => f.Name).ToList();
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var (pending, _) = await queue.PendingAsync(deadline.Token);
+            var latest = await log.LatestSequenceAsync(deadline.Token);
+            var behind = false;
+            foreach (var follower in followers)
+            {
+                behind |= (await log.GetCursorAsync(follower, deadline.Token) ?? -1) < latest;
+            }
+            if (pending == 0 && !behind)
+            {
+                return;
+            }
+            await Task.Delay(10, deadline.Token);
+        }
     }
 
     public HttpClient CreateAnonymousClient() => new() { BaseAddress = BaseAddress };

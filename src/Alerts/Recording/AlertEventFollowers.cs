@@ -35,8 +35,16 @@ public sealed partial class AlertEventFollowers(
             var delay = options.Value.PollInterval;
             try
             {
-                position ??= await log.GetCursorAsync(follower.Name, stoppingToken)
-                    ?? (follower.StartsAtLatest ? await log.LatestSequenceAsync(stoppingToken) : 0);
+                if (position is null)
+                {
+                    var saved = await log.GetCursorAsync(follower.Name, stoppingToken);
+                    position = saved ?? (follower.StartsAtLatest ? await log.LatestSequenceAsync(stoppingToken) : 0);
+                    if (saved is null)
+                    {
+                        // Saved at once, so "where it starts" is decided once, not again at every restart.
+                        await log.SetCursorAsync(follower.Name, position.Value, stoppingToken);
+                    }
+                }
                 var events = await log.ReadAfterAsync(position.Value, BatchSize, stoppingToken);
                 if (events.Count > 0)
                 {

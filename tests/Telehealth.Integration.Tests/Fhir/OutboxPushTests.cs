@@ -33,8 +33,8 @@ public sealed class OutboxPushTests : IAsyncLifetime
         var patientId = await TelehealthPlatform.CreatePatientAsync(_staff, "Fhir Happy");
         var (oximeterId, oximeterSecret) = await TelehealthPlatform.RegisterDeviceAsync(_staff, patientId, "pulse_oximeter");
         var (pendantId, pendantSecret) = await TelehealthPlatform.RegisterDeviceAsync(_staff, patientId, "pendant_alarm");
-        await using var oximeter = await MqttDevice.ConnectAsync(_platform.MqttPort, oximeterId, oximeterSecret);
-        await using var pendant = await MqttDevice.ConnectAsync(_platform.MqttPort, pendantId, pendantSecret);
+        await using var oximeter = await MqttDevice.ConnectAsync(_platform, oximeterId, oximeterSecret);
+        await using var pendant = await MqttDevice.ConnectAsync(_platform, pendantId, pendantSecret);
 
         await oximeter.PublishReadingsAsync($$"""[{"bt":{{Json.UnixSeconds(DateTimeOffset.UtcNow.AddMinutes(-5))}},"n":"spo2","u":"%","v":97},{"n":"heart_rate","u":"/min","v":72}]""");
         await oximeter.PublishReadingsAsync("""[{"n":"spo2","u":"%","v":86}]""");
@@ -92,7 +92,7 @@ public sealed class OutboxPushTests : IAsyncLifetime
     {
         var patientId = await TelehealthPlatform.CreatePatientAsync(_staff, "Fhir Split Cuff");
         var (cuffId, cuffSecret) = await TelehealthPlatform.RegisterDeviceAsync(_staff, patientId, "blood_pressure_monitor");
-        await using var cuff = await MqttDevice.ConnectAsync(_platform.MqttPort, cuffId, cuffSecret);
+        await using var cuff = await MqttDevice.ConnectAsync(_platform, cuffId, cuffSecret);
         var measuredAt = Json.UnixSeconds(DateTimeOffset.UtcNow.AddMinutes(-2));
 
         await cuff.PublishReadingsAsync($$"""[{"bt":{{measuredAt}},"n":"systolic_bp","u":"mm[Hg]","v":128}]""");
@@ -113,7 +113,7 @@ public sealed class OutboxPushTests : IAsyncLifetime
         _server.FailAlways(FhirTestFault.Reject("Task", diagnostics));
         var patientId = await TelehealthPlatform.CreatePatientAsync(_staff, "Fhir Rejected");
         var (pendantId, pendantSecret) = await TelehealthPlatform.RegisterDeviceAsync(_staff, patientId, "pendant_alarm");
-        await using var pendant = await MqttDevice.ConnectAsync(_platform.MqttPort, pendantId, pendantSecret);
+        await using var pendant = await MqttDevice.ConnectAsync(_platform, pendantId, pendantSecret);
 
         await pendant.PublishEventAsync("""{"event":"pendant_press"}""");
         var settled = await Eventually.GetAsync(() => _staff.GetOutboxAsync(), view => view.Pending == 0 && view.Failed == 1);

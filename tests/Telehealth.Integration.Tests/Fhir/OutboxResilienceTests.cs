@@ -38,7 +38,7 @@ public sealed class OutboxResilienceTests : IAsyncLifetime
             var patientId = await TelehealthPlatform.CreatePatientAsync(staff, $"Storm {p}");
             var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId, "pulse_oximeter");
             patients.Add(patientId);
-            await using var oximeter = await MqttDevice.ConnectAsync(platform.MqttPort, deviceId, secret);
+            await using var oximeter = await MqttDevice.ConnectAsync(platform, deviceId, secret);
             var start = DateTimeOffset.UtcNow.AddMinutes(-30);
             for (var i = 0; i < 10; i++)
             {
@@ -81,7 +81,7 @@ public sealed class OutboxResilienceTests : IAsyncLifetime
             using var staff = await first.CreateStaffClientAsync();
             patientId = await TelehealthPlatform.CreatePatientAsync(staff, "Restart Person");
             var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId, "pulse_oximeter");
-            await using var oximeter = await MqttDevice.ConnectAsync(first.MqttPort, deviceId, secret);
+            await using var oximeter = await MqttDevice.ConnectAsync(first, deviceId, secret);
             var start = DateTimeOffset.UtcNow.AddMinutes(-20);
             for (var i = 0; i < 5; i++)
             {

@@ -169,7 +169,7 @@ public sealed class ServerEndpointTests(PlatformFixture fixture) : IClassFixture
     {
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "News2 Person");
         var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(Staff, patientId, "pulse_oximeter");
-        await using var device = await MqttDevice.ConnectAsync(Platform.MqttPort, deviceId, secret);
+        await using var device = await MqttDevice.ConnectAsync(Platform, deviceId, secret);
         var measuredAt = DateTimeOffset.UtcNow.AddMinutes(-2);
 
         await device.PublishReadingsAsync($$"""[{"bt":{{Json.UnixSeconds(measuredAt)}},"n":"spo2","u":"%","v":91},{"n":"heart_rate","u":"beat/min","v":112}]""");
@@ -201,7 +201,7 @@ public sealed class ServerEndpointTests(PlatformFixture fixture) : IClassFixture
     {
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Pendant Fhir Person");
         var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(Staff, patientId, "pendant_alarm");
-        await using var device = await MqttDevice.ConnectAsync(Platform.MqttPort, deviceId, secret);
+        await using var device = await MqttDevice.ConnectAsync(Platform, deviceId, secret);
 
         await device.PublishEventAsync("""{"event":"pendant_press"}""");
 

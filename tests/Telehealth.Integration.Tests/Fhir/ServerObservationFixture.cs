@@ -49,7 +49,7 @@ public sealed class ServerObservationFixture : IAsyncLifetime
         await PublishAsync(glucometer, Reading(Day.AddDays(1).AddHours(7), ("blood_glucose", "mmol/L", 5.6)));
 
         var fallDetector = await TelehealthPlatform.RegisterDeviceAsync(Staff, PatientId, "fall_detector");
-        await using (var device = await MqttDevice.ConnectAsync(Platform.MqttPort, fallDetector.DeviceId, fallDetector.Secret))
+        await using (var device = await MqttDevice.ConnectAsync(Platform, fallDetector.DeviceId, fallDetector.Secret))
         {
             await device.PublishEventAsync($$"""{"event":"fall_detected","t":{{Json.UnixSeconds(Day.AddDays(1).AddHours(10))}}}""");
         }
@@ -84,7 +84,7 @@ public sealed class ServerObservationFixture : IAsyncLifetime
 
     private async Task PublishAsync((string DeviceId, string Secret) credentials, string senml)
     {
-        await using var device = await MqttDevice.ConnectAsync(Platform.MqttPort, credentials.DeviceId, credentials.Secret);
+        await using var device = await MqttDevice.ConnectAsync(Platform, credentials.DeviceId, credentials.Secret);
         var result = await device.PublishReadingsAsync(senml);
         Assert.Equal(MQTTnet.MqttClientPublishReasonCode.Success, result.ReasonCode);
     }

@@ -92,7 +92,7 @@ public sealed class BadInputTests(PlatformFixture fixture) : IClassFixture<Platf
     {
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, name);
         var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(Staff, patientId);
-        return (patientId, deviceId, await MqttDevice.ConnectAsync(Platform.MqttPort, deviceId, secret));
+        return (patientId, deviceId, await MqttDevice.ConnectAsync(Platform, deviceId, secret));
     }
 
     private async Task<List<string>> RejectionReasonsOfAsync(string deviceId)

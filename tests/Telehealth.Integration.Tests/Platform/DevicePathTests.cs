@@ -18,7 +18,7 @@ public sealed class DevicePathTests(PlatformFixture fixture) : IClassFixture<Pla
     {
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Stored Once");
         var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(Staff, patientId);
-        await using var device = await MqttDevice.ConnectAsync(Platform.MqttPort, deviceId, secret);
+        await using var device = await MqttDevice.ConnectAsync(Platform, deviceId, secret);
         var measuredAt = DateTimeOffset.UtcNow.AddMinutes(-3);
         var measuredAtMs = DateTimeOffset.FromUnixTimeMilliseconds(measuredAt.ToUnixTimeMilliseconds());
         var senml = $$"""[{"bn":"urn:dev:id:{{deviceId}}:","bt":{{Json.UnixSeconds(measuredAt)}},"n":"spo2","u":"%","v":97},{"n":"heart_rate","u":"/min","v":72,"t":1.5}]""";
@@ -50,7 +50,7 @@ public sealed class DevicePathTests(PlatformFixture fixture) : IClassFixture<Pla
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Live Alert");
         var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(Staff, patientId);
         await using var listener = await AlertListener.ConnectAsync(Platform.BaseAddress, await Platform.GetTokenAsync());
-        await using var device = await MqttDevice.ConnectAsync(Platform.MqttPort, deviceId, secret);
+        await using var device = await MqttDevice.ConnectAsync(Platform, deviceId, secret);
 
         await device.PublishReadingsAsync("""[{"n":"spo2","u":"%","v":86}]""");
         var raised = await listener.WaitForAsync("alertRaised", a => a.Str("patientId") == patientId && a.Str("condition") == "threshold:spo2");
@@ -89,7 +89,7 @@ public sealed class DevicePathTests(PlatformFixture fixture) : IClassFixture<Pla
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Pendant Person");
         var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(Staff, patientId, "pendant_alarm");
         await using var listener = await AlertListener.ConnectAsync(Platform.BaseAddress, await Platform.GetTokenAsync());
-        await using var device = await MqttDevice.ConnectAsync(Platform.MqttPort, deviceId, secret, MqttProtocolVersion.V311);
+        await using var device = await MqttDevice.ConnectAsync(Platform, deviceId, secret, MqttProtocolVersion.V311);
 
         var result = await device.PublishEventAsync("""{"event":"pendant_press"}""");
 
@@ -108,7 +108,7 @@ public sealed class DevicePathTests(PlatformFixture fixture) : IClassFixture<Pla
         var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(Staff, patientId);
         var put = await Staff.PutAsync($"/api/patients/{patientId}/thresholds", JsonBody("""{"thresholds":[{"kind":"spo2","criticalLow":84,"low":88}]}"""));
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-        await using var device = await MqttDevice.ConnectAsync(Platform.MqttPort, deviceId, secret);
+        await using var device = await MqttDevice.ConnectAsync(Platform, deviceId, secret);
 
         await device.PublishReadingsAsync($$"""[{"bt":{{Json.UnixSeconds(DateTimeOffset.UtcNow.AddMinutes(-2))}},"n":"spo2","u":"%","v":89}]""");
         Assert.Equal(0, (await Staff.GetJsonAsync($"/api/alerts?patientId={patientId}")).GetArrayLength());
@@ -152,7 +152,7 @@ public sealed class DevicePathTests(PlatformFixture fixture) : IClassFixture<Pla
 
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Team A Person");
         var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(Staff, patientId, "pendant_alarm");
-        await using var device = await MqttDevice.ConnectAsync(Platform.MqttPort, deviceId, secret);
+        await using var device = await MqttDevice.ConnectAsync(Platform, deviceId, secret);
         await device.PublishEventAsync("""{"event":"fall_detected"}""");
         await ownListener.WaitForAsync("alertRaised", a => a.Str("patientId") == patientId);
 

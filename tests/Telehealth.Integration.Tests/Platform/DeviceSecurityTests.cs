@@ -34,7 +34,7 @@ public sealed class DeviceSecurityTests(PlatformFixture fixture) : IClassFixture
         var (victimDevice, _) = await TelehealthPlatform.RegisterDeviceAsync(Staff, victimPatient);
         var attackerPatient = await TelehealthPlatform.CreatePatientAsync(Staff, "Attacker");
         var (attackerDevice, attackerSecret) = await TelehealthPlatform.RegisterDeviceAsync(Staff, attackerPatient);
-        await using var attacker = await MqttDevice.ConnectAsync(Platform.MqttPort, attackerDevice, attackerSecret);
+        await using var attacker = await MqttDevice.ConnectAsync(Platform, attackerDevice, attackerSecret);
 
         var spoofed = await attacker.PublishAsync($"telehealth/v1/devices/{victimDevice}/readings", """[{"n":"spo2","u":"%","v":70}]""");
         var offTopic = await attacker.PublishAsync("somewhere/else", "hello");
