@@ -20,7 +20,7 @@ public sealed class SignInTests(ChromiumBrowser chromium) : IClassFixture<Chromi
         {
             await device.PublishReadingsAsync("""[{"n":"spo2","u":"%","v":86}]""");
         }
-        // There is something to hide: the PUBACK came after evaluation, so the alerts exist now.
+        // There is something to hide: the publish returned after the platform settled, so the alerts exist now.
         using (var anonymous = platform.CreateAnonymousClient())
         {
             using var response = await anonymous.GetAsync("/api/alerts?status=active");
