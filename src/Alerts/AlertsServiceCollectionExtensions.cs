@@ -34,7 +34,7 @@ public static class AlertsServiceCollectionExtensions
         services.TryAddSingleton<IPatientRepository, SqlitePatientRepository>();
         services.TryAddSingleton<IThresholdRepository, SqliteThresholdRepository>();
         services.TryAddSingleton<AlertEventSignal>();
-        services.TryAddSingleton(provider => new SqliteAlertStore(provider.GetRequiredService<SqliteDatabase>(), provider.GetRequiredService<AlertEventSignal>()));
+        services.TryAddSingleton(provider => new SqliteAlertStore(provider.GetRequiredService<SqliteDatabase>(), provider.GetRequiredService<AlertEventSignal>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IAlertStore>(provider => provider.GetRequiredService<SqliteAlertStore>());
         services.TryAddSingleton<IAlertEventLog>(provider => provider.GetRequiredService<SqliteAlertStore>());
         services.TryAddSingleton<INews2AssessmentStore, SqliteNews2AssessmentStore>();

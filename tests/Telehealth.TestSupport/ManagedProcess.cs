@@ -21,7 +21,8 @@ public sealed class ManagedProcess : IAsyncDisposable
         _process = process;
     }
 
-    public static ManagedProcess Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
+    public static ManagedProcess Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -34,6 +35,10 @@ public sealed class ManagedProcess : IAsyncDisposable
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            startInfo.Environment[name] = value;
         }
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         var managed = new ManagedProcess(process);

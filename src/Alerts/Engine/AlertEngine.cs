@@ -157,11 +157,10 @@ public sealed partial class AlertEngine(
         if (News2Rule.Assess(patientId, latest, care, time.GetUtcNow(), options.Value.News2Window) is { } assessment)
         {
             // Stored (idempotently: same basis, same assessment) before the alert it may raise, so a RiskAssessment
-            // exists for every NEWS2 red flag.
-            if (await assessments.AppendAsync(assessment, cancellationToken))
-            {
-                await NotifyAssessedAsync(assessment, cancellationToken);
-            }
+            // exists for every NEWS2 red flag. Observers hear of it even when it was already stored: a crash may
+            // have come between the two, and they are idempotent (the FHIR outbox skips content it holds).
+            await assessments.AppendAsync(assessment, cancellationToken);
+            await NotifyAssessedAsync(assessment, cancellationToken);
             await ApplyAsync(working, News2Rule.ToOutcome(assessment), cancellationToken);
         }
     }

@@ -63,18 +63,21 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
     private readonly SqliteDatabase _database;
     private readonly SchemaGate _schema;
     private readonly AlertEventSignal? _signal;
+    private readonly TimeProvider _time;
 
     public SqliteAlertStore(SqliteDatabase database)
-        : this(database, null)
+        : this(database, null, null)
     {
     }
 
     /// <param name="signal">Told after every commit that recorded events, so this process's followers act at once.</param>
-    public SqliteAlertStore(SqliteDatabase database, AlertEventSignal? signal)
+    /// <param name="time">The clock for when queue items were done (the system clock when null).</param>
+    public SqliteAlertStore(SqliteDatabase database, AlertEventSignal? signal, TimeProvider? time = null)
     {
         _database = database;
         _schema = new SchemaGate(database, Schema);
         _signal = signal;
+        _time = time ?? TimeProvider.System;
     }
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken);
@@ -243,7 +246,7 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
                 recorded.Add(new AlertEventRecord(sequence, alert.Id, alert.PatientId, change.Type, change.Actor, alert.UpdatedAt, alert));
             }
         }
-        await SqliteEvaluationQueue.MarkDoneAsync(connection, transaction, commit.CompletedDueItems, DateTimeOffset.UtcNow, cancellationToken);
+        await SqliteEvaluationQueue.MarkDoneAsync(connection, transaction, commit.CompletedDueItems, _time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (recorded.Count > 0)
         {

@@ -143,6 +143,7 @@ public static class PlatformServiceCollectionExtensions
         app.MapFhirOutboxEndpoints();
         app.MapHub<AlertsHub>(AlertsHub.Path);
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
+        app.MapReadiness();
         return app;
     }
 }

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Options;
+using Telehealth.Alerts.Evaluation;
+using Telehealth.Contracts.Evaluation;
+
+namespace Telehealth.Clinician.Web.Hosting;
+
+/// <summary>
+/// <c>GET /health/ready</c>: whether this instance is doing its job, as opposed to <c>/health</c> (the process is alive).
+/// It fails (503) while the care-record database cannot be read or the evaluation queue is stalled (its oldest due item
+/// has waited longer than <c>Evaluation:StallAfter</c>). Counts only, never patient data.
+/// </summary>
+public static class ReadinessEndpoint
+{
+    public static IEndpointRouteBuilder MapReadiness(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health/ready", async (IEvaluationQueue queue, IOptions<EvaluationOptions> options, TimeProvider time, CancellationToken ct) =>
+        {
+            int pending;
+            DateTimeOffset? oldest;
+            try
+            {
+                (pending, oldest) = await queue.PendingAsync(ct);
+            }
+            catch (Exception) when (!ct.IsCancellationRequested)
+            {
+                return Results.Json(new { status = "unavailable", reason = "care_record_unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+            var waited = oldest is { } at ? time.GetUtcNow() - at : TimeSpan.Zero;
+            var stalled = waited > options.Value.StallAfter;
+            var body = new
+            {
+                status = stalled ? "unavailable" : "ready",
+                reason = stalled ? "evaluation_stalled" : null,
+                evaluation = new { pending, oldestWaitingSeconds = Math.Round(waited.TotalSeconds, 1) },
+            };
+            return Results.Json(body, statusCode: stalled ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
+        }).AllowAnonymous();
+        return app;
+    }
+}

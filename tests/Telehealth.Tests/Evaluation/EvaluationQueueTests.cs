@@ -1,0 +1,159 @@
+using Microsoft.Extensions.Time.Testing;
+using Telehealth.Alerts.Recording;
+using Telehealth.Alerts.Storage;
+using Telehealth.CareRecord;
+using Telehealth.CareRecord.Lifecycle;
+using Telehealth.Contracts.Evaluation;
+using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Readings;
+using Telehealth.Ingest.Storage.Sqlite;
+using Telehealth.Storage;
+using Telehealth.Tests.Alerts;
+
+namespace Telehealth.Tests.Evaluation;
+
+/// <summary>
+/// The durable "evaluation due" record (H2): written with the data, in order per patient, idempotent on the data's
+/// identity, completed only together with the alerts it led to.
+/// </summary>
+[Trait("Hazard", "H2")]
+public sealed class EvaluationQueueTests : IDisposable
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly TempDatabase _temp = new();
+    private readonly FakeTimeProvider _clock = new(Start);
+    private readonly SqliteEvaluationQueue _queue;
+    private readonly SqliteReadingStore _readings;
+
+    public EvaluationQueueTests()
+    {
+        _queue = new SqliteEvaluationQueue(_temp.Database, _clock);
+        _readings = new SqliteReadingStore(_temp.Database, _clock);
+        _readings.InitializeAsync().GetAwaiter().GetResult();
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Storing_new_readings_queues_exactly_them_in_the_same_transaction_and_repeats_queue_nothing()
+    {
+        var first = Reading("pat-a", "dev-1", VitalKind.Spo2, 91, 0);
+        var second = Reading("pat-a", "dev-1", VitalKind.HeartRate, 80, 0);
+
+        await _readings.AppendAsync([first, second]);
+        await _readings.AppendAsync([first, second, first]);
+
+        var due = await _queue.ClaimAsync(100, _clock.GetUtcNow());
+        Assert.Equal([first, second], due.Select(item => item.Reading));
+        Assert.Equal([DueItemKind.Reading, DueItemKind.Reading], due.Select(item => item.Kind));
+        Assert.True(due[0].Sequence < due[1].Sequence);
+        Assert.Equal((2, Start), await _queue.PendingAsync());
+    }
+
+    [Fact]
+    public async Task A_stored_event_is_queued_with_its_data_and_a_repeat_is_not()
+    {
+        var events = new SqliteTelecareEventStore(_temp.Database, _clock);
+        await events.InitializeAsync();
+        var press = new TelecareEvent("dev-p", "pat-a", TelecareEventType.PendantPress, Start, Start);
+
+        Assert.True(await events.AppendAsync(press));
+        Assert.False(await events.AppendAsync(press));
+
+        var item = Assert.Single(await _queue.ClaimAsync(100, Start));
+        Assert.Equal((DueItemKind.TelecareEvent, press), (item.Kind, item.Event));
+    }
+
+    [Fact]
+    public async Task Enqueueing_again_what_was_already_evaluated_queues_nothing_so_a_late_redelivery_is_not_evaluated_twice()
+    {
+        var reading = Reading("pat-a", "dev-1", VitalKind.Spo2, 91, 0);
+        await _queue.EnqueueReadingsAsync([reading]);
+        var item = Assert.Single(await _queue.ClaimAsync(100, Start));
+        await CompleteAsync("pat-a", item.Sequence);
+
+        await _queue.EnqueueReadingsAsync([reading]);
+
+        Assert.Empty(await _queue.ClaimAsync(100, Start));
+        Assert.Equal((0, null), await _queue.PendingAsync());
+    }
+
+    [Fact]
+    public async Task A_failed_patient_waits_out_its_back_off_whole_while_other_patients_go_on()
+    {
+        await _queue.EnqueueReadingsAsync([Reading("pat-a", "dev-a", VitalKind.Spo2, 91, 0), Reading("pat-b", "dev-b", VitalKind.Spo2, 97, 0)]);
+        var first = await _queue.ClaimAsync(100, Start);
+        var failed = first.Single(item => item.PatientId == "pat-a");
+        await _queue.DeferAsync([failed.Sequence], "InvalidOperationException", Start.AddSeconds(10));
+        // Newer data for the failed patient must not overtake its failed item.
+        await _queue.EnqueueReadingsAsync([Reading("pat-a", "dev-a", VitalKind.Spo2, 85, 60)]);
+
+        var during = await _queue.ClaimAsync(100, Start.AddSeconds(9));
+        Assert.Equal(["pat-b"], during.Select(item => item.PatientId));
+
+        var after = await _queue.ClaimAsync(100, Start.AddSeconds(10));
+        Assert.Equal(["pat-a", "pat-b", "pat-a"], after.Select(item => item.PatientId));
+        Assert.Equal([1, 0, 0], after.Select(item => item.Attempts));
+    }
+
+    [Fact]
+    public async Task Items_are_done_only_with_the_commit_that_records_their_alerts()
+    {
+        var signal = new Telehealth.Alerts.Waking.AlertEventSignal();
+        var alerts = new SqliteAlertStore(_temp.Database, signal);
+        await alerts.InitializeAsync();
+        await _queue.EnqueueReadingsAsync([Reading("pat-a", "dev-a", VitalKind.Spo2, 85, 0)]);
+        var item = Assert.Single(await _queue.ClaimAsync(100, Start));
+        var raised = AlertLifecycle.OnFinding(null, "pat-a", new AlertFinding("threshold:spo2", AlertSeverity.High, "SpO2 low", false, Start), Start);
+        var woken = signal.Signal.Next;
+
+        var recorded = await alerts.CommitAsync(new AlertCommit("pat-a", [AlertChange.Of(raised, null, AlertChange.SystemActor)], [item.Sequence]));
+
+        Assert.Equal([(1L, AlertEventType.Raised)], recorded.Select(e => (e.Sequence, e.Type)));
+        Assert.Empty(await _queue.ClaimAsync(100, Start));
+        Assert.True(woken.IsCompleted);
+    }
+
+    [Fact]
+    public async Task A_commit_that_fails_leaves_its_items_due_and_records_no_event()
+    {
+        var alerts = new SqliteAlertStore(_temp.Database);
+        await alerts.InitializeAsync();
+        var existing = AlertLifecycle.OnFinding(null, "pat-a", new AlertFinding("threshold:spo2", AlertSeverity.High, "SpO2 low", false, Start), Start);
+        await alerts.CommitAsync(new AlertCommit("pat-a", [AlertChange.Of(existing, null, AlertChange.SystemActor)], []));
+        await _queue.EnqueueReadingsAsync([Reading("pat-a", "dev-a", VitalKind.Spo2, 85, 0)]);
+        var item = Assert.Single(await _queue.ClaimAsync(100, Start));
+        // A second "raised" for the same open condition violates the one-open-alert rule: the whole commit is refused.
+        var duplicate = AlertLifecycle.OnFinding(null, "pat-a", new AlertFinding("threshold:spo2", AlertSeverity.High, "SpO2 low", false, Start), Start);
+
+        await Assert.ThrowsAsync<DuplicateActiveAlertException>(() =>
+            alerts.CommitAsync(new AlertCommit("pat-a", [AlertChange.Of(duplicate, null, AlertChange.SystemActor)], [item.Sequence])));
+
+        Assert.Equal([item.Sequence], (await _queue.ClaimAsync(100, Start)).Select(i => i.Sequence));
+        Assert.Equal(1, await alerts.LatestSequenceAsync());
+    }
+
+    [Fact]
+    public async Task Evaluated_items_are_pruned_after_retention_and_pending_ones_never()
+    {
+        await _queue.EnqueueReadingsAsync([Reading("pat-a", "dev-a", VitalKind.Spo2, 85, 0), Reading("pat-b", "dev-b", VitalKind.Spo2, 85, 0)]);
+        var items = await _queue.ClaimAsync(100, Start);
+        await CompleteAsync("pat-a", items.Single(i => i.PatientId == "pat-a").Sequence);
+
+        Assert.Equal(0, await _queue.PruneAsync(Start));
+        Assert.Equal(1, await _queue.PruneAsync(Start.AddMilliseconds(1)));
+        Assert.Equal(["pat-b"], (await _queue.ClaimAsync(100, Start)).Select(i => i.PatientId));
+    }
+
+    private async Task CompleteAsync(string patientId, long sequence)
+    {
+        var alerts = new SqliteAlertStore(_temp.Database, null, _clock);
+        await alerts.InitializeAsync();
+        var finding = AlertLifecycle.OnFinding(null, patientId, new AlertFinding("threshold:" + sequence, AlertSeverity.Medium, "x", false, Start), Start);
+        await alerts.CommitAsync(new AlertCommit(patientId, [AlertChange.Of(finding, null, AlertChange.SystemActor)], [sequence]));
+    }
+
+    private static Reading Reading(string patientId, string deviceId, VitalKind kind, double value, int seconds) =>
+        new(deviceId, patientId, kind, value, Start.AddSeconds(seconds), Start.AddSeconds(seconds));
+}

@@ -1,0 +1,141 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Telehealth.Alerts;
+using Telehealth.Alerts.Caseload;
+using Telehealth.Alerts.Recording;
+using Telehealth.Alerts.Storage;
+using Telehealth.CareRecord.Thresholds;
+using Telehealth.Contracts.Evaluation;
+using Telehealth.Contracts.Readings;
+using Telehealth.Ingest.Storage;
+using Telehealth.Tests.Alerts;
+
+namespace Telehealth.Tests.Evaluation;
+
+/// <summary>
+/// The evaluation worker (H2): a failed evaluation is retried until it succeeds, one patient's failure never holds up
+/// another, and the alert it leads to is recorded once.
+/// </summary>
+[Trait("Hazard", "H2")]
+public sealed class EvaluationWorkerTests : IAsyncDisposable
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly TempDatabase _temp = new();
+    private readonly FakeTimeProvider _clock = new(Start);
+    private readonly FlakyThresholds _thresholds;
+    private readonly ServiceProvider _provider;
+
+    public EvaluationWorkerTests()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Evaluation:PollInterval"] = "00:00:00.050",
+            ["Evaluation:RetryDelay"] = "00:00:05",
+        }).Build());
+        services.AddSingleton(_temp.Database);
+        services.AddSingleton<TimeProvider>(_clock);
+        services.AddSingleton<IReadingStore, InMemoryReadingStore>();
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        _thresholds = new FlakyThresholds(new SqliteThresholdRepository(_temp.Database));
+        services.AddSingleton<IThresholdRepository>(_thresholds);
+        services.AddTelehealthAlerts();
+        _provider = services.BuildServiceProvider();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _provider.DisposeAsync();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task A_failing_evaluation_is_retried_after_its_back_off_and_records_its_alert_once_while_other_patients_go_on()
+    {
+        _thresholds.FailFor("pat-a", times: 2);
+        var queue = _provider.GetRequiredService<IEvaluationQueue>();
+        var log = _provider.GetRequiredService<IAlertEventLog>();
+        await _provider.GetRequiredService<SqliteAlertStore>().InitializeAsync();
+        await queue.EnqueueReadingsAsync([Low("pat-a", "dev-a"), Low("pat-b", "dev-b")]);
+        var workers = _provider.GetServices<IHostedService>().ToList();
+        foreach (var worker in workers)
+        {
+            await worker.StartAsync(CancellationToken.None);
+        }
+        try
+        {
+            _provider.GetRequiredService<IEvaluationSignal>().Notify();
+
+            // pat-b is evaluated at once; pat-a failed and waits out its back-off (5 s on the fake clock).
+            await WaitUntilAsync(async () => (await log.ReadAfterAsync(0, 10)).Any(e => e.PatientId == "pat-b"));
+            await WaitUntilAsync(() => Task.FromResult(_thresholds.Failures == 1));
+            Assert.DoesNotContain(await log.ReadAfterAsync(0, 10), e => e.PatientId == "pat-a");
+
+            _clock.Advance(TimeSpan.FromSeconds(5));   // second attempt: fails again, next back-off 10 s
+            await WaitUntilAsync(() => Task.FromResult(_thresholds.Failures == 2));
+            _clock.Advance(TimeSpan.FromSeconds(10));  // third attempt succeeds
+            await WaitUntilAsync(async () => (await queue.PendingAsync()).Count == 0);
+
+            var events = await log.ReadAfterAsync(0, 10);
+            Assert.Equal(["pat-b", "pat-a"], events.Select(e => e.PatientId));
+            Assert.All(events, e => Assert.Equal((AlertEventType.Raised, "threshold:spo2"), (e.Type, e.Alert.ConditionKey)));
+            Assert.Equal(2, _thresholds.Failures);
+        }
+        finally
+        {
+            foreach (var worker in workers)
+            {
+                await worker.StopAsync(CancellationToken.None);
+            }
+        }
+    }
+
+    private static Reading Low(string patientId, string deviceId) => new(deviceId, patientId, VitalKind.Spo2, 88, Start, Start);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!await condition())
+        {
+            await Task.Delay(10, deadline.Token);
+        }
+    }
+
+    /// <summary>A threshold repository that fails a set number of times for one patient, like a database that is briefly unavailable.</summary>
+    private sealed class FlakyThresholds(IThresholdRepository inner) : IThresholdRepository
+    {
+        private string? _patient;
+        private int _remaining;
+        private int _failures;
+
+        public int Failures => Volatile.Read(ref _failures);
+
+        public void FailFor(string patientId, int times) => (_patient, _remaining) = (patientId, times);
+
+        public Task<IReadOnlyList<VitalThreshold>> GetOverridesAsync(string patientId, CancellationToken cancellationToken = default) =>
+            inner.GetOverridesAsync(patientId, cancellationToken);
+
+        public Task SetOverridesAsync(string patientId, IReadOnlyList<VitalThreshold> overrides, string setBy, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+            inner.SetOverridesAsync(patientId, overrides, setBy, at, cancellationToken);
+
+        public Task<ThresholdSet> GetEffectiveAsync(string patientId, CancellationToken cancellationToken = default)
+        {
+            if (patientId == _patient && _remaining > 0)
+            {
+                _remaining--;
+                Interlocked.Increment(ref _failures);
+                throw new InvalidOperationException("threshold store unavailable");
+            }
+            return inner.GetEffectiveAsync(patientId, cancellationToken);
+        }
+
+        public Task<ThresholdSet> GetEffectiveAtAsync(string patientId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+            inner.GetEffectiveAtAsync(patientId, at, cancellationToken);
+    }
+}
