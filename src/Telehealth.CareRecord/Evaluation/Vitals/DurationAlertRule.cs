@@ -62,7 +62,7 @@ public sealed class DurationAlertRule(DurationCondition condition) : AlertRule<D
             state = state with { Raised = true };
             return (RuleVerdict.True, Finding(state), state, null);
         }
-        if (now > lastMet + condition.MaxGap)
+        if (now >= lastMet + condition.MaxGap)
         {
             // The data stopped before the duration was reached: the run does not count.
             return (RuleVerdict.False, null, state with { HoldingSince = null, LastMetAt = null }, null);

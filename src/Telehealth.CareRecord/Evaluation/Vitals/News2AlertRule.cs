@@ -65,9 +65,11 @@ public sealed class News2AlertRule(News2CareSettings care, TimeSpan window) : Al
                 return (RuleVerdict.Unknown, null, state, NextAgeing(state, now));
         }
 
+        // Fresh means younger than the window: at exactly At + window an observation has aged out, which is
+        // also the instant WakeAt names, so the woken evaluation sees it gone.
         var since = now - window;
-        var fresh = state.Latest.Where(o => o.At >= since && o.At <= now).ToDictionary(o => o.Kind);
-        var freshConsciousness = state.ConsciousnessAt is { } cAt && cAt >= since && cAt <= now ? state.Consciousness : null;
+        var fresh = state.Latest.Where(o => o.At > since && o.At <= now).ToDictionary(o => o.Kind);
+        var freshConsciousness = state.ConsciousnessAt is { } cAt && cAt > since && cAt <= now ? state.Consciousness : null;
         var wake = NextAgeing(state, now);
         if (fresh.Count == 0 && freshConsciousness is null)
         {
