@@ -120,11 +120,13 @@ public static class AlertCaseLifecycle
             var sooner = current.OpenedAt + policy.DeadlineFor(finding.Severity, finding.ConditionKey);
             updated = updated with { RespondBy = sooner < current.RespondBy ? sooner : current.RespondBy };
         }
-        var noteworthy = finding.Severity != current.Severity || finding.Code != current.Code
-            || (!current.ConditionActive && !finding.Instantaneous) || finding.Instantaneous;
+        // Only a change of severity, a condition back after clearing, or a new event is news for the log; a
+        // repeat (or a value moving between "below low" and "clearing") is counted in the alert, so a value
+        // hovering at an edge does not flood the log or the dashboard.
+        var noteworthy = finding.Severity != current.Severity || finding.Instantaneous
+            || (!current.ConditionActive && !finding.Instantaneous);
         return noteworthy
             ? new AlertChange(updated, [Event(updated, AlertEventType.Updated, AlertEvent.System, now, finding.Reason)])
-            // A repeat of the same finding: counted in the alert, not a new entry in the log.
             : new AlertChange(updated, []);
     }
 

@@ -52,8 +52,7 @@ public static class AlertEscalator
         DateTimeOffset nextAt;
         if (now >= dueAt)
         {
-            var ladder = rota.LadderAt(now, snoozes.Keys.ToArray());
-            var target = ladder[number % ladder.Count];
+            var target = TargetOf(rota.LadderAt(now), number, snoozes, rota.TeamLead);
             var kind = target == rota.TeamLead ? EscalationTargetKind.TeamLead : EscalationTargetKind.Staff;
             due.Add(new EscalationStep(number, target, kind, Reason(number, alert, kind)));
             nextAt = number == 0 ? Later(alert.RespondBy, now) : now + repeat;
@@ -74,6 +73,23 @@ public static class AlertEscalator
             }
         }
         return new EscalationDecision(due, nextAt, snoozes);
+    }
+
+    /// <summary>
+    /// The ladder position for this step; a person who snoozed the alert is passed over for the next one on the
+    /// ladder. If everyone snoozed it, the team lead is told anyway: a snooze is one person's, never the team's.
+    /// </summary>
+    private static string TargetOf(IReadOnlyList<string> ladder, int number, IReadOnlyDictionary<string, DateTimeOffset> snoozes, string teamLead)
+    {
+        for (var i = 0; i < ladder.Count; i++)
+        {
+            var candidate = ladder[(number + i) % ladder.Count];
+            if (!snoozes.ContainsKey(candidate))
+            {
+                return candidate;
+            }
+        }
+        return teamLead;
     }
 
     private static string Reason(int number, AlertCase alert, EscalationTargetKind kind) => number == 0

@@ -6,19 +6,10 @@ namespace Telehealth.CareRecord.Escalation;
 /// </summary>
 public sealed record DutyRota(IReadOnlyList<RotaShift> Shifts, string TeamLead, IReadOnlyList<PartnerTarget> Partners)
 {
-    /// <summary>
-    /// Whom to try, in order, at <paramref name="now"/>: staff on duty in rota order, then the team lead, leaving
-    /// out anyone who snoozed the alert. If everyone snoozed it, the team lead is still on the list: a snooze is
-    /// one person's, never the whole team's.
-    /// </summary>
-    public IReadOnlyList<string> LadderAt(DateTimeOffset now, IReadOnlyCollection<string> snoozed)
-    {
-        ArgumentNullException.ThrowIfNull(snoozed);
-        var ladder = Shifts.Where(shift => shift.Covers(now)).Select(shift => shift.StaffId)
+    /// <summary>Whom to try, in order, at <paramref name="now"/>: staff on duty in rota order, then the team lead.</summary>
+    public IReadOnlyList<string> LadderAt(DateTimeOffset now) =>
+        Shifts.Where(shift => shift.Covers(now)).Select(shift => shift.StaffId)
             .Append(TeamLead)
             .Distinct(StringComparer.Ordinal)
-            .Where(staff => !snoozed.Contains(staff))
             .ToList();
-        return ladder.Count > 0 ? ladder : [TeamLead];
-    }
 }
