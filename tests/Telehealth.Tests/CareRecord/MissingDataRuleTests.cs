@@ -2,6 +2,7 @@ using Telehealth.CareRecord;
 using Telehealth.CareRecord.Evaluation;
 using Telehealth.CareRecord.Evaluation.MissingData;
 using Telehealth.CareRecord.Observations;
+using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
 
 namespace Telehealth.Tests.CareRecord;
@@ -186,6 +187,22 @@ public sealed class MissingDataRuleTests
 
         run.Clock.Advance(TimeSpan.FromMinutes(20));
         Assert.Equal(RuleVerdict.False, run.Feed(new ActivityObserved(Motion, RuleRun.Patient, run.Clock.GetUtcNow())).Verdict);
+    }
+
+    [Theory]
+    [Trait("Hazard", "H15")]
+    [InlineData(TelecareEventType.DoorExit, false)]
+    [InlineData(TelecareEventType.PendantPress, false)]
+    [InlineData(TelecareEventType.LowBattery, true)]
+    [InlineData(TelecareEventType.Tamper, true)]
+    [InlineData(TelecareEventType.Inactivity, true)]
+    public void H15_an_event_a_person_causes_is_activity_one_a_device_raises_by_itself_is_not(TelecareEventType type, bool inactive)
+    {
+        var clock = RuleRun.ClockAt(2026, 1, 10, 8);
+        var run = new RuleRun(new InactivityRule(Motion, new TimeOnly(7, 0), new TimeOnly(10, 0), London, clock.GetUtcNow().AddHours(-2)), clock);
+        run.Event(type, "pir-1");
+
+        Assert.Equal(inactive ? RuleVerdict.True : RuleVerdict.False, run.WakeAt(new DateTimeOffset(2026, 1, 10, 10, 0, 0, TimeSpan.Zero)).Verdict);
     }
 
     [Fact]

@@ -1,12 +1,14 @@
 using System.Globalization;
 using Telehealth.CareRecord.Observations;
+using Telehealth.Contracts.Events;
 
 namespace Telehealth.CareRecord.Evaluation.MissingData;
 
 /// <summary>
 /// No movement within an expected daily window (e.g. up and about between 07:00 and 10:00): it may be a fall
-/// nobody saw, so High, like the telecare <c>inactivity</c> event. Movement, any telecare event (someone pressed
-/// or triggered something) and any reading (someone measured something) count as activity.
+/// nobody saw, so High, like the telecare <c>inactivity</c> event. Movement, a telecare event a person causes
+/// (a press, a door, a bed) and any reading (someone measured something) count as activity; events a device
+/// raises by itself (low battery, tamper, power failure, its own inactivity alarm) do not.
 /// </summary>
 public sealed class InactivityRule(
     DeviceRef sensor,
@@ -19,8 +21,13 @@ public sealed class InactivityRule(
 {
     public override string Key { get; } = string.Create(CultureInfo.InvariantCulture, $"inactivity:{opens:HHmm}-{closes:HHmm}");
 
-    protected override bool IsExpected(Observation observation) =>
-        observation is ActivityObserved or EventObserved or ReadingObserved;
+    protected override bool IsExpected(Observation observation) => observation switch
+    {
+        ActivityObserved or ReadingObserved => true,
+        EventObserved { Event.Type: var type } => type is not (TelecareEventType.LowBattery or TelecareEventType.Tamper
+            or TelecareEventType.PowerFail or TelecareEventType.Inactivity),
+        _ => false,
+    };
 
     protected override RuleFinding Missing(DateTimeOffset windowOpened, DateTimeOffset windowClosed)
     {
