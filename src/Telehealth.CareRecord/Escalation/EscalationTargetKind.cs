@@ -1,0 +1,8 @@
+namespace Telehealth.CareRecord.Escalation;
+
+public enum EscalationTargetKind
+{
+    Staff,
+    TeamLead,
+    Partner,
+}

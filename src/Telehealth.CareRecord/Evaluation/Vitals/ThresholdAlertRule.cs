@@ -1,0 +1,100 @@
+using System.Globalization;
+using Telehealth.CareRecord.Observations;
+using Telehealth.CareRecord.Rules;
+using Telehealth.CareRecord.Thresholds;
+using Telehealth.Contracts.Readings;
+
+namespace Telehealth.CareRecord.Evaluation.Vitals;
+
+/// <summary>
+/// One vital against the person's bands. Outside Low/High is Medium; outside CriticalLow/CriticalHigh is
+/// Critical: the critical bounds sit where NEWS2 already gives the parameter 3 points, and at home only one or
+/// two NEWS2 parameters are usually measured, so NEWS2 alone often cannot reach 7 however ill the person is
+/// (SpO2 70 % with nothing else measured is NEWS2 3). The critical band must be able to ask for a response now.
+/// Raising is immediate; clearing has hysteresis (<see cref="VitalAlertTuning"/>).
+/// </summary>
+public sealed class ThresholdAlertRule(VitalThreshold threshold, VitalAlertTuning tuning, bool personal = false)
+    : AlertRule<ThresholdRuleState>
+{
+    public override string Key { get; } = ConditionKeys.Threshold(threshold.Kind);
+
+    protected override ThresholdRuleState Initial { get; } = new();
+
+    public static AlertSeverity SeverityOf(Interpretation band) => band switch
+    {
+        Interpretation.CriticalLow or Interpretation.CriticalHigh => AlertSeverity.Critical,
+        Interpretation.Low or Interpretation.High => AlertSeverity.Medium,
+        _ => throw new ArgumentOutOfRangeException(nameof(band), band, "A normal value has no severity."),
+    };
+
+    protected override (RuleVerdict, RuleFinding?, ThresholdRuleState, DateTimeOffset?) Decide(RuleInput input, ThresholdRuleState state)
+    {
+        if (input.Observation is not ReadingObserved { Reading: var reading } observed || reading.Kind != threshold.Kind)
+        {
+            return Unchanged(state);
+        }
+        if (state.LatestAt is { } latest && observed.At < latest)
+        {
+            // A back-filled reading describes the past; it neither raises nor clears the present condition.
+            return Unchanged(state);
+        }
+        var at = observed.At;
+        var band = threshold.Classify(reading.Value);
+        if (band != Interpretation.Normal)
+        {
+            var severity = SeverityOf(band);
+            var next = new ThresholdRuleState(band, severity, at, InBandSince: null);
+            return (RuleVerdict.True, Abnormal(reading, band, severity, at), next, null);
+        }
+        if (state.Raised is not { } raised)
+        {
+            return (RuleVerdict.False, null, state with { LatestAt = at }, null);
+        }
+
+        var lowSide = raised is Interpretation.Low or Interpretation.CriticalLow;
+        var clearedByMargin = lowSide
+            ? reading.Value >= (threshold.Low ?? threshold.CriticalLow!.Value) + tuning.ClearMargin
+            : reading.Value <= (threshold.High ?? threshold.CriticalHigh!.Value) - tuning.ClearMargin;
+        var inBandSince = state.InBandSince ?? at;
+        if (clearedByMargin || at - inBandSince >= tuning.ClearHold)
+        {
+            return (RuleVerdict.False, null, new ThresholdRuleState(LatestAt: at), null);
+        }
+        var severityHeld = state.Severity ?? SeverityOf(raised);
+        var reason = $"{VitalLabels.Name(reading.Kind)} {VitalLabels.Quantity(reading.Kind, reading.Value)} back inside the band, "
+            + $"not yet cleared (clears at {ClearLevel(lowSide)} or after {Minutes(tuning.ClearHold)} inside the band)";
+        var finding = new RuleFinding(Key, severityHeld, "clearing", reason, Instantaneous: false, at, Measure: 0, ReopenStep: tuning.ReopenStep);
+        return (RuleVerdict.True, finding, state with { LatestAt = at, InBandSince = inBandSince }, null);
+    }
+
+    private static (RuleVerdict, RuleFinding?, ThresholdRuleState, DateTimeOffset?) Unchanged(ThresholdRuleState state) =>
+        (RuleVerdict.Unknown, null, state, null);
+
+    private RuleFinding Abnormal(Reading reading, Interpretation band, AlertSeverity severity, DateTimeOffset at)
+    {
+        var (direction, boundName, bound, code) = band switch
+        {
+            Interpretation.CriticalLow => ("below", "critical low", threshold.CriticalLow!.Value, "below_critical_low"),
+            Interpretation.Low => ("below", "low", threshold.Low!.Value, "below_low"),
+            Interpretation.High => ("above", "high", threshold.High!.Value, "above_high"),
+            _ => ("above", "critical high", threshold.CriticalHigh!.Value, "above_critical_high"),
+        };
+        // Distance beyond the edge of the normal band: how far out, whichever band the value is in.
+        var lowSide = band is Interpretation.Low or Interpretation.CriticalLow;
+        var edge = lowSide ? threshold.Low ?? threshold.CriticalLow!.Value : threshold.High ?? threshold.CriticalHigh!.Value;
+        var measure = lowSide ? edge - reading.Value : reading.Value - edge;
+        var whose = personal ? "personal" : "default";
+        var reason = $"{VitalLabels.Name(reading.Kind)} {VitalLabels.Quantity(reading.Kind, reading.Value)} {direction} {whose} {boundName} {VitalLabels.Quantity(reading.Kind, bound)}";
+        return new RuleFinding(Key, severity, code, reason, Instantaneous: false, at, Measure: measure, ReopenStep: tuning.ReopenStep);
+    }
+
+    private string ClearLevel(bool lowSide)
+    {
+        var level = lowSide
+            ? (threshold.Low ?? threshold.CriticalLow!.Value) + tuning.ClearMargin
+            : (threshold.High ?? threshold.CriticalHigh!.Value) - tuning.ClearMargin;
+        return (lowSide ? "≥ " : "≤ ") + VitalLabels.Quantity(threshold.Kind, level);
+    }
+
+    private static string Minutes(TimeSpan span) => string.Create(CultureInfo.InvariantCulture, $"{span.TotalMinutes:0} min");
+}
