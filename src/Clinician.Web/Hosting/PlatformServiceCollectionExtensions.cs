@@ -27,6 +27,9 @@ namespace Telehealth.Clinician.Web.Hosting;
 /// </summary>
 public static class PlatformServiceCollectionExtensions
 {
+    /// <summary>Largest request body accepted (Kestrel refuses more with 413 while reading).</summary>
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
     public static WebApplicationBuilder AddTelehealthPlatform(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -66,9 +69,12 @@ public static class PlatformServiceCollectionExtensions
 
         // Schemas first: registered before every other hosted service, so it starts first.
         services.AddHostedService<PlatformInitializer>();
-        services.AddHostedService<RetentionPruner>();
+        services.AddSingleton<RetentionPruner>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionPruner>());
 
         // Alert core, pushing to staff over SignalR.
+        // Every API body is small JSON (FHIR here is read-only): 1 MiB refuses a flood before it is buffered.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         services.AddSignalR();
         services.AddSingleton<IAlertNotifier, SignalRAlertNotifier>();
         services.AddTelehealthAlerts();
