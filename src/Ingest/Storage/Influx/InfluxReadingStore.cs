@@ -54,39 +54,50 @@ public sealed partial class InfluxReadingStore : IReadingStore, IDisposable
         await _appendLock.WaitAsync(cancellationToken);
         try
         {
-            var seen = new Dictionary<ReadingKey, double>();
+            // The value each identity holds once this chunk is written: the stored one, or the first of the batch.
+            var holds = new Dictionary<ReadingKey, double>();
             var added = new List<Reading>(readings.Count);
             var conflicts = new List<(int Index, Reading Reading)>();
             var index = 0;
             foreach (var chunk in readings.Chunk(_options.BatchSize))
             {
                 var candidates = new List<(Reading Reading, ReadingKey Key, string Line, int Index)>(chunk.Length);
+                var repeats = new List<(Reading Reading, ReadingKey Key, int Index)>();
+                var firstInChunk = new HashSet<ReadingKey>();
                 foreach (var reading in chunk)
                 {
                     var key = ReadingKey.Of(reading);
                     var position = index++;
-                    if (seen.TryGetValue(key, out var firstValue))
+                    if (holds.ContainsKey(key) || !firstInChunk.Add(key))
                     {
-                        if (firstValue != reading.Value)
+                        repeats.Add((reading, key, position));
+                        continue;
+                    }
+                    // Formatting first means a reading InfluxDB cannot hold fails the batch before anything is sent.
+                    var line = new StringBuilder();
+                    InfluxLineProtocolWriter.Append(line, reading);
+                    candidates.Add((reading, key, line.ToString(), position));
+                }
+
+                var existing = await ExistingKeysAsync(candidates.Select(c => c.Key).ToList(), cancellationToken);
+                var fresh = new List<(Reading Reading, ReadingKey Key, string Line, int Index)>(candidates.Count);
+                foreach (var candidate in candidates)
+                {
+                    if (existing.TryGetValue(candidate.Key, out var storedValue))
+                    {
+                        holds[candidate.Key] = storedValue;
+                        if (storedValue != candidate.Reading.Value)
                         {
-                            conflicts.Add((position, reading));
+                            conflicts.Add((candidate.Index, candidate.Reading));
                         }
                     }
                     else
                     {
-                        seen.Add(key, reading.Value);
-                        // Formatting first means a reading InfluxDB cannot hold fails the batch before anything is sent.
-                        var line = new StringBuilder();
-                        InfluxLineProtocolWriter.Append(line, reading);
-                        candidates.Add((reading, key, line.ToString(), position));
+                        holds[candidate.Key] = candidate.Reading.Value;
+                        fresh.Add(candidate);
                     }
                 }
-
-                var existing = await ExistingKeysAsync(candidates.Select(c => c.Key).ToList(), cancellationToken);
-                var fresh = candidates.Where(c => !existing.ContainsKey(c.Key)).ToList();
-                conflicts.AddRange(candidates
-                    .Where(c => existing.TryGetValue(c.Key, out var storedValue) && storedValue != c.Reading.Value)
-                    .Select(c => (c.Index, c.Reading)));
+                conflicts.AddRange(repeats.Where(r => holds[r.Key] != r.Reading.Value).Select(r => (r.Index, r.Reading)));
                 if (fresh.Count > 0)
                 {
                     await _writeClient.WriteAsync(string.Join('\n', fresh.Select(c => c.Line)), cancellationToken);
