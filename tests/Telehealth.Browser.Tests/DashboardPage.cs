@@ -13,6 +13,7 @@ public sealed class DashboardPage : IAsyncDisposable
     public static readonly float LiveTimeoutMs = 15_000;
 
     private readonly IBrowserContext _context;
+    private readonly List<string> _policyViolations = [];
     private int _loads;
 
     public DashboardPage(IBrowserContext context, IPage page)
@@ -20,6 +21,29 @@ public sealed class DashboardPage : IAsyncDisposable
         _context = context;
         Page = page;
         Page.Load += (_, _) => Interlocked.Increment(ref _loads);
+        // Chromium reports every resource, script or style the Content-Security-Policy blocked as a console error.
+        Page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                lock (_policyViolations)
+                {
+                    _policyViolations.Add(message.Text);
+                }
+            }
+        };
+    }
+
+    /// <summary>What the page's Content-Security-Policy refused so far (empty when the dashboard works under it).</summary>
+    public IReadOnlyList<string> PolicyViolations
+    {
+        get
+        {
+            lock (_policyViolations)
+            {
+                return [.. _policyViolations];
+            }
+        }
     }
 
     public IPage Page { get; }

@@ -77,5 +77,6 @@ public sealed class DashboardShowsLiveAlertTests(ChromiumBrowser chromium) : ICl
         Assert.Equal(("medium", "open", (string?)null), (stillOpen.Severity, stillOpen.Status, stillOpen.AcknowledgedBy));
         Assert.Equal(42, await dashboard.Page.EvaluateAsync<int>("() => window.__marker"));
         Assert.Equal(1, dashboard.LoadCount);
+        Assert.Empty(dashboard.PolicyViolations);
     }
 }

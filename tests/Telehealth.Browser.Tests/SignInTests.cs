@@ -44,4 +44,22 @@ public sealed class SignInTests(ChromiumBrowser chromium) : IClassFixture<Chromi
         await Assertions.Expect(dashboard.Page.GetByText("Ada Testwell")).ToHaveCountAsync(0);
         Assert.Null(await dashboard.Page.EvaluateAsync<string?>("() => sessionStorage.getItem('telehealth.token')"));
     }
+
+    [Fact]
+    public async Task Repeated_wrong_passwords_show_when_to_try_again()
+    {
+        await using var platform = await TelehealthPlatform.StartAsync();
+        await using var dashboard = await chromium.OpenDashboardAsync(platform.BaseAddress);
+
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            await dashboard.SubmitSignInAsync("nurse-typo", "wrong-" + attempt);
+            await Assertions.Expect(dashboard.LoginError).ToHaveTextAsync("Wrong username or password.");
+            await dashboard.Page.EvaluateAsync("() => { document.getElementById('login-error').textContent = ''; }");
+        }
+        await dashboard.SubmitSignInAsync("nurse-typo", "wrong-6");
+
+        await Assertions.Expect(dashboard.LoginError).ToHaveTextAsync("Too many failed sign-ins. Try again in 30 seconds.");
+        Assert.Empty(dashboard.PolicyViolations);
+    }
 }

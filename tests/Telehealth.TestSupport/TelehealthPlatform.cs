@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Telehealth.Alerts.Recording;
@@ -46,7 +47,10 @@ public sealed class TelehealthPlatform : IAsyncDisposable
 
     /// <param name="dataDirectory">An existing data folder to start on (a restart); a fresh one when null.</param>
     /// <param name="adminPassword">The admin password already stored in <paramref name="dataDirectory"/> (a restart); a new one when null.</param>
-    public static async Task<TelehealthPlatform> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, string? adminPassword = null)
+    /// <param name="configureServices">Replaces services after the platform's own registrations (e.g. a part on a fake clock).</param>
+    public static async Task<TelehealthPlatform> StartAsync(
+        IDictionary<string, string?>? settings = null, string? dataDirectory = null, string? adminPassword = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "telehealth-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
@@ -71,6 +75,10 @@ public sealed class TelehealthPlatform : IAsyncDisposable
                 builder.UseSetting(key, value);
             }
             builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(configuration));
+            if (configureServices is not null)
+            {
+                builder.ConfigureTestServices(configureServices);
+            }
         });
         factory.UseKestrel();
         factory.StartServer();

@@ -4,5 +4,6 @@ public enum PatientCreateResult
 {
     Created,
     DuplicateId,
+    /// <summary>The caller's team already has a patient with this NHS number (other teams are never consulted).</summary>
     DuplicateNhsNumber,
 }

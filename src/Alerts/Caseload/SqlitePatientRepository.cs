@@ -18,7 +18,11 @@ public sealed class SqlitePatientRepository : IPatientRepository
             team_id                 TEXT NOT NULL,
             created_at              INTEGER NOT NULL
         );
-        CREATE UNIQUE INDEX IF NOT EXISTS ux_patients_nhs_number ON patients(nhs_number) WHERE nhs_number IS NOT NULL;
+        -- An NHS number is unique within a team's caseload, not across teams: a global check would answer one team
+        -- "this number exists" about another team's patient (an oracle). Each team keeps its own record of a person;
+        -- linking records across teams is left to the national services that own identity (PDS).
+        DROP INDEX IF EXISTS ux_patients_nhs_number;
+        CREATE UNIQUE INDEX IF NOT EXISTS ux_patients_team_nhs_number ON patients(team_id, nhs_number) WHERE nhs_number IS NOT NULL;
         CREATE INDEX IF NOT EXISTS ix_patients_team ON patients(team_id);
         """;
 

@@ -47,7 +47,7 @@ public static class PatientEndpoints
             return await patients.CreateAsync(record, ct) switch
             {
                 PatientCreateResult.Created => Results.Created($"/api/patients/{record.Id}", new { id = record.Id }),
-                PatientCreateResult.DuplicateNhsNumber => Results.Problem(statusCode: 409, title: "A patient with this NHS number exists"),
+                PatientCreateResult.DuplicateNhsNumber => Results.Problem(statusCode: 409, title: "A patient with this NHS number is already in your team's caseload"),
                 _ => Results.Problem(statusCode: 409, title: "Patient id clash; try again"),
             };
         });

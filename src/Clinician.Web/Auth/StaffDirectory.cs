@@ -4,8 +4,11 @@ using Telehealth.Storage;
 
 namespace Telehealth.Clinician.Web.Auth;
 
-/// <summary>Staff accounts. Passwords are chosen by people, so they are stored as PBKDF2-SHA256 with a per-user salt.</summary>
-public sealed class StaffDirectory(SqliteDatabase database, TimeProvider timeProvider)
+/// <summary>
+/// Staff accounts. Passwords are chosen by people, so they are stored as PBKDF2-SHA256 with a per-user salt; checking
+/// one goes through the <see cref="PasswordHashGate"/> so guessing cannot starve the rest of the process.
+/// </summary>
+public sealed class StaffDirectory(SqliteDatabase database, PasswordHashGate hashGate, TimeProvider timeProvider)
 {
     // OWASP's 2023 guidance for PBKDF2-HMAC-SHA256.
     private const int Iterations = 600_000;
@@ -51,24 +54,36 @@ public sealed class StaffDirectory(SqliteDatabase database, TimeProvider timePro
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<StaffUser?> VerifyAsync(string username, string password, CancellationToken cancellationToken = default)
+    public async Task<StaffVerification> VerifyAsync(string username, string password, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT role, team_id, password_salt, password_hash FROM staff_users WHERE username = $username";
-        command.Parameters.AddWithValue("$username", username);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        StaffUser? user = null;
+        byte[]? salt = null;
+        byte[]? expected = null;
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        await using (var command = connection.CreateCommand())
         {
-            // Spend the same time as a real check so response times do not reveal which usernames exist.
-            Hash(password, new byte[16]);
-            return null;
+            command.CommandText = "SELECT role, team_id, password_salt, password_hash FROM staff_users WHERE username = $username";
+            command.Parameters.AddWithValue("$username", username);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                user = new StaffUser(username, reader.GetString(0), reader.GetString(1));
+                salt = (byte[])reader["password_salt"];
+                expected = (byte[])reader["password_hash"];
+            }
         }
-        var salt = (byte[])reader["password_salt"];
-        var expected = (byte[])reader["password_hash"];
-        return CryptographicOperations.FixedTimeEquals(Hash(password, salt), expected)
-            ? new StaffUser(username, reader.GetString(0), reader.GetString(1))
-            : null;
+
+        // An unknown user costs the same hash as a real check, so response times do not reveal which usernames exist.
+        var (ran, matches) = await hashGate.TryRunAsync(
+            () => user is not null
+                ? CryptographicOperations.FixedTimeEquals(Hash(password, salt!), expected!)
+                : Hash(password, new byte[16]).Length < 0,
+            cancellationToken);
+        if (!ran)
+        {
+            return StaffVerification.Busy;
+        }
+        return matches ? StaffVerification.Verified(user!) : StaffVerification.WrongCredentials;
     }
 
     private static byte[] Hash(string password, byte[] salt) =>

@@ -28,6 +28,9 @@ namespace Telehealth.Clinician.Web.Hosting;
 /// </summary>
 public static class PlatformServiceCollectionExtensions
 {
+    /// <summary>Largest request body accepted (Kestrel refuses more with 413 while reading).</summary>
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
     public static WebApplicationBuilder AddTelehealthPlatform(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -37,6 +40,8 @@ public static class PlatformServiceCollectionExtensions
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SignInOptions>().Bind(configuration.GetSection(SignInOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RejectionOptions>().Bind(configuration.GetSection(RejectionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 
         // Storage: one embedded SQLite file for the care record; readings in SQLite or InfluxDB.
@@ -59,13 +64,18 @@ public static class PlatformServiceCollectionExtensions
             services.AddSingleton<IReadingStore, SqliteReadingStore>();
         }
         services.AddSingleton<ITelecareEventStore, SqliteTelecareEventStore>();
-        services.AddSingleton<SqliteRejectionLog>();
+        services.AddSingleton(sp => new SqliteRejectionLog(
+            sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<IOptions<RejectionOptions>>().Value.MaxRows));
         services.AddSingleton<IRejectionLog>(sp => sp.GetRequiredService<SqliteRejectionLog>());
 
         // Schemas first: registered before every other hosted service, so it starts first.
         services.AddHostedService<PlatformInitializer>();
+        services.AddSingleton<RetentionPruner>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionPruner>());
 
         // Alert core, pushing to staff over SignalR.
+        // Every API body is small JSON (FHIR here is read-only): 1 MiB refuses a flood before it is buffered.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         services.AddSignalR();
         services.AddSingleton<IAlertEventFollower, SignalRAlertEventFollower>();
         services.AddTelehealthAlerts();
@@ -80,7 +90,12 @@ public static class PlatformServiceCollectionExtensions
         services.AddTelehealthFhirOutbox(); // after the alert core and gateway: it decorates their repositories
 
         // Staff authentication: bearer tokens, also accepted by the hub as ?access_token= (browsers cannot set headers on WebSockets).
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<SignInOptions>>().Value);
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<PasswordHashGate>();
         services.AddSingleton<StaffDirectory>();
+        services.AddSingleton<SqliteSignInFailureLog>();
+        services.AddSingleton<SignInService>();
         services.AddSingleton<SigningKeyProvider>();
         services.AddSingleton<TokenIssuer>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
@@ -99,6 +114,19 @@ public static class PlatformServiceCollectionExtensions
                 };
                 options.Events = new JwtBearerEvents
                 {
+                    // Every endpoint relies on these claims; a validly signed token without them (or with an unknown
+                    // role) is refused here as 401 rather than failing later as a 500.
+                    OnTokenValidated = context =>
+                    {
+                        var principal = context.Principal;
+                        if (string.IsNullOrEmpty(principal?.FindFirst(StaffClaims.Subject)?.Value)
+                            || string.IsNullOrEmpty(principal.FindFirst(StaffClaims.Team)?.Value)
+                            || principal.FindFirst(StaffClaims.Role)?.Value is not { } role || !StaffRoles.IsKnown(role))
+                        {
+                            context.Fail("Token lacks a subject, team or known role.");
+                        }
+                        return Task.CompletedTask;
+                    },
                     OnMessageReceived = context =>
                     {
                         var accessToken = context.Request.Query["access_token"];
@@ -113,6 +141,8 @@ public static class PlatformServiceCollectionExtensions
         services.AddAuthorization();
         services.AddFhirServer();
         services.AddProblemDetails();
+        // Malformed request bodies answer 400 ProblemDetails in every environment, never an exception page.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(options =>
         {
@@ -128,7 +158,12 @@ public static class PlatformServiceCollectionExtensions
 
     public static WebApplication MapTelehealthPlatform(this WebApplication app)
     {
-        app.UseExceptionHandler();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        // ProblemDetails only: no stack trace or exception text reaches a client, whatever the environment.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthentication();

@@ -178,7 +178,15 @@
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ username, password: $("password").value }),
     });
-    if (!response.ok) { $("login-error").textContent = "Wrong username or password."; return; }
+    if (!response.ok) {
+      // 429: too many failed attempts (lockout ends by itself); 503: sign-in busy. Retry-After says when to try again.
+      const wait = response.headers.get("Retry-After");
+      $("login-error").textContent =
+        response.status === 429 ? `Too many failed sign-ins. Try again in ${wait || "a few"} seconds.` :
+        response.status === 503 ? "Sign-in is busy. Try again in a moment." :
+        "Wrong username or password.";
+      return;
+    }
     const body = await response.json();
     sessionStorage.setItem(tokenKey, body.access_token);
     sessionStorage.setItem(userKey, username);

@@ -17,6 +17,9 @@ namespace Telehealth.Gateway.Decoding;
 /// <item>Resolved time = bt + t in seconds; absent means 0, i.e. now; below 2^28 it is relative to the receive time (§4.5.3).</item>
 /// <item>Unknown fields are ignored, except labels ending in '_', which RFC 8428 §4.4 says must be understood: the pack is refused.</item>
 /// <item>A record that holds only base fields carries context, not a measurement: it is neither accepted nor refused.</item>
+/// <item>Records of one kind at one resolved time are one reading: identical repeats are accepted (the store keeps one);
+/// with different values every one of them is refused (<see cref="RejectionReasons.ConflictingDuplicate"/>), since which
+/// value the device meant cannot be known.</item>
 /// </list>
 /// Each record is judged on its own, so one bad record does not cost the good ones. Thread-safe.
 /// </summary>
@@ -117,7 +120,28 @@ public sealed class SenmlDecoder
 
         // Anything after the closing bracket other than whitespace is malformed JSON; Read throws on it.
         DevicePayload.ReadToEnd(ref reader);
-        return new SenmlDecodeResult(accepted, rejected);
+        return RefuseConflicts(accepted, rejected);
+    }
+
+    /// <summary>Refuses every record of an identity (kind, device time) that the message gives more than one value.</summary>
+    private static SenmlDecodeResult RefuseConflicts(List<DecodedReading> accepted, List<RecordRejection> rejected)
+    {
+        var conflicting = accepted
+            .GroupBy(r => (r.Kind, r.DeviceTime))
+            .Where(g => g.Select(r => r.Value).Distinct().Skip(1).Any())
+            .SelectMany(g => g.Select(r => (Reading: r, Others: g.Where(o => o != r).Select(o => o.RecordIndex).ToList())))
+            .ToList();
+        if (conflicting.Count == 0)
+        {
+            return new SenmlDecodeResult(accepted, rejected);
+        }
+        foreach (var (reading, others) in conflicting)
+        {
+            accepted.Remove(reading);
+            rejected.Add(Reject(reading.RecordIndex, RejectionReasons.ConflictingDuplicate, string.Create(CultureInfo.InvariantCulture,
+                $"{reading.Kind.WireName()} at {reading.DeviceTime:yyyy-MM-ddTHH:mm:ss.fffZ} has a different value in record {string.Join(", ", others)}; none of them is stored")));
+        }
+        return new SenmlDecodeResult(accepted, rejected.OrderBy(r => r.RecordIndex).ToList());
     }
 
     private RecordRejection? Resolve(SenmlRecord record, BaseContext context, int index, DateTimeOffset receivedAt, out DecodedReading? reading)

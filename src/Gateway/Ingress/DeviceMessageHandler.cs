@@ -71,12 +71,28 @@ public sealed partial class DeviceMessageHandler(
         {
             return new DeviceMessageOutcome(0, 0, decoded.Rejected.Count, false);
         }
-        var readings = decoded.Accepted
-            .Select(r => new Reading(device.DeviceId, device.PatientId, r.Kind, r.Value, r.DeviceTime, receivedAt))
-            .ToList();
-        var stored = await sink.SubmitReadingsAsync(readings, cancellationToken);
-        metrics.Accepted(stored);
-        return new DeviceMessageOutcome(stored, readings.Count - stored, decoded.Rejected.Count, false);
+        var recordIndexes = new Dictionary<Reading, int>(ReferenceEqualityComparer.Instance);
+        var readings = new List<Reading>(decoded.Accepted.Count);
+        foreach (var record in decoded.Accepted)
+        {
+            var reading = new Reading(device.DeviceId, device.PatientId, record.Kind, record.Value, record.DeviceTime, receivedAt);
+            recordIndexes[reading] = record.RecordIndex;
+            readings.Add(reading);
+        }
+        var result = await sink.SubmitReadingsAsync(readings, cancellationToken);
+        foreach (var conflict in result.Conflicts)
+        {
+            // A value differing from the stored reading of the same identity: refused and visible, never acknowledged
+            // as a duplicate (the stored value is kept; the value stays out of the detail).
+            var index = recordIndexes.TryGetValue(conflict, out var i) ? i : (int?)null;
+            await RejectAsync(new Rejection(receivedAt, device.DeviceId, source, RejectionReasons.ConflictingDuplicate,
+                RejectionDetail.For(index, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{conflict.Kind.WireName()} at {conflict.DeviceTime:yyyy-MM-ddTHH:mm:ss.fffZ} is already stored with a different value; the stored value is kept"))),
+                cancellationToken);
+        }
+        metrics.Accepted(result.Stored);
+        var rejectedCount = decoded.Rejected.Count + result.Conflicts.Count;
+        return new DeviceMessageOutcome(result.Stored, readings.Count - result.Stored - result.Conflicts.Count, rejectedCount, false);
     }
 
     private async Task<DeviceMessageOutcome> HandleEventAsync(

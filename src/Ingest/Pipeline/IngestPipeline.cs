@@ -56,11 +56,11 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
         });
     }
 
-    public async ValueTask<int> SubmitReadingsAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default)
+    public async ValueTask<ReadingSubmissionResult> SubmitReadingsAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default)
     {
         if (readings.Count == 0)
         {
-            return 0;
+            return ReadingSubmissionResult.Nothing;
         }
         var submission = new PendingSubmission(readings);
         await _queue.Writer.WriteAsync(submission, cancellationToken);
@@ -136,7 +136,7 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
     private async Task WriteBatchAsync(List<PendingSubmission> batch, CancellationToken cancellationToken)
     {
         var all = batch.SelectMany(s => s.Readings).ToList();
-        IReadOnlyList<Reading> stored;
+        ReadingAppendResult stored;
         try
         {
             stored = await _readings.AppendAsync(all, cancellationToken);
@@ -163,10 +163,14 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
         // A PUBACK now means "stored and due for evaluation"; the worker evaluates it, retrying until done.
         _evaluationSignal.Notify();
 
+        // Each submission is answered with its own share: new readings by identity, conflicts by the reading itself
+        // (submissions are in arrival order, so the first submitter of an identity is the one whose value was stored).
         var unclaimed = stored.GroupBy(ReadingKey.Of).ToDictionary(g => g.Key, g => g.Count());
+        var unclaimedConflicts = stored.Conflicts.GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count());
         foreach (var submission in batch)
         {
             var newInSubmission = 0;
+            var conflicts = new List<Reading>();
             foreach (var reading in submission.Readings)
             {
                 var key = ReadingKey.Of(reading);
@@ -175,8 +179,13 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
                     unclaimed[key] = left - 1;
                     newInSubmission++;
                 }
+                else if (unclaimedConflicts.TryGetValue(reading, out var conflictsLeft) && conflictsLeft > 0)
+                {
+                    unclaimedConflicts[reading] = conflictsLeft - 1;
+                    conflicts.Add(reading);
+                }
             }
-            submission.Completion.TrySetResult(newInSubmission);
+            submission.Completion.TrySetResult(new ReadingSubmissionResult(newInSubmission, conflicts));
         }
     }
 
@@ -201,7 +210,7 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
     {
         public IReadOnlyList<Reading> Readings { get; } = readings;
 
-        public TaskCompletionSource<int> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<ReadingSubmissionResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private readonly record struct ReadingKey(string DeviceId, VitalKind Kind, DateTimeOffset DeviceTime)

@@ -21,9 +21,10 @@ public interface IReadingStore
 
     /// <summary>
     /// Stores the readings. A reading whose (DeviceId, Kind, DeviceTime) is already stored, or repeats
-    /// earlier in the same batch, is not stored again. Returns the readings that were new, in input order.
+    /// earlier in the same batch, is not stored again (the first value stays). Returns the readings that were new, in
+    /// input order, and those that repeated an identity with a different value (<see cref="ReadingAppendResult.Conflicts"/>).
     /// </summary>
-    Task<IReadOnlyList<Reading>> AppendAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default);
+    Task<ReadingAppendResult> AppendAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default);
 
     /// <summary>Readings of one patient, oldest first, filtered by kind and device-time range (From inclusive, To exclusive).</summary>
     Task<IReadOnlyList<Reading>> QueryAsync(ReadingQuery query, CancellationToken cancellationToken = default);

@@ -35,8 +35,9 @@ public sealed record VitalThreshold(VitalKind Kind, double? CriticalLow, double?
     }
 
     /// <summary>
-    /// Every problem with this threshold, empty when it is usable. Bounds must be finite and ordered
-    /// CriticalLow ≤ Low &lt; High ≤ CriticalHigh (absent bounds are skipped; a low-side bound must be strictly
+    /// Every problem with this threshold, empty when it is usable. Bounds must be finite, within the plausible range of
+    /// the vital (<see cref="PlausibilityLimits"/>: a bound no reading can reach silently switches its alert off), and
+    /// ordered CriticalLow ≤ Low &lt; High ≤ CriticalHigh (absent bounds are skipped; a low-side bound must be strictly
     /// below a high-side bound so the Normal band is never empty).
     /// </summary>
     public IReadOnlyList<string> Validate()
@@ -49,11 +50,17 @@ public sealed record VitalThreshold(VitalKind Kind, double? CriticalLow, double?
             (nameof(High), High, true),
             (nameof(CriticalHigh), CriticalHigh, true),
         };
+        var plausible = PlausibilityLimits.For(Kind);
         foreach (var (name, value, _) in bounds)
         {
             if (value is { } v && !double.IsFinite(v))
             {
                 problems.Add($"{Kind.WireName()}: {name} must be a finite number.");
+            }
+            else if (value is { } bound && !plausible.Contains(bound))
+            {
+                problems.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{Kind.WireName()}: {name} ({bound}) is outside the plausible range {plausible.Min}–{plausible.Max} {Kind.CanonicalUnit()}."));
             }
         }
         for (var i = 0; i < bounds.Length; i++)

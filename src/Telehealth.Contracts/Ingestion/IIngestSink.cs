@@ -10,8 +10,9 @@ namespace Telehealth.Contracts.Ingestion;
 /// </summary>
 public interface IIngestSink
 {
-    /// <returns>How many of <paramref name="readings"/> were new; repeats of stored readings are not counted.</returns>
-    ValueTask<int> SubmitReadingsAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default);
+    /// <returns>How many of <paramref name="readings"/> were new (repeats of stored readings are not counted), and the
+    /// readings refused as conflicting with a stored value.</returns>
+    ValueTask<ReadingSubmissionResult> SubmitReadingsAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default);
 
     /// <returns>True when the event was new, false when it repeated a stored one.</returns>
     ValueTask<bool> SubmitEventAsync(TelecareEvent telecareEvent, CancellationToken cancellationToken = default);

@@ -20,4 +20,11 @@ public static class RejectionReasons
     public const string UnknownEvent = "unknown_event";
     public const string InvalidStatus = "invalid_status";
     public const string StorageFailure = "storage_failure";
+
+    /// <summary>
+    /// Two records with the same identity (device, kind, device time) but different values, in one message or against
+    /// a stored reading. Which value is true cannot be known, so the newcomer is refused (a stored value is never
+    /// replaced); identical repeats are accepted as duplicates.
+    /// </summary>
+    public const string ConflictingDuplicate = "conflicting_duplicate";
 }

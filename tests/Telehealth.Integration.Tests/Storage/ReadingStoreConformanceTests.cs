@@ -59,7 +59,9 @@ public abstract class ReadingStoreConformanceTests : IAsyncLifetime
     [Fact]
     public async Task Append_of_an_empty_batch_returns_nothing()
     {
-        Assert.Empty(await Store.AppendAsync([]));
+        var added = await Store.AppendAsync([]);
+        Assert.Empty(added);
+        Assert.Empty(added.Conflicts);
         Assert.Empty(await Store.QueryAsync(new ReadingQuery(Patient)));
     }
 
@@ -72,6 +74,7 @@ public abstract class ReadingStoreConformanceTests : IAsyncLifetime
         var again = await Store.AppendAsync(readings);
 
         Assert.Empty(again);
+        Assert.Empty(again.Conflicts);
         Assert.Equal(12, (await Store.QueryAsync(new ReadingQuery(Patient))).Count);
     }
 
@@ -85,6 +88,7 @@ public abstract class ReadingStoreConformanceTests : IAsyncLifetime
         var added = await Store.AppendAsync(batch);
 
         Assert.Equal([first, At(2), At(3)], added);
+        Assert.Equal([repeat], added.Conflicts);
         var stored = await Store.QueryAsync(new ReadingQuery(Patient));
         Assert.Equal([1, 2, 3], stored.Select(r => (int)(r.DeviceTime - T0).TotalMinutes));
         Assert.Equal(71, stored[0].Value);
@@ -102,15 +106,16 @@ public abstract class ReadingStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_stored_identity_with_a_different_value_is_not_new_and_does_not_overwrite()
+    public async Task A_stored_identity_with_a_different_value_is_a_conflict_not_new_and_does_not_overwrite()
     {
         await Store.AppendAsync([At(1, value: 36.6, kind: VitalKind.BodyTemperature)]);
 
-        var added = await Store.AppendAsync([At(1, value: 39.9, kind: VitalKind.BodyTemperature)]);
+        var added = await Store.AppendAsync([At(2, kind: VitalKind.BodyTemperature, value: 37), At(1, value: 39.9, kind: VitalKind.BodyTemperature), At(1, value: 36.6, kind: VitalKind.BodyTemperature)]);
 
-        Assert.Empty(added);
-        var stored = Assert.Single(await Store.QueryAsync(new ReadingQuery(Patient)));
-        Assert.Equal(36.6, stored.Value);
+        Assert.Equal([At(2, kind: VitalKind.BodyTemperature, value: 37)], added);
+        // The identical repeat is a duplicate (in neither list); only the different value is a conflict.
+        Assert.Equal([At(1, value: 39.9, kind: VitalKind.BodyTemperature)], added.Conflicts);
+        Assert.Equal([36.6, 37], (await Store.QueryAsync(new ReadingQuery(Patient))).Select(r => r.Value));
     }
 
     [Fact]

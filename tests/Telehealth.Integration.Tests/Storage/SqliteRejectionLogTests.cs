@@ -1,4 +1,5 @@
 using Telehealth.Contracts.Rejections;
+using Telehealth.Ingest.Storage;
 using Telehealth.Ingest.Storage.Sqlite;
 using Telehealth.Storage;
 
@@ -82,5 +83,85 @@ public sealed class SqliteRejectionLogTests : IDisposable
         var stored = Assert.Single(await log.RecentAsync(1));
 
         Assert.Equal(SqliteRejectionLog.MaxDetailLength, stored.Detail.Length);
+    }
+
+    public static TheoryData<string, string[]> ScopeCases() => new()
+    {
+        // Team devices only: another team's device, an unknown id and a device-less row are never shown.
+        { "team", ["mine-1", "mine-2"] },
+        // An admin of the team also sees rows that belong to no known device, never another team's device.
+        { "admin", ["mine-1", "mine-2", "dev-unknown", "(none)"] },
+        { "empty-team", [] },
+        { "empty-team-admin", ["dev-unknown", "(none)"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(ScopeCases))]
+    public async Task The_scope_is_applied_in_the_query(string caller, string[] expectedDevices)
+    {
+        var log = await CreateAsync();
+        var devices = new[] { "mine-1", "theirs", "mine-2", "dev-unknown", null };
+        for (var n = 0; n < devices.Length; n++)
+        {
+            await log.RecordAsync(Rejected(n, RejectionReasons.MalformedJson, devices[n]));
+        }
+        string[] known = ["mine-1", "mine-2", "theirs"];
+        var scope = caller switch
+        {
+            "team" => new RejectionScope(["mine-1", "mine-2"], null),
+            "admin" => new RejectionScope(["mine-1", "mine-2"], known),
+            "empty-team" => new RejectionScope([], null),
+            _ => new RejectionScope([], known),
+        };
+
+        var page = await log.QueryAsync(new RejectionQuery(scope, null, null, null, 100));
+        var counts = await log.CountAsync(scope);
+
+        Assert.Equal(expectedDevices.Order(), page.Select(r => r.Rejection.DeviceId ?? "(none)").Order());
+        Assert.Equal(expectedDevices.Length, counts.Sum(c => c.Count));
+    }
+
+    [Fact]
+    public async Task Pages_filter_by_device_and_reason_and_continue_before_an_id()
+    {
+        var log = await CreateAsync();
+        for (var n = 0; n < 7; n++)
+        {
+            await log.RecordAsync(Rejected(n, n % 2 == 0 ? RejectionReasons.MalformedJson : RejectionReasons.UnknownUnit, n < 6 ? "noisy" : "quiet"));
+        }
+        var scope = new RejectionScope(["noisy", "quiet"], null);
+
+        var first = await log.QueryAsync(new RejectionQuery(scope, "noisy", null, null, 2));
+        var next = await log.QueryAsync(new RejectionQuery(scope, "noisy", null, first[^1].Id, 2));
+        var malformed = await log.QueryAsync(new RejectionQuery(scope, "noisy", RejectionReasons.MalformedJson, null, 100));
+        var quiet = await log.QueryAsync(new RejectionQuery(scope, "quiet", null, null, 100));
+        var counts = await log.CountAsync(scope);
+
+        Assert.Equal(["rejection 5", "rejection 4"], first.Select(r => r.Rejection.Detail));
+        Assert.Equal(["rejection 3", "rejection 2"], next.Select(r => r.Rejection.Detail));
+        Assert.Equal(["rejection 4", "rejection 2", "rejection 0"], malformed.Select(r => r.Rejection.Detail));
+        Assert.Equal(["rejection 6"], quiet.Select(r => r.Rejection.Detail));
+        Assert.Equal(
+            [
+                new RejectionCount("noisy", RejectionReasons.MalformedJson, 3, T0.AddSeconds(4)),
+                new RejectionCount("noisy", RejectionReasons.UnknownUnit, 3, T0.AddSeconds(5)),
+                new RejectionCount("quiet", RejectionReasons.MalformedJson, 1, T0.AddSeconds(6)),
+            ],
+            counts);
+    }
+
+    [Fact]
+    public async Task Pruning_removes_exactly_the_rows_older_than_the_cutoff()
+    {
+        var log = await CreateAsync();
+        for (var n = 0; n < 5; n++)
+        {
+            await log.RecordAsync(Rejected(n, RejectionReasons.MalformedJson));
+        }
+
+        var removed = await log.PruneAsync(T0.AddSeconds(3));
+
+        Assert.Equal(3, removed);
+        Assert.Equal(["rejection 4", "rejection 3"], (await log.RecentAsync(10)).Select(r => r.Detail));
     }
 }

@@ -17,20 +17,26 @@ internal sealed class InMemoryReadingStore : IReadingStore
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-    public Task<IReadOnlyList<Reading>> AppendAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default)
+    public Task<ReadingAppendResult> AppendAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
             var added = new List<Reading>();
+            var conflicts = new List<Reading>();
             foreach (var reading in readings)
             {
-                if (!_readings.Any(stored => stored.DeviceId == reading.DeviceId && stored.Kind == reading.Kind && stored.DeviceTime == reading.DeviceTime))
+                var same = _readings.Find(stored => stored.DeviceId == reading.DeviceId && stored.Kind == reading.Kind && stored.DeviceTime == reading.DeviceTime);
+                if (same is null)
                 {
                     _readings.Add(reading);
                     added.Add(reading);
                 }
+                else if (same.Value != reading.Value)
+                {
+                    conflicts.Add(reading);
+                }
             }
-            return Task.FromResult<IReadOnlyList<Reading>>(added);
+            return Task.FromResult(new ReadingAppendResult(added, conflicts));
         }
     }
 

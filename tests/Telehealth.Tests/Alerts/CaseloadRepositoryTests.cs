@@ -68,6 +68,19 @@ public sealed class CaseloadRepositoryTests : IDisposable
         Assert.Single(await _patients.ListAsync());
     }
 
+    [Fact]
+    public async Task An_nhs_number_is_unique_within_a_team_so_another_team_learns_nothing_about_it()
+    {
+        var ada = new PatientRecord("pat-ada", "Ada Byron", "9434765919", null, News2Scale.Scale1, false, "team-north", Now);
+        await _patients.CreateAsync(ada);
+
+        // The same number in another team is that team's own record, created as if the first did not exist.
+        Assert.Equal(PatientCreateResult.Created, await _patients.CreateAsync(ada with { Id = "pat-ada-south", TeamId = "team-south" }));
+        Assert.Equal(PatientCreateResult.DuplicateNhsNumber, await _patients.CreateAsync(ada with { Id = "pat-ada-south2", TeamId = "team-south" }));
+        Assert.Equal(["pat-ada"], (await _patients.ListAsync("team-north")).Select(p => p.Id));
+        Assert.Equal(["pat-ada-south"], (await _patients.ListAsync("team-south")).Select(p => p.Id));
+    }
+
     [Theory]
     [InlineData("9434765919", true)]
     [InlineData("9434765918", false)]

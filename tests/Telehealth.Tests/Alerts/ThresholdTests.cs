@@ -119,7 +119,30 @@ public sealed class ThresholdTests
         { 130, null, null, 40, 1 },
         { 200, 150, 100, 50, 6 },  // every pair reversed
         { double.NaN, 50, 100, double.PositiveInfinity, 2 },
+        { 20, 50, 100, 300, 0 },   // the plausible range's own ends (heart rate 20–300 beat/min) are allowed
+        { 19.9, 50, 100, 130, 1 }, // below the plausible range: no reading could ever be that low
+        { 40, 50, 100, 300.1, 1 },
+        { null, -100, null, null, 1 },
+        { null, null, 1e300, null, 1 },
+        { -100, null, null, 1e300, 2 },
     };
+
+    public static TheoryData<VitalKind, double?, double?, double?, double?, string> ImplausibleBoundCases() => new()
+    {
+        { VitalKind.HeartRate, null, -100, null, null, "heart_rate: Low (-100) is outside the plausible range 20–300 beat/min." },
+        { VitalKind.HeartRate, null, null, 1e300, null, "heart_rate: High (1E+300) is outside the plausible range 20–300 beat/min." },
+        { VitalKind.Spo2, 101, null, null, null, "spo2: CriticalLow (101) is outside the plausible range 50–100 %." },
+        { VitalKind.BodyTemperature, null, null, null, 50, "body_temperature: CriticalHigh (50) is outside the plausible range 25–45 Cel." },
+        { VitalKind.BloodGlucose, 0.1, null, null, null, "blood_glucose: CriticalLow (0.1) is outside the plausible range 0.5–60 mmol/L." },
+    };
+
+    [Theory]
+    [MemberData(nameof(ImplausibleBoundCases))]
+    public void A_bound_outside_the_plausible_range_is_refused_naming_the_vital_and_the_range(
+        VitalKind kind, double? criticalLow, double? low, double? high, double? criticalHigh, string problem)
+    {
+        Assert.Equal([problem], new VitalThreshold(kind, criticalLow, low, high, criticalHigh).Validate());
+    }
 
     [Theory]
     [MemberData(nameof(ValidationCases))]

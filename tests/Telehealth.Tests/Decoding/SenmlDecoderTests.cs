@@ -365,6 +365,45 @@ public sealed class SenmlDecoderTests
         Assert.Equal(RejectionReasons.PayloadTooLarge, Assert.Single(result.Rejected).Reason);
     }
 
+    [Fact]
+    public void Records_of_one_identity_with_different_values_are_all_refused_and_the_rest_kept()
+    {
+        // Records 0 and 2: heart rate at the same time, 72 and 140. Record 1 is another kind at that time, record 3 the
+        // same kind at another time: both kept.
+        var result = Decode("""
+            [{"n":"heart_rate","u":"/min","v":72,"t":1795000000},
+             {"n":"spo2","u":"%","v":97,"t":1795000000},
+             {"n":"heart_rate","u":"/min","v":140,"t":1795000000},
+             {"n":"heart_rate","u":"/min","v":72,"t":1795000060}]
+            """);
+
+        Assert.Equal(
+            [
+                new DecodedReading(VitalKind.Spo2, 97, Ms(1_795_000_000_000), 1),
+                new DecodedReading(VitalKind.HeartRate, 72, Ms(1_795_000_060_000), 3),
+            ],
+            result.Accepted);
+        Assert.Equal(
+            [
+                new RecordRejection(0, RejectionReasons.ConflictingDuplicate, "record 0: heart_rate at 2026-11-18T11:06:40.000Z has a different value in record 2; none of them is stored"),
+                new RecordRejection(2, RejectionReasons.ConflictingDuplicate, "record 2: heart_rate at 2026-11-18T11:06:40.000Z has a different value in record 0; none of them is stored"),
+            ],
+            result.Rejected);
+    }
+
+    [Fact]
+    public void Identical_repeats_of_one_identity_are_accepted_for_the_store_to_keep_once()
+    {
+        // The comparison is on canonical values, so the same rate in another accepted unit is a repeat, not a conflict.
+        var result = Decode("""
+            [{"n":"heart_rate","u":"/min","v":72,"t":1795000000},
+             {"n":"heart_rate","u":"beat/min","v":72,"t":1795000000}]
+            """);
+
+        Assert.Empty(result.Rejected);
+        Assert.Equal([0, 1], result.Accepted.Select(r => r.RecordIndex));
+    }
+
     private static byte[] PaddedPayload(string json, int length)
     {
         var builder = new StringBuilder(json, length);

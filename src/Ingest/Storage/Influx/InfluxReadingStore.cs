@@ -11,7 +11,8 @@ namespace Telehealth.Ingest.Storage.Influx;
 /// Readings in InfluxDB 1.x: measurement <c>vital_reading</c>, tags device_id/kind/patient_id, fields value and
 /// received_at_ms, timestamp = device time in ms. InfluxDB silently overwrites a point with the same series and
 /// timestamp, so to report which readings are new each chunk first asks which (device, kind, time) already exist
-/// (one request, one statement per device) and drops repeats inside the batch before writing.
+/// (one request, one statement per device), with their values, and drops repeats inside the batch before writing; a
+/// repeat with a different value is reported as a conflict, never written over the stored point.
 /// </summary>
 /// <remarks>
 /// Appends are serialised inside this instance so two concurrent batches cannot both report the same reading as
@@ -45,36 +46,61 @@ public sealed partial class InfluxReadingStore : IReadingStore, IDisposable
         await _queryClient.ExecuteAsync($"CREATE DATABASE {InfluxQueryClient.QuoteIdentifier(_options.Database)}", cancellationToken);
     }
 
-    public async Task<IReadOnlyList<Reading>> AppendAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default)
+    public async Task<ReadingAppendResult> AppendAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(readings);
         if (readings.Count == 0)
         {
-            return [];
+            return ReadingAppendResult.Empty;
         }
 
         await _appendLock.WaitAsync(cancellationToken);
         try
         {
-            var seen = new HashSet<ReadingKey>();
+            // The value each identity holds once this chunk is written: the stored one, or the first of the batch.
+            var holds = new Dictionary<ReadingKey, double>();
             var added = new List<Reading>(readings.Count);
+            var conflicts = new List<(int Index, Reading Reading)>();
+            var index = 0;
             foreach (var chunk in readings.Chunk(_options.BatchSize))
             {
-                var candidates = new List<(Reading Reading, ReadingKey Key, string Line)>(chunk.Length);
+                var candidates = new List<(Reading Reading, ReadingKey Key, string Line, int Index)>(chunk.Length);
+                var repeats = new List<(Reading Reading, ReadingKey Key, int Index)>();
+                var firstInChunk = new HashSet<ReadingKey>();
                 foreach (var reading in chunk)
                 {
                     var key = ReadingKey.Of(reading);
-                    if (seen.Add(key))
+                    var position = index++;
+                    if (holds.ContainsKey(key) || !firstInChunk.Add(key))
                     {
-                        // Formatting first means a reading InfluxDB cannot hold fails the batch before anything is sent.
-                        var line = new StringBuilder();
-                        InfluxLineProtocolWriter.Append(line, reading);
-                        candidates.Add((reading, key, line.ToString()));
+                        repeats.Add((reading, key, position));
+                        continue;
                     }
+                    // Formatting first means a reading InfluxDB cannot hold fails the batch before anything is sent.
+                    var line = new StringBuilder();
+                    InfluxLineProtocolWriter.Append(line, reading);
+                    candidates.Add((reading, key, line.ToString(), position));
                 }
 
                 var existing = await ExistingKeysAsync(candidates.Select(c => c.Key).ToList(), cancellationToken);
-                var fresh = candidates.Where(c => !existing.Contains(c.Key)).ToList();
+                var fresh = new List<(Reading Reading, ReadingKey Key, string Line, int Index)>(candidates.Count);
+                foreach (var candidate in candidates)
+                {
+                    if (existing.TryGetValue(candidate.Key, out var storedValue))
+                    {
+                        holds[candidate.Key] = storedValue;
+                        if (storedValue != candidate.Reading.Value)
+                        {
+                            conflicts.Add((candidate.Index, candidate.Reading));
+                        }
+                    }
+                    else
+                    {
+                        holds[candidate.Key] = candidate.Reading.Value;
+                        fresh.Add(candidate);
+                    }
+                }
+                conflicts.AddRange(repeats.Where(r => holds[r.Key] != r.Reading.Value).Select(r => (r.Index, r.Reading)));
                 if (fresh.Count > 0)
                 {
                     await _writeClient.WriteAsync(string.Join('\n', fresh.Select(c => c.Line)), cancellationToken);
@@ -82,7 +108,8 @@ public sealed partial class InfluxReadingStore : IReadingStore, IDisposable
                 added.AddRange(fresh.Select(c => c.Reading));
                 LogChunkStored(_logger, fresh.Count, chunk.Length, _options.Database);
             }
-            return added;
+            // Conflicts in input order, like the added readings.
+            return new ReadingAppendResult(added, conflicts.OrderBy(c => c.Index).Select(c => c.Reading).ToList());
         }
         finally
         {
@@ -154,10 +181,10 @@ public sealed partial class InfluxReadingStore : IReadingStore, IDisposable
 
     public void Dispose() => _appendLock.Dispose();
 
-    /// <summary>Which of the keys are already stored: one request carrying one SELECT per device over the chunk's time span.</summary>
-    private async Task<HashSet<ReadingKey>> ExistingKeysAsync(IReadOnlyList<ReadingKey> keys, CancellationToken cancellationToken)
+    /// <summary>Which of the keys are already stored, with their values: one request carrying one SELECT per device over the chunk's time span.</summary>
+    private async Task<Dictionary<ReadingKey, double>> ExistingKeysAsync(IReadOnlyList<ReadingKey> keys, CancellationToken cancellationToken)
     {
-        var existing = new HashSet<ReadingKey>();
+        var existing = new Dictionary<ReadingKey, double>();
         if (keys.Count == 0)
         {
             return existing;
@@ -183,11 +210,14 @@ public sealed partial class InfluxReadingStore : IReadingStore, IDisposable
             {
                 var timeColumn = series.ColumnIndex("time");
                 var kindColumn = series.ColumnIndex("kind");
+                var valueColumn = series.ColumnIndex("value");
                 foreach (var row in series.Values)
                 {
                     if (VitalKinds.TryParseWireName(row[kindColumn].GetString(), out var kind))
                     {
-                        existing.Add(new ReadingKey(deviceId, kind, row[timeColumn].GetInt64()));
+                        // A point without a numeric value cannot be compared; NaN never equals, so a repeat is a conflict.
+                        existing[new ReadingKey(deviceId, kind, row[timeColumn].GetInt64())] =
+                            row[valueColumn].ValueKind == JsonValueKind.Number ? row[valueColumn].GetDouble() : double.NaN;
                     }
                 }
             }

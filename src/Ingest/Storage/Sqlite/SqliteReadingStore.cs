@@ -7,9 +7,9 @@ namespace Telehealth.Ingest.Storage.Sqlite;
 /// <summary>
 /// The embedded reading store. Identity is enforced by a UNIQUE (device_id, kind, device_time_ms) constraint:
 /// a batch is inserted with INSERT OR IGNORE inside one transaction and the per-row change count tells which
-/// rows were new, so a redelivered MQTT message or a repeat inside one batch is stored once. The new rows are also
-/// queued for evaluation in that same transaction (<see cref="SqliteEvaluationQueue"/>): nothing is stored without
-/// being due for evaluation.
+/// rows were new, so a redelivered MQTT message or a repeat inside one batch is stored once. An ignored row whose stored
+/// value differs is reported as a conflict. The new rows are also queued for evaluation in that same transaction
+/// (<see cref="SqliteEvaluationQueue"/>): nothing is stored without being due for evaluation.
 /// </summary>
 public sealed class SqliteReadingStore : IReadingStore
 {
@@ -48,12 +48,12 @@ public sealed class SqliteReadingStore : IReadingStore
     public Task InitializeAsync(CancellationToken cancellationToken = default) =>
         _database.EnsureSchemaAsync(Schema + SqliteEvaluationQueue.Schema, cancellationToken);
 
-    public async Task<IReadOnlyList<Reading>> AppendAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default)
+    public async Task<ReadingAppendResult> AppendAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(readings);
         if (readings.Count == 0)
         {
-            return [];
+            return ReadingAppendResult.Empty;
         }
 
         await using var connection = await _database.OpenAsync(cancellationToken);
@@ -68,8 +68,15 @@ public sealed class SqliteReadingStore : IReadingStore
         var time = insert.Parameters.Add("$time", SqliteType.Integer);
         var received = insert.Parameters.Add("$received", SqliteType.Integer);
         insert.Prepare();
+        await using var stored = connection.CreateCommand();
+        stored.Transaction = transaction;
+        stored.CommandText = "SELECT value FROM vital_readings WHERE device_id = $device AND kind = $kind AND device_time_ms = $time";
+        var storedDevice = stored.Parameters.Add("$device", SqliteType.Text);
+        var storedKind = stored.Parameters.Add("$kind", SqliteType.Text);
+        var storedTime = stored.Parameters.Add("$time", SqliteType.Integer);
 
         var added = new List<Reading>(readings.Count);
+        var conflicts = new List<Reading>();
         foreach (var reading in readings)
         {
             if (!double.IsFinite(reading.Value))
@@ -86,12 +93,22 @@ public sealed class SqliteReadingStore : IReadingStore
             if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
             {
                 added.Add(reading);
+                continue;
+            }
+            // Ignored: the same identity is stored (earlier, or earlier in this batch). Only a repeat is rare enough
+            // to look up; exact equality, as a resent message carries the very same canonical value.
+            storedDevice.Value = device.Value;
+            storedKind.Value = kind.Value;
+            storedTime.Value = time.Value;
+            if (await stored.ExecuteScalarAsync(cancellationToken) is double storedValue && storedValue != reading.Value)
+            {
+                conflicts.Add(reading);
             }
         }
 
         await SqliteEvaluationQueue.EnqueueAsync(connection, transaction, added, _time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return added;
+        return new ReadingAppendResult(added, conflicts);
     }
 
     public async Task<IReadOnlyList<Reading>> QueryAsync(ReadingQuery query, CancellationToken cancellationToken = default)

@@ -1,4 +1,4 @@
-namespace Telehealth.Gateway.Decoding;
+namespace Telehealth.Contracts.Readings;
 
 /// <summary>Inclusive bounds, in the canonical unit, outside which a value cannot be a real measurement.</summary>
 public readonly record struct PlausibleRange(double Min, double Max)

@@ -1,11 +1,11 @@
-using Telehealth.Contracts.Readings;
-
-namespace Telehealth.Gateway.Decoding;
+namespace Telehealth.Contracts.Readings;
 
 /// <summary>
-/// Physiologically impossible values, per kind, in canonical units. The limits are deliberately wide: they reject
-/// only what no living patient (or working device) could produce - a heart rate of 4000, a temperature of 0 °C, a
-/// glucose of 600 mmol/L that was really mg/dL. Abnormal-but-possible values (a heart rate of 35, SpO2 of 70 %)
+/// Physiologically impossible values, per kind, in canonical units. Shared by the device edge (a reading outside is
+/// refused) and the alert core (a threshold outside could never be met, so it is refused too: a heart-rate "low" of
+/// -100 would silently switch the alert off). The limits are deliberately wide: they reject only what no living
+/// patient (or working device) could produce - a heart rate of 4000, a temperature of 0 °C, a glucose of 600 mmol/L
+/// that was really mg/dL. Abnormal-but-possible values (a heart rate of 35, SpO2 of 70 %)
 /// must reach the alert core, which judges them; refusing them here would hide exactly the readings that matter.
 /// </summary>
 public static class PlausibilityLimits

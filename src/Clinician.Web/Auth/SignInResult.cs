@@ -1,0 +1,3 @@
+namespace Telehealth.Clinician.Web.Auth;
+
+public sealed record SignInResult(SignInOutcome Outcome, StaffUser? User, TimeSpan RetryAfter);
