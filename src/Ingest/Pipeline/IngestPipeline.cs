@@ -144,8 +144,9 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
             {
                 // Every reading of the batch, repeats included: a repeat may be the redelivery of a message whose
                 // first delivery was stored but never queued (a crash between the two writes). The queue ignores
-                // what it already holds, so nothing is evaluated twice.
-                await _evaluationQueue.EnqueueReadingsAsync(all, cancellationToken);
+                // what it already holds, so nothing is evaluated twice. Conflicts were not stored: never queued.
+                var conflicts = stored.Conflicts.ToHashSet();
+                await _evaluationQueue.EnqueueReadingsAsync(all.Where(reading => !conflicts.Contains(reading)).ToList(), cancellationToken);
             }
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
