@@ -48,7 +48,17 @@ public static class SerialBridgeArguments
             }
             if (!Known.Contains(name))
             {
-                problems.Add(name.StartsWith("--", StringComparison.Ordinal) ? $"Unknown option '{name}'." : $"Unexpected argument '{name}'.");
+                if (!name.StartsWith("--", StringComparison.Ordinal))
+                {
+                    problems.Add($"Unexpected argument '{name}'.");
+                    continue;
+                }
+                problems.Add($"Unknown option '{name}'.");
+                // Its value, if it has one, is part of the same mistake: one line for it is enough.
+                if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    i++;
+                }
                 continue;
             }
             // The next argument is the value even when it starts with '-': device secrets are base64url.

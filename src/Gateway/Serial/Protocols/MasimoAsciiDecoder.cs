@@ -6,8 +6,8 @@ namespace Telehealth.Gateway.Serial.Protocols;
 
 /// <summary>
 /// Masimo Rad-series ASCII output: one line a second ending CR LF, e.g.
-/// <c>09/15/10 15:10:29 SPO2=097% BPM=064 PI=11.82% ALARM=20 EXC=800</c>. The line starts at its date and time;
-/// anything before that (garbage, the tail of a truncated line) is dropped and counted. SPO2 and BPM are required,
+/// <c>09/15/10 15:10:29 SPO2=097% BPM=064 PI=11.82% ALARM=20 EXC=800</c>. The line starts at its (last) date and
+/// time; anything before that (garbage, the tail of a truncated line) is dropped and counted. SPO2 and BPM are required,
 /// <c>---</c> means unavailable; ALARM and EXC (or EXC1) are hex bit fields; other fields (SN, SPCO, PVI…) are
 /// ignored. A line with anything but printable ASCII after its timestamp is rejected whole. Dropped bytes are
 /// counted without the line terminators.
@@ -145,6 +145,7 @@ public sealed partial class MasimoAsciiDecoder : IOximeterDecoder
     private static bool TryHex(string text, out int value) =>
         int.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
 
-    [GeneratedRegex(@"\d\d/\d\d/\d\d \d\d:\d\d:\d\d ", RegexOptions.CultureInvariant)]
+    // Right to left: a truncated line glued to the next one starts with a timestamp too, and only the last is whole.
+    [GeneratedRegex(@"\d\d/\d\d/\d\d \d\d:\d\d:\d\d ", RegexOptions.CultureInvariant | RegexOptions.RightToLeft)]
     private static partial Regex LineStart();
 }
