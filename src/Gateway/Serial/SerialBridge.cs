@@ -54,6 +54,8 @@ public sealed partial class SerialBridge
 
     public int PortOpens => _reader?.Opens ?? 0;
 
+    public int PortLosses => _reader?.Losses ?? 0;
+
     public int Pending => _spool?.PendingCount ?? 0;
 
     /// <summary>Runs until cancelled. Throws <see cref="IOException"/> at start when the spool cannot be opened (held by another bridge).</summary>

@@ -13,9 +13,13 @@ namespace Telehealth.Gateway.Serial;
 public sealed partial class SerialPortReader(SerialPortReaderOptions options, TimeProvider time, ILogger logger)
 {
     private int _opens;
+    private int _losses;
 
     /// <summary>How many times the port has been opened (1 after the first open; more after each replug).</summary>
     public int Opens => Volatile.Read(ref _opens);
+
+    /// <summary>How many times an open port was lost (unplugged, device gone, path now elsewhere).</summary>
+    public int Losses => Volatile.Read(ref _losses);
 
     /// <param name="onOpened">Called after each successful open, before the first bytes (decoders forget partial frames).</param>
     /// <param name="onBytes">Called with each chunk read, on the read loop; the memory is reused after the call returns.</param>
@@ -53,6 +57,7 @@ public sealed partial class SerialPortReader(SerialPortReaderOptions options, Ti
             await CloseOffThePathAsync(port).ConfigureAwait(false);
             if (!cancellationToken.IsCancellationRequested)
             {
+                Interlocked.Increment(ref _losses);
                 Log.Lost(logger, options.Path, reason);
             }
         }

@@ -14,16 +14,40 @@ public sealed partial class SerialDeviceEmulator(SerialEmulatorOptions options, 
 
     public long FramesWritten => Interlocked.Read(ref _framesWritten);
 
+    /// <summary>Opens the port, waits for the start command where the device would, and plays the scenario.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var port = new SerialPort(options.PortPath, BaudRate(options.Format), options.Format == SerialDeviceFormat.Cms50Legacy ? Parity.Odd : Parity.None, 8, StopBits.One);
-        port.Open();
-        var stream = port.BaseStream;
+        using var port = OpenPort(options.PortPath, options.Format);
         Log.Started(logger, options.PortPath, options.Format.ToString(), SerialScenarios.NameOf(options.Scenario));
         if (options.Format == SerialDeviceFormat.Cms50V46)
         {
-            await WaitForStartCommandAsync(stream, cancellationToken).ConfigureAwait(false);
+            await WaitForStartCommandAsync(port.BaseStream, cancellationToken).ConfigureAwait(false);
         }
+        await PlayAsync(port.BaseStream, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The device's end of the cable, with the device's line settings.</summary>
+    public static SerialPort OpenPort(string path, SerialDeviceFormat format)
+    {
+        var port = new SerialPort(path, BaudRate(format), format == SerialDeviceFormat.Cms50Legacy ? Parity.Odd : Parity.None, 8, StopBits.One)
+        {
+            Handshake = Handshake.None,
+        };
+        try
+        {
+            port.Open();
+            return port;
+        }
+        catch
+        {
+            port.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes the scenario's seconds to an open port at the device's cadence.</summary>
+    public async Task PlayAsync(Stream stream, CancellationToken cancellationToken)
+    {
         var injector = new SerialFaultInjector(options.Faults, options.Seed);
         var framesPerSecond = SerialFrameEncoder.FramesPerSecond(options.Format);
         var frameInterval = TimeSpan.FromSeconds(1 / (framesPerSecond * options.Speed));
@@ -58,7 +82,7 @@ public sealed partial class SerialDeviceEmulator(SerialEmulatorOptions options, 
     };
 
     /// <summary>Reads what the host sends until the 9-byte start command 7D 81 A1 … has arrived.</summary>
-    private static async Task WaitForStartCommandAsync(Stream stream, CancellationToken cancellationToken)
+    public static async Task WaitForStartCommandAsync(Stream stream, CancellationToken cancellationToken)
     {
         var start = Cms50V46Encoder.StartLiveData.ToArray();
         var matched = 0;
