@@ -15,6 +15,7 @@ public sealed partial class SpoolingMqttForwarder(ReadingSpool spool, MqttForwar
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private long _published;
     private long _refused;
+    private bool _reportedUnreachable;
 
     /// <summary>Messages acknowledged by the broker and removed from the spool.</summary>
     public long Published => Interlocked.Read(ref _published);
@@ -72,6 +73,7 @@ public sealed partial class SpoolingMqttForwarder(ReadingSpool spool, MqttForwar
             var result = await _client.ConnectAsync(clientOptions, cancellationToken).ConfigureAwait(false);
             if (result.ResultCode == MqttClientConnectResultCode.Success)
             {
+                _reportedUnreachable = false;
                 Log.Connected(logger, options.DeviceId, options.ClientId, spool.PendingCount);
                 return true;
             }
@@ -80,7 +82,12 @@ public sealed partial class SpoolingMqttForwarder(ReadingSpool spool, MqttForwar
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            Log.BrokerUnreachable(logger, options.DeviceId, exception.GetType().Name, spool.PendingCount);
+            // Once per outage: retries every few seconds for hours would bury everything else in the log.
+            if (!_reportedUnreachable)
+            {
+                Log.BrokerUnreachable(logger, options.DeviceId, exception.GetType().Name, spool.PendingCount);
+                _reportedUnreachable = true;
+            }
             return false;
         }
     }
@@ -155,7 +162,7 @@ public sealed partial class SpoolingMqttForwarder(ReadingSpool spool, MqttForwar
         [LoggerMessage(EventId = 7202, Level = LogLevel.Warning, Message = "Broker refused the serial bridge for {DeviceId}: {ResultCode}")]
         public static partial void ConnectRefused(ILogger logger, string deviceId, string resultCode);
 
-        [LoggerMessage(EventId = 7203, Level = LogLevel.Warning, Message = "Broker unreachable for {DeviceId} ({Error}); {Pending} message(s) kept in the spool")]
+        [LoggerMessage(EventId = 7203, Level = LogLevel.Warning, Message = "Broker unreachable for {DeviceId} ({Error}); readings are kept in the spool ({Pending} now) and sent when it is back")]
         public static partial void BrokerUnreachable(ILogger logger, string deviceId, string error, int pending);
 
         [LoggerMessage(EventId = 7204, Level = LogLevel.Warning, Message = "No PUBACK for {DeviceId} message {Sequence} ({Error}); it will be sent again after reconnecting")]
