@@ -4,6 +4,20 @@ using Telehealth.Simulation.Caseload;
 using Telehealth.Simulation.CommandLine;
 using Telehealth.Simulation.Model;
 using Telehealth.Simulation.Provisioning;
+using Telehealth.Simulation.Serial;
+
+// device-sim serial …: one serial oximeter, byte for byte, on a serial port (docs/device-api.md, "Serial bridge").
+if (args.Length > 0 && args[0] == "serial")
+{
+    using var serialLogging = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
+    using var serialStopping = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        serialStopping.Cancel();
+    };
+    return await SerialSimCommand.RunAsync(args[1..], serialLogging, serialStopping.Token);
+}
 
 // device-sim: provision (or load) a caseload of simulated homes, then run them against the broker.
 var arguments = DeviceSimArguments.Parse(args);

@@ -14,6 +14,7 @@ public sealed record DeviceSimArguments
         Usage:
           device-sim --homes N --api URL --user NAME --password SECRET [options]
           device-sim --devices FILE [options]
+          device-sim serial --port PATH --format FORMAT [options]   (one serial oximeter; device-sim serial --help)
 
         Provisioning (one of):
           --homes N             homes to create through the platform API (default 10)
