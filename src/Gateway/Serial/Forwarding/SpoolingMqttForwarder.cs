@@ -47,8 +47,9 @@ public sealed partial class SpoolingMqttForwarder(ReadingSpool spool, MqttForwar
                 }
                 await SendAsync(entry, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
+                // Stopping: MQTTnet may report a cancelled connect as a failed one (MqttConnectingFailedException).
                 break;
             }
         }
