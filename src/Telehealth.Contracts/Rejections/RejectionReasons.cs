@@ -20,4 +20,13 @@ public static class RejectionReasons
     public const string UnknownEvent = "unknown_event";
     public const string InvalidStatus = "invalid_status";
     public const string StorageFailure = "storage_failure";
+
+    // Refused at the MQTT edge, before or while connecting (docs/device-api.md, docs/architecture.md threat model).
+    public const string ClientIdNotBound = "client_id_not_bound";
+    public const string TooManySessions = "too_many_sessions";
+    public const string PacketTooLarge = "packet_too_large";
+    public const string MalformedPacket = "malformed_packet";
+    public const string ConnectTimeout = "connect_timeout";
+    public const string TooManyConnections = "too_many_connections";
+    public const string TooManyConnectAttempts = "too_many_connect_attempts";
 }
