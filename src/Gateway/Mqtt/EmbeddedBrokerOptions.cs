@@ -22,9 +22,13 @@ public sealed class EmbeddedBrokerOptions
     [Range(512, 1_048_576)]
     public int MaxConnectPacketBytes { get; set; } = 8 * 1024;
 
-    /// <summary>Largest packet after authentication: the 64 KiB payload limit plus 4 KiB for topic and properties.</summary>
+    /// <summary>
+    /// Largest packet after authentication. Twice the 64 KiB payload limit: a payload a little over that limit still
+    /// reaches the decoder and gets a PUBACK with its reason (payload_too_large); anything larger closes the
+    /// connection before its body is read.
+    /// </summary>
     [Range(1024, 16_777_216)]
-    public int MaxPacketBytes { get; set; } = 64 * 1024 + 4 * 1024;
+    public int MaxPacketBytes { get; set; } = 128 * 1024;
 
     /// <summary>A connection whose CONNECT has not fully arrived by then is closed (slow or silent senders hold nothing for long).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
