@@ -164,7 +164,11 @@ public sealed partial class EmbeddedMqttBroker(
 
         if (_sessions.TryBind(device.DeviceId, clientId, connection) == SessionBindResult.TooManySessions)
         {
-            args.ReasonCode = MqttConnectReasonCode.QuotaExceeded;
+            // MQTT 3.1.1 has no "quota exceeded" and MQTTnet would map it to "unacceptable protocol version", which
+            // would send a device maker down the wrong path: "server unavailable" (3) is the nearest true answer.
+            args.ReasonCode = args.ProtocolVersion == MqttProtocolVersion.V500
+                ? MqttConnectReasonCode.QuotaExceeded
+                : MqttConnectReasonCode.ServerUnavailable;
             args.ReasonString = $"This device already holds {_settings.MaxSessionsPerDevice} connections.";
             await RefuseAsync(device.DeviceId, null, RejectionReasons.TooManySessions,
                 $"More than {_settings.MaxSessionsPerDevice} connections at once for this device.");
