@@ -52,7 +52,7 @@ public sealed class RawMqttSocket : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads one whole packet (fixed header, length, body); null when the connection was closed first.</summary>
+    /// <summary>Reads one whole packet (fixed header, remaining length, body), as sent; null when the connection was closed first.</summary>
     public async Task<byte[]?> ReadPacketAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);
@@ -63,6 +63,7 @@ public sealed class RawMqttSocket : IAsyncDisposable
             {
                 return null;
             }
+            var header = new List<byte> { (byte)first };
             var length = 0;
             var multiplier = 1;
             int encoded;
@@ -73,12 +74,13 @@ public sealed class RawMqttSocket : IAsyncDisposable
                 {
                     return null;
                 }
+                header.Add((byte)encoded);
                 length += (encoded & 0x7F) * multiplier;
                 multiplier *= 128;
             } while ((encoded & 0x80) != 0);
-            var packet = new byte[length + 1];
-            packet[0] = (byte)first;
-            await _stream.ReadExactlyAsync(packet.AsMemory(1), cancel.Token);
+            var packet = new byte[header.Count + length];
+            header.CopyTo(packet);
+            await _stream.ReadExactlyAsync(packet.AsMemory(header.Count), cancel.Token);
             return packet;
         }
         catch (Exception exception) when (exception is IOException or SocketException or EndOfStreamException)
