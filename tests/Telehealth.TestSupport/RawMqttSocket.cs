@@ -37,6 +37,38 @@ public sealed class RawMqttSocket : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Connects, optionally sends <paramref name="firstBytes"/>, and returns true when the broker closed the connection
+    /// without answering: reset during the handshake (a refusal at accept can arrive before connect returns) or closed
+    /// right after. Throws <see cref="TimeoutException"/> when the connection stays open past <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<bool> IsClosedUnansweredAsync(int port, string sourceAddress, byte[]? firstBytes, TimeSpan timeout)
+    {
+        RawMqttSocket socket;
+        try
+        {
+            socket = await ConnectAsync(port, sourceAddress);
+        }
+        catch (SocketException exception) when (exception.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused)
+        {
+            return true;
+        }
+        await using (socket)
+        {
+            if (firstBytes is not null)
+            {
+                await socket.TrySendAsync(firstBytes);
+            }
+            var answer = await socket.ReadPacketAsync(timeout);
+            if (answer is not null)
+            {
+                return false;
+            }
+            await socket.WaitClosedAsync(timeout);
+            return true;
+        }
+    }
+
     /// <summary>Sends bytes; false when the broker has already closed the connection.</summary>
     public async Task<bool> TrySendAsync(ReadOnlyMemory<byte> bytes)
     {
