@@ -34,17 +34,21 @@ public sealed class EmbeddedBrokerOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Open connections one source (an IPv4 address or an IPv6 /64) may hold; a home hub or NAT carries several devices.</summary>
+    /// <summary>
+    /// Open connections one source (an IPv4 address or an IPv6 /64) may hold. Generous by default because the demo,
+    /// device-sim (about 4 devices a home) and bridges behind one NAT all connect from one address; lower it when
+    /// each source is one home. Unauthenticated sockets cost at most the CONNECT limit each, for the connect timeout.
+    /// </summary>
     [Range(1, 100_000)]
-    public int MaxConnectionsPerSource { get; set; } = 256;
+    public int MaxConnectionsPerSource { get; set; } = 1000;
 
     /// <summary>Connect attempts per second one source gets back (token bucket refill).</summary>
     [Range(0.01, 100_000)]
-    public double ConnectAttemptsPerSecondPerSource { get; set; } = 20;
+    public double ConnectAttemptsPerSecondPerSource { get; set; } = 50;
 
-    /// <summary>Connect attempts one source may make at once (token bucket size): a whole home reconnecting after a power cut.</summary>
+    /// <summary>Connect attempts one source may make at once (token bucket size): every device of a site reconnecting after a power cut.</summary>
     [Range(1, 1_000_000)]
-    public int ConnectAttemptBurstPerSource { get; set; } = 200;
+    public int ConnectAttemptBurstPerSource { get; set; } = 500;
 
     /// <summary>Open connections overall, authenticated or not.</summary>
     [Range(1, 1_000_000)]

@@ -13,9 +13,9 @@ public sealed class EmbeddedBrokerOptionsTests
         Assert.Equal(8192, options.MaxConnectPacketBytes);
         Assert.Equal(131_072, options.MaxPacketBytes);
         Assert.Equal(TimeSpan.FromSeconds(10), options.ConnectTimeout);
-        Assert.Equal(256, options.MaxConnectionsPerSource);
-        Assert.Equal(20, options.ConnectAttemptsPerSecondPerSource);
-        Assert.Equal(200, options.ConnectAttemptBurstPerSource);
+        Assert.Equal(1000, options.MaxConnectionsPerSource);
+        Assert.Equal(50, options.ConnectAttemptsPerSecondPerSource);
+        Assert.Equal(500, options.ConnectAttemptBurstPerSource);
         Assert.Equal(10_000, options.MaxConnections);
         Assert.Equal(4, options.MaxSessionsPerDevice);
         Assert.Equal(TimeSpan.FromMinutes(1), options.RefusalReportWindow);
