@@ -265,17 +265,34 @@ public sealed partial class EmbeddedMqttBroker(
         var (reason, detail) = admission == SourceAdmission.TooManyAttempts
             ? (RejectionReasons.TooManyConnectAttempts, $"More than {_settings.ConnectAttemptBurstPerSource} connect attempts at once (then {_settings.ConnectAttemptsPerSecondPerSource}/s) from one source; socket closed.")
             : (RejectionReasons.TooManyConnections, $"More than {_settings.MaxConnectionsPerSource} open connections from one source (or {_settings.MaxConnections} overall); socket closed.");
-        _ = Task.Run(async () =>
+        // Called on the accept loop: a refusal that is only counted (the usual case in a flood) completes at once;
+        // one that is recorded finishes in the background so accepting never waits on the database.
+        ValueTask pending;
+        try
         {
-            try
-            {
-                await RefuseAsync(null, remote, reason, detail);
-            }
-            catch (Exception exception)
-            {
-                LogRefusalNotRecorded(logger, exception, reason);
-            }
-        });
+            pending = RefuseAsync(null, remote, reason, detail);
+        }
+        catch (Exception exception)
+        {
+            LogRefusalNotRecorded(logger, exception, reason);
+            return;
+        }
+        if (!pending.IsCompletedSuccessfully)
+        {
+            _ = ObserveAsync(pending, reason);
+        }
+    }
+
+    private async Task ObserveAsync(ValueTask pending, string reason)
+    {
+        try
+        {
+            await pending;
+        }
+        catch (Exception exception)
+        {
+            LogRefusalNotRecorded(logger, exception, reason);
+        }
     }
 
     private async ValueTask OnConnectionClosedAsync(EdgeConnection connection)

@@ -5,12 +5,6 @@ using Xunit.Abstractions;
 
 namespace Telehealth.Integration.Tests.Security;
 
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class MemoryMeasurementCollection
-{
-    public const string Name = "Memory measurement (runs alone)";
-}
-
 /// <summary>
 /// The probe's memory attacks, against the real platform in this process: 200 MB CONNECTs and 250 MB PUBLISHes
 /// (headers and then as much body as the broker takes) and slow senders, all at once. Before the packet guard,
