@@ -18,6 +18,7 @@ public static class GatewayServiceCollectionExtensions
     {
         services.AddOptions<MqttOptions>().Bind(configuration.GetSection(MqttOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<MqttOptions>, MqttOptionsValidator>();
 
         services.AddMetrics();
         services.AddSingleton<GatewayMetrics>();

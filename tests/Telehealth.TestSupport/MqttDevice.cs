@@ -19,17 +19,36 @@ public sealed class MqttDevice : IAsyncDisposable
 
     public string DeviceId { get; }
 
+    /// <summary>True while the broker has not closed this device's connection (a takeover would close it).</summary>
+    public bool IsConnected => _client.IsConnected;
+
+    /// <summary>Raised when the broker closes the connection, with MQTTnet's reason (e.g. SessionTakenOver).</summary>
+    public event Func<MqttClientDisconnectedEventArgs, Task> Disconnected
+    {
+        add => _client.DisconnectedAsync += value;
+        remove => _client.DisconnectedAsync -= value;
+    }
+
+    /// <param name="clientId">The MQTT client id; by default the device id plus a random suffix (the documented rule).</param>
+    /// <param name="cleanSession">False asks the broker to resume a session with this client id (3.1.1 clean session off, MQTT 5 clean start off).</param>
+    /// <param name="sessionExpiry">MQTT 5 session expiry interval: the broker keeps the session this long after the connection ends.</param>
     public static async Task<(MqttDevice? Device, MqttClientConnectResultCode Result)> TryConnectAsync(
-        int port, string deviceId, string secret, MqttProtocolVersion version = MqttProtocolVersion.V500)
+        int port, string deviceId, string secret, MqttProtocolVersion version = MqttProtocolVersion.V500,
+        string? clientId = null, bool cleanSession = true, TimeSpan? sessionExpiry = null)
     {
         var client = new MqttClientFactory().CreateMqttClient();
-        var options = new MqttClientOptionsBuilder()
+        var builder = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port)
-            .WithClientId($"{deviceId}-{Guid.NewGuid():N}"[..30])
+            .WithClientId(clientId ?? $"{deviceId}-{Guid.NewGuid():N}"[..30])
             .WithCredentials(deviceId, secret)
             .WithProtocolVersion(version)
-            .WithTimeout(TimeSpan.FromSeconds(10))
-            .Build();
+            .WithCleanSession(cleanSession)
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if (sessionExpiry is { } expiry)
+        {
+            builder = builder.WithSessionExpiryInterval((uint)expiry.TotalSeconds);
+        }
+        var options = builder.Build();
         // MQTTnet 5 reports a refused connect in the result rather than throwing.
         var result = await client.ConnectAsync(options);
         if (result.ResultCode == MqttClientConnectResultCode.Success)
@@ -40,9 +59,11 @@ public sealed class MqttDevice : IAsyncDisposable
         return (null, result.ResultCode);
     }
 
-    public static async Task<MqttDevice> ConnectAsync(int port, string deviceId, string secret, MqttProtocolVersion version = MqttProtocolVersion.V500)
+    public static async Task<MqttDevice> ConnectAsync(
+        int port, string deviceId, string secret, MqttProtocolVersion version = MqttProtocolVersion.V500,
+        string? clientId = null, bool cleanSession = true, TimeSpan? sessionExpiry = null)
     {
-        var (device, result) = await TryConnectAsync(port, deviceId, secret, version);
+        var (device, result) = await TryConnectAsync(port, deviceId, secret, version, clientId, cleanSession, sessionExpiry);
         return device ?? throw new InvalidOperationException($"Device {deviceId} could not connect: {result}");
     }
 
@@ -79,6 +100,14 @@ public sealed class MqttDevice : IAsyncDisposable
             await _settle();
         }
         return result;
+    }
+
+    public async Task<MqttClientSubscribeResultCode> SubscribeAsync(string topicFilter)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var result = await _client.SubscribeAsync(
+            new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topicFilter, MqttQualityOfServiceLevel.AtLeastOnce).Build(), timeout.Token);
+        return result.Items.Single().ResultCode;
     }
 
     public async ValueTask DisposeAsync()

@@ -6,6 +6,7 @@ using Telehealth.Contracts.Readings;
 using Telehealth.Contracts.Rejections;
 using Telehealth.Gateway.Decoding;
 using Telehealth.Gateway.Devices;
+using Telehealth.Gateway.Diagnostics;
 
 namespace Telehealth.Gateway.Ingress;
 
@@ -25,6 +26,9 @@ public sealed partial class DeviceMessageHandler(
     TimeProvider timeProvider,
     ILogger<DeviceMessageHandler> logger)
 {
+    // One log line per device, source and reason a minute; the rest are counted (metrics) and summed into the next line.
+    private readonly RefusalAggregator _logTally = new(timeProvider, TimeSpan.FromMinutes(1));
+
     public async Task<DeviceMessageOutcome> HandleAsync(
         string deviceId, DeviceChannel channel, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
@@ -132,12 +136,17 @@ public sealed partial class DeviceMessageHandler(
     public async ValueTask RejectAsync(Rejection rejection, CancellationToken cancellationToken)
     {
         metrics.Rejected(rejection.Reason);
-        LogRejected(logger, rejection.DeviceId ?? "(none)", rejection.Source, rejection.Reason);
+        var deviceId = UntrustedText.Clip(rejection.DeviceId);
+        var tally = _logTally.Count($"{deviceId}|{rejection.Source}|{rejection.Reason}");
+        if (tally.Report)
+        {
+            LogRejected(logger, deviceId, rejection.Source, rejection.Reason, tally.SuppressedBefore);
+        }
         await rejections.RecordAsync(rejection, cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused input from device {DeviceId} on {Source}: {Reason}")]
-    private static partial void LogRejected(ILogger logger, string deviceId, string source, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused input from device {DeviceId} on {Source}: {Reason} ({SuppressedBefore} more counted in the minute before)")]
+    private static partial void LogRejected(ILogger logger, string deviceId, string source, string reason, int suppressedBefore);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not store a {Channel} message of device {DeviceId}; it will be redelivered")]
     private static partial void LogStorageFailed(ILogger logger, Exception exception, string deviceId, DeviceChannel channel);

@@ -3,54 +3,75 @@ using System.Net;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 using Telehealth.Contracts.Devices;
 using Telehealth.Contracts.Rejections;
 using Telehealth.Gateway.Devices;
+using Telehealth.Gateway.Diagnostics;
 using Telehealth.Gateway.Ingress;
+using Telehealth.Gateway.Mqtt.Edge;
+using Telehealth.Gateway.Mqtt.Sessions;
 
 namespace Telehealth.Gateway.Mqtt;
 
 /// <summary>
 /// MQTTnet's broker inside the platform process (the embedded default). It is the device edge: it authenticates
-/// each device by its own secret, lets it publish only under its own id, and hands each message to
-/// <see cref="DeviceMessageHandler"/> before acknowledging it, so a PUBACK means the data is stored.
+/// each device by its own secret, binds the connection's client id to that device, lets it publish only under its
+/// own id, and hands each message to <see cref="DeviceMessageHandler"/> before acknowledging it, so a PUBACK means
+/// the data is stored. Sockets come through <see cref="GuardedTcpServerAdapter"/>, which bounds packet sizes, the
+/// time to CONNECT and connections per source before any credentials are looked at.
 /// </summary>
 public sealed partial class EmbeddedMqttBroker(
     IOptions<MqttOptions> options,
     IDeviceRegistry registry,
     DeviceMessageHandler handler,
+    GatewayMetrics metrics,
     TimeProvider timeProvider,
     ILogger<EmbeddedMqttBroker> logger) : IHostedService, IAsyncDisposable
 {
     private const string DeviceIdSessionKey = "telehealth.deviceId";
+    private const string ConnectSource = "mqtt:connect";
+    private readonly EmbeddedBrokerOptions _settings = options.Value.Embedded;
+    private readonly DeviceSessionTable _sessions = new(options.Value.Embedded.MaxSessionsPerDevice);
+    private readonly EdgeRefusalReporter _refusals = new(
+        handler, metrics, new RefusalAggregator(timeProvider, options.Value.Embedded.RefusalReportWindow), timeProvider);
     private MqttServer? _server;
+    private GuardedTcpServerAdapter? _listener;
 
     /// <summary>The port actually listened on (useful when configured as 0 in tests).</summary>
     public int Port { get; private set; }
 
+    /// <summary>Client ids the device holds on open connections (at most <see cref="EmbeddedBrokerOptions.MaxSessionsPerDevice"/>).</summary>
+    public int SessionsOf(string deviceId) => _sessions.CountFor(deviceId);
+
+    /// <summary>Open TCP connections, authenticated or not.</summary>
+    public int OpenConnections => _listener?.OpenConnections ?? 0;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var settings = options.Value.Embedded;
-        var bindAddress = IPAddress.Parse(settings.BindAddress);
-        var port = settings.Port == 0 ? FindFreePort(bindAddress) : settings.Port;
-        var builder = new MqttServerFactory().CreateServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointPort(port)
-            .WithMaxPendingMessagesPerClient(settings.MaxPendingMessagesPerClient);
-        builder = bindAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
-            ? builder.WithDefaultEndpointBoundIPV6Address(bindAddress).WithDefaultEndpointBoundIPAddress(IPAddress.None)
-            : builder.WithDefaultEndpointBoundIPAddress(bindAddress).WithDefaultEndpointBoundIPV6Address(IPAddress.None);
+        var bindAddress = IPAddress.Parse(_settings.BindAddress);
+        var serverOptions = new MqttServerFactory().CreateServerOptionsBuilder()
+            .WithMaxPendingMessagesPerClient(_settings.MaxPendingMessagesPerClient)
+            // MQTTnet waits this long for the first packet and for a close; its default (100 s) held silent sockets.
+            .WithDefaultCommunicationTimeout(_settings.ConnectTimeout)
+            .Build();
+        var limiter = new SourceConnectionLimiter(timeProvider, _settings.MaxConnectionsPerSource,
+            _settings.ConnectAttemptsPerSecondPerSource, _settings.ConnectAttemptBurstPerSource, _settings.MaxConnections);
+        var listener = new GuardedTcpServerAdapter(new IPEndPoint(bindAddress, _settings.Port), _settings, limiter, timeProvider,
+            OnSourceRefused, OnConnectionClosedAsync, logger);
 
-        var server = new MqttServerFactory().CreateMqttServer(builder.Build());
+        var server = new MqttServerFactory().CreateMqttServer(serverOptions, [listener]);
         server.ValidatingConnectionAsync += ValidateConnectionAsync;
+        server.ClientConnectedAsync += OnClientConnectedAsync;
         server.InterceptingPublishAsync += InterceptPublishAsync;
         server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
         await server.StartAsync();
         _server = server;
-        Port = port;
-        LogStarted(logger, settings.BindAddress, port);
+        _listener = listener;
+        Port = listener.Port;
+        LogStarted(logger, _settings.BindAddress, Port);
     }
 
     // The web host can stop hosted services twice at once in tests (dotnet/aspnetcore#40271), and MQTTnet's
@@ -93,43 +114,95 @@ public sealed partial class EmbeddedMqttBroker(
 
     private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)
     {
-        var deviceId = args.UserName;
+        var remote = args.RemoteEndPoint as IPEndPoint;
+        // The username is whatever the client sent: cut and escaped before it is logged or listed anywhere.
+        var claimedId = args.UserName is null ? null : UntrustedText.Clip(args.UserName);
         var secret = args.Password;
-        if (string.IsNullOrEmpty(deviceId) || string.IsNullOrEmpty(secret))
+        if (string.IsNullOrEmpty(args.UserName) || string.IsNullOrEmpty(secret))
         {
             args.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
-            await handler.RejectAsync(Rejected(deviceId, RejectionReasons.BadCredentials, "Connection without a device id and secret."), CancellationToken.None);
+            await RefuseAsync(null, remote, RejectionReasons.BadCredentials, "Connection without a device id and secret.");
             return;
         }
 
-        var device = await registry.AuthenticateAsync(deviceId, secret);
+        var device = args.UserName.Length > 64 ? null : await registry.AuthenticateAsync(args.UserName, secret);
         if (device is null)
         {
             args.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
-            var known = await registry.GetAsync(deviceId) is not null;
-            await handler.RejectAsync(
-                Rejected(deviceId, known ? RejectionReasons.BadCredentials : RejectionReasons.UnknownDevice,
-                    known ? "Wrong secret for this device." : "No registered device has this id."),
-                CancellationToken.None);
+            var known = args.UserName.Length <= 64 && await registry.GetAsync(args.UserName) is not null;
+            await RefuseAsync(claimedId, known ? null : remote,
+                known ? RejectionReasons.BadCredentials : RejectionReasons.UnknownDevice,
+                known ? "Wrong secret for this device." : "No registered device has this id.");
             return;
         }
 
-        // A client may leave its id empty; MQTTnet honours an assigned id only under MQTT 5 (3.1.1 clients without
-        // an id are refused as 'identifier rejected', which docs/device-api.md tells device makers to avoid with -i).
-        if (string.IsNullOrEmpty(args.ClientId))
+        if (_listener is null || !_listener.TryGetConnection(args.ChannelAdapter, out var connection))
         {
-            args.AssignedClientIdentifier = $"{device.DeviceId}-{Guid.NewGuid():N}"[..32];
+            // Every socket comes through our listener; anything else is refused rather than trusted.
+            args.ReasonCode = MqttConnectReasonCode.ServerUnavailable;
+            return;
         }
+
+        // Sessions are keyed by client id, so the id must be the device's own: then no device can resume, take over
+        // or disconnect another's session. An MQTT 5 client without an id is given one in its device's namespace.
+        var clientId = args.ClientId;
+        if (string.IsNullOrEmpty(clientId) && args.ProtocolVersion == MqttProtocolVersion.V500)
+        {
+            clientId = DeviceClientIds.Assign(device.DeviceId);
+            args.AssignedClientIdentifier = clientId;
+        }
+        if (!DeviceClientIds.BelongsTo(clientId, device.DeviceId))
+        {
+            args.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            args.ReasonString = $"Client id must be the device id or '{device.DeviceId}-' plus up to {DeviceClientIds.MaxSuffixLength} of A-Z a-z 0-9 _ -.";
+            await RefuseAsync(device.DeviceId, null, RejectionReasons.ClientIdNotBound,
+                string.IsNullOrEmpty(clientId)
+                    ? "Connect without a client id under MQTT 3.1.1; use the device id plus a suffix."
+                    : $"Client id '{UntrustedText.Clip(clientId)}' does not belong to this device.");
+            return;
+        }
+
+        if (_sessions.TryBind(device.DeviceId, clientId, connection) == SessionBindResult.TooManySessions)
+        {
+            // MQTT 3.1.1 has no "quota exceeded" and MQTTnet would map it to "unacceptable protocol version", which
+            // would send a device maker down the wrong path: "server unavailable" (3) is the nearest true answer.
+            args.ReasonCode = args.ProtocolVersion == MqttProtocolVersion.V500
+                ? MqttConnectReasonCode.QuotaExceeded
+                : MqttConnectReasonCode.ServerUnavailable;
+            args.ReasonString = $"This device already holds {_settings.MaxSessionsPerDevice} connections.";
+            await RefuseAsync(device.DeviceId, null, RejectionReasons.TooManySessions,
+                $"More than {_settings.MaxSessionsPerDevice} connections at once for this device.");
+            return;
+        }
+
+        connection.Authenticated(device.DeviceId, clientId, _settings.MaxPacketBytes);
         args.SessionItems[DeviceIdSessionKey] = device.DeviceId;
         args.ReasonCode = MqttConnectReasonCode.Success;
+    }
+
+    private Task OnClientConnectedAsync(ClientConnectedEventArgs args)
+    {
+        // A resumed session keeps the items of its previous connection: write this connection's identity over them,
+        // so nothing read from the session later can be an earlier owner's.
+        args.SessionItems[DeviceIdSessionKey] = args.UserName;
+        return Task.CompletedTask;
     }
 
     private async Task InterceptPublishAsync(InterceptingPublishEventArgs args)
     {
         // The broker is the ingest point, not a relay: nothing is forwarded or retained.
         args.ProcessPublish = false;
-        var authenticatedId = args.SessionItems[DeviceIdSessionKey] as string;
+        // The identity authenticated on this connection (MQTTnet passes this connection's CONNECT username), checked
+        // against the session and the client id as defense in depth.
+        var authenticatedId = AuthenticatedDevice(args.UserName, args.ClientId, args.SessionItems);
         var topic = args.ApplicationMessage.Topic;
+        if (authenticatedId is null)
+        {
+            args.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+            args.CloseConnection = true;
+            await handler.RejectAsync(Rejected(null, RejectionReasons.NotAuthorized, "Publish on a connection whose identity does not match its session.", "mqtt:publish"), args.CancellationToken);
+            return;
+        }
         if (!DeviceTopics.TryParse(topic, out var topicDeviceId, out var channel))
         {
             args.Response.ReasonCode = MqttPubAckReasonCode.TopicNameInvalid;
@@ -161,29 +234,101 @@ public sealed partial class EmbeddedMqttBroker(
         }
     }
 
-    private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs args)
+    private async Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs args)
     {
         // Devices may listen only under their own id (room for commands later); nobody reads other devices' data.
-        var deviceId = args.SessionItems[DeviceIdSessionKey] as string;
+        var deviceId = AuthenticatedDevice(args.UserName, args.ClientId, args.SessionItems);
         var ownPrefix = deviceId is null ? null : DeviceTopics.Prefix + deviceId + "/";
         if (ownPrefix is null || !args.TopicFilter.Topic.StartsWith(ownPrefix, StringComparison.Ordinal))
         {
             args.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
             args.ProcessSubscription = false;
+            await handler.RejectAsync(Rejected(deviceId, RejectionReasons.NotAuthorized,
+                $"Subscription to '{UntrustedText.Clip(args.TopicFilter.Topic)}' outside the device's own topics.", "mqtt:subscribe"), args.CancellationToken);
         }
-        return Task.CompletedTask;
     }
 
-    private Rejection Rejected(string? deviceId, string reason, string detail, string source = "mqtt:connect") =>
-        new(timeProvider.GetUtcNow(), deviceId, source, reason, detail);
-
-    private static int FindFreePort(IPAddress address)
+    /// <summary>The device this connection authenticated as, or null when its session or client id say otherwise.</summary>
+    private static string? AuthenticatedDevice(string? userName, string? clientId, System.Collections.IDictionary sessionItems)
     {
-        using var listener = new System.Net.Sockets.TcpListener(address, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        if (string.IsNullOrEmpty(userName)
+            || !string.Equals(sessionItems[DeviceIdSessionKey] as string, userName, StringComparison.Ordinal)
+            || !DeviceClientIds.BelongsTo(clientId, userName))
+        {
+            return null;
+        }
+        return userName;
     }
+
+    private void OnSourceRefused(IPEndPoint remote, SourceAdmission admission)
+    {
+        var (reason, detail) = admission == SourceAdmission.TooManyAttempts
+            ? (RejectionReasons.TooManyConnectAttempts, $"More than {_settings.ConnectAttemptBurstPerSource} connect attempts at once (then {_settings.ConnectAttemptsPerSecondPerSource}/s) from one source; socket closed.")
+            : (RejectionReasons.TooManyConnections, $"More than {_settings.MaxConnectionsPerSource} open connections from one source (or {_settings.MaxConnections} overall); socket closed.");
+        // Called on the accept loop: a refusal that is only counted (the usual case in a flood) completes at once;
+        // one that is recorded finishes in the background so accepting never waits on the database.
+        ValueTask pending;
+        try
+        {
+            pending = RefuseAsync(null, remote, reason, detail);
+        }
+        catch (Exception exception)
+        {
+            LogRefusalNotRecorded(logger, exception, reason);
+            return;
+        }
+        if (!pending.IsCompletedSuccessfully)
+        {
+            _ = ObserveAsync(pending, reason);
+        }
+    }
+
+    private async Task ObserveAsync(ValueTask pending, string reason)
+    {
+        try
+        {
+            await pending;
+        }
+        catch (Exception exception)
+        {
+            LogRefusalNotRecorded(logger, exception, reason);
+        }
+    }
+
+    private async ValueTask OnConnectionClosedAsync(EdgeConnection connection)
+    {
+        if (connection.DeviceId is { } deviceId && connection.ClientId is { } clientId)
+        {
+            _sessions.Release(deviceId, clientId, connection);
+        }
+        var guard = connection.Guard;
+        if (guard.Verdict != PacketGuardVerdict.Ok)
+        {
+            var (reason, detail) = guard.Verdict switch
+            {
+                PacketGuardVerdict.TooLarge => (RejectionReasons.PacketTooLarge,
+                    $"A packet of type {guard.PacketType} declared at least {guard.DeclaredLength} bytes (limit {guard.MaxRemainingLength}{(connection.DeviceId is null ? " before authentication" : "")}); connection closed before reading it."),
+                PacketGuardVerdict.MalformedLength => (RejectionReasons.MalformedPacket, "A packet length with more than four bytes; connection closed."),
+                _ => (RejectionReasons.MalformedPacket, $"First packet was of type {guard.PacketType}, not CONNECT; connection closed."),
+            };
+            await RefuseAsync(connection.DeviceId, connection.DeviceId is null ? connection.Remote : null, reason, detail, "mqtt:packet");
+        }
+        else if (connection.TimedOut)
+        {
+            await RefuseAsync(null, connection.Remote, RejectionReasons.ConnectTimeout,
+                $"No complete CONNECT within {_settings.ConnectTimeout.TotalSeconds:0} s; connection closed.");
+        }
+    }
+
+    private ValueTask RefuseAsync(string? deviceId, IPEndPoint? remote, string reason, string detail, string source = ConnectSource) =>
+        _refusals.ReportAsync(deviceId, remote, source, reason, detail, CancellationToken.None);
+
+    private Rejection Rejected(string? deviceId, string reason, string detail, string source) =>
+        new(timeProvider.GetUtcNow(), deviceId, source, reason, detail);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port}")]
     private static partial void LogStarted(ILogger logger, string address, int port);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A {Reason} refusal at the MQTT edge could not be recorded")]
+    private static partial void LogRefusalNotRecorded(ILogger logger, Exception exception, string reason);
 }

@@ -27,4 +27,13 @@ public static class RejectionReasons
     /// replaced); identical repeats are accepted as duplicates.
     /// </summary>
     public const string ConflictingDuplicate = "conflicting_duplicate";
+
+    // Refused at the MQTT edge, before or while connecting (docs/device-api.md, docs/architecture.md threat model).
+    public const string ClientIdNotBound = "client_id_not_bound";
+    public const string TooManySessions = "too_many_sessions";
+    public const string PacketTooLarge = "packet_too_large";
+    public const string MalformedPacket = "malformed_packet";
+    public const string ConnectTimeout = "connect_timeout";
+    public const string TooManyConnections = "too_many_connections";
+    public const string TooManyConnectAttempts = "too_many_connect_attempts";
 }

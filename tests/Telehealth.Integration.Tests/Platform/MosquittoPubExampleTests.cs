@@ -50,6 +50,34 @@ public sealed class MosquittoPubExampleTests(PlatformFixture fixture) : IClassFi
         Assert.Equal(0, (await Staff.GetJsonAsync($"/api/patients/{patientId}/readings")).GetArrayLength());
     }
 
+    /// <summary>The probe's takeover, with the tool it used: B's credentials, V's client id, clean session off (-c).</summary>
+    [Theory]
+    [Trait("Hazard", "H9")]
+    [InlineData("mqttv311", "identifier rejected")]
+    [InlineData("mqttv5", "Client identifier not valid")]
+    public async Task H9_mosquitto_pub_with_another_devices_client_id_and_clean_session_off_is_refused(string protocol, string expectedError)
+    {
+        var victimPatient = await TelehealthPlatform.CreatePatientAsync(Staff, "Mosquitto Victim " + protocol);
+        var (victimId, _) = await TelehealthPlatform.RegisterDeviceAsync(Staff, victimPatient);
+        var attackerPatient = await TelehealthPlatform.CreatePatientAsync(Staff, "Mosquitto Attacker " + protocol);
+        var (attackerId, attackerSecret) = await TelehealthPlatform.RegisterDeviceAsync(Staff, attackerPatient);
+        List<string> args = ["-h", "127.0.0.1", "-p", Platform.MqttPort.ToString(), "-V", protocol, "-q", "1", "-c", "-i", victimId + "-1",
+            "-u", attackerId, "-P", attackerSecret, "-t", $"telehealth/v1/devices/{victimId}/events", "-m", """{"event":"fall_detected"}"""];
+        if (protocol == "mqttv5")
+        {
+            args.InsertRange(args.Count - 4, ["-x", "3600"]);
+        }
+
+        var (exitCode, output) = await RunAsync("mosquitto_pub", args);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(expectedError, output, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, (await Staff.GetJsonAsync($"/api/alerts?patientId={victimPatient}")).GetArrayLength());
+        var reasons = (await Staff.GetJsonAsync("/api/rejections?limit=1000")).GetProperty("items").EnumerateArray()
+            .Where(r => r.GetProperty("deviceId").GetString() == attackerId).Select(r => r.Str("reason")).ToArray();
+        Assert.Equal(["client_id_not_bound"], reasons);
+    }
+
     [Fact]
     public async Task Mosquitto_pub_event_and_status_examples_are_accepted()
     {
