@@ -1,3 +1,4 @@
+using Telehealth.Contracts.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Telehealth.Contracts.Devices;
 using Telehealth.Contracts.Events;
