@@ -11,11 +11,13 @@ try
 
     ListenUrls.Validate(builder.Configuration["Urls"]);
     builder.AddTelehealthPlatform();
+    builder.AddTelehealthTelemetry();
 
     var app = builder.Build();
     // Every ValidateOnStart option, checked before the host starts (which would log a stack trace first).
     app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
     app.MapTelehealthPlatform();
+    app.MapTelehealthTelemetry();
     app.Run();
     return 0;
 }

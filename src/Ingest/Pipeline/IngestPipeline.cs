@@ -136,6 +136,8 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
     private async Task WriteBatchAsync(List<PendingSubmission> batch, CancellationToken cancellationToken)
     {
         var all = batch.SelectMany(s => s.Readings).ToList();
+        using var activity = IngestMetrics.ActivitySource.StartActivity("write batch");
+        activity?.SetTag("telehealth.ingest.readings", all.Count);
         ReadingAppendResult stored;
         try
         {
