@@ -82,7 +82,7 @@ public sealed class SqlitePatientRepository : IPatientRepository
         {
             return;
         }
-        await EnsureSchemaAsync(cancellationToken);
+        await _schema.EnsureAsync(cancellationToken);
         await _migrationLock.WaitAsync(cancellationToken);
         try
         {

@@ -23,7 +23,7 @@ public static class PatientEndpoints
 
     /// <param name="OnSupplementalOxygen">Required, and may be null: true oxygen, false air, null not known. A JSON element so that
     /// "left out" (refused) can be told from "null" (not known).</param>
-    public sealed record CareSettingsRequest(int? News2Scale, JsonElement? OnSupplementalOxygen, string? Reason);
+    public sealed record CareSettingsRequest(int? News2Scale, JsonElement OnSupplementalOxygen, string? Reason);
 
     public sealed record CareSettingsChangeDto(
         int Sequence, DateTimeOffset ChangedAt, string ChangedBy, string Reason,
@@ -83,7 +83,7 @@ public static class PatientEndpoints
                 problems["news2Scale"] = ["news2Scale is required: 1, or 2 for documented hypercapnic respiratory failure."];
             }
             bool? oxygen = null;
-            switch (request.OnSupplementalOxygen?.ValueKind)
+            switch (request.OnSupplementalOxygen.ValueKind)
             {
                 case JsonValueKind.True:
                     oxygen = true;

@@ -48,12 +48,9 @@ public sealed partial class FhirOutboxWriter(
             {
                 var ordered = (await WithStoredBloodPressurePartnersAsync(batch.Key, batch.ToList(), cancellationToken))
                     .OrderBy(reading => reading.DeviceTime).ToArray();
-                var inForce = new Dictionary<DateTimeOffset, ThresholdSet>();
-                foreach (var at in ordered.Select(reading => reading.DeviceTime).Distinct())
-                {
-                    inForce[at] = await thresholds.GetEffectiveAtAsync(batch.Key, at, cancellationToken);
-                }
-                var observations = mapper.ToObservations(ordered, reading => inForce[reading.DeviceTime]);
+                // The one rule shared with the alert decision: the thresholds in force at the reading's device time.
+                var timeline = await thresholds.GetTimelineAsync(batch.Key, cancellationToken);
+                var observations = mapper.ToObservations(ordered, reading => timeline.At(reading.DeviceTime));
                 await EnqueueAsync(batch.Key, observations, cancellationToken);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)

@@ -142,10 +142,7 @@ public sealed class ObservationSource(
     private async Task<IReadOnlyList<Observation>> MapReadingsAsync(
         string patientId, IReadOnlyList<Reading> unitReadings, ThresholdCache cache, CancellationToken cancellationToken)
     {
-        foreach (var reading in unitReadings)
-        {
-            await cache.LoadAsync(reading.DeviceTime, cancellationToken);
-        }
+        await cache.LoadAsync(cancellationToken);
         return mapper.ToObservations(unitReadings, cache.At);
     }
 
@@ -156,19 +153,15 @@ public sealed class ObservationSource(
     /// <summary>Stored records that become one Observation: a reading, a BP pair, or an event.</summary>
     private sealed record ObservationUnit(string Id, DateTimeOffset Time, IReadOnlyList<Reading> Readings, TelecareEvent? Event);
 
-    /// <summary>A patient's thresholds by moment, loaded once per request (readings of one moment share them).</summary>
+    /// <summary>A patient's threshold timeline, read once per request and only when a reading is mapped.</summary>
     private sealed class ThresholdCache(IThresholdRepository repository, string patientId)
     {
-        private readonly Dictionary<DateTimeOffset, ThresholdSet> _at = [];
+        private ThresholdTimeline? _timeline;
 
-        public async System.Threading.Tasks.Task LoadAsync(DateTimeOffset at, CancellationToken cancellationToken)
-        {
-            if (!_at.ContainsKey(at))
-            {
-                _at[at] = await repository.GetEffectiveAtAsync(patientId, at, cancellationToken);
-            }
-        }
+        public async System.Threading.Tasks.Task LoadAsync(CancellationToken cancellationToken) =>
+            _timeline ??= await repository.GetTimelineAsync(patientId, cancellationToken);
 
-        public ThresholdSet At(Reading reading) => _at[reading.DeviceTime];
+        /// <summary>The thresholds in force at the reading's device time: the rule the alert decision follows too.</summary>
+        public ThresholdSet At(Reading reading) => (_timeline ?? throw new InvalidOperationException("Load first.")).At(reading.DeviceTime);
     }
 }
