@@ -10,6 +10,7 @@ using Telehealth.Alerts.Engine;
 using Telehealth.Contracts.Devices;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Ingestion;
+using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
 using Telehealth.Fhir.Mapping;
 using Telehealth.Gateway.Devices;
@@ -91,6 +92,13 @@ public sealed partial class FhirOutboxWriter(
     {
         ArgumentNullException.ThrowIfNull(telecareEvent);
         await EnqueueAsync(telecareEvent.PatientId, [mapper.ToObservation(telecareEvent)], cancellationToken);
+    }
+
+    /// <summary>An ACVPU assessment (staff or device) as its Observation.</summary>
+    public async Task OnConsciousnessStoredAsync(ConsciousnessObservation observation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        await EnqueueAsync(observation.PatientId, [mapper.ToObservation(observation)], cancellationToken);
     }
 
     /// <summary>Heartbeats are not part of the care record.</summary>
