@@ -60,6 +60,28 @@ public static class FhirIds
         return Compose(observation.PatientId, ConsciousnessToken, observation.ObservedAt);
     }
 
+    /// <summary>Parses an ACVPU Observation id (<see cref="Observation(ConsciousnessObservation)"/>); false for anything else.</summary>
+    public static bool TryParseConsciousnessObservationId(string? id, [NotNullWhen(true)] out string? patientId, out DateTimeOffset observedAt)
+    {
+        patientId = null;
+        observedAt = default;
+        if (!IsValidId(id))
+        {
+            return false;
+        }
+        var parts = id.Split('.');
+        if (parts.Length != 3 || parts[1] != ConsciousnessToken || !IsValidDeviceId(parts[0])
+            || parts[2].Length == 0 || !parts[2].All(char.IsAsciiDigit)
+            || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var unixMs)
+            || unixMs > MaxUnixMs)
+        {
+            return false;
+        }
+        patientId = parts[0];
+        observedAt = DateTimeOffset.FromUnixTimeMilliseconds(unixMs);
+        return true;
+    }
+
     public static string RiskAssessment(string assessmentId) => RequireValidId(assessmentId, nameof(assessmentId));
 
     public static string Flag(Guid alertId) => FlagPrefix + alertId.ToString("N");

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using MQTTnet.Protocol;
 using Telehealth.Fhir.Outbox;
+using Telehealth.Integration.Tests.Fhir;
 using Telehealth.Integration.Tests.Security;
 using Telehealth.TestSupport;
 
@@ -45,6 +46,15 @@ public sealed class ConsciousnessTests(PlatformFixture fixture) : IClassFixture<
         Assert.Equal($"Patient/{patientId}", observation.GetProperty("subject").Str("reference"));
         Assert.Equal(TelehealthPlatform.AdminUsername, observation.GetProperty("performer")[0].Str("display"));
         Assert.Equal("A", observation.GetProperty("interpretation")[0].GetProperty("coding")[0].Str("code"));
+
+        // The same Observation is served by /fhir: searched by its LOINC code and read by id.
+        var id = $"{patientId}.acvpu.{observedAt.ToUnixTimeMilliseconds()}";
+        var bundle = await Staff.GetOkAsync<Hl7.Fhir.Model.Bundle>($"/fhir/Observation?patient={patientId}&code=http://loinc.org%7C67775-7");
+        var served = Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Observation>());
+        Assert.Equal(id, served.Id);
+        Assert.Equal("new_confusion", ((Hl7.Fhir.Model.CodeableConcept)served.Value!).Coding[0].Code);
+        Assert.Equal(id, (await Staff.GetOkAsync<Hl7.Fhir.Model.Observation>($"/fhir/Observation/{id}")).Id);
+        Assert.Empty((await Staff.GetOkAsync<Hl7.Fhir.Model.Bundle>($"/fhir/Observation?patient={patientId}&category=vital-signs")).Entry);
     }
 
     [Theory]
