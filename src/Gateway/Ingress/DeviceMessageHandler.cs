@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Telehealth.Contracts.Devices;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Ingestion;
+using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
 using Telehealth.Contracts.Rejections;
 using Telehealth.Gateway.Decoding;
@@ -72,9 +73,11 @@ public sealed partial class DeviceMessageHandler(
         {
             await RejectAsync(new Rejection(receivedAt, device.DeviceId, source, problem.Reason, problem.Detail), cancellationToken);
         }
+        var (assessedStored, assessedRepeats, assessedConflicts) = await SubmitConsciousnessAsync(device, source, decoded.Consciousness, receivedAt, cancellationToken);
         if (decoded.Accepted.Count == 0)
         {
-            return new DeviceMessageOutcome(0, 0, decoded.Rejected.Count, false);
+            metrics.Accepted(assessedStored);
+            return new DeviceMessageOutcome(assessedStored, assessedRepeats, decoded.Rejected.Count + assessedConflicts, false);
         }
         var recordIndexes = new Dictionary<Reading, int>(ReferenceEqualityComparer.Instance);
         var readings = new List<Reading>(decoded.Accepted.Count);
@@ -95,9 +98,36 @@ public sealed partial class DeviceMessageHandler(
                     $"{conflict.Kind.WireName()} at {conflict.DeviceTime:yyyy-MM-ddTHH:mm:ss.fffZ} is already stored with a different value; the stored value is kept"))),
                 cancellationToken);
         }
-        metrics.Accepted(result.Stored);
-        var rejectedCount = decoded.Rejected.Count + result.Conflicts.Count;
-        return new DeviceMessageOutcome(result.Stored, readings.Count - result.Stored - result.Conflicts.Count, rejectedCount, false);
+        metrics.Accepted(result.Stored + assessedStored);
+        var rejectedCount = decoded.Rejected.Count + result.Conflicts.Count + assessedConflicts;
+        return new DeviceMessageOutcome(result.Stored + assessedStored, readings.Count - result.Stored - result.Conflicts.Count + assessedRepeats, rejectedCount, false);
+    }
+
+    private async Task<(int Stored, int Repeats, int Conflicts)> SubmitConsciousnessAsync(
+        DeviceRecord device, string source, IReadOnlyList<DecodedConsciousness> assessments, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var (stored, repeats, conflicts) = (0, 0, 0);
+        foreach (var assessment in assessments)
+        {
+            var observation = new ConsciousnessObservation(device.PatientId, assessment.Level, assessment.ObservedAt, receivedAt, DeviceId: device.DeviceId);
+            switch (await sink.SubmitConsciousnessAsync(observation, cancellationToken))
+            {
+                case ConsciousnessAppendResult.Stored:
+                    stored++;
+                    break;
+                case ConsciousnessAppendResult.Repeat:
+                    repeats++;
+                    break;
+                default:
+                    conflicts++;
+                    await RejectAsync(new Rejection(receivedAt, device.DeviceId, source, RejectionReasons.ConflictingDuplicate,
+                        RejectionDetail.For(assessment.RecordIndex, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                            $"consciousness at {assessment.ObservedAt:yyyy-MM-ddTHH:mm:ss.fffZ} is already recorded differently; the recorded one is kept"))),
+                        cancellationToken);
+                    break;
+            }
+        }
+        return (stored, repeats, conflicts);
     }
 
     private async Task<DeviceMessageOutcome> HandleEventAsync(
