@@ -1,3 +1,4 @@
+using Telehealth.Contracts.Diagnostics;
 using System.Security.Claims;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Clinician.Web.Hosting;
@@ -37,12 +38,12 @@ public static class ObservationEndpoints
             var now = time.GetUtcNow();
             if (request.Kind != AcvpuLevels.ObservationName)
             {
-                return Refused("kind", RejectionReasons.UnknownName, $"kind '{UntrustedText.Sanitize(request.Kind)}' is not recorded here; use '{AcvpuLevels.ObservationName}'.");
+                return Refused("kind", RejectionReasons.UnknownName, $"kind '{UntrustedText.Clip(request.Kind)}' is not recorded here; use '{AcvpuLevels.ObservationName}'.");
             }
             if (!AcvpuLevels.TryParseWireName(request.Value, out var level))
             {
                 return Refused("value", RejectionReasons.UnknownValue,
-                    $"value '{UntrustedText.Sanitize(request.Value)}' is not an ACVPU level; use one of {string.Join(", ", AcvpuLevels.All.Select(l => l.WireName()))}.");
+                    $"value '{UntrustedText.Clip(request.Value)}' is not an ACVPU level; use one of {string.Join(", ", AcvpuLevels.All.Select(l => l.WireName()))}.");
             }
             var observedAt = request.ObservedAt ?? now;
             if (observedAt > now + MaxAhead)

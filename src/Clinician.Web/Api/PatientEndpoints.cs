@@ -1,3 +1,4 @@
+using Telehealth.Contracts.Diagnostics;
 using System.Text.Json;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
@@ -228,7 +229,7 @@ public static class PatientEndpoints
         if (!UnitConverter.TryToCanonical(kind, unit, 0, out _))
         {
             threshold = null!;
-            problem = $"{RejectionReasons.UnknownUnit}: {kind.WireName()}: unit '{UntrustedText.Sanitize(unit)}' is not accepted; "
+            problem = $"{RejectionReasons.UnknownUnit}: {kind.WireName()}: unit '{UntrustedText.Clip(unit)}' is not accepted; "
                 + $"use one of {string.Join(", ", UnitConverter.AcceptedUnits(kind))}.";
             return false;
         }
