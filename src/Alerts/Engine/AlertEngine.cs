@@ -3,10 +3,14 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Recording;
+using Telehealth.Alerts.Rules;
 using Telehealth.Alerts.Storage;
 using Telehealth.CareRecord;
-using Telehealth.CareRecord.Lifecycle;
+using Telehealth.CareRecord.Alerting;
+using Telehealth.CareRecord.Escalation;
+using Telehealth.CareRecord.Evaluation;
 using Telehealth.CareRecord.News2;
+using Telehealth.CareRecord.Observations;
 using Telehealth.CareRecord.Rules;
 using Telehealth.Contracts.Diagnostics;
 using Telehealth.Contracts.Evaluation;
@@ -17,14 +21,19 @@ using Telehealth.Ingest.Storage;
 namespace Telehealth.Alerts.Engine;
 
 /// <summary>
-/// Turns stored data into alerts: thresholds per reading, then NEWS2 over the latest readings, and a red flag per
-/// telecare event. Everything one evaluation changes — alerts, their events in the alert event log, and the queue
-/// items it completes — is recorded in one transaction (<see cref="IAlertStore.CommitAsync"/>), so an evaluation
-/// interrupted at any point is simply done again, with no effect lost and none doubled. Nothing is pushed from here:
-/// SignalR, FHIR and the follow-up work follow the event log. Work for one patient is serialised in this process.
+/// Turns due items into alerts through the care-record core: each item (a reading, a telecare event, a device status,
+/// or a rule's timer) is offered, in queue order, to the patient's rules (<see cref="PatientRuleBook"/>) with their
+/// persisted state; each rule answers true / false / not yet / unknown with its new state and when to wake it, and
+/// <see cref="AlertCaseLifecycle"/> decides what the answer means for the patient's alerts. Everything one evaluation
+/// changed — alerts, their events, the rules' state and wake-ups, and the queue items it completes — is recorded in
+/// one transaction (<see cref="IAlertStore.CommitAsync"/>), so an evaluation interrupted at any point is simply done
+/// again, with no effect lost and none doubled. Nothing is pushed from here: SignalR, FHIR and the follow-up work
+/// follow the event log. Work for one patient is serialised in this process.
 /// </summary>
 public sealed partial class AlertEngine(
     IAlertStore alerts,
+    IAlertEventLog eventLog,
+    IRuleStateStore ruleStates,
     IReadingStore readings,
     IThresholdRepository thresholds,
     IPatientRepository patients,
@@ -38,9 +47,11 @@ public sealed partial class AlertEngine(
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _patientLocks = new(StringComparer.Ordinal);
 
+    /// <summary>Response deadlines (the RCP NEWS2 and telecare call-handling defaults).</summary>
+    public ResponsePolicy Policy { get; } = ResponsePolicy.Default;
+
     /// <summary>
     /// Evaluates one patient's due items in queue order and records the outcome with the items' completion.
-    /// Consecutive readings are judged together (each against its thresholds, then NEWS2 once over the latest).
     /// </summary>
     /// <returns>The alert events recorded.</returns>
     public async Task<IReadOnlyList<AlertEventRecord>> EvaluateDueAsync(string patientId, IReadOnlyList<DueItem> items, CancellationToken cancellationToken)
@@ -53,26 +64,50 @@ public sealed partial class AlertEngine(
         }
         return await SerialisedAsync(patientId, async () =>
         {
-            var working = new WorkingAlerts(alerts, patientId);
+            var now = time.GetUtcNow();
+            var settings = options.Value;
+            var thresholdSet = await thresholds.GetEffectiveAsync(patientId, cancellationToken);
+            var care = (await patients.GetAsync(patientId, cancellationToken))?.ToNews2CareSettings() ?? News2CareSettings.Unknown;
+            var stored = await ruleStates.LoadAsync(patientId, cancellationToken);
+            var book = new PatientRuleBook(thresholdSet, care, settings, stored.Values);
+            var working = new WorkingAlerts(patientId, await alerts.ListActiveForPatientAsync(patientId, cancellationToken));
+            var states = new WorkingRuleStates(stored);
             var ordered = items.OrderBy(item => item.Sequence).ToList();
-            for (var i = 0; i < ordered.Count;)
+            foreach (var item in ordered)
             {
-                if (ordered[i].Kind == DueItemKind.TelecareEvent)
+                switch (item.Kind)
                 {
-                    await ApplyAsync(working, RuleOutcome.Raise(TelecareEventRule.Evaluate(ordered[i].Event!)), cancellationToken);
-                    i++;
-                    continue;
+                    case DueItemKind.Reading:
+                        Offer(book, states, working, new RuleInput(patientId, now, new ReadingObserved(item.Reading!)), now);
+                        break;
+                    case DueItemKind.TelecareEvent:
+                        Offer(book, states, working, new RuleInput(patientId, now, new EventObserved(item.Event!)), now);
+                        break;
+                    case DueItemKind.DeviceStatus:
+                        var status = item.Status!;
+                        var heardAt = ObservationTime.Of(status.DeviceTime, status.ReceivedAt);
+                        var device = new DeviceRef(status.DeviceId, status.DeviceType);
+                        book.AddDevice(device, heardAt);
+                        Offer(book, states, working, new RuleInput(patientId, now,
+                            new DeviceHeard(device, patientId, heardAt, status.Interval, status.BatteryPercent)), now);
+                        break;
+                    case DueItemKind.Timer when book.Find(item.Timer!.RuleKey) is { } woken:
+                        Apply(woken, book, states, working, RuleInput.Wake(patientId, now), now);
+                        break;
+                    case DueItemKind.Timer:
+                        // The rule is no longer in force (a duration rule removed from the settings): nothing to wake.
+                        LogTimerWithoutRule(patientId, item.Timer!.RuleKey);
+                        break;
                 }
-                var run = new List<Reading>();
-                while (i < ordered.Count && ordered[i].Kind == DueItemKind.Reading)
-                {
-                    run.Add(ordered[i].Reading!);
-                    i++;
-                }
-                await EvaluateReadingsAsync(patientId, run.OrderBy(reading => reading.DeviceTime).ToList(), working, cancellationToken);
+            }
+            var batch = ordered.Where(item => item.Reading is not null).Select(item => item.Reading!).ToList();
+            if (batch.Count > 0)
+            {
+                await AssessNews2Async(patientId, care, now, cancellationToken);
             }
             CrashPoints.Reach(CrashPoints.BeforeAlertCommit);
-            var recorded = await alerts.CommitAsync(new AlertCommit(patientId, working.Changes, ordered.Select(item => item.Sequence).ToList()), cancellationToken);
+            var recorded = await alerts.CommitAsync(
+                new AlertCommit(patientId, working.Changes, ordered.Select(item => item.Sequence).ToList(), states.Changed(book)), cancellationToken);
             CrashPoints.Reach(CrashPoints.AfterAlertCommit);
             Log(recorded);
             return recorded;
@@ -94,79 +129,140 @@ public sealed partial class AlertEngine(
     }
 
     /// <summary>
-    /// Staff take an alert on. Returns the alert as stored afterwards (unchanged when it was already
-    /// acknowledged), or null when no alert has that id.
+    /// Staff take an alert on. Already acknowledged by the same person: unchanged. Already acknowledged by someone
+    /// else: refused with <see cref="StaffActionResult.TakenByAnother"/> and the owner, so two people racing to take one
+    /// alert learn at once that the other has it.
     /// </summary>
-    public async Task<Alert?> AcknowledgeAsync(Guid alertId, string staffUser, CancellationToken cancellationToken = default)
+    public Task<StaffActionResult> AcknowledgeAsync(Guid alertId, string staffUser, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(staffUser);
+        return ActAsync(alertId,
+            alert => alert.Status is AlertCaseStatus.Acknowledged or AlertCaseStatus.InFollowUp && OwnerOf(alert) is { } owner && owner != staffUser ? owner : null,
+            (alert, _, now) => AlertCaseLifecycle.Acknowledge(alert, staffUser, now), cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives the alert to <paramref name="assignee"/>. Allowed when nobody has it, when the caller is the one who has
+    /// it, or when the caller names the current owner in <paramref name="expectedOwner"/> (a deliberate hand-over
+    /// after seeing who has it); otherwise refused with the owner, so two people cannot both take it.
+    /// </summary>
+    public Task<StaffActionResult> AssignAsync(Guid alertId, string staffUser, string assignee, string? expectedOwner, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(staffUser);
+        ArgumentException.ThrowIfNullOrWhiteSpace(assignee);
+        return ActAsync(alertId,
+            alert => !alert.IsResolved && OwnerOf(alert) is { } owner && owner != staffUser && owner != assignee && owner != expectedOwner ? owner : null,
+            (alert, _, now) => AlertCaseLifecycle.Assign(alert, staffUser, assignee, now), cancellationToken);
+    }
+
+    /// <summary>Someone starts acting on it (from Open this acknowledges it too).</summary>
+    public Task<StaffActionResult> StartFollowUpAsync(Guid alertId, string staffUser, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(staffUser);
+        return ActAsync(alertId,
+            alert => !alert.IsResolved && OwnerOf(alert) is { } owner && owner != staffUser && alert.Status != AlertCaseStatus.InFollowUp ? owner : null,
+            (alert, _, now) => AlertCaseLifecycle.StartFollowUp(alert, staffUser, now), cancellationToken);
+    }
+
+    /// <summary>Closes the alert with an outcome (and a note for the record).</summary>
+    public Task<StaffActionResult> ResolveAsync(Guid alertId, string staffUser, AlertOutcome outcome, string? note, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(staffUser);
+        return ActAsync(alertId, NobodyElse, (alert, _, now) => AlertCaseLifecycle.Resolve(alert, staffUser, outcome, note, now), cancellationToken);
+    }
+
+    /// <summary>Stops notifying <paramref name="staffUser"/> about the alert until <paramref name="until"/> (their own snooze).</summary>
+    public Task<StaffActionResult> SnoozeAsync(Guid alertId, string staffUser, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(staffUser);
+        return ActAsync(alertId, NobodyElse, (alert, _, now) => AlertCaseLifecycle.Snooze(alert, staffUser, until, Policy, now), cancellationToken);
+    }
+
+    /// <summary>Ends <paramref name="whose"/> snooze (anyone may end anyone's: a snooze must never hide an alert).</summary>
+    public Task<StaffActionResult> UnsnoozeAsync(Guid alertId, string staffUser, string whose, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(staffUser);
+        ArgumentException.ThrowIfNullOrWhiteSpace(whose);
+        return ActAsync(alertId, NobodyElse, (alert, events, now) => AlertCaseLifecycle.Unsnooze(alert, events, staffUser, whose, now), cancellationToken);
+    }
+
+    /// <summary>Who has the alert: the person it is assigned to, else the one who acknowledged it.</summary>
+    public static string? OwnerOf(AlertCase alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return alert.AssignedTo ?? alert.AcknowledgedBy;
+    }
+
+    private static string? NobodyElse(AlertCase alert) => null;
+
+    /// <summary>
+    /// One staff action, serialised with the patient's evaluations and re-read under the lock, so it decides on the
+    /// alert as it is, and recorded (alert and events) in one transaction.
+    /// </summary>
+    /// <param name="takenBy">Who else has the alert so that this action must not go ahead (null: nobody).</param>
+    private async Task<StaffActionResult> ActAsync(
+        Guid alertId, Func<AlertCase, string?> takenBy, Func<AlertCase, IReadOnlyList<AlertEvent>, DateTimeOffset, AlertChange> decide,
+        CancellationToken cancellationToken)
+    {
         if (await alerts.GetAsync(alertId, cancellationToken) is not { } found)
         {
-            return null;
+            return StaffActionResult.NotFound;
         }
         return await SerialisedAsync(found.PatientId, async () =>
         {
-            // Re-read under the lock: a finding may have updated it since.
             var current = await alerts.GetAsync(alertId, cancellationToken) ?? found;
-            if (AlertLifecycle.OnAcknowledged(current, staffUser, time.GetUtcNow()) is not { } decision)
+            if (takenBy(current) is { } owner)
             {
-                return current;
+                return new StaffActionResult(current, StaffActionResult.TakenByAnother, owner);
             }
-            var recorded = await alerts.CommitAsync(new AlertCommit(current.PatientId, [AlertChange.Of(decision, current, staffUser)], []), cancellationToken);
+            var history = (await eventLog.ForAlertAsync(alertId, cancellationToken)).Select(record => record.Event).ToList();
+            var change = decide(current, history, time.GetUtcNow());
+            if (change.Refused is { } refused)
+            {
+                return new StaffActionResult(current, refused);
+            }
+            if (!change.Changed)
+            {
+                return new StaffActionResult(current);
+            }
+            var recorded = await alerts.CommitAsync(new AlertCommit(current.PatientId, [change], []), cancellationToken);
             Log(recorded);
-            return decision.Alert;
+            return new StaffActionResult(change.Alert);
         }, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<AlertEventRecord>> EvaluateUnqueuedAsync(IEnumerable<DueItem> items, CancellationToken cancellationToken)
+    private void Offer(PatientRuleBook book, WorkingRuleStates states, WorkingAlerts working, RuleInput input, DateTimeOffset now)
     {
-        var recorded = new List<AlertEventRecord>();
-        foreach (var patient in items.GroupBy(item => item.PatientId, StringComparer.Ordinal))
+        foreach (var rule in book.All.ToList())
         {
-            recorded.AddRange(await EvaluateDueAsync(patient.Key, patient.ToList(), cancellationToken));
-        }
-        return recorded;
-    }
-
-    private async Task EvaluateReadingsAsync(string patientId, IReadOnlyList<Reading> batch, WorkingAlerts working, CancellationToken cancellationToken)
-    {
-        var thresholdSet = await thresholds.GetEffectiveAsync(patientId, cancellationToken);
-        var latest = await readings.LatestByKindAsync(patientId, cancellationToken);
-        foreach (var reading in batch)
-        {
-            if (ThresholdRule.Evaluate(reading, thresholdSet) is not { } outcome)
-            {
-                continue;
-            }
-            var superseded = latest.TryGetValue(reading.Kind, out var newest) && newest.DeviceTime > reading.DeviceTime;
-            if (superseded)
-            {
-                // A late (back-filled) reading: a newer one of its kind already describes the person now. A normal
-                // value must not clear an alert the newer reading raised; a breach is still shown, but as a past
-                // event that closes on acknowledgement instead of waiting for a clear that has already happened.
-                if (outcome.Finding is not { } lateFinding)
-                {
-                    continue;
-                }
-                outcome = RuleOutcome.Raise(lateFinding with { Instantaneous = true });
-            }
-            await ApplyAsync(working, outcome, cancellationToken);
-        }
-
-        var care = (await patients.GetAsync(patientId, cancellationToken))?.ToNews2CareSettings() ?? News2CareSettings.Unknown;
-        if (News2Rule.Assess(patientId, latest, care, time.GetUtcNow(), options.Value.News2Window) is { } assessment)
-        {
-            // Stored (idempotently: same basis, same assessment) before the alert it may raise, so a RiskAssessment
-            // exists for every NEWS2 red flag. Observers hear of it even when it was already stored: a crash may
-            // have come between the two, and they are idempotent (the FHIR outbox skips content it holds).
-            await assessments.AppendAsync(assessment, cancellationToken);
-            await NotifyAssessedAsync(assessment, cancellationToken);
-            await ApplyAsync(working, News2Rule.ToOutcome(assessment), cancellationToken);
+            Apply(rule, book, states, working, input, now);
         }
     }
 
-    private async Task NotifyAssessedAsync(News2Assessment assessment, CancellationToken cancellationToken)
+    private void Apply(IAlertRule rule, PatientRuleBook book, WorkingRuleStates states, WorkingAlerts working, RuleInput input, DateTimeOffset now)
     {
+        var evaluation = rule.Evaluate(input, states.Get(rule.Key));
+        states.Set(rule.Key, evaluation, book.DeviceOf(rule.Key), now);
+        if (AlertCaseLifecycle.OnEvaluation(working.Alerts, working.PatientId, rule.Key, evaluation, Policy, now) is { } change)
+        {
+            working.Record(change);
+        }
+    }
+
+    /// <summary>
+    /// The NEWS2 assessment over the latest stored readings, for the care record (FHIR RiskAssessment). Stored
+    /// (idempotently: same basis, same assessment), and observers hear of it even when it was already stored: a crash
+    /// may have come between the two, and they are idempotent (the FHIR outbox skips content it holds). Alerts come
+    /// from <see cref="CareRecord.Evaluation.Vitals.News2AlertRule"/>, not from here.
+    /// </summary>
+    private async Task AssessNews2Async(string patientId, News2CareSettings care, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var latest = await LatestReadings.ByObservationTimeAsync(readings, patientId, cancellationToken);
+        if (News2Rule.Assess(patientId, latest, care, now, options.Value.News2Window) is not { } assessment)
+        {
+            return;
+        }
+        await assessments.AppendAsync(assessment, cancellationToken);
         foreach (var observer in _assessmentObservers)
         {
             try
@@ -180,24 +276,22 @@ public sealed partial class AlertEngine(
         }
     }
 
-    private async Task ApplyAsync(WorkingAlerts working, RuleOutcome outcome, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AlertEventRecord>> EvaluateUnqueuedAsync(IEnumerable<DueItem> items, CancellationToken cancellationToken)
     {
-        var current = await working.GetActiveAsync(outcome.ConditionKey, cancellationToken);
-        var now = time.GetUtcNow();
-        var decision = outcome.Finding is { } finding
-            ? AlertLifecycle.OnFinding(current, working.PatientId, finding, now)
-            : AlertLifecycle.OnCleared(current, now);
-        if (decision is not null)
+        var recorded = new List<AlertEventRecord>();
+        foreach (var patient in items.GroupBy(item => item.PatientId, StringComparer.Ordinal))
         {
-            working.Record(AlertChange.Of(decision, current, AlertChange.SystemActor));
+            recorded.AddRange(await EvaluateDueAsync(patient.Key, patient.ToList(), cancellationToken));
         }
+        return recorded;
     }
 
     private void Log(IReadOnlyList<AlertEventRecord> recorded)
     {
         foreach (var recordedEvent in recorded)
         {
-            LogAlertEvent(recordedEvent.AlertId, recordedEvent.PatientId, recordedEvent.Type, recordedEvent.Alert.ConditionKey, recordedEvent.Alert.Severity, recordedEvent.Sequence);
+            LogAlertEvent(recordedEvent.AlertId, recordedEvent.PatientId, recordedEvent.Type, recordedEvent.Alert.ConditionKey,
+                recordedEvent.Alert.Code, recordedEvent.Alert.Severity, recordedEvent.Sequence);
         }
     }
 
@@ -217,38 +311,61 @@ public sealed partial class AlertEngine(
 
     /// <summary>
     /// The patient's alerts as this evaluation has changed them so far (nothing is written until the commit), so two
-    /// findings for one condition in one evaluation see each other.
+    /// findings in one evaluation see each other.
     /// </summary>
-    private sealed class WorkingAlerts(IAlertStore store, string patientId)
+    private sealed class WorkingAlerts(string patientId, IReadOnlyList<AlertCase> stored)
     {
-        private readonly Dictionary<string, Alert?> _current = new(StringComparer.Ordinal);
+        private readonly Dictionary<Guid, AlertCase> _alerts = stored.ToDictionary(alert => alert.Id);
 
         public string PatientId => patientId;
 
         public List<AlertChange> Changes { get; } = [];
 
-        public async Task<Alert?> GetActiveAsync(string conditionKey, CancellationToken cancellationToken)
-        {
-            if (!_current.TryGetValue(conditionKey, out var alert))
-            {
-                alert = await store.GetActiveAsync(patientId, conditionKey, cancellationToken);
-                _current[conditionKey] = alert;
-            }
-            return alert;
-        }
+        /// <summary>The patient's not-resolved alerts as changed so far.</summary>
+        public IReadOnlyList<AlertCase> Alerts => _alerts.Values.Where(alert => !alert.IsResolved).ToList();
 
         public void Record(AlertChange change)
         {
             Changes.Add(change);
-            var alert = change.Decision.Alert;
-            // A closed alert is history: the next finding for its condition raises a new one.
-            _current[alert.ConditionKey] = alert.IsClosed ? null : alert;
+            // A resolved alert is history: the next finding for its condition raises a new one.
+            _alerts[change.Alert.Id] = change.Alert;
         }
+    }
+
+    /// <summary>The rules' state as this evaluation has moved it; only what changed is written.</summary>
+    private sealed class WorkingRuleStates(IReadOnlyDictionary<string, StoredRuleState> stored)
+    {
+        private readonly Dictionary<string, StoredRuleState> _current = new(stored, StringComparer.Ordinal);
+
+        public RuleState? Get(string key) => _current.GetValueOrDefault(key)?.State;
+
+        public void Set(string key, RuleEvaluation evaluation, DeviceRef? device, DateTimeOffset now)
+        {
+            if (_current.TryGetValue(key, out var previous))
+            {
+                _current[key] = previous with { State = evaluation.State, WakeAt = evaluation.WakeAt, Device = device ?? previous.Device };
+            }
+            else if (evaluation.Verdict != RuleVerdict.Unknown || evaluation.WakeAt is not null || device is not null)
+            {
+                // A rule that has never had anything to say keeps no row.
+                _current[key] = new StoredRuleState(key, evaluation.State, evaluation.WakeAt, device, now);
+            }
+        }
+
+        public IReadOnlyList<StoredRuleState> Changed(PatientRuleBook book) =>
+            _current.Values
+                .Where(state => !stored.TryGetValue(state.RuleKey, out var before)
+                    || before.State.Json != state.State.Json || before.WakeAt != state.WakeAt || before.Device != state.Device)
+                .Where(state => book.Find(state.RuleKey) is not null)
+                .ToList();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "An observer of NEWS2 assessment {AssessmentId} failed; the assessment is stored")]
     private partial void LogAssessmentObserverFailed(string assessmentId, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} for patient {PatientId}: {EventType} ({ConditionKey}, severity {Severity}), event {Sequence}")]
-    private partial void LogAlertEvent(Guid alertId, string patientId, AlertEventType eventType, string conditionKey, AlertSeverity severity, long sequence);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} for patient {PatientId}: {EventType} ({ConditionKey}, {Code}, severity {Severity}), event {Sequence}")]
+    private partial void LogAlertEvent(Guid alertId, string patientId, AlertEventType eventType, string conditionKey, string code, AlertSeverity severity, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Timer of patient {PatientId} for rule {RuleKey} fired, but the rule is no longer in force")]
+    private partial void LogTimerWithoutRule(string patientId, string ruleKey);
 }
