@@ -41,7 +41,8 @@ public sealed partial class AlertEngine(
     IEnumerable<INews2AssessmentObserver> assessmentObservers,
     IOptions<AlertOptions> options,
     TimeProvider time,
-    ILogger<AlertEngine> logger)
+    ILogger<AlertEngine> logger,
+    IConsciousnessStore? consciousness = null)
 {
     private readonly INews2AssessmentObserver[] _assessmentObservers = assessmentObservers.ToArray();
 
@@ -67,7 +68,8 @@ public sealed partial class AlertEngine(
             var now = time.GetUtcNow();
             var settings = options.Value;
             var thresholdSet = await thresholds.GetEffectiveAsync(patientId, cancellationToken);
-            var care = (await patients.GetAsync(patientId, cancellationToken))?.ToNews2CareSettings() ?? News2CareSettings.Unknown;
+            var care = (await patients.GetAsync(patientId, cancellationToken))?.ToNews2CareSettings(await LatestConsciousnessAsync(patientId, now, settings, cancellationToken))
+                ?? News2CareSettings.Unknown;
             var stored = await ruleStates.LoadAsync(patientId, cancellationToken);
             var book = new PatientRuleBook(thresholdSet, care, settings, stored.Values);
             var working = new WorkingAlerts(patientId, await alerts.ListActiveForPatientAsync(patientId, cancellationToken));
@@ -112,6 +114,20 @@ public sealed partial class AlertEngine(
             Log(recorded);
             return recorded;
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The person's latest ACVPU assessment when it is recent enough to count in NEWS2 (the same window as readings),
+    /// so a recorded "alert" or "new confusion" scores instead of showing as missing. An older one is missing, never
+    /// carried forward.
+    /// </summary>
+    private async Task<ConsciousnessLevel?> LatestConsciousnessAsync(string patientId, DateTimeOffset now, AlertOptions settings, CancellationToken cancellationToken)
+    {
+        if (consciousness is null || await consciousness.LatestAsync(patientId, cancellationToken) is not { } latest)
+        {
+            return null;
+        }
+        return latest.ObservedAt >= now - settings.News2Window && latest.ObservedAt <= now ? latest.Level.ToNews2() : null;
     }
 
     /// <summary>Evaluates readings that are not in the queue (tests, replays): the same rules, recorded the same way.</summary>

@@ -57,6 +57,27 @@ public sealed class ConsciousnessTests(PlatformFixture fixture) : IClassFixture<
         Assert.Empty((await Staff.GetOkAsync<Hl7.Fhir.Model.Bundle>($"/fhir/Observation?patient={patientId}&category=vital-signs")).Entry);
     }
 
+    [Fact]
+    public async Task H5_recorded_new_confusion_scores_in_NEWS2_instead_of_showing_as_missing()
+    {
+        var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Scored Confusion Person");
+        var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(Staff, patientId, "pulse_oximeter");
+        var observedAt = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var created = await Staff.PostAsJsonAsync($"/api/patients/{patientId}/observations", new { kind = "consciousness", value = "new_confusion", observedAt });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        await using (var device = await MqttDevice.ConnectAsync(Platform, deviceId, secret))
+        {
+            // Normal SpO2 and pulse: without the recorded confusion there would be nothing to flag.
+            await device.PublishReadingsAsync("""[{"n":"spo2","u":"%","v":97},{"n":"heart_rate","u":"beat/min","v":72}]""");
+        }
+
+        var news2 = Assert.Single((await Staff.GetJsonAsync($"/api/alerts?patientId={patientId}")).EnumerateArray(), a => a.Str("condition") == "news2");
+        Assert.Contains("consciousness 3", news2.Str("reason"));
+        // Not listed among the missing parameters any more.
+        Assert.DoesNotContain("consciousness", news2.Str("reason").Split("partial:").Skip(1).FirstOrDefault() ?? "", StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"kind":"consciousness","value":"confused"}""", "value", "unknown_value: value 'confused' is not an ACVPU level; use one of alert, new_confusion, voice, pain, unresponsive.")]
     [InlineData("""{"kind":"consciousness","value":"Alert"}""", "value", "unknown_value: value 'Alert' is not an ACVPU level; use one of alert, new_confusion, voice, pain, unresponsive.")]
