@@ -5,7 +5,9 @@ using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Recording;
 using Telehealth.Alerts.Storage;
 using Telehealth.CareRecord;
-using Telehealth.CareRecord.Lifecycle;
+using Telehealth.CareRecord.Alerting;
+using Telehealth.CareRecord.Escalation;
+using Telehealth.CareRecord.Evaluation;
 using Telehealth.CareRecord.News2;
 using Telehealth.CareRecord.Rules;
 using Telehealth.Contracts.Diagnostics;
@@ -53,7 +55,7 @@ public sealed partial class AlertEngine(
         }
         return await SerialisedAsync(patientId, async () =>
         {
-            var working = new WorkingAlerts(alerts, patientId);
+            var working = new WorkingAlerts(patientId, await alerts.ListActiveForPatientAsync(patientId, cancellationToken));
             var ordered = items.OrderBy(item => item.Sequence).ToList();
             for (var i = 0; i < ordered.Count;)
             {
@@ -97,7 +99,7 @@ public sealed partial class AlertEngine(
     /// Staff take an alert on. Returns the alert as stored afterwards (unchanged when it was already
     /// acknowledged), or null when no alert has that id.
     /// </summary>
-    public async Task<Alert?> AcknowledgeAsync(Guid alertId, string staffUser, CancellationToken cancellationToken = default)
+    public async Task<AlertCase?> AcknowledgeAsync(Guid alertId, string staffUser, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(staffUser);
         if (await alerts.GetAsync(alertId, cancellationToken) is not { } found)
@@ -108,13 +110,14 @@ public sealed partial class AlertEngine(
         {
             // Re-read under the lock: a finding may have updated it since.
             var current = await alerts.GetAsync(alertId, cancellationToken) ?? found;
-            if (AlertLifecycle.OnAcknowledged(current, staffUser, time.GetUtcNow()) is not { } decision)
+            var change = AlertCaseLifecycle.Acknowledge(current, staffUser, time.GetUtcNow());
+            if (!change.Changed)
             {
                 return current;
             }
-            var recorded = await alerts.CommitAsync(new AlertCommit(current.PatientId, [AlertChange.Of(decision, current, staffUser)], []), cancellationToken);
+            var recorded = await alerts.CommitAsync(new AlertCommit(current.PatientId, [change], []), cancellationToken);
             Log(recorded);
-            return decision.Alert;
+            return change.Alert;
         }, cancellationToken);
     }
 
@@ -180,18 +183,21 @@ public sealed partial class AlertEngine(
         }
     }
 
-    private async Task ApplyAsync(WorkingAlerts working, RuleOutcome outcome, CancellationToken cancellationToken)
+    private Task ApplyAsync(WorkingAlerts working, RuleOutcome outcome, CancellationToken cancellationToken)
     {
-        var current = await working.GetActiveAsync(outcome.ConditionKey, cancellationToken);
-        var now = time.GetUtcNow();
-        var decision = outcome.Finding is { } finding
-            ? AlertLifecycle.OnFinding(current, working.PatientId, finding, now)
-            : AlertLifecycle.OnCleared(current, now);
-        if (decision is not null)
+        _ = cancellationToken;
+        var evaluation = outcome.Finding is { } finding
+            ? RuleEvaluation.True(new RuleFinding(finding.ConditionKey, finding.Severity, finding.ConditionKey, finding.Reason, finding.Instantaneous, finding.ObservedAt), NoState)
+            : RuleEvaluation.False(NoState);
+        var change = AlertCaseLifecycle.OnEvaluation(working.Alerts, working.PatientId, outcome.ConditionKey, evaluation, ResponsePolicy.Default, time.GetUtcNow());
+        if (change is not null)
         {
-            working.Record(AlertChange.Of(decision, current, AlertChange.SystemActor));
+            working.Record(change);
         }
+        return Task.CompletedTask;
     }
+
+    private static readonly RuleState NoState = new("{}");
 
     private void Log(IReadOnlyList<AlertEventRecord> recorded)
     {
@@ -219,30 +225,22 @@ public sealed partial class AlertEngine(
     /// The patient's alerts as this evaluation has changed them so far (nothing is written until the commit), so two
     /// findings for one condition in one evaluation see each other.
     /// </summary>
-    private sealed class WorkingAlerts(IAlertStore store, string patientId)
+    private sealed class WorkingAlerts(string patientId, IReadOnlyList<AlertCase> stored)
     {
-        private readonly Dictionary<string, Alert?> _current = new(StringComparer.Ordinal);
+        private readonly Dictionary<Guid, AlertCase> _alerts = stored.ToDictionary(alert => alert.Id);
 
         public string PatientId => patientId;
 
         public List<AlertChange> Changes { get; } = [];
 
-        public async Task<Alert?> GetActiveAsync(string conditionKey, CancellationToken cancellationToken)
-        {
-            if (!_current.TryGetValue(conditionKey, out var alert))
-            {
-                alert = await store.GetActiveAsync(patientId, conditionKey, cancellationToken);
-                _current[conditionKey] = alert;
-            }
-            return alert;
-        }
+        /// <summary>The patient's not-resolved alerts as changed so far.</summary>
+        public IReadOnlyList<AlertCase> Alerts => _alerts.Values.Where(alert => !alert.IsResolved).ToList();
 
         public void Record(AlertChange change)
         {
             Changes.Add(change);
-            var alert = change.Decision.Alert;
-            // A closed alert is history: the next finding for its condition raises a new one.
-            _current[alert.ConditionKey] = alert.IsClosed ? null : alert;
+            // A resolved alert is history: the next finding for its condition raises a new one.
+            _alerts[change.Alert.Id] = change.Alert;
         }
     }
 

@@ -1,10 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Telehealth.CareRecord.Lifecycle;
+using Telehealth.CareRecord.Alerting;
 
 namespace Telehealth.Alerts.Storage;
 
-/// <summary>The alert as it was after an event, kept in the event log so history and catch-up never depend on its current row.</summary>
+/// <summary>
+/// The alert as JSON: its current row keeps it whole (so a new field of <see cref="AlertCase"/> needs no new column),
+/// and each event keeps it as it was, so history and catch-up never depend on the current row.
+/// </summary>
 internal static class AlertSnapshots
 {
     private static readonly JsonSerializerOptions Options = new()
@@ -13,8 +16,8 @@ internal static class AlertSnapshots
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public static string ToJson(Alert alert) => JsonSerializer.Serialize(alert, Options);
+    public static string ToJson(AlertCase alert) => JsonSerializer.Serialize(alert, Options);
 
-    public static Alert FromJson(string json) =>
-        JsonSerializer.Deserialize<Alert>(json, Options) ?? throw new InvalidDataException("An alert event holds no alert.");
+    public static AlertCase FromJson(string json) =>
+        JsonSerializer.Deserialize<AlertCase>(json, Options) ?? throw new InvalidDataException("An alert row or event holds no alert.");
 }

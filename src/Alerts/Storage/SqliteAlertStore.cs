@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Telehealth.CareRecord;
-using Telehealth.CareRecord.Lifecycle;
+using Telehealth.CareRecord.Alerting;
 using Telehealth.Alerts.Recording;
 using Telehealth.Alerts.Waking;
 using Telehealth.Contracts;
@@ -11,33 +11,31 @@ namespace Telehealth.Alerts.Storage;
 
 /// <summary>
 /// Alerts and the append-only alert event log in the embedded database. <see cref="CommitAsync"/> writes the alerts,
-/// their events and the evaluation-queue completions in one transaction.
+/// their events and the evaluation-queue completions in one transaction. An alert row keeps the core's
+/// <see cref="AlertCase"/> whole as JSON beside the columns that are queried.
 /// </summary>
 public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
 {
-    // The partial unique index makes "one not-closed alert per patient and condition" a database guarantee,
+    // The partial unique index makes "one not-resolved alert per patient and condition" a database guarantee,
     // so even two processes sharing the file cannot raise a duplicate.
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS alerts (
-            id                     TEXT PRIMARY KEY,
-            patient_id             TEXT NOT NULL,
-            condition_key          TEXT NOT NULL,
-            severity               INTEGER NOT NULL,
-            reason                 TEXT NOT NULL,
-            raised_at              INTEGER NOT NULL,
-            updated_at             INTEGER NOT NULL,
-            status                 TEXT NOT NULL,
-            condition_active       INTEGER NOT NULL,
-            occurrences            INTEGER NOT NULL,
-            acknowledged_at        INTEGER NULL,
-            acknowledged_by        TEXT NULL,
-            acknowledged_severity  INTEGER NULL,
-            cleared_at             INTEGER NULL
+            id             TEXT PRIMARY KEY,
+            patient_id     TEXT NOT NULL,
+            condition_key  TEXT NOT NULL,
+            incident_id    TEXT NOT NULL,
+            severity       INTEGER NOT NULL,
+            status         TEXT NOT NULL,
+            raised_at      INTEGER NOT NULL,
+            updated_at     INTEGER NOT NULL,
+            respond_by     INTEGER NOT NULL,
+            alert_json     TEXT NOT NULL
         );
-        CREATE UNIQUE INDEX IF NOT EXISTS ux_alerts_not_closed ON alerts(patient_id, condition_key)
-            WHERE status = 'open' OR condition_active = 1;
+        CREATE UNIQUE INDEX IF NOT EXISTS ux_alerts_not_resolved ON alerts(patient_id, condition_key)
+            WHERE status <> 'resolved';
         CREATE INDEX IF NOT EXISTS ix_alerts_patient_raised ON alerts(patient_id, raised_at);
         CREATE INDEX IF NOT EXISTS ix_alerts_raised ON alerts(raised_at);
+        CREATE INDEX IF NOT EXISTS ix_alerts_status_respond_by ON alerts(status, respond_by);
         CREATE TABLE IF NOT EXISTS alert_events (
             seq         INTEGER PRIMARY KEY AUTOINCREMENT,
             alert_id    TEXT    NOT NULL,
@@ -45,6 +43,10 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
             type        TEXT    NOT NULL,
             actor       TEXT    NOT NULL,
             at_ms       INTEGER NOT NULL,
+            reason      TEXT    NOT NULL,
+            subject     TEXT    NULL,
+            until_ms    INTEGER NULL,
+            severity    INTEGER NULL,
             alert_json  TEXT    NOT NULL
         );
         CREATE INDEX IF NOT EXISTS ix_alert_events_alert ON alert_events(alert_id, seq);
@@ -55,10 +57,9 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
         );
         """ + SqliteEvaluationQueue.Schema;
 
-    private const string Columns = "id, patient_id, condition_key, severity, reason, raised_at, updated_at, status, condition_active, occurrences, acknowledged_at, acknowledged_by, acknowledged_severity, cleared_at";
-    private const string NotClosed = "(status = 'open' OR condition_active = 1)";
+    private const string NotResolved = "status <> 'resolved'";
 
-    private const string EventColumns = "seq, alert_id, patient_id, type, actor, at_ms, alert_json";
+    private const string EventColumns = "seq, alert_id, patient_id, type, actor, at_ms, reason, subject, until_ms, severity, alert_json";
 
     private readonly SqliteDatabase _database;
     private readonly SchemaGate _schema;
@@ -82,107 +83,51 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken);
 
-    public async Task<Alert?> GetActiveAsync(string patientId, string conditionKey, CancellationToken cancellationToken = default)
-    {
-        await _schema.EnsureAsync(cancellationToken);
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM alerts WHERE patient_id = $patient AND condition_key = $key AND {NotClosed}";
-        command.Parameters.AddWithValue("$patient", patientId);
-        command.Parameters.AddWithValue("$key", conditionKey);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
-    }
+    public async Task<AlertCase?> GetActiveAsync(string patientId, string conditionKey, CancellationToken cancellationToken = default) =>
+        (await ReadAlertsAsync($"SELECT alert_json FROM alerts WHERE patient_id = $patient AND condition_key = $key AND {NotResolved}",
+            command =>
+            {
+                command.Parameters.AddWithValue("$patient", patientId);
+                command.Parameters.AddWithValue("$key", conditionKey);
+            }, cancellationToken)).SingleOrDefault();
 
-    public async Task InsertAsync(Alert alert, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(alert);
-        await _schema.EnsureAsync(cancellationToken);
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            INSERT INTO alerts ({Columns})
-            VALUES ($id, $patient, $key, $severity, $reason, $raised, $updated, $status, $active, $occurrences, $ackAt, $ackBy, $ackSeverity, $cleared)
-            """;
-        Bind(command, alert);
-        try
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (SqliteException exception) when (exception.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */
-            && exception.Message.Contains("condition_key", StringComparison.Ordinal))
-        {
-            throw new DuplicateActiveAlertException(alert.PatientId, alert.ConditionKey, exception);
-        }
-    }
+    public Task<IReadOnlyList<AlertCase>> ListActiveForPatientAsync(string patientId, CancellationToken cancellationToken = default) =>
+        ReadAlertsAsync($"SELECT alert_json FROM alerts WHERE patient_id = $patient AND {NotResolved} ORDER BY raised_at, rowid",
+            command => command.Parameters.AddWithValue("$patient", patientId), cancellationToken);
 
-    public async Task UpdateAsync(Alert alert, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(alert);
-        await _schema.EnsureAsync(cancellationToken);
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            UPDATE alerts SET patient_id = $patient, condition_key = $key, severity = $severity, reason = $reason,
-                raised_at = $raised, updated_at = $updated, status = $status, condition_active = $active,
-                occurrences = $occurrences, acknowledged_at = $ackAt, acknowledged_by = $ackBy,
-                acknowledged_severity = $ackSeverity, cleared_at = $cleared
-            WHERE id = $id
-            """;
-        Bind(command, alert);
-        if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
-        {
-            throw new KeyNotFoundException($"No alert {alert.Id}.");
-        }
-    }
+    public async Task<AlertCase?> GetAsync(Guid alertId, CancellationToken cancellationToken = default) =>
+        (await ReadAlertsAsync("SELECT alert_json FROM alerts WHERE id = $id",
+            command => command.Parameters.AddWithValue("$id", alertId.ToString("D")), cancellationToken)).SingleOrDefault();
 
-    public async Task<Alert?> GetAsync(Guid alertId, CancellationToken cancellationToken = default)
-    {
-        await _schema.EnsureAsync(cancellationToken);
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM alerts WHERE id = $id";
-        command.Parameters.AddWithValue("$id", alertId.ToString("D"));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
-    }
-
-    public async Task<IReadOnlyList<Alert>> ListAsync(AlertQuery query, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<AlertCase>> ListAsync(AlertQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
-        await _schema.EnsureAsync(cancellationToken);
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
         var filters = new List<string> { "1 = 1" };
         if (query.PatientId is not null)
         {
             filters.Add("patient_id = $patient");
-            command.Parameters.AddWithValue("$patient", query.PatientId);
         }
         if (query.ConditionKey is not null)
         {
             filters.Add("condition_key = $key");
-            command.Parameters.AddWithValue("$key", query.ConditionKey);
         }
-        if (query.Status is { } status)
+        if (query.Status is not null)
         {
             filters.Add("status = $status");
-            command.Parameters.AddWithValue("$status", StatusText(status));
         }
         if (query.ActiveOnly)
         {
-            filters.Add(NotClosed);
+            filters.Add(NotResolved);
         }
-        command.CommandText = $"SELECT {Columns} FROM alerts WHERE {string.Join(" AND ", filters)} ORDER BY raised_at DESC, rowid DESC LIMIT $limit";
-        command.Parameters.AddWithValue("$limit", query.Limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var alerts = new List<Alert>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            alerts.Add(Read(reader));
-        }
-        return alerts;
+        return ReadAlertsAsync($"SELECT alert_json FROM alerts WHERE {string.Join(" AND ", filters)} ORDER BY raised_at DESC, rowid DESC LIMIT $limit",
+            command =>
+            {
+                command.Parameters.AddWithValue("$patient", (object?)query.PatientId ?? DBNull.Value);
+                command.Parameters.AddWithValue("$key", (object?)query.ConditionKey ?? DBNull.Value);
+                command.Parameters.AddWithValue("$status", query.Status is { } status ? WireNames.Of(status) : DBNull.Value);
+                command.Parameters.AddWithValue("$limit", query.Limit);
+            }, cancellationToken);
     }
 
     public async Task<IReadOnlyList<AlertEventRecord>> CommitAsync(AlertCommit commit, CancellationToken cancellationToken = default)
@@ -196,54 +141,35 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
         await using var connection = await _database.OpenAsync(cancellationToken);
         // IMMEDIATE: take the write lock up front, so the alert reads this commit is based on cannot be overtaken.
         await using var transaction = connection.BeginTransaction(deferred: false);
-        var recorded = new List<AlertEventRecord>(commit.Changes.Count);
-        foreach (var change in commit.Changes)
+        var recorded = new List<AlertEventRecord>();
+        foreach (var change in commit.Changes.Where(change => change.Refused is null))
         {
-            var alert = change.Decision.Alert;
-            await using (var write = connection.CreateCommand())
+            var alert = change.Alert;
+            if (alert.PatientId != commit.PatientId)
             {
-                write.Transaction = transaction;
-                write.CommandText = change.Decision.Kind == AlertDecisionKind.Raised
-                    ? $"""
-                      INSERT INTO alerts ({Columns})
-                      VALUES ($id, $patient, $key, $severity, $reason, $raised, $updated, $status, $active, $occurrences, $ackAt, $ackBy, $ackSeverity, $cleared)
-                      """
-                    : """
-                      UPDATE alerts SET patient_id = $patient, condition_key = $key, severity = $severity, reason = $reason,
-                          raised_at = $raised, updated_at = $updated, status = $status, condition_active = $active,
-                          occurrences = $occurrences, acknowledged_at = $ackAt, acknowledged_by = $ackBy,
-                          acknowledged_severity = $ackSeverity, cleared_at = $cleared
-                      WHERE id = $id
-                      """;
-                Bind(write, alert);
-                try
-                {
-                    if (await write.ExecuteNonQueryAsync(cancellationToken) != 1)
-                    {
-                        throw new KeyNotFoundException($"No alert {alert.Id}.");
-                    }
-                }
-                catch (SqliteException exception) when (exception.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */
-                    && exception.Message.Contains("condition_key", StringComparison.Ordinal))
-                {
-                    throw new DuplicateActiveAlertException(alert.PatientId, alert.ConditionKey, exception);
-                }
+                throw new ArgumentException($"A change for alert {alert.Id} belongs to another patient than the commit.", nameof(commit));
             }
-            await using (var append = connection.CreateCommand())
+            await WriteAlertAsync(connection, transaction, alert, cancellationToken);
+            foreach (var alertEvent in change.Events)
             {
+                await using var append = connection.CreateCommand();
                 append.Transaction = transaction;
                 append.CommandText = """
-                    INSERT INTO alert_events (alert_id, patient_id, type, actor, at_ms, alert_json)
-                    VALUES ($alert, $patient, $type, $actor, $at, $json) RETURNING seq
+                    INSERT INTO alert_events (alert_id, patient_id, type, actor, at_ms, reason, subject, until_ms, severity, alert_json)
+                    VALUES ($alert, $patient, $type, $actor, $at, $reason, $subject, $until, $severity, $json) RETURNING seq
                     """;
-                append.Parameters.AddWithValue("$alert", alert.Id.ToString("D"));
-                append.Parameters.AddWithValue("$patient", alert.PatientId);
-                append.Parameters.AddWithValue("$type", WireNames.Of(change.Type));
-                append.Parameters.AddWithValue("$actor", change.Actor);
-                append.Parameters.AddWithValue("$at", SqliteTime.ToUnixMs(alert.UpdatedAt));
+                append.Parameters.AddWithValue("$alert", alertEvent.AlertId.ToString("D"));
+                append.Parameters.AddWithValue("$patient", alertEvent.PatientId);
+                append.Parameters.AddWithValue("$type", WireNames.Of(alertEvent.Type));
+                append.Parameters.AddWithValue("$actor", alertEvent.Actor);
+                append.Parameters.AddWithValue("$at", SqliteTime.ToUnixMs(alertEvent.At));
+                append.Parameters.AddWithValue("$reason", alertEvent.Reason);
+                append.Parameters.AddWithValue("$subject", (object?)alertEvent.Subject ?? DBNull.Value);
+                append.Parameters.AddWithValue("$until", alertEvent.Until is { } until ? SqliteTime.ToUnixMs(until) : DBNull.Value);
+                append.Parameters.AddWithValue("$severity", alertEvent.Severity is { } severity ? (int)severity : DBNull.Value);
                 append.Parameters.AddWithValue("$json", AlertSnapshots.ToJson(alert));
                 var sequence = (long)(await append.ExecuteScalarAsync(cancellationToken))!;
-                recorded.Add(new AlertEventRecord(sequence, alert.Id, alert.PatientId, change.Type, change.Actor, alert.UpdatedAt, alert));
+                recorded.Add(new AlertEventRecord(sequence, alertEvent with { Sequence = sequence }, alert));
             }
         }
         await SqliteEvaluationQueue.MarkDoneAsync(connection, transaction, commit.CompletedDueItems, _time.GetUtcNow(), cancellationToken);
@@ -253,6 +179,38 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
             _signal?.Notify();
         }
         return recorded;
+    }
+
+    private static async Task WriteAlertAsync(SqliteConnection connection, SqliteTransaction transaction, AlertCase alert, CancellationToken cancellationToken)
+    {
+        await using var write = connection.CreateCommand();
+        write.Transaction = transaction;
+        write.CommandText = """
+            INSERT INTO alerts (id, patient_id, condition_key, incident_id, severity, status, raised_at, updated_at, respond_by, alert_json)
+            VALUES ($id, $patient, $key, $incident, $severity, $status, $raised, $updated, $respondBy, $json)
+            ON CONFLICT (id) DO UPDATE SET
+                incident_id = excluded.incident_id, severity = excluded.severity, status = excluded.status,
+                updated_at = excluded.updated_at, respond_by = excluded.respond_by, alert_json = excluded.alert_json
+            """;
+        write.Parameters.AddWithValue("$id", alert.Id.ToString("D"));
+        write.Parameters.AddWithValue("$patient", alert.PatientId);
+        write.Parameters.AddWithValue("$key", alert.ConditionKey);
+        write.Parameters.AddWithValue("$incident", alert.IncidentId.ToString("D"));
+        write.Parameters.AddWithValue("$severity", (int)alert.Severity);
+        write.Parameters.AddWithValue("$status", WireNames.Of(alert.Status));
+        write.Parameters.AddWithValue("$raised", SqliteTime.ToUnixMs(alert.RaisedAt));
+        write.Parameters.AddWithValue("$updated", SqliteTime.ToUnixMs(alert.UpdatedAt));
+        write.Parameters.AddWithValue("$respondBy", SqliteTime.ToUnixMs(alert.RespondBy));
+        write.Parameters.AddWithValue("$json", AlertSnapshots.ToJson(alert));
+        try
+        {
+            await write.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (SqliteException exception) when (exception.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */
+            && exception.Message.Contains("condition_key", StringComparison.Ordinal))
+        {
+            throw new DuplicateActiveAlertException(alert.PatientId, alert.ConditionKey, exception);
+        }
     }
 
     public Task<IReadOnlyList<AlertEventRecord>> ReadAfterAsync(long afterSequence, int limit, CancellationToken cancellationToken = default) =>
@@ -313,6 +271,22 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    private async Task<IReadOnlyList<AlertCase>> ReadAlertsAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    {
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        bind(command);
+        var alerts = new List<AlertCase>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            alerts.Add(AlertSnapshots.FromJson(reader.GetString(0)));
+        }
+        return alerts;
+    }
+
     private async Task<IReadOnlyList<AlertEventRecord>> ReadEventsAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
     {
         await _schema.EnsureAsync(cancellationToken);
@@ -324,65 +298,25 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
+            var sequence = reader.GetInt64(0);
             var typeName = reader.GetString(3);
             if (!WireNames.TryParse<AlertEventType>(typeName, out var type))
             {
-                throw new InvalidDataException($"Stored alert event {reader.GetInt64(0)} has unknown type '{typeName}'.");
+                throw new InvalidDataException($"Stored alert event {sequence} has unknown type '{typeName}'.");
             }
-            events.Add(new AlertEventRecord(
-                Sequence: reader.GetInt64(0),
+            var alertEvent = new AlertEvent(
+                Sequence: sequence,
                 AlertId: Guid.Parse(reader.GetString(1), CultureInfo.InvariantCulture),
                 PatientId: reader.GetString(2),
                 Type: type,
                 Actor: reader.GetString(4),
                 At: SqliteTime.FromUnixMs(reader.GetInt64(5)),
-                Alert: AlertSnapshots.FromJson(reader.GetString(6))));
+                Reason: reader.GetString(6),
+                Subject: reader.IsDBNull(7) ? null : reader.GetString(7),
+                Until: reader.IsDBNull(8) ? null : SqliteTime.FromUnixMs(reader.GetInt64(8)),
+                Severity: reader.IsDBNull(9) ? null : (AlertSeverity)reader.GetInt32(9));
+            events.Add(new AlertEventRecord(sequence, alertEvent, AlertSnapshots.FromJson(reader.GetString(10))));
         }
         return events;
     }
-
-    private static void Bind(SqliteCommand command, Alert alert)
-    {
-        command.Parameters.AddWithValue("$id", alert.Id.ToString("D"));
-        command.Parameters.AddWithValue("$patient", alert.PatientId);
-        command.Parameters.AddWithValue("$key", alert.ConditionKey);
-        command.Parameters.AddWithValue("$severity", (int)alert.Severity);
-        command.Parameters.AddWithValue("$reason", alert.Reason);
-        command.Parameters.AddWithValue("$raised", SqliteTime.ToUnixMs(alert.RaisedAt));
-        command.Parameters.AddWithValue("$updated", SqliteTime.ToUnixMs(alert.UpdatedAt));
-        command.Parameters.AddWithValue("$status", StatusText(alert.Status));
-        command.Parameters.AddWithValue("$active", alert.ConditionActive ? 1 : 0);
-        command.Parameters.AddWithValue("$occurrences", alert.Occurrences);
-        command.Parameters.AddWithValue("$ackAt", alert.AcknowledgedAt is { } ackAt ? SqliteTime.ToUnixMs(ackAt) : DBNull.Value);
-        command.Parameters.AddWithValue("$ackBy", (object?)alert.AcknowledgedBy ?? DBNull.Value);
-        command.Parameters.AddWithValue("$ackSeverity", alert.AcknowledgedSeverity is { } ackSeverity ? (int)ackSeverity : DBNull.Value);
-        command.Parameters.AddWithValue("$cleared", alert.ClearedAt is { } cleared ? SqliteTime.ToUnixMs(cleared) : DBNull.Value);
-    }
-
-    private static Alert Read(SqliteDataReader reader)
-    {
-        DateTimeOffset? Time(int ordinal) => reader.IsDBNull(ordinal) ? null : SqliteTime.FromUnixMs(reader.GetInt64(ordinal));
-        return new Alert(
-            Id: Guid.Parse(reader.GetString(0), CultureInfo.InvariantCulture),
-            PatientId: reader.GetString(1),
-            ConditionKey: reader.GetString(2),
-            Severity: (AlertSeverity)reader.GetInt32(3),
-            Reason: reader.GetString(4),
-            RaisedAt: SqliteTime.FromUnixMs(reader.GetInt64(5)),
-            UpdatedAt: SqliteTime.FromUnixMs(reader.GetInt64(6)),
-            Status: reader.GetString(7) == "acknowledged" ? AlertStatus.Acknowledged : AlertStatus.Open,
-            ConditionActive: reader.GetInt32(8) == 1,
-            Occurrences: reader.GetInt32(9),
-            AcknowledgedAt: Time(10),
-            AcknowledgedBy: reader.IsDBNull(11) ? null : reader.GetString(11),
-            ClearedAt: Time(13),
-            AcknowledgedSeverity: reader.IsDBNull(12) ? null : (AlertSeverity)reader.GetInt32(12));
-    }
-
-    private static string StatusText(AlertStatus status) => status switch
-    {
-        AlertStatus.Open => "open",
-        AlertStatus.Acknowledged => "acknowledged",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
-    };
 }

@@ -1,13 +1,17 @@
 using Telehealth.Alerts.Recording;
+using Telehealth.CareRecord.Alerting;
 using Telehealth.Contracts;
-using Telehealth.Alerts.Domain.Lifecycle;
 
 namespace Telehealth.Clinician.Web.Api;
 
 /// <summary>
 /// An alert as staff and integrations see it, in the REST API and in the hub's alertRaised/alertUpdated. Pushed and
-/// event-log entries also say which event produced this state (its sequence in the alert event log, its type, who).
+/// event-log entries also say which event produced this state (its sequence in the alert event log, its type as a
+/// wire name such as <c>acknowledged</c> or <c>auto_cleared</c>, who, and why).
 /// </summary>
+/// <param name="Status">open, acknowledged, in_follow_up or resolved.</param>
+/// <param name="RespondBy">When someone must have acknowledged it; escalation starts after this.</param>
+/// <param name="Outcome">How it was resolved (action_taken, no_action_needed, referred_to_partner, false_alarm, auto_cleared).</param>
 public sealed record AlertDto(
     Guid Id,
     string PatientId,
@@ -23,31 +27,66 @@ public sealed record AlertDto(
     DateTimeOffset? AcknowledgedAt,
     string? AcknowledgedBy,
     DateTimeOffset? ClearedAt,
+    Guid IncidentId,
+    string Code,
+    string? DeviceId,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset RespondBy,
+    string? AssignedTo,
+    DateTimeOffset? FollowUpStartedAt,
+    string? FollowUpBy,
+    DateTimeOffset? ResolvedAt,
+    string? ResolvedBy,
+    string? Outcome,
     long? EventSequence = null,
     string? EventType = null,
-    string? EventActor = null)
+    string? EventActor = null,
+    string? EventReason = null,
+    string? EventSubject = null,
+    DateTimeOffset? EventUntil = null)
 {
-    public static AlertDto From(Alert alert, string? patientName) => new(
-        alert.Id,
-        alert.PatientId,
-        patientName,
-        alert.ConditionKey,
-        alert.Severity.ToString().ToLowerInvariant(),
-        alert.Reason,
-        alert.RaisedAt,
-        alert.UpdatedAt,
-        alert.Status.ToString().ToLowerInvariant(),
-        alert.ConditionActive,
-        alert.Occurrences,
-        alert.AcknowledgedAt,
-        alert.AcknowledgedBy,
-        alert.ClearedAt);
+    public static AlertDto From(AlertCase alert, string? patientName)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return new(
+            alert.Id,
+            alert.PatientId,
+            patientName,
+            alert.ConditionKey,
+            alert.Severity.ToString().ToLowerInvariant(),
+            alert.Reason,
+            alert.RaisedAt,
+            alert.UpdatedAt,
+            WireNames.Of(alert.Status),
+            alert.ConditionActive,
+            alert.Occurrences,
+            alert.AcknowledgedAt,
+            alert.AcknowledgedBy,
+            alert.ClearedAt,
+            alert.IncidentId,
+            alert.Code,
+            alert.Device?.DeviceId,
+            alert.OpenedAt,
+            alert.RespondBy,
+            alert.AssignedTo,
+            alert.FollowUpStartedAt,
+            alert.FollowUpBy,
+            alert.ResolvedAt,
+            alert.ResolvedBy,
+            alert.Outcome is { } outcome ? WireNames.Of(outcome) : null);
+    }
 
-    public static AlertDto From(AlertEventRecord alertEvent, string? patientName) =>
-        From(alertEvent.Alert, patientName) with
+    public static AlertDto From(AlertEventRecord alertEvent, string? patientName)
+    {
+        ArgumentNullException.ThrowIfNull(alertEvent);
+        return From(alertEvent.Alert, patientName) with
         {
             EventSequence = alertEvent.Sequence,
             EventType = WireNames.Of(alertEvent.Type),
             EventActor = alertEvent.Actor,
+            EventReason = alertEvent.Event.Reason,
+            EventSubject = alertEvent.Event.Subject,
+            EventUntil = alertEvent.Event.Until,
         };
+    }
 }

@@ -1,10 +1,11 @@
 using System.Security.Claims;
 using Telehealth.Alerts.Caseload;
-using Telehealth.Alerts.Domain.Lifecycle;
 using Telehealth.Alerts.Engine;
 using Telehealth.Alerts.Recording;
 using Telehealth.Alerts.Storage;
+using Telehealth.CareRecord.Alerting;
 using Telehealth.Clinician.Web.Auth;
+using Telehealth.Contracts;
 
 namespace Telehealth.Clinician.Web.Api;
 
@@ -14,7 +15,7 @@ public static class AlertEndpoints
     {
         var group = app.MapGroup("/api/alerts").RequireAuthorization().WithTags("Alerts");
 
-        // status: active (default: open, or acknowledged while the condition lasts), open, acknowledged, all.
+        // status: active (default: every alert not resolved), open, acknowledged, in_follow_up, resolved, all.
         group.MapGet("/", async (string? status, string? patientId, int? limit, ClaimsPrincipal user,
             IPatientRepository patients, IAlertStore alerts, CancellationToken ct) =>
         {
@@ -28,11 +29,12 @@ public static class AlertEndpoints
             switch (status ?? "active")
             {
                 case "active": query = new AlertQuery(patientId, ActiveOnly: true, Limit: take); break;
-                case "open": query = new AlertQuery(patientId, Status: AlertStatus.Open, Limit: take); break;
-                case "acknowledged": query = new AlertQuery(patientId, Status: AlertStatus.Acknowledged, Limit: take); break;
                 case "all": query = new AlertQuery(patientId, Limit: take); break;
+                case var named when WireNames.TryParse<AlertCaseStatus>(named, out var wanted):
+                    query = new AlertQuery(patientId, Status: wanted, Limit: take);
+                    break;
                 default:
-                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["status must be active, open, acknowledged or all."] });
+                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["status must be active, open, acknowledged, in_follow_up, resolved or all."] });
             }
             var found = await alerts.ListAsync(query, ct);
             return Results.Ok(found

@@ -26,7 +26,7 @@
     return when.toLocaleString("en-GB", { day: "2-digit", month: "short", hour: "2-digit", minute: "2-digit", second: "2-digit" });
   }
 
-  function isActive(alert) { return !(alert.status === "acknowledged" && !alert.conditionActive); }
+  function isActive(alert) { return alert.status !== "resolved"; }
 
   function renderAlerts(newId) {
     const list = $("alerts");
@@ -60,7 +60,7 @@
     const parts = [`Raised ${timeText(alert.raisedAt)}`];
     if (alert.occurrences > 1) parts.push(`${alert.occurrences} occurrences, latest ${timeText(alert.updatedAt)}`);
     if (!alert.conditionActive && alert.condition.startsWith("event:") === false) parts.push("back within range");
-    if (alert.status === "acknowledged") parts.push(`acknowledged by ${alert.acknowledgedBy}`);
+    if (alert.acknowledgedBy && alert.status !== "open") parts.push(`acknowledged by ${alert.acknowledgedBy}`);
     meta.textContent = parts.join(" · ");
     body.append(who, reason, meta);
     const action = document.createElement("div");

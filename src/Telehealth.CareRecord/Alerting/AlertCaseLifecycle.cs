@@ -164,7 +164,10 @@ public static class AlertCaseLifecycle
         return new AlertChange(cleared, [Event(cleared, AlertEventType.Updated, AlertEvent.System, now, reason)]);
     }
 
-    /// <summary>A member of staff takes the alert on. Already acknowledged or in follow-up: nothing changes.</summary>
+    /// <summary>
+    /// A member of staff takes the alert on. Already acknowledged or in follow-up: nothing changes. A state whose
+    /// condition cleared before anyone acknowledged it is resolved (auto-cleared) by the acknowledgement.
+    /// </summary>
     public static AlertChange Acknowledge(AlertCase alert, string staffId, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(alert);
@@ -172,7 +175,7 @@ public static class AlertCaseLifecycle
         return alert.Status switch
         {
             AlertCaseStatus.Resolved => AlertChange.Refuse(alert, AlertRefusals.AlertResolved),
-            AlertCaseStatus.Open => Acknowledged(alert, staffId, now),
+            AlertCaseStatus.Open => AcknowledgedOrDone(alert, staffId, now),
             _ => AlertChange.None(alert),
         };
     }
@@ -188,8 +191,30 @@ public static class AlertCaseLifecycle
             AcknowledgedMeasure = alert.LastMeasure,
             UpdatedAt = now,
         };
-        // An instantaneous event has nothing left to clear once someone has it.
         return new AlertChange(acknowledged, [Event(acknowledged, AlertEventType.Acknowledged, staffId, now, "Acknowledged")]);
+    }
+
+    private static AlertChange AcknowledgedOrDone(AlertCase alert, string staffId, DateTimeOffset now)
+    {
+        var change = Acknowledged(alert, staffId, now);
+        var acknowledged = change.Alert;
+        var events = change.Events.ToList();
+        if (!alert.Instantaneous && !alert.ConditionActive)
+        {
+            // The condition cleared while nobody had it: now that someone has seen it, nothing is left to watch
+            // (the same end as a condition that clears after acknowledgement). An instantaneous event stays
+            // acknowledged until staff resolve it with an outcome.
+            var resolved = acknowledged with
+            {
+                Status = AlertCaseStatus.Resolved,
+                ResolvedAt = now,
+                ResolvedBy = AlertEvent.System,
+                Outcome = AlertOutcome.AutoCleared,
+            };
+            events.Add(Event(resolved, AlertEventType.AutoCleared, AlertEvent.System, now, "Acknowledged after the condition cleared"));
+            return new AlertChange(resolved, events);
+        }
+        return new AlertChange(acknowledged, events);
     }
 
     /// <summary>Someone starts acting on it; from Open this acknowledges it too (both are recorded).</summary>

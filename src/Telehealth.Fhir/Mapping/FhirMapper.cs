@@ -2,7 +2,7 @@ using System.Globalization;
 using Hl7.Fhir.Model;
 using Telehealth.Alerts.Caseload;
 using Telehealth.CareRecord;
-using Telehealth.CareRecord.Lifecycle;
+using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.News2;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Events;
@@ -187,14 +187,14 @@ public sealed class FhirMapper
         return resource;
     }
 
-    public Flag ToFlag(Alert alert)
+    public Flag ToFlag(AlertCase alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
         return new Flag
         {
             Id = FhirIds.Flag(alert.Id),
             Identifier = [FhirIdentifiers.Alert(alert.Id)],
-            Status = alert.IsClosed ? Flag.FlagStatus.Inactive : Flag.FlagStatus.Active,
+            Status = alert.IsResolved ? Flag.FlagStatus.Inactive : Flag.FlagStatus.Active,
             Category = [new CodeableConcept(FhirSystems.FlagCategory, "clinical", "Clinical")],
             Code = new CodeableConcept(TelehealthSystems.ConditionKeyCodeSystem, alert.ConditionKey, null, alert.Reason),
             Subject = PatientReference(alert.PatientId),
@@ -211,7 +211,7 @@ public sealed class FhirMapper
     /// for every telecare event alert, every NEWS2 alert, and any alert of severity High or Critical; a Low/Medium
     /// threshold alert (one reading just outside the person's usual band) is left to the dashboard.
     /// </summary>
-    public FhirTask? ToTask(Alert alert)
+    public FhirTask? ToTask(AlertCase alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
         if (!NeedsFollowUpCall(alert))
@@ -244,7 +244,7 @@ public sealed class FhirMapper
     }
 
     /// <summary>Which alerts get a follow-up call Task (see <see cref="ToTask"/>).</summary>
-    public static bool NeedsFollowUpCall(Alert alert)
+    public static bool NeedsFollowUpCall(AlertCase alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
         return alert.Severity >= AlertSeverity.High
@@ -252,10 +252,12 @@ public sealed class FhirMapper
             || alert.ConditionKey == CareRecord.Rules.ConditionKeys.News2;
     }
 
-    public static FhirTask.TaskStatus TaskStatusOf(Alert alert) =>
-        alert.IsClosed ? FhirTask.TaskStatus.Completed
-        : alert.Status == AlertStatus.Acknowledged ? FhirTask.TaskStatus.InProgress
-        : FhirTask.TaskStatus.Requested;
+    public static FhirTask.TaskStatus TaskStatusOf(AlertCase alert) => alert.Status switch
+    {
+        AlertCaseStatus.Resolved => FhirTask.TaskStatus.Completed,
+        AlertCaseStatus.Acknowledged or AlertCaseStatus.InFollowUp => FhirTask.TaskStatus.InProgress,
+        _ => FhirTask.TaskStatus.Requested,
+    };
 
     public static RequestPriority PriorityOf(AlertSeverity severity) => severity switch
     {
@@ -456,14 +458,6 @@ public sealed class FhirMapper
     private static string DateTimeText(DateTimeOffset at) =>
         at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>A closed alert ended when the later of acknowledgement and clearing happened.</summary>
-    private static DateTimeOffset? ClosedAt(Alert alert)
-    {
-        if (!alert.IsClosed)
-        {
-            return null;
-        }
-        var candidates = new[] { alert.AcknowledgedAt, alert.ClearedAt }.Where(t => t is not null).Select(t => t!.Value).ToArray();
-        return candidates.Length > 0 ? candidates.Max() : alert.UpdatedAt;
-    }
+    /// <summary>A resolved alert ended when it was resolved.</summary>
+    private static DateTimeOffset? ClosedAt(AlertCase alert) => alert.IsResolved ? alert.ResolvedAt ?? alert.UpdatedAt : null;
 }

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Logging;
 using Telehealth.Alerts.Caseload;
-using Telehealth.CareRecord.Lifecycle;
+using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.News2;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Alerts.Engine;
@@ -106,7 +106,7 @@ public sealed partial class FhirOutboxWriter(
     }
 
     /// <summary>The alert as Flag, and as Task when it needs follow-up (see <see cref="FhirAlertEventFollower"/>).</summary>
-    public async Task EnqueueAlertAsync(Alert alert, CancellationToken cancellationToken)
+    public async Task EnqueueAlertAsync(AlertCase alert, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
         var resources = new List<Resource> { mapper.ToFlag(alert) };

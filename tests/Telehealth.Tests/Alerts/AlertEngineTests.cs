@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Telehealth.Alerts.Caseload;
 using Telehealth.CareRecord;
-using Telehealth.CareRecord.Lifecycle;
+using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.News2;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Alerts.Engine;
@@ -47,7 +47,7 @@ public sealed class AlertEngineTests : IDisposable
         var alerts = await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key));
 
         var alert = Assert.Single(alerts);
-        Assert.Equal((SpO2Key, AlertSeverity.High, AlertStatus.Open, true, 1), (alert.ConditionKey, alert.Severity, alert.Status, alert.ConditionActive, alert.Occurrences));
+        Assert.Equal((SpO2Key, AlertSeverity.High, AlertCaseStatus.Open, true, 1), (alert.ConditionKey, alert.Severity, alert.Status, alert.ConditionActive, alert.Occurrences));
         Assert.Equal("SpO2 89 % below default critical low 91 %", alert.Reason);
         Assert.Equal(_clock.GetUtcNow(), alert.RaisedAt);
     }
@@ -78,12 +78,12 @@ public sealed class AlertEngineTests : IDisposable
         await Store(VitalKind.Spo2, 97);
 
         var alert = Assert.Single(await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key, ActiveOnly: true)));
-        Assert.Equal((false, AlertStatus.Open), (alert.ConditionActive, alert.Status));
+        Assert.Equal((false, AlertCaseStatus.Open), (alert.ConditionActive, alert.Status));
         Assert.Equal(_clock.GetUtcNow(), alert.ClearedAt);
 
         var acknowledged = await _engine.AcknowledgeAsync(alert.Id, "nurse.jones");
 
-        Assert.True(acknowledged!.IsClosed);
+        Assert.True(acknowledged!.IsResolved);
         Assert.Empty(await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key, ActiveOnly: true)));
     }
 
@@ -105,10 +105,10 @@ public sealed class AlertEngineTests : IDisposable
         var alerts = await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key));
         Assert.Equal(2, alerts.Count);
         Assert.Equal(first.Id, alerts[1].Id);
-        Assert.True(alerts[1].IsClosed);
+        Assert.True(alerts[1].IsResolved);
         Assert.Equal(2, alerts[1].Occurrences);
         Assert.NotEqual(first.Id, alerts[0].Id);
-        Assert.Equal((AlertStatus.Open, true, 1), (alerts[0].Status, alerts[0].ConditionActive, alerts[0].Occurrences));
+        Assert.Equal((AlertCaseStatus.Open, true, 1), (alerts[0].Status, alerts[0].ConditionActive, alerts[0].Occurrences));
     }
 
     [Fact]
@@ -119,19 +119,20 @@ public sealed class AlertEngineTests : IDisposable
         await _engine.EvaluateEventAsync(press, CancellationToken.None);
 
         var alert = Assert.Single(await _alerts.ListAsync(new AlertQuery(Patient)));
-        Assert.Equal(("event:pendant_press", AlertSeverity.Critical, AlertStatus.Open, false), (alert.ConditionKey, alert.Severity, alert.Status, alert.ConditionActive));
+        Assert.Equal(("event:pendant_press", AlertSeverity.Critical, AlertCaseStatus.Open, false), (alert.ConditionKey, alert.Severity, alert.Status, alert.ConditionActive));
         var raised = Assert.Single(await _alerts.ReadAfterAsync(0, 100));
-        Assert.Equal((AlertEventType.Raised, alert.Id, AlertChange.SystemActor), (raised.Type, raised.AlertId, raised.Actor));
+        Assert.Equal((AlertEventType.Raised, alert.Id, AlertEvent.System), (raised.Type, raised.AlertId, raised.Actor));
 
         _clock.Advance(TimeSpan.FromSeconds(30));
         await _engine.EvaluateEventAsync(press with { DeviceTime = _clock.GetUtcNow() }, CancellationToken.None);
         Assert.Equal(2, Assert.Single(await _alerts.ListAsync(new AlertQuery(Patient))).Occurrences);
 
-        var closed = await _engine.AcknowledgeAsync(alert.Id, "operator.7");
-        Assert.True(closed!.IsClosed);
+        // An event has nothing to clear: acknowledged, it stays with the operator until resolved with an outcome.
+        var taken = await _engine.AcknowledgeAsync(alert.Id, "operator.7");
+        Assert.Equal((AlertCaseStatus.Acknowledged, "operator.7"), (taken!.Status, taken.AcknowledgedBy));
         var history = await _alerts.ForAlertAsync(alert.Id);
-        Assert.Equal([AlertEventType.Raised, AlertEventType.Updated, AlertEventType.Closed], history.Select(e => e.Type));
-        Assert.Equal([AlertChange.SystemActor, AlertChange.SystemActor, "operator.7"], history.Select(e => e.Actor));
+        Assert.Equal([AlertEventType.Raised, AlertEventType.Updated, AlertEventType.Acknowledged], history.Select(e => e.Type));
+        Assert.Equal([AlertEvent.System, AlertEvent.System, "operator.7"], history.Select(e => e.Actor));
     }
 
     [Fact]
@@ -178,14 +179,14 @@ public sealed class AlertEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task The_event_log_records_raised_then_condition_cleared_for_the_same_alert_with_its_state()
+    public async Task The_event_log_records_raised_then_updated_when_the_condition_clears_unacknowledged()
     {
         await Store(VitalKind.HeartRate, 112);
         _clock.Advance(TimeSpan.FromMinutes(5));
         await Store(VitalKind.HeartRate, 72);
 
         var events = await _alerts.ReadAfterAsync(0, 100);
-        Assert.Equal([AlertEventType.Raised, AlertEventType.ConditionCleared], events.Select(e => e.Type));
+        Assert.Equal([AlertEventType.Raised, AlertEventType.Updated], events.Select(e => e.Type));
         Assert.Equal([1L, 2L], events.Select(e => e.Sequence));
         Assert.Equal(events[0].AlertId, events[1].AlertId);
         Assert.True(events[0].Alert.ConditionActive);

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Telehealth.Alerts;
 using Telehealth.CareRecord;
-using Telehealth.CareRecord.Lifecycle;
+using Telehealth.CareRecord.Alerting;
+using Telehealth.CareRecord.Escalation;
 using Microsoft.Extensions.Hosting;
 using Telehealth.Alerts.Engine;
 using Telehealth.Alerts.Evaluation;
@@ -29,38 +30,58 @@ public sealed class AlertStoreAndRegistrationTests : IDisposable
     public async Task Alerts_round_trip_and_list_newest_first_with_filters()
     {
         var store = new SqliteAlertStore(_temp.Database);
-        var open = NewAlert("pat-a", "threshold:spo2", Start);
-        var acknowledgedActive = NewAlert("pat-a", "news2", Start.AddMinutes(1)) with
-        {
-            Status = AlertStatus.Acknowledged, AcknowledgedAt = Start.AddMinutes(2), AcknowledgedBy = "nurse.jones", AcknowledgedSeverity = AlertSeverity.High,
-        };
-        var closed = NewAlert("pat-a", "event:fall_detected", Start.AddMinutes(2)) with
-        {
-            Status = AlertStatus.Acknowledged, ConditionActive = false, AcknowledgedAt = Start.AddMinutes(3), AcknowledgedBy = "nurse.jones", ClearedAt = Start.AddMinutes(3),
-        };
-        var otherPatient = NewAlert("pat-b", "threshold:spo2", Start.AddMinutes(3));
-        foreach (var alert in new[] { open, acknowledgedActive, closed, otherPatient })
-        {
-            await store.InsertAsync(alert);
-        }
+        var open = await CommitAsync(store, TestAlerts.Raise("pat-a", "threshold:spo2", Start));
+        var acknowledgedActive = await CommitAsync(store, AlertCaseLifecycle.Acknowledge(
+            await CommitAsync(store, TestAlerts.Raise("pat-a", "news2", Start.AddMinutes(1))), "nurse.jones", Start.AddMinutes(2)));
+        var resolved = await CommitAsync(store, AlertCaseLifecycle.Resolve(
+            await CommitAsync(store, TestAlerts.Raise("pat-a", "event:fall_detected", Start.AddMinutes(2), AlertSeverity.Critical, instantaneous: true)),
+            "nurse.jones", AlertOutcome.ActionTaken, "visited", Start.AddMinutes(3)));
+        var otherPatient = await CommitAsync(store, TestAlerts.Raise("pat-b", "threshold:spo2", Start.AddMinutes(3)));
 
-        Assert.Equal(closed, await store.GetAsync(closed.Id));
+        Assert.Equal(resolved, await store.GetAsync(resolved.Id));
+        Assert.Equal((AlertCaseStatus.Resolved, AlertOutcome.ActionTaken, "nurse.jones"), (resolved.Status, resolved.Outcome, resolved.ResolvedBy));
         Assert.Equal(acknowledgedActive, await store.GetActiveAsync("pat-a", "news2"));
         Assert.Null(await store.GetActiveAsync("pat-a", "event:fall_detected"));
-        Assert.Equal([closed.Id, acknowledgedActive.Id, open.Id], (await store.ListAsync(new AlertQuery("pat-a"))).Select(a => a.Id));
+        Assert.Equal([open.Id, acknowledgedActive.Id], (await store.ListActiveForPatientAsync("pat-a")).Select(a => a.Id));
+        Assert.Equal([resolved.Id, acknowledgedActive.Id, open.Id], (await store.ListAsync(new AlertQuery("pat-a"))).Select(a => a.Id));
         Assert.Equal([acknowledgedActive.Id, open.Id], (await store.ListAsync(new AlertQuery("pat-a", ActiveOnly: true))).Select(a => a.Id));
-        Assert.Equal([otherPatient.Id, open.Id], (await store.ListAsync(new AlertQuery(Status: AlertStatus.Open))).Select(a => a.Id));
+        Assert.Equal([otherPatient.Id, open.Id], (await store.ListAsync(new AlertQuery(Status: AlertCaseStatus.Open))).Select(a => a.Id));
         Assert.Equal([otherPatient.Id], (await store.ListAsync(new AlertQuery(Limit: 1))).Select(a => a.Id));
     }
 
     [Fact]
-    public async Task The_database_refuses_a_second_not_closed_alert_for_one_condition()
+    public async Task Events_keep_the_cores_fields_and_wire_names()
     {
         var store = new SqliteAlertStore(_temp.Database);
-        await store.InsertAsync(NewAlert("pat-a", "threshold:spo2", Start));
+        var raised = await CommitAsync(store, TestAlerts.Raise("pat-a", "threshold:spo2", Start));
+        await CommitAsync(store, AlertCaseLifecycle.Snooze(raised, "nurse.jones", Start.AddMinutes(30), ResponsePolicy.Default, Start.AddMinutes(1)));
+        await CommitAsync(store, AlertCaseLifecycle.Assign(raised, "nurse.jones", "nurse.smith", Start.AddMinutes(2)));
 
-        await Assert.ThrowsAsync<DuplicateActiveAlertException>(() => store.InsertAsync(NewAlert("pat-a", "threshold:spo2", Start)));
-        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.UpdateAsync(NewAlert("pat-a", "news2", Start)));
+        var events = await store.ForAlertAsync(raised.Id);
+
+        Assert.Equal([AlertEventType.Raised, AlertEventType.Snoozed, AlertEventType.Assigned], events.Select(e => e.Type));
+        Assert.Equal([1L, 2L, 3L], events.Select(e => e.Event.Sequence!.Value));
+        Assert.Equal(("nurse.jones", "nurse.jones", Start.AddMinutes(30)), (events[1].Actor, events[1].Event.Subject, events[1].Event.Until));
+        Assert.Equal(("nurse.smith", "nurse.smith"), (events[2].Event.Subject, events[2].Alert.AssignedTo));
+        Assert.Equal(AlertSeverity.High, events[0].Event.Severity);
+    }
+
+    [Fact]
+    public async Task The_database_refuses_a_second_not_resolved_alert_for_one_condition()
+    {
+        var store = new SqliteAlertStore(_temp.Database);
+        await CommitAsync(store, TestAlerts.Raise("pat-a", "threshold:spo2", Start));
+
+        await Assert.ThrowsAsync<DuplicateActiveAlertException>(() =>
+            store.CommitAsync(new AlertCommit("pat-a", [TestAlerts.Raise("pat-a", "threshold:spo2", Start)], [])));
+        Assert.Equal(1, await store.LatestSequenceAsync());
+    }
+
+    private static async Task<AlertCase> CommitAsync(SqliteAlertStore store, AlertChange change)
+    {
+        Assert.True(change.Changed, change.Refused);
+        await store.CommitAsync(new AlertCommit(change.Alert.PatientId, [change], []));
+        return change.Alert;
     }
 
     [Fact]
@@ -100,8 +121,4 @@ public sealed class AlertStoreAndRegistrationTests : IDisposable
         services.AddTelehealthAlerts();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
-
-    private static Alert NewAlert(string patientId, string conditionKey, DateTimeOffset at) => new(
-        Guid.NewGuid(), patientId, conditionKey, AlertSeverity.High, "reason", at, at, AlertStatus.Open, ConditionActive: true,
-        Occurrences: 1, AcknowledgedAt: null, AcknowledgedBy: null, ClearedAt: null);
 }

@@ -1,4 +1,7 @@
-using Telehealth.CareRecord.Lifecycle;
+using Telehealth.CareRecord;
+using Telehealth.CareRecord.Alerting;
+using Telehealth.CareRecord.Escalation;
+using Telehealth.CareRecord.Evaluation;
 using Telehealth.Alerts.Recording;
 using Telehealth.Alerts.Storage;
 using Telehealth.Contracts.Readings;
@@ -71,20 +74,35 @@ internal sealed class InMemoryReadingStore : IReadingStore
 /// </summary>
 internal sealed class InterleavingAlertStore(IAlertStore inner) : IAlertStore
 {
-    public async Task<Alert?> GetActiveAsync(string patientId, string conditionKey, CancellationToken cancellationToken = default)
+    public async Task<AlertCase?> GetActiveAsync(string patientId, string conditionKey, CancellationToken cancellationToken = default)
     {
         var alert = await inner.GetActiveAsync(patientId, conditionKey, cancellationToken);
         await Task.Delay(TimeSpan.FromMilliseconds(2), cancellationToken);
         return alert;
     }
 
-    public Task InsertAsync(Alert alert, CancellationToken cancellationToken = default) => inner.InsertAsync(alert, cancellationToken);
-
-    public Task UpdateAsync(Alert alert, CancellationToken cancellationToken = default) => inner.UpdateAsync(alert, cancellationToken);
+    public async Task<IReadOnlyList<AlertCase>> ListActiveForPatientAsync(string patientId, CancellationToken cancellationToken = default)
+    {
+        var alerts = await inner.ListActiveForPatientAsync(patientId, cancellationToken);
+        await Task.Delay(TimeSpan.FromMilliseconds(2), cancellationToken);
+        return alerts;
+    }
 
     public Task<IReadOnlyList<AlertEventRecord>> CommitAsync(AlertCommit commit, CancellationToken cancellationToken = default) => inner.CommitAsync(commit, cancellationToken);
 
-    public Task<Alert?> GetAsync(Guid alertId, CancellationToken cancellationToken = default) => inner.GetAsync(alertId, cancellationToken);
+    public Task<AlertCase?> GetAsync(Guid alertId, CancellationToken cancellationToken = default) => inner.GetAsync(alertId, cancellationToken);
 
-    public Task<IReadOnlyList<Alert>> ListAsync(AlertQuery query, CancellationToken cancellationToken = default) => inner.ListAsync(query, cancellationToken);
+    public Task<IReadOnlyList<AlertCase>> ListAsync(AlertQuery query, CancellationToken cancellationToken = default) => inner.ListAsync(query, cancellationToken);
+}
+
+/// <summary>Alerts made by the core's lifecycle, for store tests.</summary>
+internal static class TestAlerts
+{
+    private static readonly RuleState NoState = new("{}");
+
+    /// <summary>The change that raises a new alert (as the engine would for a first finding).</summary>
+    public static AlertChange Raise(string patientId, string conditionKey, DateTimeOffset at, AlertSeverity severity = AlertSeverity.High, bool instantaneous = false) =>
+        AlertCaseLifecycle.OnEvaluation([], patientId, conditionKey,
+            RuleEvaluation.True(new RuleFinding(conditionKey, severity, "test", "reason", instantaneous, at), NoState),
+            ResponsePolicy.Default, at)!;
 }

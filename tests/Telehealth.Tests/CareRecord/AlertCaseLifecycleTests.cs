@@ -161,6 +161,27 @@ public sealed class AlertCaseLifecycleTests
         Assert.Null(AlertCaseLifecycle.OnEvaluation([cleared.Alert], Patient, alert.ConditionKey, RuleEvaluation.False(NoState), Policy, Now));
     }
 
+    [Theory]
+    [Trait("Hazard", "H3")]
+    [InlineData(false, AlertCaseStatus.Resolved)]
+    [InlineData(true, AlertCaseStatus.Acknowledged)]
+    public void Acknowledging_after_the_condition_cleared_resolves_a_state_but_not_an_event(bool instantaneous, AlertCaseStatus expected)
+    {
+        var alert = Raise(instantaneous: instantaneous).Alert;
+        if (!instantaneous)
+        {
+            alert = AlertCaseLifecycle.OnEvaluation([alert], Patient, alert.ConditionKey, RuleEvaluation.False(NoState), Policy, Now)!.Alert;
+        }
+
+        var ack = AlertCaseLifecycle.Acknowledge(alert, "nurse-1", Now.AddMinutes(5));
+
+        Assert.Equal((expected, "nurse-1"), (ack.Alert.Status, ack.Alert.AcknowledgedBy));
+        Assert.Equal(
+            instantaneous ? [AlertEventType.Acknowledged] : [AlertEventType.Acknowledged, AlertEventType.AutoCleared],
+            ack.Events.Select(e => e.Type));
+        Assert.Equal(instantaneous ? null : AlertOutcome.AutoCleared, ack.Alert.Outcome);
+    }
+
     [Fact]
     public void After_resolution_a_new_finding_raises_a_new_alert()
     {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Telehealth.Alerts.Recording;
 using Telehealth.Alerts.Storage;
 using Telehealth.CareRecord;
-using Telehealth.CareRecord.Lifecycle;
+using Telehealth.CareRecord.Alerting;
 using Telehealth.Contracts.Evaluation;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
@@ -105,10 +105,10 @@ public sealed class EvaluationQueueTests : IDisposable
         await alerts.InitializeAsync();
         await _queue.EnqueueReadingsAsync([Reading("pat-a", "dev-a", VitalKind.Spo2, 85, 0)]);
         var item = Assert.Single(await _queue.ClaimAsync(100, Start));
-        var raised = AlertLifecycle.OnFinding(null, "pat-a", new AlertFinding("threshold:spo2", AlertSeverity.High, "SpO2 low", false, Start), Start);
+        var raised = TestAlerts.Raise("pat-a", "threshold:spo2", Start);
         var woken = signal.Signal.Next;
 
-        var recorded = await alerts.CommitAsync(new AlertCommit("pat-a", [AlertChange.Of(raised, null, AlertChange.SystemActor)], [item.Sequence]));
+        var recorded = await alerts.CommitAsync(new AlertCommit("pat-a", [raised], [item.Sequence]));
 
         Assert.Equal([(1L, AlertEventType.Raised)], recorded.Select(e => (e.Sequence, e.Type)));
         Assert.Empty(await _queue.ClaimAsync(100, Start));
@@ -120,15 +120,15 @@ public sealed class EvaluationQueueTests : IDisposable
     {
         var alerts = new SqliteAlertStore(_temp.Database);
         await alerts.InitializeAsync();
-        var existing = AlertLifecycle.OnFinding(null, "pat-a", new AlertFinding("threshold:spo2", AlertSeverity.High, "SpO2 low", false, Start), Start);
-        await alerts.CommitAsync(new AlertCommit("pat-a", [AlertChange.Of(existing, null, AlertChange.SystemActor)], []));
+        var existing = TestAlerts.Raise("pat-a", "threshold:spo2", Start);
+        await alerts.CommitAsync(new AlertCommit("pat-a", [existing], []));
         await _queue.EnqueueReadingsAsync([Reading("pat-a", "dev-a", VitalKind.Spo2, 85, 0)]);
         var item = Assert.Single(await _queue.ClaimAsync(100, Start));
         // A second "raised" for the same open condition violates the one-open-alert rule: the whole commit is refused.
-        var duplicate = AlertLifecycle.OnFinding(null, "pat-a", new AlertFinding("threshold:spo2", AlertSeverity.High, "SpO2 low", false, Start), Start);
+        var duplicate = TestAlerts.Raise("pat-a", "threshold:spo2", Start);
 
         await Assert.ThrowsAsync<DuplicateActiveAlertException>(() =>
-            alerts.CommitAsync(new AlertCommit("pat-a", [AlertChange.Of(duplicate, null, AlertChange.SystemActor)], [item.Sequence])));
+            alerts.CommitAsync(new AlertCommit("pat-a", [duplicate], [item.Sequence])));
 
         Assert.Equal([item.Sequence], (await _queue.ClaimAsync(100, Start)).Select(i => i.Sequence));
         Assert.Equal(1, await alerts.LatestSequenceAsync());
@@ -150,8 +150,8 @@ public sealed class EvaluationQueueTests : IDisposable
     {
         var alerts = new SqliteAlertStore(_temp.Database, null, _clock);
         await alerts.InitializeAsync();
-        var finding = AlertLifecycle.OnFinding(null, patientId, new AlertFinding("threshold:" + sequence, AlertSeverity.Medium, "x", false, Start), Start);
-        await alerts.CommitAsync(new AlertCommit(patientId, [AlertChange.Of(finding, null, AlertChange.SystemActor)], [sequence]));
+        var finding = TestAlerts.Raise(patientId, "threshold:" + sequence, Start, AlertSeverity.Medium);
+        await alerts.CommitAsync(new AlertCommit(patientId, [finding], [sequence]));
     }
 
     private static Reading Reading(string patientId, string deviceId, VitalKind kind, double value, int seconds) =>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Telehealth.CareRecord.Alerting;
 using Telehealth.Alerts;
 using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Recording;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using Telehealth.CareRecord;
-using Telehealth.CareRecord.Lifecycle;
+using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
@@ -33,7 +33,7 @@ public sealed class DocumentationExamplesTests
         var systolic = Reading(VitalKind.SystolicBp, 98, At.AddMinutes(-3), "dev-cuffcuff23");
         var diastolic = Reading(VitalKind.DiastolicBp, 61, At.AddMinutes(-3), "dev-cuffcuff23");
         var observations = mapper.ToObservations([spo2, pulse, systolic, diastolic], _ => Personal);
-        var alert = Alert(AlertStatus.Acknowledged, true, AlertSeverity.High, "threshold:spo2");
+        var alert = Alert(AlertCaseStatus.Acknowledged, true, AlertSeverity.High, "threshold:spo2");
         return
         [
             ("patient", mapper.ToPatient(Patient())),

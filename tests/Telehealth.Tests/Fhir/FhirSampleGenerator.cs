@@ -1,6 +1,6 @@
 using Hl7.Fhir.Model;
 using Telehealth.CareRecord;
-using Telehealth.CareRecord.Lifecycle;
+using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.News2;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Events;
@@ -93,7 +93,7 @@ internal static class FhirSampleGenerator
         {
             foreach (var severity in Enum.GetValues<AlertSeverity>())
             {
-                foreach (var (status, active) in new[] { (AlertStatus.Open, true), (AlertStatus.Open, false), (AlertStatus.Acknowledged, true), (AlertStatus.Acknowledged, false) })
+                foreach (var (status, active) in new[] { (AlertCaseStatus.Open, true), (AlertCaseStatus.Open, false), (AlertCaseStatus.Acknowledged, true), (AlertCaseStatus.Resolved, false) })
                 {
                     var alert = Alert(status, active, severity, key, Guid.NewGuid());
                     resources.Add(mapper.ToFlag(alert));

@@ -1,6 +1,6 @@
 using Telehealth.Alerts.Caseload;
 using Telehealth.CareRecord;
-using Telehealth.CareRecord.Lifecycle;
+using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.News2;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Events;
@@ -32,28 +32,44 @@ internal static class FhirSamples
     public static DeviceRecord Device(DeviceType type, string deviceId = DeviceId) =>
         new(deviceId, PatientId, type, At.AddDays(-20), At, 80);
 
-    public static Alert Alert(
-        AlertStatus status,
+    /// <summary>
+    /// An alert raised at <see cref="At"/>, acknowledged at +10 min (unless Open), condition cleared at +30 min when
+    /// not active, resolved at +30 min when Resolved, last updated at +40 min.
+    /// </summary>
+    public static AlertCase Alert(
+        AlertCaseStatus status,
         bool conditionActive,
         AlertSeverity severity = AlertSeverity.High,
         string conditionKey = "threshold:spo2",
         Guid? id = null)
     {
-        var acknowledged = status == AlertStatus.Acknowledged;
-        return new Alert(
-            id ?? Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"),
+        var acknowledged = status != AlertCaseStatus.Open;
+        var alertId = id ?? Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e");
+        return new AlertCase(
+            alertId,
             PatientId,
             conditionKey,
+            IncidentId: alertId,
             severity,
+            Code: "below_low",
             "SpO2 89 % below personal low 90 %",
-            RaisedAt: At,
-            UpdatedAt: At.AddMinutes(40),
+            Device: null,
             status,
             conditionActive,
+            Instantaneous: false,
+            SelfClearing: false,
             Occurrences: 2,
+            RaisedAt: At,
+            OpenedAt: At,
+            UpdatedAt: At.AddMinutes(40),
+            ObservedAt: At,
+            RespondBy: At.AddHours(1),
             AcknowledgedAt: acknowledged ? At.AddMinutes(10) : null,
             AcknowledgedBy: acknowledged ? "nurse.jones" : null,
-            ClearedAt: conditionActive ? null : At.AddMinutes(30));
+            ClearedAt: conditionActive ? null : At.AddMinutes(30),
+            ResolvedAt: status == AlertCaseStatus.Resolved ? At.AddMinutes(30) : null,
+            ResolvedBy: status == AlertCaseStatus.Resolved ? "system" : null,
+            Outcome: status == AlertCaseStatus.Resolved ? AlertOutcome.AutoCleared : null);
     }
 
     public static News2Assessment Assessment(params Reading[] basis) => Assessment(News2Scale.Scale1, basis);

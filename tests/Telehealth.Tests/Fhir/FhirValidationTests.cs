@@ -135,7 +135,7 @@ public sealed class FhirValidationTests(ITestOutputHelper output)
     public void The_sdk_validation_catches_structural_breakage(string breakage)
     {
         var observation = _mapper.ToObservations([Reading(VitalKind.Spo2, 95)], _ => ThresholdSet.Defaults).Single();
-        var alert = Alert(Telehealth.CareRecord.Lifecycle.AlertStatus.Open, true, Telehealth.CareRecord.AlertSeverity.Critical, "news2");
+        var alert = Alert(Telehealth.CareRecord.Alerting.AlertCaseStatus.Open, true, Telehealth.CareRecord.AlertSeverity.Critical, "news2");
         var flag = _mapper.ToFlag(alert);
         var task = _mapper.ToTask(alert);
         Assert.Empty(FhirValidation.StructuralErrors(observation));

@@ -2,7 +2,7 @@
 #nullable disable warnings
 using Hl7.Fhir.Model;
 using Telehealth.CareRecord;
-using Telehealth.CareRecord.Lifecycle;
+using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.News2;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Readings;
@@ -135,19 +135,20 @@ public sealed class ResourceMappingTests
         Assert.Equal("NEWS2 total 7 (high).", resource.Note.Single().Text);
     }
 
-    public static TheoryData<AlertStatus, bool, Flag.FlagStatus, FhirTask.TaskStatus, bool> LifecycleCases => new()
+    public static TheoryData<AlertCaseStatus, bool, Flag.FlagStatus, FhirTask.TaskStatus, bool> LifecycleCases => new()
     {
         // status, condition active → Flag status, Task status, period/execution end set
-        { AlertStatus.Open, true, Flag.FlagStatus.Active, FhirTask.TaskStatus.Requested, false },
-        { AlertStatus.Open, false, Flag.FlagStatus.Active, FhirTask.TaskStatus.Requested, false },
-        { AlertStatus.Acknowledged, true, Flag.FlagStatus.Active, FhirTask.TaskStatus.InProgress, false },
-        { AlertStatus.Acknowledged, false, Flag.FlagStatus.Inactive, FhirTask.TaskStatus.Completed, true },
+        { AlertCaseStatus.Open, true, Flag.FlagStatus.Active, FhirTask.TaskStatus.Requested, false },
+        { AlertCaseStatus.Open, false, Flag.FlagStatus.Active, FhirTask.TaskStatus.Requested, false },
+        { AlertCaseStatus.Acknowledged, true, Flag.FlagStatus.Active, FhirTask.TaskStatus.InProgress, false },
+        { AlertCaseStatus.InFollowUp, true, Flag.FlagStatus.Active, FhirTask.TaskStatus.InProgress, false },
+        { AlertCaseStatus.Resolved, false, Flag.FlagStatus.Inactive, FhirTask.TaskStatus.Completed, true },
     };
 
     [Theory]
     [MemberData(nameof(LifecycleCases))]
     public void Flag_and_task_status_follow_the_alert_lifecycle(
-        AlertStatus status, bool conditionActive, Flag.FlagStatus flagStatus, FhirTask.TaskStatus taskStatus, bool ended)
+        AlertCaseStatus status, bool conditionActive, Flag.FlagStatus flagStatus, FhirTask.TaskStatus taskStatus, bool ended)
     {
         var alert = Alert(status, conditionActive);
 
@@ -157,16 +158,16 @@ public sealed class ResourceMappingTests
         Assert.Equal(flagStatus, flag.Status);
         Assert.Equal(taskStatus, task.Status);
         Assert.Equal("2025-03-01T09:30:15.250Z", flag.Period.Start);
-        // Closed when the later of acknowledgement (+10 min) and clearing (+30 min) happened.
+        // Ended when it was resolved (+30 min, when the condition cleared after the acknowledgement at +10 min).
         Assert.Equal(ended ? "2025-03-01T10:00:15.250Z" : null, flag.Period.End);
         Assert.Equal(ended ? "2025-03-01T10:00:15.250Z" : null, task.ExecutionPeriod?.End);
-        Assert.Equal(status == AlertStatus.Acknowledged ? "2025-03-01T09:40:15.250Z" : null, task.ExecutionPeriod?.Start);
+        Assert.Equal(status != AlertCaseStatus.Open ? "2025-03-01T09:40:15.250Z" : null, task.ExecutionPeriod?.Start);
     }
 
     [Fact]
     public void Flag_carries_the_condition_key_reason_category_and_ids()
     {
-        var flag = _mapper.ToFlag(Alert(AlertStatus.Open, true));
+        var flag = _mapper.ToFlag(Alert(AlertCaseStatus.Open, true));
 
         Assert.Equal("alert-0f8fad5bd9cb469fa16570867728950e", flag.Id);
         Assert.Equal(("urn:telehealth:fhir:id:alert", "0f8fad5b-d9cb-469f-a165-70867728950e"), (flag.Identifier.Single().System, flag.Identifier.Single().Value));
@@ -189,7 +190,7 @@ public sealed class ResourceMappingTests
     [InlineData("event:low_battery", AlertSeverity.Low, true, RequestPriority.Routine)]
     public void Which_alerts_get_a_follow_up_call_task_and_its_priority(string conditionKey, AlertSeverity severity, bool expectTask, RequestPriority? priority)
     {
-        var alert = Alert(AlertStatus.Open, true, severity, conditionKey);
+        var alert = Alert(AlertCaseStatus.Open, true, severity, conditionKey);
 
         var task = _mapper.ToTask(alert);
 
@@ -201,7 +202,7 @@ public sealed class ResourceMappingTests
     [Fact]
     public void Task_points_at_its_flag_and_patient_with_the_alert_times()
     {
-        var task = _mapper.ToTask(Alert(AlertStatus.Acknowledged, true, AlertSeverity.Critical, "event:fall_detected"))!;
+        var task = _mapper.ToTask(Alert(AlertCaseStatus.Acknowledged, true, AlertSeverity.Critical, "event:fall_detected"))!;
 
         Assert.Equal("call-0f8fad5bd9cb469fa16570867728950e", task.Id);
         Assert.Equal(("urn:telehealth:fhir:id:follow-up-call", "0f8fad5b-d9cb-469f-a165-70867728950e"), (task.Identifier.Single().System, task.Identifier.Single().Value));

@@ -1,4 +1,4 @@
-using Telehealth.CareRecord.Lifecycle;
+using Telehealth.CareRecord.Alerting;
 using Telehealth.Alerts.Storage;
 using Telehealth.Fhir.Server.Search;
 
@@ -9,13 +9,13 @@ public sealed class AlertResources(IAlertStore alerts)
 {
     public const int MaxAlertsPerSearch = 10_000;
 
-    public async Task<Alert?> GetVisibleAsync(Guid alertId, FhirCaller caller, CancellationToken cancellationToken)
+    public async Task<AlertCase?> GetVisibleAsync(Guid alertId, FhirCaller caller, CancellationToken cancellationToken)
     {
         var alert = await alerts.GetAsync(alertId, cancellationToken);
         return alert is not null && await caller.CanSeeAsync(alert.PatientId, cancellationToken) ? alert : null;
     }
 
-    public async Task<IReadOnlyList<Alert>> SearchVisibleAsync(SearchRequest request, FhirCaller caller, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AlertCase>> SearchVisibleAsync(SearchRequest request, FhirCaller caller, CancellationToken cancellationToken)
     {
         var patientId = SearchValues.PatientId(request);
         if (patientId is not null && !await caller.CanSeeAsync(patientId, cancellationToken))
@@ -23,7 +23,7 @@ public sealed class AlertResources(IAlertStore alerts)
             return [];
         }
         var found = await alerts.ListAsync(new AlertQuery(PatientId: patientId, Limit: MaxAlertsPerSearch), cancellationToken);
-        var visible = new List<Alert>(found.Count);
+        var visible = new List<AlertCase>(found.Count);
         foreach (var alert in found)
         {
             if (await caller.CanSeeAsync(alert.PatientId, cancellationToken))
