@@ -105,7 +105,9 @@ public sealed partial class EscalationFollower(
             return rota.Partners.First(p => p.Id == record.Event.Subject).FromStep;
         }
         var history = await log.ForAlertAsync(record.AlertId, cancellationToken);
-        return history.Count(e => e.Type == AlertEventType.Escalated && e.Sequence < record.Sequence && e.At >= record.Alert.OpenedAt
+        // Event times are kept in whole milliseconds; the alert's opening in ticks.
+        var opened = DateTimeOffset.FromUnixTimeMilliseconds(record.Alert.OpenedAt.ToUnixTimeMilliseconds());
+        return history.Count(e => e.Type == AlertEventType.Escalated && e.Sequence < record.Sequence && e.At >= opened
             && e.Event.Subject is { } s && !rota.IsPartner(s));
     }
 

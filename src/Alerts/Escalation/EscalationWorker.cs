@@ -75,12 +75,15 @@ public sealed partial class EscalationWorker(
         for (var attempt = 1; ; attempt++)
         {
             var now = time.GetUtcNow();
-            var alert = await alerts.GetAsync(timer.AlertId, cancellationToken);
-            if (alert is null || alert.Status != AlertCaseStatus.Open)
+            var stored = await alerts.GetAsync(timer.AlertId, cancellationToken);
+            if (stored is null || stored.Status != AlertCaseStatus.Open)
             {
                 await timers.CompleteAsync(timer, next: null, cancellationToken);
                 return;
             }
+            // The log keeps event times in whole milliseconds, the alert row keeps the clock's ticks: compare like with
+            // like, or the step recorded at the very moment of opening would look older than the opening and go again.
+            var alert = stored with { OpenedAt = ToMilliseconds(stored.OpenedAt), RespondBy = ToMilliseconds(stored.RespondBy) };
             var rota = await RotaOfAsync(alert, cancellationToken);
             if (rota is null)
             {
@@ -115,6 +118,8 @@ public sealed partial class EscalationWorker(
             return;
         }
     }
+
+    private static DateTimeOffset ToMilliseconds(DateTimeOffset at) => DateTimeOffset.FromUnixTimeMilliseconds(at.ToUnixTimeMilliseconds());
 
     private async Task<TeamRota?> RotaOfAsync(AlertCase alert, CancellationToken cancellationToken) =>
         await patients.GetAsync(alert.PatientId, cancellationToken) is { } patient
