@@ -4,6 +4,7 @@ using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Engine;
 using Telehealth.Alerts.Evaluation;
 using Telehealth.Alerts.Recording;
+using Telehealth.Alerts.Rules;
 using Telehealth.Alerts.Storage;
 using Telehealth.Alerts.Waking;
 using Telehealth.Contracts.Evaluation;
@@ -15,7 +16,8 @@ public static class AlertsServiceCollectionExtensions
 {
     /// <summary>
     /// The alert core: caseload and threshold repositories, the alert store and event log, the evaluation queue and its
-    /// worker (<see cref="EvaluationWorker"/>), <see cref="AlertEngine"/>, and the runner of the alert event followers
+    /// worker (<see cref="EvaluationWorker"/>), rule state and the wake-up scheduler (<see cref="RuleWakeupScheduler"/>),
+    /// <see cref="AlertEngine"/>, and the runner of the alert event followers
     /// (<see cref="AlertEventFollowers"/>). The host registers a singleton SqliteDatabase and an IReadingStore, and adds
     /// its own <see cref="IAlertEventFollower"/>s (SignalR, FHIR). Options come from sections "Alerts" and "Evaluation".
     /// </summary>
@@ -34,7 +36,11 @@ public static class AlertsServiceCollectionExtensions
         services.TryAddSingleton<IPatientRepository, SqlitePatientRepository>();
         services.TryAddSingleton<IThresholdRepository, SqliteThresholdRepository>();
         services.TryAddSingleton<AlertEventSignal>();
-        services.TryAddSingleton(provider => new SqliteAlertStore(provider.GetRequiredService<SqliteDatabase>(), provider.GetRequiredService<AlertEventSignal>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<RuleWakeupSignal>();
+        services.TryAddSingleton(provider => new SqliteAlertStore(provider.GetRequiredService<SqliteDatabase>(), provider.GetRequiredService<AlertEventSignal>(),
+            provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<RuleWakeupSignal>()));
+        services.TryAddSingleton<SqliteRuleStateStore>();
+        services.TryAddSingleton<IRuleStateStore>(provider => provider.GetRequiredService<SqliteRuleStateStore>());
         services.TryAddSingleton<IAlertStore>(provider => provider.GetRequiredService<SqliteAlertStore>());
         services.TryAddSingleton<IAlertEventLog>(provider => provider.GetRequiredService<SqliteAlertStore>());
         services.TryAddSingleton<INews2AssessmentStore, SqliteNews2AssessmentStore>();
@@ -44,6 +50,7 @@ public static class AlertsServiceCollectionExtensions
         services.TryAddSingleton<IEvaluationSignal>(provider => provider.GetRequiredService<EvaluationSignal>());
         services.TryAddSingleton<AlertEngine>();
         services.AddHostedService<EvaluationWorker>();
+        services.AddHostedService<RuleWakeupScheduler>();
         services.AddHostedService<AlertEventFollowers>();
         return services;
     }

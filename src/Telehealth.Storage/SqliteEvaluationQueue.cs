@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Telehealth.Contracts.Devices;
 using Telehealth.Contracts.Evaluation;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
@@ -31,6 +32,7 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
             due_at_ms      INTEGER NOT NULL,
             last_error     TEXT    NULL,
             done_at_ms     INTEGER NULL,
+            interval_ms    INTEGER NULL,
             UNIQUE (item_kind, device_id, name, device_time_ms)
         );
         CREATE INDEX IF NOT EXISTS ix_evaluation_queue_pending ON evaluation_queue (patient_id, seq) WHERE done_at_ms IS NULL;
@@ -39,6 +41,8 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
 
     private const string ReadingKind = "reading";
     private const string EventKind = "event";
+    private const string StatusKind = "status";
+    private const string TimerKind = "timer";
 
     private readonly SchemaGate _schema = new(database, Schema);
 
@@ -66,6 +70,30 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await EnqueueAsync(connection, transaction, telecareEvent, time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task EnqueueStatusAsync(DeviceStatusReport status, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var insert = CreateInsert(connection, null);
+        // name = the device type, value = the battery: a status's identity is its device and device time.
+        Bind(insert, status.PatientId, StatusKind, status.DeviceId, status.DeviceType, status.BatteryPercent, status.DeviceTime, status.ReceivedAt,
+            time.GetUtcNow(), status.Interval);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues a rule's timer inside the caller's transaction (the one that takes it from the wake-up table), keyed by
+    /// patient, rule and wake time so firing it twice queues it once.
+    /// </summary>
+    public static async Task EnqueueTimerAsync(SqliteConnection connection, SqliteTransaction transaction, string patientId, RuleTimer timer, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(timer);
+        await using var insert = CreateInsert(connection, transaction);
+        Bind(insert, patientId, TimerKind, patientId, timer.RuleKey, null, timer.WakeAt, now, now);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Queues readings inside the caller's transaction (the one that stores them).</summary>
@@ -116,7 +144,7 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
         await using var command = connection.CreateCommand();
         // A patient whose earlier item is backing off is skipped whole: evaluation order per patient is queue order.
         command.CommandText = """
-            SELECT q.seq, q.patient_id, q.item_kind, q.device_id, q.name, q.value, q.device_time_ms, q.received_at_ms, q.attempts
+            SELECT q.seq, q.patient_id, q.item_kind, q.device_id, q.name, q.value, q.device_time_ms, q.received_at_ms, q.attempts, q.interval_ms
             FROM evaluation_queue q
             WHERE q.done_at_ms IS NULL
               AND NOT EXISTS (SELECT 1 FROM evaluation_queue b
@@ -143,6 +171,10 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
                     new Reading(deviceId, patientId, VitalKinds.ParseWireName(name), reader.GetDouble(5), deviceTime, receivedAt), attempts),
                 EventKind when TelecareEventTypes.TryParseWireName(name, out var type) => DueItem.ForEvent(sequence,
                     new TelecareEvent(deviceId, patientId, type, deviceTime, receivedAt), attempts),
+                StatusKind => DueItem.ForStatus(sequence, new DeviceStatusReport(deviceId, patientId,
+                    reader.IsDBNull(5) ? null : (int)reader.GetDouble(5), deviceTime, receivedAt, name,
+                    reader.IsDBNull(9) ? null : TimeSpan.FromMilliseconds(reader.GetInt64(9))), attempts),
+                TimerKind => DueItem.ForTimer(sequence, patientId, new RuleTimer(name, deviceTime), attempts),
                 var other => throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"Evaluation queue item {sequence} has unknown kind '{other}' or name."))
             });
         }
@@ -193,14 +225,14 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static SqliteCommand CreateInsert(SqliteConnection connection, SqliteTransaction transaction)
+    private static SqliteCommand CreateInsert(SqliteConnection connection, SqliteTransaction? transaction)
     {
         var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
             INSERT OR IGNORE INTO evaluation_queue
-                (patient_id, item_kind, device_id, name, value, device_time_ms, received_at_ms, enqueued_at_ms, due_at_ms)
-            VALUES ($patient, $kind, $device, $name, $value, $time, $received, $now, $now)
+                (patient_id, item_kind, device_id, name, value, device_time_ms, received_at_ms, enqueued_at_ms, due_at_ms, interval_ms)
+            VALUES ($patient, $kind, $device, $name, $value, $time, $received, $now, $now, $interval)
             """;
         insert.Parameters.Add("$patient", SqliteType.Text);
         insert.Parameters.Add("$kind", SqliteType.Text);
@@ -210,11 +242,12 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
         insert.Parameters.Add("$time", SqliteType.Integer);
         insert.Parameters.Add("$received", SqliteType.Integer);
         insert.Parameters.Add("$now", SqliteType.Integer);
+        insert.Parameters.Add("$interval", SqliteType.Integer).Value = DBNull.Value;
         return insert;
     }
 
     private static void Bind(SqliteCommand insert, string patientId, string kind, string deviceId, string name, double? value,
-        DateTimeOffset deviceTime, DateTimeOffset receivedAt, DateTimeOffset now)
+        DateTimeOffset deviceTime, DateTimeOffset receivedAt, DateTimeOffset now, TimeSpan? interval = null)
     {
         insert.Parameters["$patient"].Value = patientId;
         insert.Parameters["$kind"].Value = kind;
@@ -224,5 +257,6 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
         insert.Parameters["$time"].Value = SqliteTime.ToUnixMs(deviceTime);
         insert.Parameters["$received"].Value = SqliteTime.ToUnixMs(receivedAt);
         insert.Parameters["$now"].Value = SqliteTime.ToUnixMs(now);
+        insert.Parameters["$interval"].Value = interval is { } i ? (long)i.TotalMilliseconds : DBNull.Value;
     }
 }

@@ -3,12 +3,14 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Recording;
+using Telehealth.Alerts.Rules;
 using Telehealth.Alerts.Storage;
 using Telehealth.CareRecord;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.Escalation;
 using Telehealth.CareRecord.Evaluation;
 using Telehealth.CareRecord.News2;
+using Telehealth.CareRecord.Observations;
 using Telehealth.CareRecord.Rules;
 using Telehealth.Contracts.Diagnostics;
 using Telehealth.Contracts.Evaluation;
@@ -19,14 +21,18 @@ using Telehealth.Ingest.Storage;
 namespace Telehealth.Alerts.Engine;
 
 /// <summary>
-/// Turns stored data into alerts: thresholds per reading, then NEWS2 over the latest readings, and a red flag per
-/// telecare event. Everything one evaluation changes — alerts, their events in the alert event log, and the queue
-/// items it completes — is recorded in one transaction (<see cref="IAlertStore.CommitAsync"/>), so an evaluation
-/// interrupted at any point is simply done again, with no effect lost and none doubled. Nothing is pushed from here:
-/// SignalR, FHIR and the follow-up work follow the event log. Work for one patient is serialised in this process.
+/// Turns due items into alerts through the care-record core: each item (a reading, a telecare event, a device status,
+/// or a rule's timer) is offered, in queue order, to the patient's rules (<see cref="PatientRuleBook"/>) with their
+/// persisted state; each rule answers true / false / not yet / unknown with its new state and when to wake it, and
+/// <see cref="AlertCaseLifecycle"/> decides what the answer means for the patient's alerts. Everything one evaluation
+/// changed — alerts, their events, the rules' state and wake-ups, and the queue items it completes — is recorded in
+/// one transaction (<see cref="IAlertStore.CommitAsync"/>), so an evaluation interrupted at any point is simply done
+/// again, with no effect lost and none doubled. Nothing is pushed from here: SignalR, FHIR and the follow-up work
+/// follow the event log. Work for one patient is serialised in this process.
 /// </summary>
 public sealed partial class AlertEngine(
     IAlertStore alerts,
+    IRuleStateStore ruleStates,
     IReadingStore readings,
     IThresholdRepository thresholds,
     IPatientRepository patients,
@@ -40,9 +46,11 @@ public sealed partial class AlertEngine(
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _patientLocks = new(StringComparer.Ordinal);
 
+    /// <summary>Response deadlines (the RCP NEWS2 and telecare call-handling defaults).</summary>
+    public ResponsePolicy Policy { get; } = ResponsePolicy.Default;
+
     /// <summary>
     /// Evaluates one patient's due items in queue order and records the outcome with the items' completion.
-    /// Consecutive readings are judged together (each against its thresholds, then NEWS2 once over the latest).
     /// </summary>
     /// <returns>The alert events recorded.</returns>
     public async Task<IReadOnlyList<AlertEventRecord>> EvaluateDueAsync(string patientId, IReadOnlyList<DueItem> items, CancellationToken cancellationToken)
@@ -55,26 +63,50 @@ public sealed partial class AlertEngine(
         }
         return await SerialisedAsync(patientId, async () =>
         {
+            var now = time.GetUtcNow();
+            var settings = options.Value;
+            var thresholdSet = await thresholds.GetEffectiveAsync(patientId, cancellationToken);
+            var care = (await patients.GetAsync(patientId, cancellationToken))?.ToNews2CareSettings() ?? News2CareSettings.Unknown;
+            var stored = await ruleStates.LoadAsync(patientId, cancellationToken);
+            var book = new PatientRuleBook(thresholdSet, care, settings, stored.Values);
             var working = new WorkingAlerts(patientId, await alerts.ListActiveForPatientAsync(patientId, cancellationToken));
+            var states = new WorkingRuleStates(stored);
             var ordered = items.OrderBy(item => item.Sequence).ToList();
-            for (var i = 0; i < ordered.Count;)
+            foreach (var item in ordered)
             {
-                if (ordered[i].Kind == DueItemKind.TelecareEvent)
+                switch (item.Kind)
                 {
-                    await ApplyAsync(working, RuleOutcome.Raise(TelecareEventRule.Evaluate(ordered[i].Event!)), cancellationToken);
-                    i++;
-                    continue;
+                    case DueItemKind.Reading:
+                        Offer(book, states, working, new RuleInput(patientId, now, new ReadingObserved(item.Reading!)), now);
+                        break;
+                    case DueItemKind.TelecareEvent:
+                        Offer(book, states, working, new RuleInput(patientId, now, new EventObserved(item.Event!)), now);
+                        break;
+                    case DueItemKind.DeviceStatus:
+                        var status = item.Status!;
+                        var heardAt = ObservationTime.Of(status.DeviceTime, status.ReceivedAt);
+                        var device = new DeviceRef(status.DeviceId, status.DeviceType);
+                        book.AddDevice(device, heardAt);
+                        Offer(book, states, working, new RuleInput(patientId, now,
+                            new DeviceHeard(device, patientId, heardAt, status.Interval, status.BatteryPercent)), now);
+                        break;
+                    case DueItemKind.Timer when book.Find(item.Timer!.RuleKey) is { } woken:
+                        Apply(woken, book, states, working, RuleInput.Wake(patientId, now), now);
+                        break;
+                    case DueItemKind.Timer:
+                        // The rule is no longer in force (a duration rule removed from the settings): nothing to wake.
+                        LogTimerWithoutRule(patientId, item.Timer!.RuleKey);
+                        break;
                 }
-                var run = new List<Reading>();
-                while (i < ordered.Count && ordered[i].Kind == DueItemKind.Reading)
-                {
-                    run.Add(ordered[i].Reading!);
-                    i++;
-                }
-                await EvaluateReadingsAsync(patientId, run.OrderBy(reading => reading.DeviceTime).ToList(), working, cancellationToken);
+            }
+            var batch = ordered.Where(item => item.Reading is not null).Select(item => item.Reading!).ToList();
+            if (batch.Count > 0)
+            {
+                await AssessNews2Async(patientId, care, now, cancellationToken);
             }
             CrashPoints.Reach(CrashPoints.BeforeAlertCommit);
-            var recorded = await alerts.CommitAsync(new AlertCommit(patientId, working.Changes, ordered.Select(item => item.Sequence).ToList()), cancellationToken);
+            var recorded = await alerts.CommitAsync(
+                new AlertCommit(patientId, working.Changes, ordered.Select(item => item.Sequence).ToList(), states.Changed(book)), cancellationToken);
             CrashPoints.Reach(CrashPoints.AfterAlertCommit);
             Log(recorded);
             return recorded;
@@ -121,55 +153,38 @@ public sealed partial class AlertEngine(
         }, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<AlertEventRecord>> EvaluateUnqueuedAsync(IEnumerable<DueItem> items, CancellationToken cancellationToken)
+    private void Offer(PatientRuleBook book, WorkingRuleStates states, WorkingAlerts working, RuleInput input, DateTimeOffset now)
     {
-        var recorded = new List<AlertEventRecord>();
-        foreach (var patient in items.GroupBy(item => item.PatientId, StringComparer.Ordinal))
+        foreach (var rule in book.All.ToList())
         {
-            recorded.AddRange(await EvaluateDueAsync(patient.Key, patient.ToList(), cancellationToken));
+            Apply(rule, book, states, working, input, now);
         }
-        return recorded;
     }
 
-    private async Task EvaluateReadingsAsync(string patientId, IReadOnlyList<Reading> batch, WorkingAlerts working, CancellationToken cancellationToken)
+    private void Apply(IAlertRule rule, PatientRuleBook book, WorkingRuleStates states, WorkingAlerts working, RuleInput input, DateTimeOffset now)
     {
-        var thresholdSet = await thresholds.GetEffectiveAsync(patientId, cancellationToken);
+        var evaluation = rule.Evaluate(input, states.Get(rule.Key));
+        states.Set(rule.Key, evaluation, book.DeviceOf(rule.Key), now);
+        if (AlertCaseLifecycle.OnEvaluation(working.Alerts, working.PatientId, rule.Key, evaluation, Policy, now) is { } change)
+        {
+            working.Record(change);
+        }
+    }
+
+    /// <summary>
+    /// The NEWS2 assessment over the latest stored readings, for the care record (FHIR RiskAssessment). Stored
+    /// (idempotently: same basis, same assessment), and observers hear of it even when it was already stored: a crash
+    /// may have come between the two, and they are idempotent (the FHIR outbox skips content it holds). Alerts come
+    /// from <see cref="CareRecord.Evaluation.Vitals.News2AlertRule"/>, not from here.
+    /// </summary>
+    private async Task AssessNews2Async(string patientId, News2CareSettings care, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var latest = await readings.LatestByKindAsync(patientId, cancellationToken);
-        foreach (var reading in batch)
+        if (News2Rule.Assess(patientId, latest, care, now, options.Value.News2Window) is not { } assessment)
         {
-            if (ThresholdRule.Evaluate(reading, thresholdSet) is not { } outcome)
-            {
-                continue;
-            }
-            var superseded = latest.TryGetValue(reading.Kind, out var newest) && newest.DeviceTime > reading.DeviceTime;
-            if (superseded)
-            {
-                // A late (back-filled) reading: a newer one of its kind already describes the person now. A normal
-                // value must not clear an alert the newer reading raised; a breach is still shown, but as a past
-                // event that closes on acknowledgement instead of waiting for a clear that has already happened.
-                if (outcome.Finding is not { } lateFinding)
-                {
-                    continue;
-                }
-                outcome = RuleOutcome.Raise(lateFinding with { Instantaneous = true });
-            }
-            await ApplyAsync(working, outcome, cancellationToken);
+            return;
         }
-
-        var care = (await patients.GetAsync(patientId, cancellationToken))?.ToNews2CareSettings() ?? News2CareSettings.Unknown;
-        if (News2Rule.Assess(patientId, latest, care, time.GetUtcNow(), options.Value.News2Window) is { } assessment)
-        {
-            // Stored (idempotently: same basis, same assessment) before the alert it may raise, so a RiskAssessment
-            // exists for every NEWS2 red flag. Observers hear of it even when it was already stored: a crash may
-            // have come between the two, and they are idempotent (the FHIR outbox skips content it holds).
-            await assessments.AppendAsync(assessment, cancellationToken);
-            await NotifyAssessedAsync(assessment, cancellationToken);
-            await ApplyAsync(working, News2Rule.ToOutcome(assessment), cancellationToken);
-        }
-    }
-
-    private async Task NotifyAssessedAsync(News2Assessment assessment, CancellationToken cancellationToken)
-    {
+        await assessments.AppendAsync(assessment, cancellationToken);
         foreach (var observer in _assessmentObservers)
         {
             try
@@ -183,27 +198,22 @@ public sealed partial class AlertEngine(
         }
     }
 
-    private Task ApplyAsync(WorkingAlerts working, RuleOutcome outcome, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AlertEventRecord>> EvaluateUnqueuedAsync(IEnumerable<DueItem> items, CancellationToken cancellationToken)
     {
-        _ = cancellationToken;
-        var evaluation = outcome.Finding is { } finding
-            ? RuleEvaluation.True(new RuleFinding(finding.ConditionKey, finding.Severity, finding.ConditionKey, finding.Reason, finding.Instantaneous, finding.ObservedAt), NoState)
-            : RuleEvaluation.False(NoState);
-        var change = AlertCaseLifecycle.OnEvaluation(working.Alerts, working.PatientId, outcome.ConditionKey, evaluation, ResponsePolicy.Default, time.GetUtcNow());
-        if (change is not null)
+        var recorded = new List<AlertEventRecord>();
+        foreach (var patient in items.GroupBy(item => item.PatientId, StringComparer.Ordinal))
         {
-            working.Record(change);
+            recorded.AddRange(await EvaluateDueAsync(patient.Key, patient.ToList(), cancellationToken));
         }
-        return Task.CompletedTask;
+        return recorded;
     }
-
-    private static readonly RuleState NoState = new("{}");
 
     private void Log(IReadOnlyList<AlertEventRecord> recorded)
     {
         foreach (var recordedEvent in recorded)
         {
-            LogAlertEvent(recordedEvent.AlertId, recordedEvent.PatientId, recordedEvent.Type, recordedEvent.Alert.ConditionKey, recordedEvent.Alert.Severity, recordedEvent.Sequence);
+            LogAlertEvent(recordedEvent.AlertId, recordedEvent.PatientId, recordedEvent.Type, recordedEvent.Alert.ConditionKey,
+                recordedEvent.Alert.Code, recordedEvent.Alert.Severity, recordedEvent.Sequence);
         }
     }
 
@@ -223,7 +233,7 @@ public sealed partial class AlertEngine(
 
     /// <summary>
     /// The patient's alerts as this evaluation has changed them so far (nothing is written until the commit), so two
-    /// findings for one condition in one evaluation see each other.
+    /// findings in one evaluation see each other.
     /// </summary>
     private sealed class WorkingAlerts(string patientId, IReadOnlyList<AlertCase> stored)
     {
@@ -244,9 +254,40 @@ public sealed partial class AlertEngine(
         }
     }
 
+    /// <summary>The rules' state as this evaluation has moved it; only what changed is written.</summary>
+    private sealed class WorkingRuleStates(IReadOnlyDictionary<string, StoredRuleState> stored)
+    {
+        private readonly Dictionary<string, StoredRuleState> _current = new(stored, StringComparer.Ordinal);
+
+        public RuleState? Get(string key) => _current.GetValueOrDefault(key)?.State;
+
+        public void Set(string key, RuleEvaluation evaluation, DeviceRef? device, DateTimeOffset now)
+        {
+            if (_current.TryGetValue(key, out var previous))
+            {
+                _current[key] = previous with { State = evaluation.State, WakeAt = evaluation.WakeAt, Device = device ?? previous.Device };
+            }
+            else if (evaluation.Verdict != RuleVerdict.Unknown || evaluation.WakeAt is not null || device is not null)
+            {
+                // A rule that has never had anything to say keeps no row.
+                _current[key] = new StoredRuleState(key, evaluation.State, evaluation.WakeAt, device, now);
+            }
+        }
+
+        public IReadOnlyList<StoredRuleState> Changed(PatientRuleBook book) =>
+            _current.Values
+                .Where(state => !stored.TryGetValue(state.RuleKey, out var before)
+                    || before.State.Json != state.State.Json || before.WakeAt != state.WakeAt || before.Device != state.Device)
+                .Where(state => book.Find(state.RuleKey) is not null)
+                .ToList();
+    }
+
     [LoggerMessage(Level = LogLevel.Error, Message = "An observer of NEWS2 assessment {AssessmentId} failed; the assessment is stored")]
     private partial void LogAssessmentObserverFailed(string assessmentId, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} for patient {PatientId}: {EventType} ({ConditionKey}, severity {Severity}), event {Sequence}")]
-    private partial void LogAlertEvent(Guid alertId, string patientId, AlertEventType eventType, string conditionKey, AlertSeverity severity, long sequence);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} for patient {PatientId}: {EventType} ({ConditionKey}, {Code}, severity {Severity}), event {Sequence}")]
+    private partial void LogAlertEvent(Guid alertId, string patientId, AlertEventType eventType, string conditionKey, string code, AlertSeverity severity, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Timer of patient {PatientId} for rule {RuleKey} fired, but the rule is no longer in force")]
+    private partial void LogTimerWithoutRule(string patientId, string ruleKey);
 }

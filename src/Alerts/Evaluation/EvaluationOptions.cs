@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Telehealth.Alerts.Evaluation;
 
-/// <summary>The evaluation worker and the alert event followers, bound from section "Evaluation" and validated at start.</summary>
+/// <summary>The evaluation worker, the rule wake-up scheduler and the alert event followers, bound from section "Evaluation" and validated at start.</summary>
 public sealed class EvaluationOptions
 {
     public const string SectionName = "Evaluation";
@@ -11,6 +11,14 @@ public sealed class EvaluationOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true,
         ErrorMessage = "Evaluation:PollInterval must be between 50 ms and 1 minute.")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Longest the rule wake-up scheduler sleeps without looking at the stored wake-ups (it wakes at once for the ones
+    /// recorded in this process; this bounds the delay for ones recorded by another instance).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true,
+        ErrorMessage = "Evaluation:TimerPollInterval must be between 50 ms and 10 minutes.")]
+    public TimeSpan TimerPollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Most due items taken in one pass (all patients together).</summary>
     [Range(1, 100_000, ErrorMessage = "Evaluation:MaxItemsPerPass must be between 1 and 100000.")]

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Telehealth.CareRecord;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.Alerts.Recording;
+using Telehealth.Alerts.Rules;
 using Telehealth.Alerts.Waking;
 using Telehealth.Contracts;
 using Telehealth.Storage;
@@ -11,7 +12,7 @@ namespace Telehealth.Alerts.Storage;
 
 /// <summary>
 /// Alerts and the append-only alert event log in the embedded database. <see cref="CommitAsync"/> writes the alerts,
-/// their events and the evaluation-queue completions in one transaction. An alert row keeps the core's
+/// their events, the rules' state and wake-ups, and the evaluation-queue completions in one transaction. An alert row keeps the core's
 /// <see cref="AlertCase"/> whole as JSON beside the columns that are queried.
 /// </summary>
 public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
@@ -55,7 +56,7 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
             follower TEXT PRIMARY KEY,
             seq      INTEGER NOT NULL
         );
-        """ + SqliteEvaluationQueue.Schema;
+        """ + SqliteEvaluationQueue.Schema + SqliteRuleStateStore.Schema;
 
     private const string NotResolved = "status <> 'resolved'";
 
@@ -64,6 +65,7 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
     private readonly SqliteDatabase _database;
     private readonly SchemaGate _schema;
     private readonly AlertEventSignal? _signal;
+    private readonly RuleWakeupSignal? _wakeups;
     private readonly TimeProvider _time;
 
     public SqliteAlertStore(SqliteDatabase database)
@@ -73,12 +75,14 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
 
     /// <param name="signal">Told after every commit that recorded events, so this process's followers act at once.</param>
     /// <param name="time">The clock for when queue items were done (the system clock when null).</param>
-    public SqliteAlertStore(SqliteDatabase database, AlertEventSignal? signal, TimeProvider? time = null)
+    /// <param name="wakeups">Told after every commit that recorded a wake-up, so the scheduler looks again at once.</param>
+    public SqliteAlertStore(SqliteDatabase database, AlertEventSignal? signal, TimeProvider? time = null, RuleWakeupSignal? wakeups = null)
     {
         _database = database;
         _schema = new SchemaGate(database, Schema);
         _signal = signal;
         _time = time ?? TimeProvider.System;
+        _wakeups = wakeups;
     }
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken);
@@ -172,11 +176,17 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
                 recorded.Add(new AlertEventRecord(sequence, alertEvent with { Sequence = sequence }, alert));
             }
         }
+        var ruleStates = commit.RuleStates ?? [];
+        await SqliteRuleStateStore.WriteAsync(connection, transaction, commit.PatientId, ruleStates, _time.GetUtcNow(), cancellationToken);
         await SqliteEvaluationQueue.MarkDoneAsync(connection, transaction, commit.CompletedDueItems, _time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (recorded.Count > 0)
         {
             _signal?.Notify();
+        }
+        if (ruleStates.Any(state => state.WakeAt is not null))
+        {
+            _wakeups?.Notify();
         }
         return recorded;
     }

@@ -5,13 +5,18 @@ using Telehealth.Contracts.Rejections;
 namespace Telehealth.Gateway.Decoding;
 
 /// <summary>
-/// Decodes a device API v1 status payload: <c>{"battery":87,"t":1795000000}</c>. Any well-formed status is a heartbeat,
-/// so <c>{}</c> is valid. "battery" is an integer percentage 0–100, optional (null means not reported); "t" is optional
+/// Decodes a device API v1 status payload: <c>{"battery":87,"interval":300,"t":1795000000}</c>. Any well-formed status is
+/// a heartbeat, so <c>{}</c> is valid. "battery" is an integer percentage 0–100, optional (null means not reported);
+/// "interval" is the device's heartbeat interval in whole seconds (1 s – 7 days), optional, as digital social alarms
+/// declare their periodic check-in: the platform raises silence after three missed intervals. "t" is optional
 /// SenML-style seconds with the same rules as readings. Other fields are ignored so devices can add some. Thread-safe.
 /// </summary>
 public sealed class DeviceStatusDecoder
 {
-    private static readonly string[] OwnFields = ["battery"];
+    /// <summary>Longest heartbeat interval a device may declare: a week (a weekly check-in is the slowest in use).</summary>
+    public const int MaxIntervalSeconds = 7 * 24 * 3600;
+
+    private static readonly string[] OwnFields = ["battery", "interval"];
     private readonly DecodingOptions _options;
     private readonly ReadingValidator _validator;
 
@@ -33,8 +38,18 @@ public sealed class DeviceStatusDecoder
     public DeviceStatusDecodeResult Decode(ReadOnlySpan<byte> payload, DateTimeOffset receivedAt)
     {
         int? batteryPercent = null;
-        var refused = DeviceJsonObject.Read(payload, _options, OwnFields, (string _, ref Utf8JsonReader reader, Action<string> noteProblem) =>
-            batteryPercent = ReadBattery(ref reader, noteProblem), out var common);
+        int? intervalSeconds = null;
+        var refused = DeviceJsonObject.Read(payload, _options, OwnFields, (string field, ref Utf8JsonReader reader, Action<string> noteProblem) =>
+        {
+            if (field == "interval")
+            {
+                intervalSeconds = ReadInterval(ref reader, noteProblem);
+            }
+            else
+            {
+                batteryPercent = ReadBattery(ref reader, noteProblem);
+            }
+        }, out var common);
         if (refused is not null)
         {
             return DeviceStatusDecodeResult.Refused(refused);
@@ -47,7 +62,8 @@ public sealed class DeviceStatusDecoder
         {
             return DeviceStatusDecodeResult.Refused(badTime);
         }
-        return DeviceStatusDecodeResult.Accepted(new DecodedDeviceStatus(batteryPercent, deviceTime));
+        return DeviceStatusDecodeResult.Accepted(new DecodedDeviceStatus(batteryPercent, deviceTime,
+            intervalSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null));
     }
 
     private static int? ReadBattery(ref Utf8JsonReader reader, Action<string> noteProblem)
@@ -68,5 +84,24 @@ public sealed class DeviceStatusDecoder
             return null;
         }
         return battery;
+    }
+
+    private static int? ReadInterval(ref Utf8JsonReader reader, Action<string> noteProblem)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var seconds))
+        {
+            noteProblem("field 'interval' is not an integer number of seconds");
+            return null;
+        }
+        if (seconds is < 1 or > MaxIntervalSeconds)
+        {
+            noteProblem("field 'interval' is outside 1–604800 seconds");
+            return null;
+        }
+        return seconds;
     }
 }

@@ -126,7 +126,8 @@ public sealed partial class DeviceMessageHandler(
         var status = decoded.Status!;
         await registry.RecordHeartbeatAsync(device.DeviceId, status.DeviceTime, status.BatteryPercent, cancellationToken);
         await sink.SubmitStatusAsync(
-            new DeviceStatusReport(device.DeviceId, device.PatientId, status.BatteryPercent, status.DeviceTime, receivedAt),
+            new DeviceStatusReport(device.DeviceId, device.PatientId, status.BatteryPercent, status.DeviceTime, receivedAt,
+                device.Type.WireName(), status.Interval),
             cancellationToken);
         metrics.Accepted(1);
         return new DeviceMessageOutcome(1, 0, 0, false);

@@ -42,7 +42,7 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
     {
         _readings = readings;
         _events = events;
-        // Device status reports go to the observers directly: they are not care-record data and raise nothing yet.
+        // Device status reports are queued for evaluation, and also go to the observers directly.
         _observers = observers.ToArray();
         _evaluationQueue = evaluationQueue;
         _evaluationSignal = evaluationSignal;
@@ -78,8 +78,15 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
         return isNew;
     }
 
-    public async ValueTask SubmitStatusAsync(DeviceStatusReport status, CancellationToken cancellationToken = default) =>
+    public async ValueTask SubmitStatusAsync(DeviceStatusReport status, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        // Queued before the device is acknowledged: a heartbeat is what tells the care record the device is alive
+        // (silence) and charged (battery), so it must not be lost to a crash either.
+        await _evaluationQueue.EnqueueStatusAsync(status, cancellationToken);
+        _evaluationSignal.Notify();
         await NotifyAsync(o => o.OnStatusAsync(status, cancellationToken), status.PatientId);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -1,19 +1,35 @@
+using Telehealth.Contracts.Devices;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
 
 namespace Telehealth.Contracts.Evaluation;
 
 /// <summary>
-/// Stored data whose evaluation is durably recorded as due. It carries the data itself, so evaluating it needs no
-/// second read of the reading store (which may be InfluxDB, far from the care record).
+/// Stored data (or a rule's timer) whose evaluation is durably recorded as due. It carries the data itself, so
+/// evaluating it needs no second read of the reading store (which may be InfluxDB, far from the care record).
 /// </summary>
 /// <param name="Sequence">Queue order: a patient's items are evaluated in this order.</param>
 /// <param name="Attempts">Failed evaluations so far (each is retried after a back-off).</param>
-public sealed record DueItem(long Sequence, string PatientId, DueItemKind Kind, Reading? Reading, TelecareEvent? Event, int Attempts)
+/// <param name="Timer">For <see cref="DueItemKind.Timer"/>: which rule asked to be woken, and for when.</param>
+public sealed record DueItem(
+    long Sequence,
+    string PatientId,
+    DueItemKind Kind,
+    Reading? Reading,
+    TelecareEvent? Event,
+    int Attempts,
+    DeviceStatusReport? Status = null,
+    RuleTimer? Timer = null)
 {
     public static DueItem ForReading(long sequence, Reading reading, int attempts = 0) =>
         new(sequence, reading.PatientId, DueItemKind.Reading, reading, null, attempts);
 
     public static DueItem ForEvent(long sequence, TelecareEvent telecareEvent, int attempts = 0) =>
         new(sequence, telecareEvent.PatientId, DueItemKind.TelecareEvent, null, telecareEvent, attempts);
+
+    public static DueItem ForStatus(long sequence, DeviceStatusReport status, int attempts = 0) =>
+        new(sequence, status.PatientId, DueItemKind.DeviceStatus, null, null, attempts, Status: status);
+
+    public static DueItem ForTimer(long sequence, string patientId, RuleTimer timer, int attempts = 0) =>
+        new(sequence, patientId, DueItemKind.Timer, null, null, attempts, Timer: timer);
 }

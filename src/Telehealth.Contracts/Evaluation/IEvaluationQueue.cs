@@ -1,3 +1,4 @@
+using Telehealth.Contracts.Devices;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
 
@@ -15,6 +16,9 @@ public interface IEvaluationQueue
     Task EnqueueReadingsAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default);
 
     Task EnqueueEventAsync(TelecareEvent telecareEvent, CancellationToken cancellationToken = default);
+
+    /// <summary>Queues an accepted device status (idempotent on device and device time).</summary>
+    Task EnqueueStatusAsync(DeviceStatusReport status, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Up to <paramref name="maxItems"/> due items in queue order, skipping every patient whose earliest due item is

@@ -55,7 +55,7 @@ public sealed class DevicePathTests(PlatformFixture fixture) : IClassFixture<Pla
         await device.PublishReadingsAsync("""[{"n":"spo2","u":"%","v":86}]""");
         var raised = await listener.WaitForAsync("alertRaised", a => a.Str("patientId") == patientId && a.Str("condition") == "threshold:spo2");
 
-        Assert.Equal("high", raised.Str("severity"));
+        Assert.Equal("critical", raised.Str("severity"));
         Assert.Equal("threshold:spo2", raised.Str("condition"));
         Assert.Equal("Live Alert", raised.Str("patientName"));
         Assert.Contains("SpO2", raised.Str("reason"));
@@ -66,7 +66,7 @@ public sealed class DevicePathTests(PlatformFixture fixture) : IClassFixture<Pla
         // A repeat at the same severity is counted in the alert, not pushed: a value hovering low is one alert.
         await device.PublishReadingsAsync("""[{"n":"spo2","u":"%","v":85}]""");
         var repeated = await Staff.GetJsonAsync($"/api/alerts/{alertId}");
-        Assert.Equal((2, "high"), (repeated.GetProperty("occurrences").GetInt32(), repeated.Str("severity")));
+        Assert.Equal((2, "critical"), (repeated.GetProperty("occurrences").GetInt32(), repeated.Str("severity")));
 
         // SpO2 86 % also scores 3 in NEWS2 (a single red score), which is its own, partial, alert.
         var active = await Staff.GetJsonAsync($"/api/alerts?patientId={patientId}");
@@ -117,7 +117,7 @@ public sealed class DevicePathTests(PlatformFixture fixture) : IClassFixture<Pla
         await device.PublishReadingsAsync("""[{"n":"spo2","u":"%","v":83}]""");
         var alerts = await Staff.GetJsonAsync($"/api/alerts?patientId={patientId}");
         var spo2Alert = Assert.Single(alerts.EnumerateArray(), a => a.Str("condition") == "threshold:spo2");
-        Assert.Equal("high", spo2Alert.Str("severity"));
+        Assert.Equal("critical", spo2Alert.Str("severity"));
         Assert.Contains("personal", spo2Alert.Str("reason"));
 
         var invalid = await Staff.PutAsync($"/api/patients/{patientId}/thresholds", JsonBody("""{"thresholds":[{"kind":"spo2","low":95,"criticalLow":97}]}"""));

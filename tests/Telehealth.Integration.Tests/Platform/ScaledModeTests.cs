@@ -49,7 +49,7 @@ public sealed class ScaledModeTests(InfluxServer influx) : IClassFixture<InfluxS
         var readings = await Eventually.GetAsync(() => staff.GetJsonAsync($"/api/patients/{patientId}/readings"), r => r.GetArrayLength() >= 3);
         Assert.Equal(["body_temperature", "heart_rate", "spo2"], readings.EnumerateArray().Select(r => r.Str("kind")).Order().ToArray());
         var alerts = await Eventually.GetAsync(() => staff.GetJsonAsync($"/api/alerts?patientId={patientId}"), a => a.GetArrayLength() >= 1);
-        Assert.Contains(alerts.EnumerateArray(), a => a.Str("condition") == "threshold:spo2" && a.Str("severity") == "high");
+        Assert.Contains(alerts.EnumerateArray(), a => a.Str("condition") == "threshold:spo2" && a.Str("severity") == "critical");
 
         // Stored in influxd itself, exactly once per (device, kind, time).
         using var http = new HttpClient { BaseAddress = influx.Url };

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Telehealth.Alerts.Engine;
 using Telehealth.Alerts.Evaluation;
 using Telehealth.Alerts.Recording;
+using Telehealth.Alerts.Rules;
 using Telehealth.Contracts.Evaluation;
 using Telehealth.Storage;
 using Telehealth.Alerts.Storage;
@@ -94,7 +95,7 @@ public sealed class AlertStoreAndRegistrationTests : IDisposable
         Assert.Same(provider.GetRequiredService<SqliteEvaluationQueue>(), provider.GetRequiredService<IEvaluationQueue>());
         Assert.Same(provider.GetRequiredService<IAlertStore>(), provider.GetRequiredService<IAlertEventLog>());
         Assert.Equal(
-            [typeof(EvaluationWorker), typeof(AlertEventFollowers)],
+            [typeof(EvaluationWorker), typeof(RuleWakeupScheduler), typeof(AlertEventFollowers)],
             provider.GetServices<IHostedService>().Select(service => service.GetType()));
         Assert.Equal(TimeSpan.FromHours(12), provider.GetRequiredService<IOptions<AlertOptions>>().Value.News2Window);
     }

@@ -31,6 +31,32 @@ public sealed class DeviceStatusDecoderTests
     }
 
     [Theory]
+    [Trait("Hazard", "H15")]
+    [InlineData("""{"interval":300}""", 300)]
+    [InlineData("""{"interval":1,"battery":80}""", 1)]
+    [InlineData("""{"interval":604800}""", 604800)]
+    [InlineData("""{"interval":null}""", null)]
+    public void A_declared_heartbeat_interval_is_read_in_seconds(string json, int? seconds)
+    {
+        var result = Decode(json);
+
+        Assert.True(result.IsAccepted);
+        Assert.Equal(seconds is { } s ? TimeSpan.FromSeconds(s) : null, result.Status!.Interval);
+    }
+
+    [Theory]
+    [InlineData("""{"interval":0}""", "field 'interval' is outside 1–604800 seconds")]
+    [InlineData("""{"interval":604801}""", "field 'interval' is outside 1–604800 seconds")]
+    [InlineData("""{"interval":-5}""", "field 'interval' is outside 1–604800 seconds")]
+    [InlineData("""{"interval":30.5}""", "field 'interval' is not an integer number of seconds")]
+    [InlineData("""{"interval":"300"}""", "field 'interval' is not an integer number of seconds")]
+    [InlineData("""{"interval":300,"interval":60}""", "field 'interval' appears twice")]
+    public void A_bad_interval_refuses_the_status(string json, string detail)
+    {
+        Assert.Equal(new RecordRejection(null, RejectionReasons.InvalidStatus, detail), Decode(json).Rejection);
+    }
+
+    [Theory]
     [InlineData("""{"battery":101}""", RejectionReasons.InvalidStatus, "field 'battery' is outside 0–100")]
     [InlineData("""{"battery":-1}""", RejectionReasons.InvalidStatus, "field 'battery' is outside 0–100")]
     [InlineData("""{"battery":87.5}""", RejectionReasons.InvalidStatus, "field 'battery' is not an integer")]

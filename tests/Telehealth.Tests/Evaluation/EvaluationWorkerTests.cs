@@ -84,8 +84,10 @@ public sealed class EvaluationWorkerTests : IAsyncDisposable
             await WaitUntilAsync(async () => (await queue.PendingAsync()).Count == 0);
 
             var events = await log.ReadAfterAsync(0, 10);
-            Assert.Equal(["pat-b", "pat-a"], events.Select(e => e.PatientId));
-            Assert.All(events, e => Assert.Equal((AlertEventType.Raised, "threshold:spo2"), (e.Type, e.Alert.ConditionKey)));
+            // Each patient's low SpO2 raises its threshold alert and the NEWS2 it drives (a single parameter scoring 3).
+            Assert.Equal([("pat-b", "threshold:spo2"), ("pat-b", "news2"), ("pat-a", "threshold:spo2"), ("pat-a", "news2")],
+                events.Select(e => (e.PatientId, e.Alert.ConditionKey)));
+            Assert.All(events, e => Assert.Equal(AlertEventType.Raised, e.Type));
             Assert.Equal(2, _thresholds.Failures);
         }
         finally

@@ -1,0 +1,78 @@
+using Telehealth.Alerts.Engine;
+using Telehealth.CareRecord.Evaluation;
+using Telehealth.CareRecord.Evaluation.MissingData;
+using Telehealth.CareRecord.Evaluation.Telecare;
+using Telehealth.CareRecord.Evaluation.Vitals;
+using Telehealth.CareRecord.Observations;
+using Telehealth.CareRecord.Rules;
+using Telehealth.CareRecord.Thresholds;
+using Telehealth.Contracts.Events;
+
+namespace Telehealth.Alerts.Rules;
+
+/// <summary>
+/// The rules that watch one patient, built fresh for each evaluation from what is in force now: a threshold rule per
+/// vital with the person's bands, the configured duration rules, NEWS2 with the person's care settings, a rule per
+/// telecare event type, and silence and battery rules for every device that has reported its status (they exist
+/// because the device was heard, so they are rebuilt from their stored state). Each rule's state is kept under
+/// its key; the book never holds state itself.
+/// </summary>
+public sealed class PatientRuleBook
+{
+    private readonly Dictionary<string, IAlertRule> _rules = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DeviceRef> _devices = new(StringComparer.Ordinal);
+    private readonly AlertOptions _options;
+
+    public PatientRuleBook(ThresholdSet thresholds, News2CareSettings care, AlertOptions options, IEnumerable<StoredRuleState> stored)
+    {
+        ArgumentNullException.ThrowIfNull(thresholds);
+        ArgumentNullException.ThrowIfNull(care);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(stored);
+        _options = options;
+        foreach (var threshold in thresholds.All)
+        {
+            var tuning = VitalAlertTuning.Defaults.GetValueOrDefault(threshold.Kind) ?? new VitalAlertTuning(threshold.Kind, 0, TimeSpan.Zero, 1);
+            Add(new ThresholdAlertRule(threshold, tuning, thresholds.IsPersonal(threshold.Kind)));
+        }
+        foreach (var duration in options.Durations)
+        {
+            Add(new DurationAlertRule(duration.ToCondition()));
+        }
+        Add(new News2AlertRule(care, options.News2Window));
+        foreach (var type in TelecareEventTypes.All)
+        {
+            Add(new TelecareEventAlertRule(type));
+        }
+        foreach (var state in stored.Where(state => state.Device is not null))
+        {
+            AddDevice(state.Device!, state.Since);
+        }
+    }
+
+    /// <summary>Every rule, in a fixed order (the order they were added).</summary>
+    public IEnumerable<IAlertRule> All => _rules.Values;
+
+    public IAlertRule? Find(string key) => _rules.GetValueOrDefault(key);
+
+    /// <summary>The device a device rule watches; null for the patient's other rules.</summary>
+    public DeviceRef? DeviceOf(string key) => _devices.GetValueOrDefault(key);
+
+    /// <summary>Starts watching a device heard for the first time (its silence and its battery).</summary>
+    public void AddDevice(DeviceRef device, DateTimeOffset since)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var silence = new DeviceSilenceRule(device, since);
+        if (_rules.ContainsKey(silence.Key))
+        {
+            return;
+        }
+        var battery = new BatteryDepletionRule(device, _options.BatteryLowPercent, _options.BatteryWarnAhead);
+        Add(silence);
+        Add(battery);
+        _devices[silence.Key] = device;
+        _devices[battery.Key] = device;
+    }
+
+    private void Add(IAlertRule rule) => _rules[rule.Key] = rule;
+}
