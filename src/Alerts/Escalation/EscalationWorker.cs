@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telehealth.Alerts.Caseload;
+using Telehealth.Alerts.Engine;
 using Telehealth.Alerts.Recording;
 using Telehealth.Alerts.Storage;
 using Telehealth.Alerts.Waking;
@@ -16,7 +17,8 @@ namespace Telehealth.Alerts.Escalation;
 /// <c>escalated</c> event (actor system, subject the person or partner, reason why), and sets the timer to the next
 /// step, or removes it once the alert is no longer open. Notifying is the <see cref="EscalationFollower"/>'s part: it
 /// queues a notification for every <c>escalated</c> event it reads. Steps are appended only if nothing happened to
-/// the alert since it was read, so an acknowledgement racing a step always wins.
+/// the alert since it was read, so an acknowledgement racing a step always wins. The response policy is the engine's,
+/// so deadlines set at raising and steps timed here never disagree.
 /// </summary>
 public sealed partial class EscalationWorker(
     SqliteEscalationTimers timers,
@@ -25,6 +27,7 @@ public sealed partial class EscalationWorker(
     IAlertEventAppender appender,
     IPatientRepository patients,
     ITeamRotaStore rotas,
+    AlertEngine engine,
     IOptions<EscalationOptions> options,
     TimeProvider time,
     ILogger<EscalationWorker> logger) : BackgroundService
@@ -93,7 +96,7 @@ public sealed partial class EscalationWorker(
             }
             var records = await log.ForAlertAsync(alert.Id, cancellationToken);
             var events = records.Select(r => r.Event).ToList();
-            var decision = AlertEscalator.Decide(alert, events, rota.ToDutyRota(), ResponsePolicy.Default, now);
+            var decision = AlertEscalator.Decide(alert, events, rota.ToDutyRota(), engine.Policy, now);
             if (decision.DueNow.Count > 0)
             {
                 var steps = decision.DueNow.SelectMany(step => AlertCaseLifecycle.RecordEscalation(alert, step, now).Events).ToList();
