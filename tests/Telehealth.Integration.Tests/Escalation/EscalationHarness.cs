@@ -115,6 +115,10 @@ internal sealed class EscalationHarness : IAsyncDisposable
     public async Task AdvanceAsync(TimeSpan by)
     {
         Clock.Advance(by);
+        // A real clock moves while the worker works out how long to sleep; this one jumps. A worker that computed its
+        // sleep just before the jump would sleep that long from after it: the nudge makes it look again, as it would
+        // have on a clock that runs.
+        Platform.Services.GetRequiredService<SqliteEscalationTimers>().Changed.Notify();
         await QuietAsync();
     }
 
