@@ -32,6 +32,7 @@ namespace Telehealth.Alerts.Engine;
 /// </summary>
 public sealed partial class AlertEngine(
     IAlertStore alerts,
+    IAlertEventLog eventLog,
     IRuleStateStore ruleStates,
     IReadingStore readings,
     IThresholdRepository thresholds,
@@ -128,28 +129,105 @@ public sealed partial class AlertEngine(
     }
 
     /// <summary>
-    /// Staff take an alert on. Returns the alert as stored afterwards (unchanged when it was already
-    /// acknowledged), or null when no alert has that id.
+    /// Staff take an alert on. Already acknowledged by the same person: unchanged. Already acknowledged by someone
+    /// else: refused with <see cref="StaffActionResult.TakenByAnother"/> and the owner, so two people racing to take one
+    /// alert learn at once that the other has it.
     /// </summary>
-    public async Task<AlertCase?> AcknowledgeAsync(Guid alertId, string staffUser, CancellationToken cancellationToken = default)
+    public Task<StaffActionResult> AcknowledgeAsync(Guid alertId, string staffUser, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(staffUser);
+        return ActAsync(alertId,
+            alert => alert.Status is AlertCaseStatus.Acknowledged or AlertCaseStatus.InFollowUp && OwnerOf(alert) is { } owner && owner != staffUser ? owner : null,
+            (alert, _, now) => AlertCaseLifecycle.Acknowledge(alert, staffUser, now), cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives the alert to <paramref name="assignee"/>. Allowed when nobody has it, when the caller is the one who has
+    /// it, or when the caller names the current owner in <paramref name="expectedOwner"/> (a deliberate hand-over
+    /// after seeing who has it); otherwise refused with the owner, so two people cannot both take it.
+    /// </summary>
+    public Task<StaffActionResult> AssignAsync(Guid alertId, string staffUser, string assignee, string? expectedOwner, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(staffUser);
+        ArgumentException.ThrowIfNullOrWhiteSpace(assignee);
+        return ActAsync(alertId,
+            alert => !alert.IsResolved && OwnerOf(alert) is { } owner && owner != staffUser && owner != assignee && owner != expectedOwner ? owner : null,
+            (alert, _, now) => AlertCaseLifecycle.Assign(alert, staffUser, assignee, now), cancellationToken);
+    }
+
+    /// <summary>Someone starts acting on it (from Open this acknowledges it too).</summary>
+    public Task<StaffActionResult> StartFollowUpAsync(Guid alertId, string staffUser, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(staffUser);
+        return ActAsync(alertId,
+            alert => !alert.IsResolved && OwnerOf(alert) is { } owner && owner != staffUser && alert.Status != AlertCaseStatus.InFollowUp ? owner : null,
+            (alert, _, now) => AlertCaseLifecycle.StartFollowUp(alert, staffUser, now), cancellationToken);
+    }
+
+    /// <summary>Closes the alert with an outcome (and a note for the record).</summary>
+    public Task<StaffActionResult> ResolveAsync(Guid alertId, string staffUser, AlertOutcome outcome, string? note, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(staffUser);
+        return ActAsync(alertId, NobodyElse, (alert, _, now) => AlertCaseLifecycle.Resolve(alert, staffUser, outcome, note, now), cancellationToken);
+    }
+
+    /// <summary>Stops notifying <paramref name="staffUser"/> about the alert until <paramref name="until"/> (their own snooze).</summary>
+    public Task<StaffActionResult> SnoozeAsync(Guid alertId, string staffUser, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(staffUser);
+        return ActAsync(alertId, NobodyElse, (alert, _, now) => AlertCaseLifecycle.Snooze(alert, staffUser, until, Policy, now), cancellationToken);
+    }
+
+    /// <summary>Ends <paramref name="whose"/> snooze (anyone may end anyone's: a snooze must never hide an alert).</summary>
+    public Task<StaffActionResult> UnsnoozeAsync(Guid alertId, string staffUser, string whose, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(staffUser);
+        ArgumentException.ThrowIfNullOrWhiteSpace(whose);
+        return ActAsync(alertId, NobodyElse, (alert, events, now) => AlertCaseLifecycle.Unsnooze(alert, events, staffUser, whose, now), cancellationToken);
+    }
+
+    /// <summary>Who has the alert: the person it is assigned to, else the one who acknowledged it.</summary>
+    public static string? OwnerOf(AlertCase alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return alert.AssignedTo ?? alert.AcknowledgedBy;
+    }
+
+    private static string? NobodyElse(AlertCase alert) => null;
+
+    /// <summary>
+    /// One staff action, serialised with the patient's evaluations and re-read under the lock, so it decides on the
+    /// alert as it is, and recorded (alert and events) in one transaction.
+    /// </summary>
+    /// <param name="takenBy">Who else has the alert so that this action must not go ahead (null: nobody).</param>
+    private async Task<StaffActionResult> ActAsync(
+        Guid alertId, Func<AlertCase, string?> takenBy, Func<AlertCase, IReadOnlyList<AlertEvent>, DateTimeOffset, AlertChange> decide,
+        CancellationToken cancellationToken)
+    {
         if (await alerts.GetAsync(alertId, cancellationToken) is not { } found)
         {
-            return null;
+            return StaffActionResult.NotFound;
         }
         return await SerialisedAsync(found.PatientId, async () =>
         {
-            // Re-read under the lock: a finding may have updated it since.
             var current = await alerts.GetAsync(alertId, cancellationToken) ?? found;
-            var change = AlertCaseLifecycle.Acknowledge(current, staffUser, time.GetUtcNow());
+            if (takenBy(current) is { } owner)
+            {
+                return new StaffActionResult(current, StaffActionResult.TakenByAnother, owner);
+            }
+            var history = (await eventLog.ForAlertAsync(alertId, cancellationToken)).Select(record => record.Event).ToList();
+            var change = decide(current, history, time.GetUtcNow());
+            if (change.Refused is { } refused)
+            {
+                return new StaffActionResult(current, refused);
+            }
             if (!change.Changed)
             {
-                return current;
+                return new StaffActionResult(current);
             }
             var recorded = await alerts.CommitAsync(new AlertCommit(current.PatientId, [change], []), cancellationToken);
             Log(recorded);
-            return change.Alert;
+            return new StaffActionResult(change.Alert);
         }, cancellationToken);
     }
 
@@ -179,7 +257,7 @@ public sealed partial class AlertEngine(
     /// </summary>
     private async Task AssessNews2Async(string patientId, News2CareSettings care, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var latest = await readings.LatestByKindAsync(patientId, cancellationToken);
+        var latest = await LatestReadings.ByObservationTimeAsync(readings, patientId, cancellationToken);
         if (News2Rule.Assess(patientId, latest, care, now, options.Value.News2Window) is not { } assessment)
         {
             return;

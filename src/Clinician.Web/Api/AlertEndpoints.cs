@@ -69,19 +69,87 @@ public static class AlertEndpoints
             return patient is null ? NotFound(id) : Results.Ok(AlertDto.From(alert!, patient.DisplayName));
         });
 
-        group.MapPost("/{id:guid}/acknowledge", async (Guid id, ClaimsPrincipal user, IPatientRepository patients, IAlertStore alerts, AlertEngine engine, CancellationToken ct) =>
+        // Staff actions: each is team-scoped, records an event with the caller as actor, and answers with the alert
+        // as it now is, or ProblemDetails with a reason code (409 when the alert's state or owner forbids it).
+        group.MapPost("/{id:guid}/acknowledge", (Guid id, ClaimsPrincipal user, IPatientRepository patients, IAlertStore alerts, AlertEngine engine, CancellationToken ct) =>
+            ActAsync(id, user, patients, alerts, () => engine.AcknowledgeAsync(id, user.Username(), ct), ct));
+
+        group.MapPost("/{id:guid}/assign", async (Guid id, AssignAlertRequest? request, ClaimsPrincipal user, IPatientRepository patients,
+            IAlertStore alerts, StaffDirectory staff, AlertEngine engine, CancellationToken ct) =>
         {
-            var alert = await alerts.GetAsync(id, ct);
-            var patient = alert is null ? null : await PatientEndpoints.FindInTeamAsync(alert.PatientId, user, patients, ct);
-            if (patient is null)
+            var to = request?.To?.Trim();
+            if (string.IsNullOrEmpty(to) || !await staff.IsInTeamAsync(to, user.TeamId(), ct))
             {
-                return NotFound(id);
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["to"] = ["to must be the username of a member of your team."] });
             }
-            var acknowledged = await engine.AcknowledgeAsync(id, user.Username(), ct);
-            return acknowledged is null ? NotFound(id) : Results.Ok(AlertDto.From(acknowledged, patient.DisplayName));
+            return await ActAsync(id, user, patients, alerts, () => engine.AssignAsync(id, user.Username(), to, request!.ExpectedOwner, ct), ct);
         });
+
+        group.MapPost("/{id:guid}/follow-up", (Guid id, ClaimsPrincipal user, IPatientRepository patients, IAlertStore alerts, AlertEngine engine, CancellationToken ct) =>
+            ActAsync(id, user, patients, alerts, () => engine.StartFollowUpAsync(id, user.Username(), ct), ct));
+
+        group.MapPost("/{id:guid}/resolve", async (Guid id, ResolveAlertRequest? request, ClaimsPrincipal user, IPatientRepository patients,
+            IAlertStore alerts, AlertEngine engine, CancellationToken ct) =>
+        {
+            if (!WireNames.TryParse<AlertOutcome>(request?.Outcome, out var outcome))
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["outcome"] = ["outcome must be action_taken, no_action_needed, referred_to_partner or false_alarm."],
+                });
+            }
+            if (request!.Note is { Length: > MaxNoteLength })
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["note"] = [$"note is at most {MaxNoteLength} characters."] });
+            }
+            return await ActAsync(id, user, patients, alerts, () => engine.ResolveAsync(id, user.Username(), outcome, request.Note, ct), ct);
+        });
+
+        group.MapPost("/{id:guid}/snooze", (Guid id, SnoozeAlertRequest? request, ClaimsPrincipal user, IPatientRepository patients,
+            IAlertStore alerts, AlertEngine engine, TimeProvider time, CancellationToken ct) =>
+            ActAsync(id, user, patients, alerts, () => engine.SnoozeAsync(id, user.Username(), time.GetUtcNow().AddMinutes(request?.Minutes ?? 0), ct), ct));
+
+        // Ends the caller's snooze, or a colleague's with ?staff= (a snooze must never hide an alert from the team).
+        group.MapDelete("/{id:guid}/snooze", (Guid id, string? staff, ClaimsPrincipal user, IPatientRepository patients, IAlertStore alerts,
+            AlertEngine engine, CancellationToken ct) =>
+            ActAsync(id, user, patients, alerts, () => engine.UnsnoozeAsync(id, user.Username(), string.IsNullOrWhiteSpace(staff) ? user.Username() : staff.Trim(), ct), ct));
         return app;
     }
 
+    private const int MaxNoteLength = 1000;
+
     private static IResult NotFound(Guid id) => Results.Problem(statusCode: 404, title: $"No alert {id} in your team");
+
+    private static async Task<IResult> ActAsync(Guid id, ClaimsPrincipal user, IPatientRepository patients, IAlertStore alerts,
+        Func<Task<StaffActionResult>> act, CancellationToken ct)
+    {
+        var alert = await alerts.GetAsync(id, ct);
+        var patient = alert is null ? null : await PatientEndpoints.FindInTeamAsync(alert.PatientId, user, patients, ct);
+        if (patient is null)
+        {
+            return NotFound(id);
+        }
+        var result = await act();
+        return result switch
+        {
+            { Alert: null } => NotFound(id),
+            { Refused: StaffActionResult.TakenByAnother, Owner: var owner } => Results.Problem(statusCode: 409,
+                title: $"Alert {id} is already taken by {owner}",
+                extensions: new Dictionary<string, object?> { ["code"] = StaffActionResult.TakenByAnother, ["owner"] = owner }),
+            { Refused: AlertRefusals.AlertResolved or AlertRefusals.NotSnoozed } => Results.Problem(statusCode: 409,
+                title: result.Refused == AlertRefusals.AlertResolved ? $"Alert {id} is resolved" : "No snooze of that person is in force",
+                extensions: new Dictionary<string, object?> { ["code"] = result.Refused }),
+            { Refused: { } code } => Results.Problem(statusCode: 400, title: RefusalTitle(code),
+                extensions: new Dictionary<string, object?> { ["code"] = code }),
+            _ => Results.Ok(AlertDto.From(result.Alert, patient.DisplayName)),
+        };
+    }
+
+    private static string RefusalTitle(string code) => code switch
+    {
+        AlertRefusals.OutcomeReserved => "auto_cleared is recorded by the platform only",
+        AlertRefusals.SnoozeNotInFuture => "minutes must be 1 or more",
+        AlertRefusals.SnoozeTooLong => "A snooze is at most 120 minutes",
+        _ => code,
+    };
 }

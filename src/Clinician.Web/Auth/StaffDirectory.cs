@@ -34,6 +34,17 @@ public sealed class StaffDirectory(SqliteDatabase database, PasswordHashGate has
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken)) == 1;
     }
 
+    /// <summary>True when <paramref name="username"/> is a member of staff of <paramref name="teamId"/> (alerts are assigned only within the team).</summary>
+    public async Task<bool> IsInTeamAsync(string username, string teamId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM staff_users WHERE username = $username AND team_id = $team)";
+        command.Parameters.AddWithValue("$username", username);
+        command.Parameters.AddWithValue("$team", teamId);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken)) == 1;
+    }
+
     /// <summary>Creates the account, or resets its password and role when it exists.</summary>
     public async Task UpsertAsync(StaffUser user, string password, CancellationToken cancellationToken = default)
     {

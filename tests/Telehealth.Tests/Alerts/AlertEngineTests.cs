@@ -34,7 +34,7 @@ public sealed class AlertEngineTests : IDisposable
         _patients = new SqlitePatientRepository(_temp.Database);
         _thresholds = new SqliteThresholdRepository(_temp.Database);
         _assessments = new SqliteNews2AssessmentStore(_temp.Database);
-        _engine = new AlertEngine(new InterleavingAlertStore(_alerts), new SqliteRuleStateStore(_temp.Database), _readings, _thresholds, _patients, _assessments, [], Options.Create(new AlertOptions()), _clock, NullLogger<AlertEngine>.Instance);
+        _engine = new AlertEngine(new InterleavingAlertStore(_alerts), _alerts, new SqliteRuleStateStore(_temp.Database), _readings, _thresholds, _patients, _assessments, [], Options.Create(new AlertOptions()), _clock, NullLogger<AlertEngine>.Instance);
     }
 
     public void Dispose() => _temp.Dispose();
@@ -83,7 +83,7 @@ public sealed class AlertEngineTests : IDisposable
 
         var acknowledged = await _engine.AcknowledgeAsync(alert.Id, "nurse.jones");
 
-        Assert.True(acknowledged!.IsResolved);
+        Assert.True(acknowledged.Alert!.IsResolved);
         Assert.Empty(await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key, ActiveOnly: true)));
     }
 
@@ -129,7 +129,7 @@ public sealed class AlertEngineTests : IDisposable
 
         // An event has nothing to clear: acknowledged, it stays with the operator until resolved with an outcome.
         var taken = await _engine.AcknowledgeAsync(alert.Id, "operator.7");
-        Assert.Equal((AlertCaseStatus.Acknowledged, "operator.7"), (taken!.Status, taken.AcknowledgedBy));
+        Assert.Equal((AlertCaseStatus.Acknowledged, "operator.7"), (taken.Alert!.Status, taken.Alert.AcknowledgedBy));
         var history = await _alerts.ForAlertAsync(alert.Id);
         Assert.Equal([AlertEventType.Raised, AlertEventType.Updated, AlertEventType.Acknowledged], history.Select(e => e.Type));
         Assert.Equal([AlertEvent.System, AlertEvent.System, "operator.7"], history.Select(e => e.Actor));
@@ -196,14 +196,17 @@ public sealed class AlertEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Acknowledging_twice_records_one_acknowledged_event_with_who()
+    public async Task Acknowledging_twice_records_one_acknowledged_event_with_who_and_another_person_is_told_who_has_it()
     {
         await Store(VitalKind.Spo2, 89);
         var alert = Assert.Single(await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key)));
 
         await _engine.AcknowledgeAsync(alert.Id, "nurse.jones");
-        await _engine.AcknowledgeAsync(alert.Id, "nurse.smith");
+        var again = await _engine.AcknowledgeAsync(alert.Id, "nurse.jones");
+        var second = await _engine.AcknowledgeAsync(alert.Id, "nurse.smith");
 
+        Assert.Equal((null, "nurse.jones"), (again.Refused, again.Alert!.AcknowledgedBy));
+        Assert.Equal((StaffActionResult.TakenByAnother, "nurse.jones"), (second.Refused, second.Owner));
         var history = await _alerts.ForAlertAsync(alert.Id);
         Assert.Equal([AlertEventType.Raised, AlertEventType.Acknowledged], history.Select(e => e.Type));
         Assert.Equal("nurse.jones", history[1].Actor);
@@ -257,7 +260,7 @@ public sealed class AlertEngineTests : IDisposable
     [Fact]
     public async Task Acknowledging_an_unknown_alert_returns_null()
     {
-        Assert.Null(await _engine.AcknowledgeAsync(Guid.NewGuid(), "nurse.jones"));
+        Assert.False((await _engine.AcknowledgeAsync(Guid.NewGuid(), "nurse.jones")).Found);
     }
 
     private async Task Store(VitalKind kind, double value)

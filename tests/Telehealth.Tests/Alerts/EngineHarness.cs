@@ -32,7 +32,7 @@ internal sealed class EngineHarness
         RuleStates = new SqliteRuleStateStore(database);
         Thresholds = new SqliteThresholdRepository(database);
         _queue = new SqliteEvaluationQueue(database, clock);
-        Engine = new AlertEngine(Alerts, RuleStates, Readings, Thresholds, new SqlitePatientRepository(database),
+        Engine = new AlertEngine(Alerts, Alerts, RuleStates, Readings, Thresholds, new SqlitePatientRepository(database),
             new SqliteNews2AssessmentStore(database), [], Options.Create(options ?? new AlertOptions()), clock, NullLogger<AlertEngine>.Instance);
     }
 
