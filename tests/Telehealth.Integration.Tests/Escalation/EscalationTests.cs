@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Telehealth.Alerts.Storage;
+using System.Net.Http.Json;
+using Telehealth.Clinician.Web.Auth;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.Escalation;
 using Telehealth.Notifications.Webhooks;
@@ -91,11 +92,13 @@ public sealed class EscalationTests(SmtpTestServer smtp) : IClassFixture<SmtpTes
         await SetRotaAsync(harness);
         var alertId = await harness.PressPendantAsync();
 
-        // nurse2 snoozes it (recorded as the lifecycle helper's endpoint will): the next step skips them, not the alert.
-        var store = harness.Platform.Services.GetRequiredService<IAlertStore>();
-        var alert = (await store.GetAsync(alertId))!;
-        var snooze = AlertCaseLifecycle.Snooze(alert, "nurse2", harness.Clock.GetUtcNow().AddMinutes(30), ResponsePolicy.Default, harness.Clock.GetUtcNow());
-        await store.CommitAsync(new Telehealth.Alerts.Recording.AlertCommit(alert.PatientId, [snooze], []));
+        // nurse2 snoozes it through the API: the next step passes over them, not over the alert.
+        var password = "pw-" + Guid.NewGuid().ToString("N");
+        await harness.Platform.Services.GetRequiredService<StaffDirectory>().UpsertAsync(new StaffUser("nurse2", StaffRoles.Clinician, "team-community-rehab"), password);
+        using var nurse2 = harness.Platform.CreateAnonymousClient();
+        nurse2.DefaultRequestHeaders.Authorization = new("Bearer", await harness.Platform.GetTokenAsync("nurse2", password));
+        var snoozed = await nurse2.PostAsJsonAsync($"/api/alerts/{alertId}/snooze", new { minutes = 30 });
+        Assert.Equal(HttpStatusCode.OK, snoozed.StatusCode);
         await harness.QuietAsync();
 
         await harness.AdvanceAsync(Deadline);
