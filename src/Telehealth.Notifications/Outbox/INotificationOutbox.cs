@@ -25,6 +25,9 @@ public interface INotificationOutbox
     /// <summary>Newest first, optionally of one status.</summary>
     Task<IReadOnlyList<NotificationOutboxEntry>> ListAsync(NotificationStatus? status, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>Completes when an entry was appended since the last wait, or after <paramref name="timeout"/>.</summary>
-    Task WaitForNewEntriesAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken);
+    /// <summary>
+    /// Completes at the next append. Take it before reading what is pending and wait on it after, so an entry
+    /// appended in between is never slept through.
+    /// </summary>
+    Task NextEntry { get; }
 }

@@ -35,6 +35,8 @@ public sealed partial class NotificationDeliveryWorker(
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
+            // Taken before looking, so an entry queued while this pass runs wakes the next wait at once.
+            var wake = outbox.NextEntry;
             TimeSpan wait;
             try
             {
@@ -54,7 +56,18 @@ public sealed partial class NotificationDeliveryWorker(
             }
             if (wait > TimeSpan.Zero)
             {
-                await outbox.WaitForNewEntriesAsync(wait, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                try
+                {
+                    await wake.WaitAsync(wait, time, stoppingToken);
+                }
+                catch (TimeoutException)
+                {
+                    // A retry may be due, or the poll: look again.
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
             }
         }
     }

@@ -149,20 +149,14 @@ public sealed class SqliteNotificationOutbox : INotificationOutbox
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task WaitForNewEntriesAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    public Task NextEntry
     {
-        Task next;
-        lock (_signalLock)
+        get
         {
-            next = _newEntries.Task;
-        }
-        try
-        {
-            await next.WaitAsync(timeout, time, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            // The poll: nothing new, but a retry may be due.
+            lock (_signalLock)
+            {
+                return _newEntries.Task;
+            }
         }
     }
 
