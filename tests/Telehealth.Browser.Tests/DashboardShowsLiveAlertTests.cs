@@ -38,7 +38,7 @@ public sealed class DashboardShowsLiveAlertTests(ChromiumBrowser chromium) : ICl
             await oximeter.PublishReadingsAsync("""[{"n":"spo2","u":"%","v":86}]""");
         }
 
-        var alert = dashboard.AlertFor(PatientName).And(dashboard.Page.Locator("[data-severity=high]"));
+        var alert = dashboard.AlertFor(PatientName).And(dashboard.Page.Locator("[data-severity=critical]"));
         await Assertions.Expect(alert).ToHaveCountAsync(1, new() { Timeout = DashboardPage.LiveTimeoutMs });
         await Assertions.Expect(alert.Locator(".reason")).ToHaveTextAsync(ThresholdReason);
         await Assertions.Expect(alert).ToHaveAttributeAsync("data-status", "open");
@@ -51,7 +51,7 @@ public sealed class DashboardShowsLiveAlertTests(ChromiumBrowser chromium) : ICl
         await Assertions.Expect(news2.Locator(".reason")).ToHaveTextAsync(News2Reason);
         await Assertions.Expect(dashboard.Alerts).ToHaveCountAsync(2);
         await Assertions.Expect(dashboard.AlertCount).ToHaveTextAsync("2");
-        await Assertions.Expect(dashboard.Alerts.First).ToHaveAttributeAsync("data-severity", "high");
+        await Assertions.Expect(dashboard.Alerts.First).ToHaveAttributeAsync("data-severity", "critical");
 
         await alert.Locator("button.acknowledge").ClickAsync();
 
@@ -69,7 +69,7 @@ public sealed class DashboardShowsLiveAlertTests(ChromiumBrowser chromium) : ICl
         Assert.Equal(2, stored.Length);
         var acknowledged = Assert.Single(stored, a => a.Reason == ThresholdReason);
         Assert.Equal(patientId, acknowledged.PatientId);
-        Assert.Equal("high", acknowledged.Severity);
+        Assert.Equal("critical", acknowledged.Severity);
         Assert.Equal("acknowledged", acknowledged.Status);
         Assert.Equal(TelehealthPlatform.AdminUsername, acknowledged.AcknowledgedBy);
         Assert.Equal(acknowledged.Id.ToString(), await alert.GetAttributeAsync("data-alert-id"));

@@ -27,9 +27,9 @@ public sealed class PendantPressAlertTests(ChromiumBrowser chromium) : IClassFix
         {
             await device.PublishReadingsAsync("""[{"n":"spo2","u":"%","v":86}]""");
         }
-        // Ada's reading raises a high threshold alert and a medium NEWS2 one (SpO2 scores 3).
+        // Ada's reading raises a critical threshold alert (below the critical low) and a medium NEWS2 one (SpO2 scores 3).
         await Assertions.Expect(dashboard.Alerts).ToHaveCountAsync(2, new() { Timeout = DashboardPage.LiveTimeoutMs });
-        await Assertions.Expect(dashboard.Alerts.First).ToHaveAttributeAsync("data-severity", "high");
+        await Assertions.Expect(dashboard.Alerts.First).ToHaveAttributeAsync("data-severity", "critical");
 
         await using (var device = await MqttDevice.ConnectAsync(platform, pendant.DeviceId, pendant.Secret))
         {
@@ -42,7 +42,8 @@ public sealed class PendantPressAlertTests(ChromiumBrowser chromium) : IClassFix
         await Assertions.Expect(top).ToHaveAttributeAsync("data-status", "open");
         await Assertions.Expect(top.Locator(".who")).ToHaveTextAsync("Bert Pendleton");
         await Assertions.Expect(top.Locator(".reason")).ToHaveTextAsync($"Pendant alarm pressed (device {pendant.DeviceId})");
-        await Assertions.Expect(dashboard.Alerts.Locator(".severity")).ToHaveTextAsync(["critical", "high", "medium"]);
+        // Equal severity: the newest first, so the press leads Ada's critical SpO2.
+        await Assertions.Expect(dashboard.Alerts.Locator(".severity")).ToHaveTextAsync(["critical", "critical", "medium"]);
         await Assertions.Expect(dashboard.Alerts.Locator(".who")).ToHaveTextAsync(["Bert Pendleton", "Ada Testwell", "Ada Testwell"]);
         await Assertions.Expect(dashboard.AlertCount).ToHaveTextAsync("3");
         Assert.Equal(42, await dashboard.Page.EvaluateAsync<int>("() => window.__marker"));

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telehealth.Alerts.Evaluation;
 using Telehealth.Alerts.Waking;
+using Telehealth.Contracts.Diagnostics;
 
 namespace Telehealth.Alerts.Rules;
 
@@ -35,6 +36,7 @@ public sealed partial class RuleWakeupScheduler(
                 var fired = await states.FireDueAsync(now, stoppingToken);
                 if (fired > 0)
                 {
+                    CrashPoints.Reach(CrashPoints.AfterTimerFired);
                     LogFired(fired);
                     evaluation.Notify();
                 }

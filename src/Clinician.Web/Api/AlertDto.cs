@@ -10,6 +10,7 @@ namespace Telehealth.Clinician.Web.Api;
 /// wire name such as <c>acknowledged</c> or <c>auto_cleared</c>, who, and why).
 /// </summary>
 /// <param name="Status">open, acknowledged, in_follow_up or resolved.</param>
+/// <param name="ObservedAt">When the data behind the latest finding was measured, or the deadline that passed (missing data).</param>
 /// <param name="RespondBy">When someone must have acknowledged it; escalation starts after this.</param>
 /// <param name="Outcome">How it was resolved (action_taken, no_action_needed, referred_to_partner, false_alarm, auto_cleared).</param>
 public sealed record AlertDto(
@@ -31,6 +32,7 @@ public sealed record AlertDto(
     string Code,
     string? DeviceId,
     DateTimeOffset OpenedAt,
+    DateTimeOffset ObservedAt,
     DateTimeOffset RespondBy,
     string? AssignedTo,
     DateTimeOffset? FollowUpStartedAt,
@@ -67,6 +69,7 @@ public sealed record AlertDto(
             alert.Code,
             alert.Device?.DeviceId,
             alert.OpenedAt,
+            alert.ObservedAt,
             alert.RespondBy,
             alert.AssignedTo,
             alert.FollowUpStartedAt,

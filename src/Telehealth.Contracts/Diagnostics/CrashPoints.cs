@@ -18,6 +18,9 @@ public static class CrashPoints
     /// <summary>Alerts and their events are recorded; nothing has been pushed to staff yet.</summary>
     public const string AfterAlertCommit = "after-alert-commit";
 
+    /// <summary>A rule's wake-up has been moved into the evaluation queue; it has not been evaluated.</summary>
+    public const string AfterTimerFired = "after-timer-fired";
+
     public const string EnvironmentVariable = "TELEHEALTH_CRASH_POINT";
 
     private static readonly string? Armed = Environment.GetEnvironmentVariable(EnvironmentVariable);

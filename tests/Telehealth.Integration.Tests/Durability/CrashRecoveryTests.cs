@@ -94,4 +94,60 @@ public sealed class CrashRecoveryTests
             }
         }
     }
+
+    [Fact]
+    [Trait("Hazard", "H15")]
+    public async Task A_crash_after_a_timer_fired_still_raises_the_silence_once_after_restart()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "telehealth-crash-" + Guid.NewGuid().ToString("N"));
+        var password = "crash-" + Guid.NewGuid().ToString("N");
+        var (httpPort, mqttPort) = (FreePort.Next(), FreePort.Next());
+        string patientId, deviceId;
+        try
+        {
+            await using (var first = await PlatformProcess.StartAsync(dataDirectory, password, httpPort, mqttPort, CrashPoints.AfterTimerFired))
+            {
+                using var staff = await first.CreateStaffClientAsync(password);
+                patientId = await TelehealthPlatform.CreatePatientAsync(staff, "Silent Crash Person");
+                string secret;
+                (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId, "pendant_alarm");
+                var device = await MqttDevice.ConnectAsync(first.MqttPort, deviceId, secret);
+                // Heard once, declaring a 1 s heartbeat: three seconds of silence later the wake-up fires, and the
+                // process dies with the timer in the queue and not yet evaluated.
+                await device.PublishStatusAsync("""{"interval":1}""");
+                await first.WaitForExitAsync(TimeSpan.FromSeconds(60));
+                Assert.True(first.HasExited, first.OutputTail);
+                Assert.Contains($"crash point {CrashPoints.AfterTimerFired} reached", first.OutputTail);
+                try
+                {
+                    await device.DisposeAsync();
+                }
+                catch (Exception exception) when (exception is MQTTnet.Exceptions.MqttCommunicationException or ObjectDisposedException)
+                {
+                    // The broker is gone with the process.
+                }
+            }
+
+            await using var second = await PlatformProcess.StartAsync(dataDirectory, password, httpPort, mqttPort);
+            using var staffAgain = await second.CreateStaffClientAsync(password);
+            await second.WaitForEvaluationAsync();
+
+            var alerts = (await staffAgain.GetJsonAsync($"/api/alerts?patientId={patientId}&status=all")).EnumerateArray().ToArray();
+            var silence = Assert.Single(alerts);
+            Assert.Equal(($"silence:{deviceId}", 1), (silence.Str("condition"), silence.GetProperty("occurrences").GetInt32()));
+            var events = (await staffAgain.GetJsonAsync($"/api/alerts/{silence.Str("id")}/events")).EnumerateArray().ToArray();
+            Assert.Equal(["raised"], events.Select(e => e.Str("eventType")));
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left for the temp cleaner.
+            }
+        }
+    }
 }
