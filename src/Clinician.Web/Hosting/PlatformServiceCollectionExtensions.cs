@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Telehealth.Alerts;
 using Telehealth.Alerts.Engine;
+using Telehealth.Alerts.Escalation;
 using Telehealth.Alerts.Recording;
 using Telehealth.Clinician.Web.Api;
 using Telehealth.Clinician.Web.Auth;
@@ -80,6 +81,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddSignalR();
         services.AddSingleton<IAlertEventFollower, SignalRAlertEventFollower>();
         services.AddTelehealthAlerts();
+        services.AddTelehealthEscalation(); // duty rotas, escalation timers, notification channels and outbox
 
         // Ingest pipeline, then the device edge that feeds it.
         services.AddMetrics();
@@ -175,6 +177,7 @@ public static class PlatformServiceCollectionExtensions
         app.MapObservationEndpoints();
         app.MapDeviceEndpoints();
         app.MapAlertEndpoints();
+        app.MapTeamRotaEndpoints();
         app.MapRejectionEndpoints();
         app.MapFhirServer(user => user.TeamId());
         app.MapFhirOutboxEndpoints();

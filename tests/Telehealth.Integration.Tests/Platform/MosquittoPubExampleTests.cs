@@ -92,6 +92,8 @@ public sealed class MosquittoPubExampleTests(PlatformFixture fixture) : IClassFi
 
         Assert.True(pendant.ExitCode == 0, pendant.Output);
         Assert.True(status.ExitCode == 0, status.Output);
+        // mosquitto_pub's PUBACK means "stored and due"; the alert comes from the evaluation worker after it.
+        await Platform.SettledAsync();
         var alerts = await Staff.GetJsonAsync($"/api/alerts?patientId={patientId}");
         Assert.Equal("event:pendant_press", Assert.Single(alerts.EnumerateArray()).Str("condition"));
         // QoS 0 has no acknowledgement to wait for: poll the device until its heartbeat is recorded.
