@@ -22,6 +22,10 @@ public static class GatewayServiceCollectionExtensions
 
         services.AddMetrics();
         services.AddSingleton<GatewayMetrics>();
+        services.AddOptions<DeviceIngressOptions>().Bind(configuration.GetSection(DeviceIngressOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<DeviceAccessChanges>();
+        services.AddSingleton<DeviceRateLimiter>();
         services.AddSingleton<IDeviceRegistry, SqliteDeviceRegistry>();
         services.AddDeviceDecoding();
         services.AddSingleton<DeviceMessageHandler>();

@@ -7,11 +7,12 @@ namespace Telehealth.Gateway.Decoding;
 /// <summary>
 /// Decodes a device API v1 status payload: <c>{"battery":87,"t":1795000000}</c>. Any well-formed status is a heartbeat,
 /// so <c>{}</c> is valid. "battery" is an integer percentage 0–100, optional (null means not reported); "t" is optional
-/// SenML-style seconds with the same rules as readings. Other fields are ignored so devices can add some. Thread-safe.
+/// SenML-style seconds with the same rules as readings (an absolute one also tells the device clock's offset);
+/// "firmware" is an optional string of 1–64 characters. Other fields are ignored so devices can add some. Thread-safe.
 /// </summary>
 public sealed class DeviceStatusDecoder
 {
-    private static readonly string[] OwnFields = ["battery"];
+    private static readonly string[] OwnFields = ["battery", "firmware"];
     private readonly DecodingOptions _options;
     private readonly ReadingValidator _validator;
 
@@ -33,8 +34,18 @@ public sealed class DeviceStatusDecoder
     public DeviceStatusDecodeResult Decode(ReadOnlySpan<byte> payload, DateTimeOffset receivedAt)
     {
         int? batteryPercent = null;
-        var refused = DeviceJsonObject.Read(payload, _options, OwnFields, (string _, ref Utf8JsonReader reader, Action<string> noteProblem) =>
-            batteryPercent = ReadBattery(ref reader, noteProblem), out var common);
+        string? firmware = null;
+        var refused = DeviceJsonObject.Read(payload, _options, OwnFields, (string label, ref Utf8JsonReader reader, Action<string> noteProblem) =>
+        {
+            if (label == "battery")
+            {
+                batteryPercent = ReadBattery(ref reader, noteProblem);
+            }
+            else
+            {
+                firmware = ReadFirmware(ref reader, noteProblem);
+            }
+        }, out var common);
         if (refused is not null)
         {
             return DeviceStatusDecodeResult.Refused(refused);
@@ -47,7 +58,23 @@ public sealed class DeviceStatusDecoder
         {
             return DeviceStatusDecodeResult.Refused(badTime);
         }
-        return DeviceStatusDecodeResult.Accepted(new DecodedDeviceStatus(batteryPercent, deviceTime));
+        // Only an absolute "t" says what the device's clock reads; a relative or missing one is the platform's own time.
+        var clockReported = common.Time is { } t && t >= ReadingValidator.RelativeTimeLimitSeconds;
+        return DeviceStatusDecodeResult.Accepted(new DecodedDeviceStatus(batteryPercent, deviceTime, firmware, clockReported));
+    }
+
+    private static string? ReadFirmware(ref Utf8JsonReader reader, Action<string> noteProblem)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+        if (reader.TokenType != JsonTokenType.String || reader.GetString() is not { Length: > 0 and <= 64 } firmware)
+        {
+            noteProblem("field 'firmware' is not a string of 1–64 characters");
+            return null;
+        }
+        return firmware;
     }
 
     private static int? ReadBattery(ref Utf8JsonReader reader, Action<string> noteProblem)

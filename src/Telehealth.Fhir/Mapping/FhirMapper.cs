@@ -75,7 +75,9 @@ public sealed class FhirMapper
     /// Output order follows the first appearance of each Observation in <paramref name="readings"/>.
     /// </summary>
     /// <param name="thresholdsAt">The patient's thresholds in force at a device time (interpretation, referenceRange).</param>
-    public IReadOnlyList<Observation> ToObservations(IReadOnlyList<Reading> readings, Func<Reading, ThresholdSet> thresholdsAt)
+    /// <param name="sourceTypeOf">The type of the device that measured a reading (by device id), for the IEEE 11073 code of its pulse rate.</param>
+    public IReadOnlyList<Observation> ToObservations(
+        IReadOnlyList<Reading> readings, Func<Reading, ThresholdSet> thresholdsAt, Func<string, DeviceType?>? sourceTypeOf = null)
     {
         ArgumentNullException.ThrowIfNull(readings);
         ArgumentNullException.ThrowIfNull(thresholdsAt);
@@ -103,7 +105,7 @@ public sealed class FhirMapper
         }
         return order
             .Select(id => singles.TryGetValue(id, out var reading)
-                ? VitalObservation(id, reading, thresholdsAt(reading))
+                ? VitalObservation(id, reading, thresholdsAt(reading), sourceTypeOf?.Invoke(reading.DeviceId))
                 : BloodPressurePanel(id, panels[id].Systolic, panels[id].Diastolic, thresholdsAt))
             .ToArray();
     }
@@ -267,9 +269,9 @@ public sealed class FhirMapper
 
     // ── Observations ────────────────────────────────────────────────────────────────────────────────
 
-    private static Observation VitalObservation(string id, Reading reading, ThresholdSet thresholds)
+    private static Observation VitalObservation(string id, Reading reading, ThresholdSet thresholds, DeviceType? sourceType)
     {
-        var coding = VitalCoding.For(reading.Kind);
+        var coding = VitalCoding.For(reading.Kind, sourceType);
         var observation = NewMeasurement(id, FhirIdentifiers.Observation(reading), reading.PatientId, reading.DeviceId, reading.DeviceTime, coding.Category, coding.Profile);
         observation.Code = Code(coding);
         SetValue(reading, coding, thresholds, observation);

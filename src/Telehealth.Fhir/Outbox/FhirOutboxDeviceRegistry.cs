@@ -16,9 +16,10 @@ public sealed partial class FhirOutboxDeviceRegistry(
 {
     public Task InitializeAsync(CancellationToken cancellationToken = default) => inner.InitializeAsync(cancellationToken);
 
-    public async Task<DeviceRegistration> RegisterAsync(string patientId, DeviceType type, CancellationToken cancellationToken = default)
+    public async Task<DeviceRegistration> RegisterAsync(
+        string patientId, DeviceType type, DeviceDetails? details = null, string? provisionedBy = null, CancellationToken cancellationToken = default)
     {
-        var registration = await inner.RegisterAsync(patientId, type, cancellationToken);
+        var registration = await inner.RegisterAsync(patientId, type, details, provisionedBy, cancellationToken);
         var device = registration.Device;
         try
         {
@@ -40,8 +41,25 @@ public sealed partial class FhirOutboxDeviceRegistry(
 
     public Task<IReadOnlyList<DeviceRecord>> ListAsync(string? patientId = null, CancellationToken cancellationToken = default) => inner.ListAsync(patientId, cancellationToken);
 
-    public Task RecordHeartbeatAsync(string deviceId, DateTimeOffset seenAt, int? batteryPercent, CancellationToken cancellationToken = default) =>
-        inner.RecordHeartbeatAsync(deviceId, seenAt, batteryPercent, cancellationToken);
+    public Task RecordHeartbeatAsync(string deviceId, DeviceHeartbeat heartbeat, CancellationToken cancellationToken = default) =>
+        inner.RecordHeartbeatAsync(deviceId, heartbeat, cancellationToken);
+
+    public Task<DeviceChangeResult> RevokeAsync(string deviceId, CancellationToken cancellationToken = default) => inner.RevokeAsync(deviceId, cancellationToken);
+
+    // A reassigned device's FHIR Device still names its first person; Observations name the person at their own time.
+    public Task<DeviceChangeResult> AssignAsync(string deviceId, string patientId, CancellationToken cancellationToken = default) =>
+        inner.AssignAsync(deviceId, patientId, cancellationToken);
+
+    public Task<DeviceChangeResult> RetrieveAsync(string deviceId, CancellationToken cancellationToken = default) => inner.RetrieveAsync(deviceId, cancellationToken);
+
+    public Task<DeviceAssignments> GetAssignmentsAsync(string deviceId, CancellationToken cancellationToken = default) =>
+        inner.GetAssignmentsAsync(deviceId, cancellationToken);
+
+    public Task<bool> UpdateDetailsAsync(string deviceId, DeviceDetails details, CancellationToken cancellationToken = default) =>
+        inner.UpdateDetailsAsync(deviceId, details, cancellationToken);
+
+    public Task<IReadOnlyList<BrokerAccount>> ListBrokerAccountsAsync(CancellationToken cancellationToken = default) =>
+        inner.ListBrokerAccountsAsync(cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Device {DeviceId} of patient {PatientId} is registered but could not be queued as FHIR")]
     private partial void LogQueueFailed(string deviceId, string patientId, Exception exception);

@@ -53,7 +53,12 @@ public sealed partial class FhirOutboxWriter(
                 {
                     inForce[at] = await thresholds.GetEffectiveAtAsync(batch.Key, at, cancellationToken);
                 }
-                var observations = mapper.ToObservations(ordered, reading => inForce[reading.DeviceTime]);
+                var sourceTypes = new Dictionary<string, DeviceType?>(StringComparer.Ordinal);
+                foreach (var deviceId in ordered.Select(reading => reading.DeviceId).Distinct())
+                {
+                    sourceTypes[deviceId] = (await devices.GetAsync(deviceId, cancellationToken))?.Type;
+                }
+                var observations = mapper.ToObservations(ordered, reading => inForce[reading.DeviceTime], deviceId => sourceTypes[deviceId]);
                 await EnqueueAsync(batch.Key, observations, cancellationToken);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)

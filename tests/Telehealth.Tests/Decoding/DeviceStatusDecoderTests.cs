@@ -27,7 +27,8 @@ public sealed class DeviceStatusDecoderTests
 
         Assert.True(result.IsAccepted);
         Assert.Null(result.Rejection);
-        Assert.Equal(new DecodedDeviceStatus(battery, Ms(expectedMs)), result.Status);
+        Assert.Equal((battery, Ms(expectedMs)), (result.Status!.BatteryPercent, result.Status.DeviceTime));
+        Assert.Equal(expectedMs >= 1_000_000_000_000, result.Status.ClockReported);
     }
 
     [Theory]
