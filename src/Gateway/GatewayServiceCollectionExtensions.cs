@@ -5,6 +5,7 @@ using Telehealth.Gateway.Decoding;
 using Telehealth.Gateway.Devices;
 using Telehealth.Gateway.Ingress;
 using Telehealth.Gateway.Mqtt;
+using Telehealth.Gateway.Mqtt.BrokerSync;
 
 namespace Telehealth.Gateway;
 
@@ -40,6 +41,11 @@ public static class GatewayServiceCollectionExtensions
         {
             services.AddSingleton<ExternalBrokerIngress>();
             services.AddHostedService(sp => sp.GetRequiredService<ExternalBrokerIngress>());
+            if (configuration.GetSection($"{MqttOptions.SectionName}:External:Sync").GetValue<bool>(nameof(BrokerSyncOptions.Enabled)))
+            {
+                services.AddSingleton<MosquittoAccountSync>();
+                services.AddHostedService(sp => sp.GetRequiredService<MosquittoAccountSync>());
+            }
         }
         return services;
     }

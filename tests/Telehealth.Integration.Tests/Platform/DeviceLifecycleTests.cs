@@ -80,7 +80,7 @@ public sealed class DeviceLifecycleTests(PlatformFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task H10_an_oximeter_cannot_file_a_blood_pressure_a_temperature_or_a_pendant_press()
+    public async Task H9_an_oximeter_cannot_file_a_blood_pressure_a_temperature_or_a_pendant_press()
     {
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Type Checked");
         var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(Staff, patientId, "pulse_oximeter");
@@ -153,7 +153,7 @@ public sealed class DeviceLifecycleTests(PlatformFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task Staff_see_model_serial_firmware_battery_last_heard_and_a_skewed_clock()
+    public async Task H10_a_skewed_device_clock_is_measured_and_flagged_beside_model_serial_firmware_battery_and_last_heard()
     {
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Device Details");
         var registered = await Staff.PostJsonAsync("/api/devices", new { patientId, type = "blood_pressure_monitor", model = "Omron M7", serialNumber = "SN-7781" });

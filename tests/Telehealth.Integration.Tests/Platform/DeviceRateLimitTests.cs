@@ -9,7 +9,7 @@ namespace Telehealth.Integration.Tests.Platform;
 /// One device flooding beside normal ones: its excess is refused with a reason and counted (never silently dropped), and
 /// the others keep their service. Exact counts only; the timing figures are in bench/RESULTS.md.
 /// </summary>
-[Trait("Hazard", "H10")]
+[Trait("Hazard", "H1")]
 public sealed class DeviceRateLimitTests
 {
     private const int FloodMessages = 3000;
@@ -18,7 +18,7 @@ public sealed class DeviceRateLimitTests
     private const int Burst = 50;
 
     [Fact]
-    public async Task H10_a_flooding_device_is_refused_past_its_rate_every_message_accounted_for_and_the_others_keep_service()
+    public async Task H1_a_flooding_device_is_refused_past_its_rate_every_message_accounted_for_and_the_others_keep_service()
     {
         await using var platform = await TelehealthPlatform.StartAsync(new Dictionary<string, string?>
         {
