@@ -53,7 +53,8 @@ public sealed class InProcessCaseloadProvisioner(
             {
                 simulated.Add(await RegisterAsync(existing.Id, type, cancellationToken));
             }
-            return home.ToHome(existing.Id, simulated);
+            // In the plan's device order, as a first start gives them.
+            return home.ToHome(existing.Id, [.. simulated.OrderBy(d => IndexOf(home.DeviceTypes, d.Type))]);
         }
 
         var patient = new PatientRecord(
@@ -70,6 +71,18 @@ public sealed class InProcessCaseloadProvisioner(
             registered.Add(await RegisterAsync(patient.Id, type, cancellationToken));
         }
         return home.ToHome(patient.Id, registered);
+    }
+
+    private static int IndexOf(IReadOnlyList<SimulatedDeviceType> types, SimulatedDeviceType type)
+    {
+        for (var i = 0; i < types.Count; i++)
+        {
+            if (types[i] == type)
+            {
+                return i;
+            }
+        }
+        return types.Count;
     }
 
     private async Task<SimulatedDevice> RegisterAsync(string patientId, SimulatedDeviceType type, CancellationToken cancellationToken)
