@@ -20,6 +20,14 @@ public sealed class BrokerSyncOptions : IValidatableObject
     /// <summary>mosquitto's pid_file. Without one, the files are written but mosquitto reads them only when it restarts.</summary>
     public string? PidFile { get; set; }
 
+    /// <summary>
+    /// Unix permissions of the written files, octal. 600 when mosquitto runs as the platform's own account (or root);
+    /// 644 when it runs as another account on a volume only the two share (docker-compose.yml): the device entries are
+    /// PBKDF2 hashes of 256-bit random secrets, but the platform's own password then needs to be long and random too.
+    /// </summary>
+    [RegularExpression("^[0-7]{3}$")]
+    public string FileMode { get; set; } = "600";
+
     /// <summary>Accounts are rewritten on every registry change at once, and also this often as a safety net.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromMinutes(5);

@@ -75,8 +75,9 @@ public sealed partial class MosquittoAccountSync(
         var serviceHash = external.Username is not null && external.Password is not null
             ? MosquittoPasswordHash.Create(external.Password)
             : null;
-        await WriteAtomicallyAsync(settings.PasswordFile!, MosquittoSecurityFiles.PasswordFile(accounts, external.Username, serviceHash), cancellationToken);
-        await WriteAtomicallyAsync(settings.AclFile!, MosquittoSecurityFiles.AclFile(accounts, external.Username), cancellationToken);
+        var mode = (UnixFileMode)Convert.ToInt32(settings.FileMode, 8);
+        await WriteAtomicallyAsync(settings.PasswordFile!, MosquittoSecurityFiles.PasswordFile(accounts, external.Username, serviceHash), mode, cancellationToken);
+        await WriteAtomicallyAsync(settings.AclFile!, MosquittoSecurityFiles.AclFile(accounts, external.Username), mode, cancellationToken);
         await SignalReloadAsync(settings.PidFile, cancellationToken);
         var pass = Interlocked.Increment(ref _passes);
         LogSynced(logger, accounts.Count, pass);
@@ -115,7 +116,7 @@ public sealed partial class MosquittoAccountSync(
         }
     }
 
-    private static async Task WriteAtomicallyAsync(string path, string content, CancellationToken cancellationToken)
+    private static async Task WriteAtomicallyAsync(string path, string content, UnixFileMode mode, CancellationToken cancellationToken)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(folder);
@@ -125,8 +126,8 @@ public sealed partial class MosquittoAccountSync(
             var streamOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
             if (!OperatingSystem.IsWindows())
             {
-                // Password hashes: readable by the owner only (mosquitto runs as the same account, or as root).
-                streamOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                // Password hashes: readable by the owner only unless configured otherwise (BrokerSyncOptions.FileMode).
+                streamOptions.UnixCreateMode = mode;
             }
             await using (var stream = new FileStream(temporary, streamOptions))
             {
