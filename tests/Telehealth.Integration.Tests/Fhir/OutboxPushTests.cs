@@ -112,7 +112,9 @@ public sealed class OutboxPushTests : IAsyncLifetime
         const string diagnostics = "Task.owner: minimum required = 1 (profile https://example.org/fhir/StructureDefinition/call-task)";
         _server.FailAlways(FhirTestFault.Reject("Task", diagnostics));
         var patientId = await TelehealthPlatform.CreatePatientAsync(_staff, "Fhir Rejected");
-        var (pendantId, pendantSecret) = await TelehealthPlatform.RegisterDeviceAsync(_staff, patientId, "pendant_alarm");
+        // A telecare hub: it relays both the pendant's press and the fall detector's fall below (a pendant alone may
+        // not send a fall).
+        var (pendantId, pendantSecret) = await TelehealthPlatform.RegisterDeviceAsync(_staff, patientId, "telecare_hub");
         await using var pendant = await MqttDevice.ConnectAsync(_platform, pendantId, pendantSecret);
 
         await pendant.PublishEventAsync("""{"event":"pendant_press"}""");
