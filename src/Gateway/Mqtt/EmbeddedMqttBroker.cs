@@ -33,6 +33,7 @@ public sealed partial class EmbeddedMqttBroker(
     ILogger<EmbeddedMqttBroker> logger) : IHostedService, IAsyncDisposable
 {
     private const string DeviceIdSessionKey = "telehealth.deviceId";
+    private const string ProtocolSessionKey = "telehealth.protocol";
     private const string ConnectSource = "mqtt:connect";
     private readonly EmbeddedBrokerOptions _settings = options.Value.Embedded;
     private readonly DeviceSessionTable _sessions = new(options.Value.Embedded.MaxSessionsPerDevice);
@@ -184,6 +185,7 @@ public sealed partial class EmbeddedMqttBroker(
 
         connection.Authenticated(device.DeviceId, clientId, _settings.MaxPacketBytes);
         args.SessionItems[DeviceIdSessionKey] = device.DeviceId;
+        args.SessionItems[ProtocolSessionKey] = args.ProtocolVersion;
         args.ReasonCode = MqttConnectReasonCode.Success;
     }
 
@@ -231,6 +233,9 @@ public sealed partial class EmbeddedMqttBroker(
         {
             args.Response.ReasonCode = MqttPubAckReasonCode.QuotaExceeded;
             args.Response.ReasonString = "Over this device's message rate; not stored, publish again later.";
+            // MQTT 3.1.1 has no PUBACK reason: a PUBACK would read as "stored". Close instead, so the device keeps the
+            // message and sends it again after reconnecting (as for a store failure).
+            args.CloseConnection = args.SessionItems[ProtocolSessionKey] is not MqttProtocolVersion.V500;
         }
         else if (outcome.MustRetry)
         {

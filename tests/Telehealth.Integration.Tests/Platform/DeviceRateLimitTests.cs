@@ -82,6 +82,37 @@ public sealed class DeviceRateLimitTests
         }
     }
 
+    [Fact]
+    public async Task H1_an_MQTT_3_1_1_device_over_its_rate_is_disconnected_unacknowledged_rather_than_told_stored()
+    {
+        await using var platform = await TelehealthPlatform.StartAsync(new Dictionary<string, string?>
+        {
+            ["Devices:Burst"] = "2",
+            ["Devices:MessagesPerSecond"] = "0.01",
+        });
+        using var staff = await platform.CreateStaffClientAsync();
+        var patientId = await TelehealthPlatform.CreatePatientAsync(staff, "Old Protocol Person");
+        var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId);
+        await using var device = await MqttDevice.ConnectAsync(platform.MqttPort, deviceId, secret, MQTTnet.Formatter.MqttProtocolVersion.V311);
+        var dropped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        device.Disconnected += _ =>
+        {
+            dropped.TrySetResult();
+            return Task.CompletedTask;
+        };
+        var start = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds();
+
+        await device.PublishReadingsAsync(Spo2(start));
+        await device.PublishReadingsAsync(Spo2(start + 1));
+        var third = device.PublishReadingsAsync(Spo2(start + 2));
+
+        await dropped.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await Assert.ThrowsAnyAsync<Exception>(() => third);
+        await platform.SettledAsync();
+        Assert.Equal(2, await ReadingCountAsync(staff, patientId));
+        Assert.Equal(1, (await staff.GetJsonAsync($"/api/devices/{deviceId}")).GetProperty("rateLimitedMessages").GetInt64());
+    }
+
     private static string Spo2(long unixSeconds) =>
         string.Create(CultureInfo.InvariantCulture, $$"""[{"bt":{{unixSeconds}},"n":"spo2","u":"%","v":97}]""");
 
