@@ -53,12 +53,21 @@ public sealed class FhirMapper
         {
             Id = FhirIds.Device(device.DeviceId),
             Identifier = [FhirIdentifiers.Device(device.DeviceId)],
-            Status = Device.FHIRDeviceStatus.Active,
-            SerialNumber = device.DeviceId,
+            // Revoked or collected: no longer in use by anyone (its earlier Observations still name it).
+            Status = device.IsRevoked || !device.IsAssigned ? Device.FHIRDeviceStatus.Inactive : Device.FHIRDeviceStatus.Active,
+            SerialNumber = device.Details.SerialNumber ?? device.DeviceId,
             DeviceName = [new Device.DeviceNameComponent { Name = DeviceLabels.Display(device.Type), Type = DeviceNameType.UserFriendlyName }],
             Type = type,
-            Patient = PatientReference(device.PatientId),
+            Patient = device.IsAssigned ? PatientReference(device.PatientId) : null,
         };
+        if (device.Details.Model is { } model)
+        {
+            resource.ModelNumber = model;
+        }
+        if (device.Details.Firmware is { } firmware)
+        {
+            resource.Version = [new Device.VersionComponent { Value = firmware }];
+        }
         if (DeviceLabels.MdcSpecialization(device.Type) is { } specialization)
         {
             // PHD IG: the 11073-20601 specialization goes in Device.specialization; we add it to type as well, so a

@@ -44,13 +44,32 @@ public sealed partial class FhirOutboxDeviceRegistry(
     public Task RecordHeartbeatAsync(string deviceId, DeviceHeartbeat heartbeat, CancellationToken cancellationToken = default) =>
         inner.RecordHeartbeatAsync(deviceId, heartbeat, cancellationToken);
 
-    public Task<DeviceChangeResult> RevokeAsync(string deviceId, CancellationToken cancellationToken = default) => inner.RevokeAsync(deviceId, cancellationToken);
+    public async Task<DeviceChangeResult> RevokeAsync(string deviceId, CancellationToken cancellationToken = default) =>
+        await RequeueAsync(deviceId, await inner.RevokeAsync(deviceId, cancellationToken), cancellationToken);
 
-    // A reassigned device's FHIR Device still names its first person; Observations name the person at their own time.
-    public Task<DeviceChangeResult> AssignAsync(string deviceId, string patientId, CancellationToken cancellationToken = default) =>
-        inner.AssignAsync(deviceId, patientId, cancellationToken);
+    private async Task<DeviceChangeResult> RequeueAsync(string deviceId, DeviceChangeResult result, CancellationToken cancellationToken)
+    {
+        if (result != DeviceChangeResult.Done || await inner.GetAsync(deviceId, cancellationToken) is not { } device)
+        {
+            return result;
+        }
+        try
+        {
+            await outbox.EnqueueAsync([FhirOutboxItems.Create(device.PatientId, mapper.ToDevice(device))], cancellationToken);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogQueueFailed(device.DeviceId, device.PatientId, exception);
+        }
+        return result;
+    }
 
-    public Task<DeviceChangeResult> RetrieveAsync(string deviceId, CancellationToken cancellationToken = default) => inner.RetrieveAsync(deviceId, cancellationToken);
+    // The FHIR Device follows the device's person and state (Observations name the person at their own time).
+    public async Task<DeviceChangeResult> AssignAsync(string deviceId, string patientId, CancellationToken cancellationToken = default) =>
+        await RequeueAsync(deviceId, await inner.AssignAsync(deviceId, patientId, cancellationToken), cancellationToken);
+
+    public async Task<DeviceChangeResult> RetrieveAsync(string deviceId, CancellationToken cancellationToken = default) =>
+        await RequeueAsync(deviceId, await inner.RetrieveAsync(deviceId, cancellationToken), cancellationToken);
 
     public Task<DeviceAssignments> GetAssignmentsAsync(string deviceId, CancellationToken cancellationToken = default) =>
         inner.GetAssignmentsAsync(deviceId, cancellationToken);

@@ -138,6 +138,28 @@ public sealed class OutboxPushTests : IAsyncLifetime
         Assert.All((await _staff.GetOutboxAsync("failed")).Entries, entry => Assert.Equal(("Task", 1), (entry.ResourceType, entry.Attempts)));
     }
 
+    [Fact]
+    public async Task H9_a_reassigned_then_collected_device_is_sent_again_naming_its_new_person_then_none()
+    {
+        var ada = await TelehealthPlatform.CreatePatientAsync(_staff, "Fhir Device Ada");
+        var bert = await TelehealthPlatform.CreatePatientAsync(_staff, "Fhir Device Bert");
+        var (deviceId, _) = await TelehealthPlatform.RegisterDeviceAsync(_staff, ada, "pulse_oximeter");
+        // Two Patients and the Device.
+        await _staff.WaitUntilDrainedAsync(minimumSent: 3);
+
+        await _staff.PostJsonAsync($"/api/devices/{deviceId}/assign", new { patientId = bert });
+        await _staff.WaitUntilDrainedAsync(minimumSent: 4);
+        var assigned = Assert.Single(_server.Current("Device"));
+
+        await _staff.PostJsonAsync($"/api/devices/{deviceId}/retrieve", new { });
+        await _staff.WaitUntilDrainedAsync(minimumSent: 5);
+        var collected = Assert.Single(_server.Current("Device"));
+
+        Assert.Equal(($"Patient/{bert}", "active"), (assigned["patient"]!["reference"]!.GetValue<string>(), assigned.Text("status")));
+        Assert.Equal("inactive", collected.Text("status"));
+        Assert.Null(collected["patient"]);
+    }
+
     private string[] StatusesOf(string type, string alertId) =>
         _server.Writes.Where(w => w.ResourceType == type && w.Identifier!.EndsWith("|" + alertId, StringComparison.Ordinal))
             .OrderBy(w => w.Arrival).Select(w => w.Status!).ToArray();
