@@ -43,6 +43,8 @@ public static class AlertsServiceCollectionExtensions
         services.TryAddSingleton<EvaluationSignal>();
         services.TryAddSingleton<IEvaluationSignal>(provider => provider.GetRequiredService<EvaluationSignal>());
         services.TryAddSingleton<AlertEngine>();
+        services.AddMetrics();
+        services.TryAddSingleton<EvaluationMetrics>();
         services.AddHostedService<EvaluationWorker>();
         services.AddHostedService<AlertEventFollowers>();
         return services;

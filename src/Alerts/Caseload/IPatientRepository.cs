@@ -11,4 +11,14 @@ public interface IPatientRepository
     Task<IReadOnlyList<PatientRecord>> ListAsync(string? teamId = null, CancellationToken cancellationToken = default);
 
     Task<bool> ExistsAsync(string patientId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Changes the person's NEWS2 scale and supplemental oxygen and records the change (who, when, why, before and
+    /// after) in one transaction. Validate first (<see cref="CareSettingsUpdate.Validate"/>).
+    /// </summary>
+    /// <returns>The record as stored afterwards, or null when there is no such patient.</returns>
+    Task<PatientRecord?> UpdateCareSettingsAsync(string patientId, CareSettingsUpdate update, CancellationToken cancellationToken = default);
+
+    /// <summary>The person's care-setting changes, oldest first.</summary>
+    Task<IReadOnlyList<CareSettingsChange>> GetCareSettingsHistoryAsync(string patientId, CancellationToken cancellationToken = default);
 }

@@ -16,4 +16,11 @@ public interface IThresholdRepository
 
     /// <summary>The thresholds that were in force at a moment (defaults before any override was set).</summary>
     Task<ThresholdSet> GetEffectiveAtAsync(string patientId, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every set of thresholds the patient has had, in one read. The one rule for judging a reading: the set in force
+    /// at its device time (<see cref="ThresholdTimeline.At"/>) — used by the FHIR Observations and meant for the alert
+    /// rules, so an Observation's interpretation and the alert decision about the same reading agree.
+    /// </summary>
+    Task<ThresholdTimeline> GetTimelineAsync(string patientId, CancellationToken cancellationToken = default);
 }

@@ -7,7 +7,10 @@ namespace Telehealth.Alerts.Caseload;
 /// <param name="Id">Platform id, e.g. "pat-7k2m9q4x" (see <see cref="PatientIds"/>); devices are assigned to it.</param>
 /// <param name="NhsNumber">Ten digits, no spaces, when known.</param>
 /// <param name="News2Scale">Scale 2 only when a clinician has documented hypercapnic respiratory failure.</param>
-/// <param name="OnSupplementalOxygen">Prescribed home oxygen: NEWS2 adds 2 points and scale 2 scores high SpO2.</param>
+/// <param name="OnSupplementalOxygen">
+/// Prescribed home oxygen: NEWS2 adds 2 points and scale 2 scores high SpO2. Null when not known: NEWS2 then scores
+/// air/oxygen as missing (a partial score) instead of assuming air, which on scale 2 would score a high SpO2 as normal.
+/// </param>
 /// <param name="TeamId">The community team responsible for the person.</param>
 public sealed record PatientRecord(
     string Id,
@@ -15,12 +18,18 @@ public sealed record PatientRecord(
     string? NhsNumber,
     DateOnly? DateOfBirth,
     News2Scale News2Scale,
-    bool OnSupplementalOxygen,
+    bool? OnSupplementalOxygen,
     string TeamId,
     DateTimeOffset CreatedAt)
 {
-    /// <summary>Care settings for NEWS2. Consciousness is not a device reading, so it stays unknown (missing).</summary>
-    public News2CareSettings ToNews2CareSettings() => new(News2Scale, OnSupplementalOxygen, Consciousness: null);
+    /// <summary>Care settings for NEWS2, with consciousness unknown (missing) and oxygen unknown when not recorded.</summary>
+    public News2CareSettings ToNews2CareSettings() => ToNews2CareSettings(consciousness: null);
+
+    /// <summary>
+    /// Care settings for NEWS2 with the person's latest ACVPU assessment (from <see cref="IConsciousnessStore.LatestAsync"/>,
+    /// null when none is recent enough to count). Unknown oxygen stays null, never "air".
+    /// </summary>
+    public News2CareSettings ToNews2CareSettings(ConsciousnessLevel? consciousness) => new(News2Scale, OnSupplementalOxygen, consciousness);
 
     /// <summary>Every problem with this record, empty when it can be stored.</summary>
     public IReadOnlyList<string> Validate(DateOnly today)

@@ -31,6 +31,15 @@ public sealed class SqliteThresholdRepository : IThresholdRepository
             overrides   TEXT NOT NULL,
             PRIMARY KEY (patient_id, set_at, seq)
         );
+        -- Overrides set before the history existed have no history row, so "in force at a time" answered the defaults
+        -- while the current set held the override: FHIR interpretation and the alert decision disagreed. Seed each such
+        -- patient's history with their overrides from when they were set (idempotent: only patients with no history).
+        INSERT INTO patient_threshold_history (patient_id, set_at, seq, set_by, overrides)
+        SELECT t.patient_id, MIN(t.set_at), 0, MIN(t.set_by),
+               json_group_array(json_object('Kind', t.kind, 'CriticalLow', t.critical_low, 'Low', t.low, 'High', t.high, 'CriticalHigh', t.critical_high))
+        FROM patient_thresholds t
+        WHERE NOT EXISTS (SELECT 1 FROM patient_threshold_history h WHERE h.patient_id = t.patient_id)
+        GROUP BY t.patient_id;
         """;
 
     private readonly SqliteDatabase _database;
@@ -135,9 +144,28 @@ public sealed class SqliteThresholdRepository : IThresholdRepository
         command.Parameters.AddWithValue("$patient", patientId);
         command.Parameters.AddWithValue("$at", SqliteTime.ToUnixMs(at));
         var json = await command.ExecuteScalarAsync(cancellationToken) as string;
-        var overrides = json is null ? [] : JsonSerializer.Deserialize<ThresholdRow[]>(json)!.Select(row => row.ToThreshold());
+        var overrides = json is null ? [] : ParseOverrides(json);
         return ThresholdSet.Defaults.WithOverrides(overrides);
     }
+
+    public async Task<ThresholdTimeline> GetTimelineAsync(string patientId, CancellationToken cancellationToken = default)
+    {
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT set_at, overrides FROM patient_threshold_history WHERE patient_id = $patient ORDER BY set_at, seq";
+        command.Parameters.AddWithValue("$patient", patientId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var sets = new List<(DateTimeOffset, ThresholdSet)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            sets.Add((SqliteTime.FromUnixMs(reader.GetInt64(0)), ThresholdSet.Defaults.WithOverrides(ParseOverrides(reader.GetString(1)))));
+        }
+        return sets.Count == 0 ? ThresholdTimeline.DefaultsOnly : new ThresholdTimeline(sets);
+    }
+
+    private static IEnumerable<VitalThreshold> ParseOverrides(string json) =>
+        JsonSerializer.Deserialize<ThresholdRow[]>(json)!.Select(row => row.ToThreshold());
 
     private sealed record ThresholdRow(string Kind, double? CriticalLow, double? Low, double? High, double? CriticalHigh)
     {

@@ -19,6 +19,7 @@ public sealed partial class EvaluationWorker(
     EvaluationSignal signal,
     AlertEngine engine,
     IEnumerable<IStoredDataObserver> storedDataFollowers,
+    EvaluationMetrics metrics,
     IOptions<EvaluationOptions> options,
     TimeProvider time,
     ILogger<EvaluationWorker> logger) : BackgroundService
@@ -56,13 +57,21 @@ public sealed partial class EvaluationWorker(
 
     private async Task EvaluatePatientAsync(string patientId, List<DueItem> items, CancellationToken cancellationToken)
     {
+        using var activity = EvaluationMetrics.ActivitySource.StartActivity("evaluate patient");
+        activity?.SetTag("telehealth.patient.id", patientId);
+        activity?.SetTag("telehealth.evaluation.items", items.Count);
         try
         {
             await FollowAsync(items, cancellationToken);
-            await engine.EvaluateDueAsync(patientId, items, cancellationToken);
+            var recorded = await engine.EvaluateDueAsync(patientId, items, cancellationToken);
+            var now = time.GetUtcNow();
+            metrics.Evaluated(items.Count, recorded.Count,
+                items.Select(item => now - (item.Reading?.ReceivedAt ?? item.Event?.ReceivedAt ?? now)));
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, exception.GetType().Name);
+            metrics.Failed(items.Count);
             var attempts = items.Max(item => item.Attempts) + 1;
             var delay = RetryDelay(attempts);
             LogEvaluationFailed(exception, patientId, items.Count, attempts, delay);

@@ -1,10 +1,15 @@
+using Telehealth.Contracts.Diagnostics;
+using System.Text.Json;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Domain.News2;
 using Telehealth.Alerts.Domain.Thresholds;
 using Telehealth.Clinician.Web.Auth;
+using Telehealth.Clinician.Web.Hosting;
 using Telehealth.Contracts.Readings;
+using Telehealth.Contracts.Rejections;
+using Telehealth.Gateway.Decoding;
 using Telehealth.Ingest.Storage;
 
 namespace Telehealth.Clinician.Web.Api;
@@ -15,9 +20,17 @@ public static class PatientEndpoints
         string? DisplayName, string? NhsNumber, DateOnly? DateOfBirth, int? News2Scale, bool? OnSupplementalOxygen);
 
     public sealed record PatientDto(
-        string Id, string DisplayName, string? NhsNumber, DateOnly? DateOfBirth, int News2Scale, bool OnSupplementalOxygen, string TeamId, DateTimeOffset CreatedAt);
+        string Id, string DisplayName, string? NhsNumber, DateOnly? DateOfBirth, int News2Scale, bool? OnSupplementalOxygen, string TeamId, DateTimeOffset CreatedAt);
 
-    public sealed record ThresholdDto(string Kind, string Unit, double? CriticalLow, double? Low, double? High, double? CriticalHigh);
+    /// <param name="OnSupplementalOxygen">Required, and may be null: true oxygen, false air, null not known. A JSON element so that
+    /// "left out" (refused) can be told from "null" (not known).</param>
+    public sealed record CareSettingsRequest(int? News2Scale, JsonElement OnSupplementalOxygen, string? Reason);
+
+    public sealed record CareSettingsChangeDto(
+        int Sequence, DateTimeOffset ChangedAt, string ChangedBy, string Reason,
+        int PreviousNews2Scale, bool? PreviousOnSupplementalOxygen, int News2Scale, bool? OnSupplementalOxygen);
+
+    public sealed record ThresholdDto(string Kind, string? Unit, double? CriticalLow, double? Low, double? High, double? CriticalHigh);
 
     public sealed record ThresholdsRequest(IReadOnlyList<ThresholdDto>? Thresholds);
 
@@ -38,7 +51,7 @@ public static class PatientEndpoints
             }
             var record = new PatientRecord(
                 PatientIds.New(), request.DisplayName?.Trim() ?? string.Empty, request.NhsNumber, request.DateOfBirth,
-                (News2Scale)scale, request.OnSupplementalOxygen ?? false, user.TeamId(), time.GetUtcNow());
+                (News2Scale)scale, request.OnSupplementalOxygen, user.TeamId(), time.GetUtcNow());
             var problems = record.Validate(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
             if (problems.Count > 0)
             {
@@ -57,6 +70,56 @@ public static class PatientEndpoints
 
         group.MapGet("/{id}", async (string id, ClaimsPrincipal user, IPatientRepository patients, CancellationToken ct) =>
             await FindInTeamAsync(id, user, patients, ct) is { } patient ? Results.Ok(ToDto(patient)) : NotFound(id));
+
+        // Scale and oxygen change how every later NEWS2 is scored: a change names its reason and is kept with who and when.
+        group.MapPut("/{id}/care-settings", async (string id, CareSettingsRequest request, ClaimsPrincipal user, IPatientRepository patients, TimeProvider time, CancellationToken ct) =>
+        {
+            if (await FindInTeamAsync(id, user, patients, ct) is null)
+            {
+                return NotFound(id);
+            }
+            var problems = new Dictionary<string, string[]>();
+            if (request.News2Scale is not (1 or 2))
+            {
+                problems["news2Scale"] = ["news2Scale is required: 1, or 2 for documented hypercapnic respiratory failure."];
+            }
+            bool? oxygen = null;
+            switch (request.OnSupplementalOxygen.ValueKind)
+            {
+                case JsonValueKind.True:
+                    oxygen = true;
+                    break;
+                case JsonValueKind.False:
+                    oxygen = false;
+                    break;
+                case JsonValueKind.Null:
+                    break;
+                default:
+                    problems["onSupplementalOxygen"] = ["onSupplementalOxygen is required: true (oxygen), false (air) or null (not known)."];
+                    break;
+            }
+            var update = new CareSettingsUpdate((News2Scale)(request.News2Scale ?? 1), oxygen, user.Username(), request.Reason?.Trim() ?? string.Empty, time.GetUtcNow());
+            if (update.Validate().Where(problem => problem.StartsWith("reason", StringComparison.Ordinal)).ToArray() is { Length: > 0 } reasonProblems)
+            {
+                problems["reason"] = reasonProblems;
+            }
+            if (problems.Count > 0)
+            {
+                return Results.ValidationProblem(problems);
+            }
+            return await patients.UpdateCareSettingsAsync(id, update, ct) is { } updated ? Results.Ok(ToDto(updated)) : NotFound(id);
+        });
+
+        group.MapGet("/{id}/care-settings/history", async (string id, ClaimsPrincipal user, IPatientRepository patients, CancellationToken ct) =>
+        {
+            if (await FindInTeamAsync(id, user, patients, ct) is null)
+            {
+                return NotFound(id);
+            }
+            var changes = await patients.GetCareSettingsHistoryAsync(id, ct);
+            return Results.Ok(changes.Select(c => new CareSettingsChangeDto(
+                c.Sequence, c.ChangedAt, c.ChangedBy, c.Reason, (int)c.PreviousScale, c.PreviousOnSupplementalOxygen, (int)c.News2Scale, c.OnSupplementalOxygen)));
+        });
 
         group.MapGet("/{id}/thresholds", async (string id, ClaimsPrincipal user, IPatientRepository patients, IThresholdRepository thresholds, CancellationToken ct) =>
         {
@@ -87,7 +150,12 @@ public static class PatientEndpoints
                     problems.Add($"{dto.Kind} is given twice.");
                     continue;
                 }
-                var threshold = new VitalThreshold(kind, dto.CriticalLow, dto.Low, dto.High, dto.CriticalHigh);
+                if (!TryToCanonical(kind, dto, out var threshold, out var unitProblem))
+                {
+                    problems.Add(unitProblem);
+                    continue;
+                }
+                // Plausibility and order are judged in the canonical unit, after conversion.
                 problems.AddRange(threshold.Validate());
                 overrides.Add(threshold);
             }
@@ -148,6 +216,37 @@ public static class PatientEndpoints
         var overrides = await thresholds.GetOverridesAsync(id, ct);
         var effective = await thresholds.GetEffectiveAsync(id, ct);
         return new ThresholdsResponse(overrides.Select(ToDto).ToList(), effective.All.Select(ToDto).ToList());
+    }
+
+    /// <summary>
+    /// Converts a threshold sent in any unit the device API accepts for its kind (<see cref="UnitConverter"/>) to the
+    /// canonical unit it is stored and judged in. A missing unit means the canonical one; any other unit is refused,
+    /// never guessed: 97 read as °C instead of °F would make every normal temperature an alert.
+    /// </summary>
+    private static bool TryToCanonical(VitalKind kind, ThresholdDto dto, out VitalThreshold threshold, out string problem)
+    {
+        var unit = string.IsNullOrEmpty(dto.Unit) ? kind.CanonicalUnit() : dto.Unit;
+        if (!UnitConverter.TryToCanonical(kind, unit, 0, out _))
+        {
+            threshold = null!;
+            problem = $"{RejectionReasons.UnknownUnit}: {kind.WireName()}: unit '{UntrustedText.Clip(unit)}' is not accepted; "
+                + $"use one of {string.Join(", ", UnitConverter.AcceptedUnits(kind))}.";
+            return false;
+        }
+        double? Convert(double? bound)
+        {
+            if (bound is not { } value || !double.IsFinite(value))
+            {
+                return bound; // absent stays absent; a non-finite bound is reported by Validate
+            }
+            UnitConverter.TryToCanonical(kind, unit, value, out var canonical);
+            // Conversion leaves float noise (100.4 °F is 38.000000000000007 °C); six decimals is far finer than any
+            // instrument, so rounding changes no judgement and keeps the stored bound readable.
+            return Math.Round(canonical, 6, MidpointRounding.AwayFromZero);
+        }
+        threshold = new VitalThreshold(kind, Convert(dto.CriticalLow), Convert(dto.Low), Convert(dto.High), Convert(dto.CriticalHigh));
+        problem = string.Empty;
+        return true;
     }
 
     private static ThresholdDto ToDto(VitalThreshold t) =>

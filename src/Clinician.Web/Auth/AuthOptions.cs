@@ -11,6 +11,7 @@ public sealed class AuthOptions
     /// HMAC key for staff tokens, base64, at least 32 bytes. When absent one is generated and kept in the data
     /// folder (never in the repository), so tokens survive a restart of a single instance.
     /// </summary>
+    [SigningKey]
     public string? SigningKey { get; set; }
 
     [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]

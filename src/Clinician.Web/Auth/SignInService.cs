@@ -1,3 +1,4 @@
+using Telehealth.Contracts.Diagnostics;
 using Telehealth.Clinician.Web.Hosting;
 
 namespace Telehealth.Clinician.Web.Auth;
@@ -24,7 +25,7 @@ public sealed partial class SignInService(
             if (decision.FirstRefusal)
             {
                 var reason = decision.Limit == SignInLimit.Account ? SignInFailureReasons.AccountLocked : SignInFailureReasons.SourceLocked;
-                LogLocked(logger, UntrustedText.Sanitize(username), source, reason, (int)decision.RetryAfter.TotalSeconds);
+                LogLocked(logger, UntrustedText.Clip(username), source, reason, (int)decision.RetryAfter.TotalSeconds);
                 await failures.RecordAsync(timeProvider.GetUtcNow(), username, source, reason, cancellationToken);
             }
             return new SignInResult(SignInOutcome.Throttled, null, decision.RetryAfter);
@@ -48,7 +49,7 @@ public sealed partial class SignInService(
                 default:
                     throttle.Complete(username, source, succeeded: false);
                     completed = true;
-                    LogWrongCredentials(logger, UntrustedText.Sanitize(username), source);
+                    LogWrongCredentials(logger, UntrustedText.Clip(username), source);
                     await failures.RecordAsync(timeProvider.GetUtcNow(), username, source, SignInFailureReasons.BadCredentials, cancellationToken);
                     return new SignInResult(SignInOutcome.WrongCredentials, null, TimeSpan.Zero);
             }

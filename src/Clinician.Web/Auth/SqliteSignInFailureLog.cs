@@ -1,3 +1,4 @@
+using Telehealth.Contracts.Diagnostics;
 using Telehealth.Clinician.Web.Hosting;
 using Telehealth.Storage;
 
@@ -28,8 +29,8 @@ public sealed class SqliteSignInFailureLog(SqliteDatabase database)
         await using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO sign_in_failures (at_ms, username, source, reason) VALUES ($at, $username, $source, $reason)";
         command.Parameters.AddWithValue("$at", SqliteTime.ToUnixMs(at));
-        command.Parameters.AddWithValue("$username", UntrustedText.Sanitize(username));
-        command.Parameters.AddWithValue("$source", UntrustedText.Sanitize(source, MaxSourceLength));
+        command.Parameters.AddWithValue("$username", UntrustedText.Clip(username));
+        command.Parameters.AddWithValue("$source", UntrustedText.Clip(source, MaxSourceLength));
         command.Parameters.AddWithValue("$reason", reason);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

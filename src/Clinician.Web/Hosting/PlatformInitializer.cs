@@ -14,6 +14,7 @@ public sealed partial class PlatformInitializer(IServiceProvider services, ILogg
     {
         await services.GetRequiredService<IReadingStore>().InitializeAsync(cancellationToken);
         await services.GetRequiredService<ITelecareEventStore>().InitializeAsync(cancellationToken);
+        await services.GetRequiredService<IConsciousnessStore>().InitializeAsync(cancellationToken);
         await services.GetRequiredService<SqliteEvaluationQueue>().InitializeAsync(cancellationToken);
         await services.GetRequiredService<SqliteAlertStore>().InitializeAsync(cancellationToken);
         await services.GetRequiredService<SqliteRejectionLog>().InitializeAsync(cancellationToken);

@@ -64,6 +64,7 @@ public static class PlatformServiceCollectionExtensions
             services.AddSingleton<IReadingStore, SqliteReadingStore>();
         }
         services.AddSingleton<ITelecareEventStore, SqliteTelecareEventStore>();
+        services.AddSingleton<IConsciousnessStore, SqliteConsciousnessStore>();
         services.AddSingleton(sp => new SqliteRejectionLog(
             sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<IOptions<RejectionOptions>>().Value.MaxRows));
         services.AddSingleton<IRejectionLog>(sp => sp.GetRequiredService<SqliteRejectionLog>());
@@ -172,6 +173,7 @@ public static class PlatformServiceCollectionExtensions
         app.MapOpenApi();
         app.MapAuthEndpoints();
         app.MapPatientEndpoints();
+        app.MapObservationEndpoints();
         app.MapDeviceEndpoints();
         app.MapAlertEndpoints();
         app.MapRejectionEndpoints();

@@ -1,20 +1,26 @@
 using Microsoft.Extensions.Options;
 using Telehealth.Alerts.Evaluation;
 using Telehealth.Contracts.Evaluation;
+using Telehealth.Gateway.Mqtt;
 
 namespace Telehealth.Clinician.Web.Hosting;
 
 /// <summary>
 /// <c>GET /health/ready</c>: whether this instance is doing its job, as opposed to <c>/health</c> (the process is alive).
-/// It fails (503) while the care-record database cannot be read or the evaluation queue is stalled (its oldest due item
-/// has waited longer than <c>Evaluation:StallAfter</c>). Counts only, never patient data.
+/// It fails (503) while, with an external broker, the platform is not connected with its subscription in place; while
+/// the care-record database cannot be read; or while the evaluation queue is stalled (its oldest due item has waited
+/// longer than <c>Evaluation:StallAfter</c>). Counts only, never patient data.
 /// </summary>
 public static class ReadinessEndpoint
 {
     public static IEndpointRouteBuilder MapReadiness(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health/ready", async (IEvaluationQueue queue, IOptions<EvaluationOptions> options, TimeProvider time, CancellationToken ct) =>
+        app.MapGet("/health/ready", async (IEvaluationQueue queue, IOptions<EvaluationOptions> options, TimeProvider time, IServiceProvider services, CancellationToken ct) =>
         {
+            if (services.GetService<ExternalBrokerIngress>() is { IsSubscribed: false })
+            {
+                return Results.Json(new { status = "unavailable", reason = "broker_not_subscribed" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
             int pending;
             DateTimeOffset? oldest;
             try

@@ -7,7 +7,10 @@ namespace Telehealth.Gateway.Decoding;
 /// </summary>
 public sealed record SenmlDecodeResult(IReadOnlyList<DecodedReading> Accepted, IReadOnlyList<RecordRejection> Rejected)
 {
-    public bool IsWholeMessageRejected => Accepted.Count == 0 && Rejected.Count == 1 && Rejected[0].RecordIndex is null;
+    public bool IsWholeMessageRejected => Accepted.Count == 0 && Consciousness.Count == 0 && Rejected.Count == 1 && Rejected[0].RecordIndex is null;
+
+    /// <summary>ACVPU records accepted (record name <c>consciousness</c>, level in 'vs').</summary>
+    public IReadOnlyList<DecodedConsciousness> Consciousness { get; init; } = [];
 
     internal static SenmlDecodeResult WholeMessage(string reason, string detail) =>
         new([], [new RecordRejection(null, reason, detail)]);

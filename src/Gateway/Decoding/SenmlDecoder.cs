@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
 using Telehealth.Contracts.Rejections;
 
@@ -13,6 +14,8 @@ namespace Telehealth.Gateway.Decoding;
 /// <item>Resolved name = bn + n. It is accepted when it is a <see cref="VitalKind"/> wire name or ends with ':' or '/' and one,
 /// as in bn "urn:dev:mac:0024befffe804ff1:" + n "heart_rate".</item>
 /// <item>Resolved value = bv + v; only numeric, finite 'v' is accepted (vs, vb, vd records are refused).</item>
+/// <item>The one coded record: name <c>consciousness</c> with an ACVPU level in 'vs' (alert, new_confusion, voice, pain,
+/// unresponsive), no 'v' and no 'u'; anything else in it is refused with <see cref="RejectionReasons.UnknownValue"/>.</item>
 /// <item>Resolved unit = u, else bu; it is required and converted by <see cref="UnitConverter"/>.</item>
 /// <item>Resolved time = bt + t in seconds; absent means 0, i.e. now; below 2^28 it is relative to the receive time (§4.5.3).</item>
 /// <item>Unknown fields are ignored, except labels ending in '_', which RFC 8428 §4.4 says must be understood: the pack is refused.</item>
@@ -78,6 +81,7 @@ public sealed class SenmlDecoder
         }
 
         var accepted = new List<DecodedReading>();
+        var consciousness = new List<DecodedConsciousness>();
         var rejected = new List<RecordRejection>();
         var context = new BaseContext();
         var index = 0;
@@ -108,6 +112,18 @@ public sealed class SenmlDecoder
             {
                 continue;
             }
+            if (IsConsciousness(record, context))
+            {
+                if (ResolveConsciousness(record, context, index, receivedAt, out var assessed) is { } refused)
+                {
+                    rejected.Add(refused);
+                }
+                else
+                {
+                    consciousness.Add(assessed!);
+                }
+                continue;
+            }
             if (Resolve(record, context, index, receivedAt, out var reading) is { } rejection)
             {
                 rejected.Add(rejection);
@@ -120,7 +136,61 @@ public sealed class SenmlDecoder
 
         // Anything after the closing bracket other than whitespace is malformed JSON; Read throws on it.
         DevicePayload.ReadToEnd(ref reader);
-        return RefuseConflicts(accepted, rejected);
+        return RefuseConflicts(accepted, rejected) is var result && consciousness.Count == 0
+            ? result
+            : RefuseConsciousnessConflicts(result, consciousness);
+    }
+
+    /// <summary>Two consciousness records at one time with different levels: both refused, as for readings.</summary>
+    private static SenmlDecodeResult RefuseConsciousnessConflicts(SenmlDecodeResult result, List<DecodedConsciousness> consciousness)
+    {
+        var conflicting = consciousness
+            .GroupBy(c => c.ObservedAt)
+            .Where(g => g.Select(c => c.Level).Distinct().Skip(1).Any())
+            .SelectMany(g => g)
+            .ToList();
+        var rejected = result.Rejected.ToList();
+        foreach (var record in conflicting)
+        {
+            consciousness.Remove(record);
+            rejected.Add(Reject(record.RecordIndex, RejectionReasons.ConflictingDuplicate, string.Create(CultureInfo.InvariantCulture,
+                $"consciousness at {record.ObservedAt:yyyy-MM-ddTHH:mm:ss.fffZ} has a different level in another record; none of them is stored")));
+        }
+        // One assessment per moment: identical repeats in one message are one.
+        var distinct = consciousness.DistinctBy(c => c.ObservedAt).ToList();
+        return new SenmlDecodeResult(result.Accepted, rejected.OrderBy(r => r.RecordIndex).ToList()) { Consciousness = distinct };
+    }
+
+    private static bool IsConsciousness(SenmlRecord record, BaseContext context) =>
+        record.StructureProblem is null && MatchesName(string.Concat(context.Name, record.Name), AcvpuLevels.ObservationName);
+
+    private RecordRejection? ResolveConsciousness(SenmlRecord record, BaseContext context, int index, DateTimeOffset receivedAt, out DecodedConsciousness? assessed)
+    {
+        assessed = null;
+        var vocabulary = string.Join(", ", AcvpuLevels.All.Select(level => level.WireName()));
+        if ((record.Present & (SenmlRecordFields.Value | SenmlRecordFields.BooleanValue | SenmlRecordFields.DataValue)) != SenmlRecordFields.None)
+        {
+            return Reject(index, RejectionReasons.UnknownValue, $"consciousness takes its level in 'vs' ({vocabulary}), not 'v', 'vb' or 'vd'");
+        }
+        if (record.StringValue is not { } text)
+        {
+            return Reject(index, RejectionReasons.UnknownValue, $"consciousness needs a string 'vs': one of {vocabulary}");
+        }
+        if (!AcvpuLevels.TryParseWireName(text, out var level))
+        {
+            return Reject(index, RejectionReasons.UnknownValue, $"'{RejectionDetail.Echo(text)}' is not an ACVPU level; use one of {vocabulary}");
+        }
+        if (record.Unit is not null)
+        {
+            return Reject(index, RejectionReasons.UnknownUnit, $"consciousness takes no unit (got '{RejectionDetail.Echo(record.Unit)}')");
+        }
+        var seconds = (context.Time ?? 0) + (record.Time ?? 0);
+        if (_validator.ResolveDeviceTime(index, seconds, receivedAt, out var observedAt) is { } badTime)
+        {
+            return badTime;
+        }
+        assessed = new DecodedConsciousness(level, observedAt, index);
+        return null;
     }
 
     /// <summary>Refuses every record of an identity (kind, device time) that the message gives more than one value.</summary>
@@ -214,13 +284,7 @@ public sealed class SenmlDecoder
     {
         foreach (var candidate in VitalKinds.All)
         {
-            var wireName = candidate.WireName();
-            if (!resolvedName.EndsWith(wireName, StringComparison.Ordinal))
-            {
-                continue;
-            }
-            var prefixLength = resolvedName.Length - wireName.Length;
-            if (prefixLength == 0 || resolvedName[prefixLength - 1] is ':' or '/')
+            if (MatchesName(resolvedName, candidate.WireName()))
             {
                 kind = candidate;
                 return true;
@@ -228,6 +292,16 @@ public sealed class SenmlDecoder
         }
         kind = default;
         return false;
+    }
+
+    private static bool MatchesName(string resolvedName, string wireName)
+    {
+        if (!resolvedName.EndsWith(wireName, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var prefixLength = resolvedName.Length - wireName.Length;
+        return prefixLength == 0 || resolvedName[prefixLength - 1] is ':' or '/';
     }
 
     /// <summary>Reads one record object. Returns a detail when the whole pack must be refused, null otherwise.</summary>
@@ -296,6 +370,12 @@ public sealed class SenmlDecoder
                 else
                 {
                     record.NoteStructureProblem($"field '{label}' is not a finite number");
+                }
+                break;
+            case SenmlRecordFields.StringValue:
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    record.StringValue = DevicePayload.GetString(ref reader);
                 }
                 break;
             case SenmlRecordFields.Value:

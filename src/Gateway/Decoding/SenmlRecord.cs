@@ -13,6 +13,9 @@ internal sealed class SenmlRecord
     public string? Name { get; set; }
     public string? Unit { get; set; }
     public double? Value { get; set; }
+
+    /// <summary>The record's own 'vs' when it is a JSON string (used by coded records such as consciousness).</summary>
+    public string? StringValue { get; set; }
     public double? Time { get; set; }
 
     /// <summary>Why the record's own numeric value is unusable ('v' a string, NaN, overflowing), when it is.</summary>

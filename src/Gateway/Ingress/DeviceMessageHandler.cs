@@ -1,8 +1,10 @@
+using Telehealth.Contracts.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telehealth.Contracts.Devices;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Ingestion;
+using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
 using Telehealth.Contracts.Rejections;
 using Telehealth.Gateway.Decoding;
@@ -92,11 +94,15 @@ public sealed partial class DeviceMessageHandler(
             await RejectAsync(new Rejection(receivedAt, device.DeviceId, source, problem.Reason, problem.Detail), cancellationToken);
         }
         var refused = decoded.Rejected.Count;
+        var assignments = await registry.GetAssignmentsAsync(device.DeviceId, cancellationToken);
+        var (assessedStored, assessedRepeats, assessedConflicts, assessedRefused) =
+            await SubmitConsciousnessAsync(device, assignments, source, decoded.Consciousness, receivedAt, cancellationToken);
+        refused += assessedRefused;
         if (decoded.Accepted.Count == 0)
         {
-            return new DeviceMessageOutcome(0, 0, refused, false);
+            metrics.Accepted(assessedStored);
+            return new DeviceMessageOutcome(assessedStored, assessedRepeats, refused + assessedConflicts, false);
         }
-        var assignments = await registry.GetAssignmentsAsync(device.DeviceId, cancellationToken);
         var recordIndexes = new Dictionary<Reading, int>(ReferenceEqualityComparer.Instance);
         var readings = new List<Reading>(decoded.Accepted.Count);
         foreach (var record in decoded.Accepted)
@@ -122,7 +128,8 @@ public sealed partial class DeviceMessageHandler(
         }
         if (readings.Count == 0)
         {
-            return new DeviceMessageOutcome(0, 0, refused, false);
+            metrics.Accepted(assessedStored);
+            return new DeviceMessageOutcome(assessedStored, assessedRepeats, refused + assessedConflicts, false);
         }
         var result = await sink.SubmitReadingsAsync(readings, cancellationToken);
         foreach (var conflict in result.Conflicts)
@@ -135,9 +142,46 @@ public sealed partial class DeviceMessageHandler(
                     $"{conflict.Kind.WireName()} at {conflict.DeviceTime:yyyy-MM-ddTHH:mm:ss.fffZ} is already stored with a different value; the stored value is kept"))),
                 cancellationToken);
         }
-        metrics.Accepted(result.Stored);
-        var rejectedCount = refused + result.Conflicts.Count;
-        return new DeviceMessageOutcome(result.Stored, readings.Count - result.Stored - result.Conflicts.Count, rejectedCount, false);
+        metrics.Accepted(result.Stored + assessedStored);
+        var rejectedCount = refused + result.Conflicts.Count + assessedConflicts;
+        return new DeviceMessageOutcome(result.Stored + assessedStored, readings.Count - result.Stored - result.Conflicts.Count + assessedRepeats, rejectedCount, false);
+    }
+
+    private async Task<(int Stored, int Repeats, int Conflicts, int Refused)> SubmitConsciousnessAsync(
+        DeviceRecord device, DeviceAssignments assignments, string source, IReadOnlyList<DecodedConsciousness> assessments,
+        DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var (stored, repeats, conflicts, refused) = (0, 0, 0, 0);
+        foreach (var assessment in assessments)
+        {
+            // Filed, like a reading, under whoever had the device when the assessment was made.
+            if (assignments.PatientAt(assessment.ObservedAt) is not { } patientId)
+            {
+                refused++;
+                await RejectAsync(new Rejection(receivedAt, device.DeviceId, source, RejectionReasons.DeviceNotAssigned,
+                    RejectionDetail.For(assessment.RecordIndex, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"nobody had this device at {assessment.ObservedAt:yyyy-MM-ddTHH:mm:ss.fffZ}"))), cancellationToken);
+                continue;
+            }
+            var observation = new ConsciousnessObservation(patientId, assessment.Level, assessment.ObservedAt, receivedAt, DeviceId: device.DeviceId);
+            switch (await sink.SubmitConsciousnessAsync(observation, cancellationToken))
+            {
+                case ConsciousnessAppendResult.Stored:
+                    stored++;
+                    break;
+                case ConsciousnessAppendResult.Repeat:
+                    repeats++;
+                    break;
+                default:
+                    conflicts++;
+                    await RejectAsync(new Rejection(receivedAt, device.DeviceId, source, RejectionReasons.ConflictingDuplicate,
+                        RejectionDetail.For(assessment.RecordIndex, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                            $"consciousness at {assessment.ObservedAt:yyyy-MM-ddTHH:mm:ss.fffZ} is already recorded differently; the recorded one is kept"))),
+                        cancellationToken);
+                    break;
+            }
+        }
+        return (stored, repeats, conflicts, refused);
     }
 
     private async Task<DeviceMessageOutcome> HandleEventAsync(

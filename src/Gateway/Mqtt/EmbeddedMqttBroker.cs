@@ -1,3 +1,4 @@
+using Telehealth.Contracts.Diagnostics;
 using System.Buffers;
 using System.Net;
 using Microsoft.Extensions.Hosting;

@@ -29,10 +29,15 @@ public sealed partial class ExternalBrokerIngress(
     ILogger<ExternalBrokerIngress> logger) : BackgroundService
 {
     private readonly TaskCompletionSource _firstSubscription = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _reconnectRequested = new(0, 1);
     private int _connectionGeneration;
+    private volatile bool _subscribed;
 
-    /// <summary>Completes once the first subscription is in place (tests and health checks wait on it).</summary>
+    /// <summary>Completes once the first subscription is in place (tests wait on it).</summary>
     public Task Subscribed => _firstSubscription.Task;
+
+    /// <summary>True while connected with the subscription made on this very connection (readiness).</summary>
+    public bool IsSubscribed => _subscribed;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -43,27 +48,7 @@ public sealed partial class ExternalBrokerIngress(
             SingleReader = true,
             SingleWriter = true,
         });
-        using var client = new MqttClientFactory().CreateMqttClient();
-        client.ApplicationMessageReceivedAsync += async args =>
-        {
-            args.AutoAcknowledge = false;
-            var generation = Volatile.Read(ref _connectionGeneration);
-            Task<DeviceMessageOutcome> handling;
-            if (DeviceTopics.TryParse(args.ApplicationMessage.Topic, out var deviceId, out var channel))
-            {
-                // Copied: the client may reuse its receive buffer once this callback returns.
-                var payload = args.ApplicationMessage.Payload.ToArray();
-                handling = handler.HandleAsync(deviceId, channel, payload, stoppingToken);
-            }
-            else
-            {
-                // Not ours (the broker's ACL should prevent it): acknowledge so it does not come back forever.
-                handling = Task.FromResult(new DeviceMessageOutcome(0, 0, 0, false));
-            }
-            await inFlight.Writer.WriteAsync(new InFlightMessage(args, handling, generation), stoppingToken);
-        };
-
-        var acknowledger = AcknowledgeInOrderAsync(client, inFlight.Reader, stoppingToken);
+        var acknowledger = AcknowledgeInOrderAsync(inFlight.Reader, stoppingToken);
         var clientOptions = new MqttClientOptionsBuilder()
             .WithTcpServer(settings.Host, settings.Port)
             .WithProtocolVersion(MqttProtocolVersion.V500)
@@ -76,52 +61,113 @@ public sealed partial class ExternalBrokerIngress(
             ? DeviceTopics.AllDevicesFilter
             : $"$share/{settings.SharedSubscriptionGroup}/{DeviceTopics.AllDevicesFilter}";
 
+        // One loop owns connecting, subscribing and disconnecting, and each connection gets a fresh client: connect
+        // and disconnect never overlap (MQTTnet refuses a connect "while connect/disconnect is pending" and a reused
+        // client could stay wedged there after a store outage under load).
         while (!stoppingToken.IsCancellationRequested)
         {
+            var client = new MqttClientFactory().CreateMqttClient();
+            var disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            client.DisconnectedAsync += _ =>
+            {
+                _subscribed = false;
+                disconnected.TrySetResult();
+                return Task.CompletedTask;
+            };
+            var generation = Interlocked.Increment(ref _connectionGeneration);
+            while (_reconnectRequested.CurrentCount > 0)
+            {
+                _reconnectRequested.Wait(0); // a request about a connection that is already gone
+            }
+            client.ApplicationMessageReceivedAsync += async args =>
+            {
+                args.AutoAcknowledge = false;
+                Task<DeviceMessageOutcome> handling;
+                if (DeviceTopics.TryParse(args.ApplicationMessage.Topic, out var deviceId, out var channel))
+                {
+                    // Copied: the client may reuse its receive buffer once this callback returns.
+                    var payload = args.ApplicationMessage.Payload.ToArray();
+                    handling = handler.HandleAsync(deviceId, channel, payload, stoppingToken);
+                }
+                else
+                {
+                    // Not ours (the broker's ACL should prevent it): acknowledge so it does not come back forever.
+                    handling = Task.FromResult(new DeviceMessageOutcome(0, 0, 0, false));
+                }
+                await inFlight.Writer.WriteAsync(new InFlightMessage(args, handling, generation), stoppingToken);
+            };
             try
             {
-                if (!client.IsConnected)
+                var result = await client.ConnectAsync(clientOptions, stoppingToken);
+                if (result.ResultCode != MqttClientConnectResultCode.Success)
                 {
-                    Interlocked.Increment(ref _connectionGeneration);
-                    var result = await client.ConnectAsync(clientOptions, stoppingToken);
-                    if (result.ResultCode != MqttClientConnectResultCode.Success)
-                    {
-                        LogConnectRefused(logger, settings.Host, settings.Port, result.ResultCode.ToString());
-                        await Task.Delay(settings.ReconnectDelay, stoppingToken);
-                        continue;
-                    }
-                    if (!result.IsSessionPresent || !_firstSubscription.Task.IsCompleted)
-                    {
-                        var subscribe = new MqttClientSubscribeOptionsBuilder()
-                            .WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
-                            .Build();
-                        await client.SubscribeAsync(subscribe, stoppingToken);
-                    }
-                    LogSubscribed(logger, settings.Host, settings.Port, filter);
-                    _firstSubscription.TrySetResult();
+                    LogConnectRefused(logger, settings.Host, settings.Port, result.ResultCode.ToString());
+                    await Task.Delay(settings.ReconnectDelay, stoppingToken);
+                    continue;
                 }
-                await Task.Delay(settings.ReconnectDelay, stoppingToken);
+                // Subscribe on every connection, session present or not: mosquitto restores a persistent session
+                // after a restart without its shared ($share/...) subscription, and devices would then get PUBACK
+                // "no matching subscribers" — a success code — while nothing reaches the platform.
+                var subscribe = new MqttClientSubscribeOptionsBuilder()
+                    .WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                    .Build();
+                var subscribed = await client.SubscribeAsync(subscribe, stoppingToken);
+                var code = subscribed.Items.Single().ResultCode;
+                if (code > MqttClientSubscribeResultCode.GrantedQoS2)
+                {
+                    LogSubscribeRefused(logger, settings.Host, settings.Port, filter, code.ToString());
+                    await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
+                    await Task.Delay(settings.ReconnectDelay, stoppingToken);
+                    continue;
+                }
+                _subscribed = true;
+                LogSubscribed(logger, settings.Host, settings.Port, filter, result.IsSessionPresent);
+                _firstSubscription.TrySetResult();
+
+                // Connected: wait until the connection drops or the acknowledger asks for a reconnect.
+                var reconnect = _reconnectRequested.WaitAsync(stoppingToken);
+                await Task.WhenAny(disconnected.Task, reconnect);
+                _subscribed = false;
+                if (client.IsConnected)
+                {
+                    // Withheld acks come again on the next connection (persistent session).
+                    await client.DisconnectAsync(
+                        new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.UnspecifiedError).Build(),
+                        CancellationToken.None).ContinueWith(_ => { }, CancellationToken.None);
+                }
+                if (!stoppingToken.IsCancellationRequested)
+                {
+                    await Task.Delay(settings.ReconnectDelay, stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                if (client.IsConnected)
+                {
+                    await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None)
+                        .ContinueWith(_ => { }, CancellationToken.None);
+                }
                 break;
             }
             catch (Exception exception)
             {
+                _subscribed = false;
                 LogConnectionFailed(logger, exception, settings.Host, settings.Port);
                 await Task.Delay(settings.ReconnectDelay, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
+            }
+            finally
+            {
+                // Messages of this connection still in flight are skipped by generation; the broker redelivers them.
+                Interlocked.Increment(ref _connectionGeneration);
+                client.Dispose();
             }
         }
 
         inFlight.Writer.TryComplete();
         await acknowledger.ContinueWith(_ => { }, CancellationToken.None);
-        if (client.IsConnected)
-        {
-            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
-        }
     }
 
-    private async Task AcknowledgeInOrderAsync(IMqttClient client, ChannelReader<InFlightMessage> messages, CancellationToken stoppingToken)
+    private async Task AcknowledgeInOrderAsync(ChannelReader<InFlightMessage> messages, CancellationToken stoppingToken)
     {
         await foreach (var message in messages.ReadAllAsync(CancellationToken.None))
         {
@@ -140,11 +186,20 @@ public sealed partial class ExternalBrokerIngress(
             }
             if (outcome.MustRetry)
             {
-                // Withhold this and every later ack of this connection, and reconnect: the broker redelivers them.
+                // Withhold this and every later ack of this connection, and have the connection loop reconnect: the
+                // broker redelivers them. The loop, not this task, disconnects, so connect and disconnect never overlap.
                 Interlocked.Increment(ref _connectionGeneration);
-                await client.DisconnectAsync(
-                    new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.UnspecifiedError).Build(),
-                    CancellationToken.None).ContinueWith(_ => { }, CancellationToken.None);
+                if (_reconnectRequested.CurrentCount == 0)
+                {
+                    try
+                    {
+                        _reconnectRequested.Release();
+                    }
+                    catch (SemaphoreFullException)
+                    {
+                        // Already requested.
+                    }
+                }
                 continue;
             }
             try
@@ -164,8 +219,11 @@ public sealed partial class ExternalBrokerIngress(
     [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT broker {Host}:{Port} refused the connection: {Reason}")]
     private static partial void LogConnectRefused(ILogger logger, string host, int port, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Subscribed to {Filter} on {Host}:{Port}")]
-    private static partial void LogSubscribed(ILogger logger, string host, int port, string filter);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subscribed to {Filter} on {Host}:{Port} (session present: {SessionPresent})")]
+    private static partial void LogSubscribed(ILogger logger, string host, int port, string filter, bool sessionPresent);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "MQTT broker {Host}:{Port} refused the subscription to {Filter}: {Reason}; reconnecting")]
+    private static partial void LogSubscribeRefused(ILogger logger, string host, int port, string filter, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT connection to {Host}:{Port} failed; retrying")]
     private static partial void LogConnectionFailed(ILogger logger, Exception exception, string host, int port);

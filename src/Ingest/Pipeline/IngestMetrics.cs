@@ -1,11 +1,15 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace Telehealth.Ingest.Pipeline;
 
-/// <summary>OpenTelemetry meter "Telehealth.Ingest".</summary>
+/// <summary>OpenTelemetry meter and activity source "Telehealth.Ingest".</summary>
 public sealed class IngestMetrics
 {
     public const string MeterName = "Telehealth.Ingest";
+
+    /// <summary>One span per batch written (size, new, conflicts): the stage between the edge and evaluation.</summary>
+    public static readonly ActivitySource ActivitySource = new(MeterName);
 
     private readonly Counter<long> _stored;
     private readonly Counter<long> _duplicates;

@@ -7,6 +7,7 @@ using Telehealth.Contracts.Diagnostics;
 using Telehealth.Contracts.Evaluation;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Ingestion;
+using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
 using Telehealth.Ingest.Storage;
 
@@ -23,6 +24,7 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
     private readonly Channel<PendingSubmission> _queue;
     private readonly IReadingStore _readings;
     private readonly ITelecareEventStore _events;
+    private readonly IConsciousnessStore _consciousness;
     private readonly IStoredDataObserver[] _observers;
     private readonly IEvaluationQueue _evaluationQueue;
     private readonly IEvaluationSignal _evaluationSignal;
@@ -33,6 +35,7 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
     public IngestPipeline(
         IReadingStore readings,
         ITelecareEventStore events,
+        IConsciousnessStore consciousness,
         IEnumerable<IStoredDataObserver> observers,
         IEvaluationQueue evaluationQueue,
         IEvaluationSignal evaluationSignal,
@@ -42,6 +45,7 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
     {
         _readings = readings;
         _events = events;
+        _consciousness = consciousness;
         // Device status reports go to the observers directly: they are not care-record data and raise nothing yet.
         _observers = observers.ToArray();
         _evaluationQueue = evaluationQueue;
@@ -77,6 +81,13 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
         }
         return isNew;
     }
+
+    /// <summary>
+    /// Stored directly (rare, one per message). Not queued for evaluation: NEWS2 reads the latest assessment from
+    /// <see cref="IConsciousnessStore.LatestAsync"/> when it next scores the person.
+    /// </summary>
+    public async ValueTask<ConsciousnessAppendResult> SubmitConsciousnessAsync(ConsciousnessObservation observation, CancellationToken cancellationToken = default) =>
+        await _consciousness.AppendAsync(observation, cancellationToken);
 
     public async ValueTask SubmitStatusAsync(DeviceStatusReport status, CancellationToken cancellationToken = default) =>
         await NotifyAsync(o => o.OnStatusAsync(status, cancellationToken), status.PatientId);
@@ -136,6 +147,8 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
     private async Task WriteBatchAsync(List<PendingSubmission> batch, CancellationToken cancellationToken)
     {
         var all = batch.SelectMany(s => s.Readings).ToList();
+        using var activity = IngestMetrics.ActivitySource.StartActivity("write batch");
+        activity?.SetTag("telehealth.ingest.readings", all.Count);
         ReadingAppendResult stored;
         try
         {

@@ -1,5 +1,6 @@
 using Telehealth.Contracts.Devices;
 using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
 
 namespace Telehealth.Contracts.Ingestion;
@@ -16,6 +17,9 @@ public interface IIngestSink
 
     /// <returns>True when the event was new, false when it repeated a stored one.</returns>
     ValueTask<bool> SubmitEventAsync(TelecareEvent telecareEvent, CancellationToken cancellationToken = default);
+
+    /// <summary>An ACVPU assessment a device reported; stored before this completes.</summary>
+    ValueTask<ConsciousnessAppendResult> SubmitConsciousnessAsync(ConsciousnessObservation observation, CancellationToken cancellationToken = default);
 
     ValueTask SubmitStatusAsync(DeviceStatusReport status, CancellationToken cancellationToken = default);
 }

@@ -8,6 +8,9 @@ public static class RejectionReasons
     public const string UnknownName = "unknown_name";
     public const string UnknownUnit = "unknown_unit";
     public const string NotANumber = "not_a_number";
+
+    /// <summary>A coded value outside its vocabulary (an ACVPU level other than alert, new_confusion, voice, pain, unresponsive).</summary>
+    public const string UnknownValue = "unknown_value";
     public const string Implausible = "implausible_value";
     public const string FutureTimestamp = "future_timestamp";
     public const string StaleTimestamp = "stale_timestamp";

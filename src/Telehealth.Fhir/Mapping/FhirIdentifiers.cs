@@ -1,6 +1,7 @@
 using System.Globalization;
 using Hl7.Fhir.Model;
 using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
 
 namespace Telehealth.Fhir.Mapping;
@@ -33,6 +34,11 @@ public static class FhirIdentifiers
     /// <summary><c>{deviceId}|{patientId}|{unixMs}|{wire name}|true</c>.</summary>
     public static Identifier Observation(TelecareEvent telecareEvent) =>
         ObservationIdentifier(telecareEvent.DeviceId, telecareEvent.PatientId, telecareEvent.DeviceTime, telecareEvent.Type.WireName(), "true");
+
+    /// <summary><c>{device id or staff:username}|{patientId}|{unixMs}|67775-7|{level}</c>.</summary>
+    public static Identifier Observation(ConsciousnessObservation observation) =>
+        ObservationIdentifier(observation.DeviceId ?? "staff:" + observation.RecordedBy, observation.PatientId, observation.ObservedAt,
+            ConsciousnessCoding.Loinc, observation.Level.WireName());
 
     public static Identifier News2Assessment(string assessmentId) => new(TelehealthSystems.News2AssessmentIdentifier, assessmentId);
 

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
 
 namespace Telehealth.Fhir.Mapping;
@@ -13,6 +14,7 @@ namespace Telehealth.Fhir.Mapping;
 /// <item>Observation (vital): <c>{deviceId}.{token}.{deviceTimeUnixMs}</c>, token hr, spo2, temp, wt, rr, glu.</item>
 /// <item>Observation (BP panel): <c>{deviceId}.bp.{deviceTimeUnixMs}</c> — the same id whichever components are present.</item>
 /// <item>Observation (telecare event): <c>{deviceId}.ev-{wire name with '-'}.{deviceTimeUnixMs}</c>, e.g. <c>dev-x.ev-fall-detected.1740819600000</c>.</item>
+/// <item>Observation (ACVPU): <c>{patientId}.acvpu.{observedAtUnixMs}</c>.</item>
 /// <item>RiskAssessment: the assessment id (<c>news2-</c> + 24 hex). Flag: <c>alert-{guid:N}</c>. Task: <c>call-{guid:N}</c> (the alert's guid).</item>
 /// </list>
 /// Device ids must consist of letters, digits and '-' (the registry issues <c>dev-</c> + 10 characters); '.' separates the parts.
@@ -20,6 +22,7 @@ namespace Telehealth.Fhir.Mapping;
 public static class FhirIds
 {
     private const string BloodPressureToken = "bp";
+    private const string ConsciousnessToken = "acvpu";
     private const string EventTokenPrefix = "ev-";
     private const string FlagPrefix = "alert-";
     private const string TaskPrefix = "call-";
@@ -45,6 +48,38 @@ public static class FhirIds
     {
         ArgumentNullException.ThrowIfNull(telecareEvent);
         return Compose(telecareEvent.DeviceId, EventToken(telecareEvent.Type), telecareEvent.DeviceTime);
+    }
+
+    /// <summary>
+    /// An ACVPU assessment: <c>{patientId}.acvpu.{observedAtUnixMs}</c> (one assessment per person and millisecond,
+    /// whoever recorded it; staff usernames are not fit for ids).
+    /// </summary>
+    public static string Observation(ConsciousnessObservation observation)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        return Compose(observation.PatientId, ConsciousnessToken, observation.ObservedAt);
+    }
+
+    /// <summary>Parses an ACVPU Observation id (<see cref="Observation(ConsciousnessObservation)"/>); false for anything else.</summary>
+    public static bool TryParseConsciousnessObservationId(string? id, [NotNullWhen(true)] out string? patientId, out DateTimeOffset observedAt)
+    {
+        patientId = null;
+        observedAt = default;
+        if (!IsValidId(id))
+        {
+            return false;
+        }
+        var parts = id.Split('.');
+        if (parts.Length != 3 || parts[1] != ConsciousnessToken || !IsValidDeviceId(parts[0])
+            || parts[2].Length == 0 || !parts[2].All(char.IsAsciiDigit)
+            || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var unixMs)
+            || unixMs > MaxUnixMs)
+        {
+            return false;
+        }
+        patientId = parts[0];
+        observedAt = DateTimeOffset.FromUnixTimeMilliseconds(unixMs);
+        return true;
     }
 
     public static string RiskAssessment(string assessmentId) => RequireValidId(assessmentId, nameof(assessmentId));

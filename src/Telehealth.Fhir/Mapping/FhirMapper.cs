@@ -6,6 +6,7 @@ using Telehealth.CareRecord.Lifecycle;
 using Telehealth.CareRecord.News2;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
 using Telehealth.Gateway.Devices;
 using FhirTask = Hl7.Fhir.Model.Task;
@@ -145,6 +146,39 @@ public sealed class FhirMapper
             // The event happened: the code says what, the value that it was detected.
             Value = new FhirBoolean(true),
         };
+    }
+
+    /// <summary>
+    /// An ACVPU assessment → Observation (LOINC 67775-7, category exam: an assessment of the person, not one of the
+    /// FHIR vital-signs profile's measurements). Staff-recorded ones name the staff member in performer (display);
+    /// device-reported ones reference the device.
+    /// </summary>
+    public Observation ToObservation(ConsciousnessObservation observation)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        var resource = new Observation
+        {
+            Id = FhirIds.Observation(observation),
+            Identifier = [FhirIdentifiers.Observation(observation)],
+            Status = ObservationStatus.Final,
+            Category = [new CodeableConcept(FhirSystems.ObservationCategory, "exam", "Exam")],
+            Code = new CodeableConcept(FhirSystems.Loinc, ConsciousnessCoding.Loinc, ConsciousnessCoding.LoincDisplay, "Consciousness (ACVPU)"),
+            Subject = PatientReference(observation.PatientId),
+            Effective = Instant(observation.ObservedAt),
+            Value = ConsciousnessCoding.Value(observation.Level),
+        };
+        if (observation.DeviceId is { } deviceId)
+        {
+            resource.Device = DeviceReference(deviceId);
+        }
+        else
+        {
+            resource.Performer = [new ResourceReference { Display = observation.RecordedBy }];
+        }
+        // Anything but Alert scores 3 in NEWS2: flag it abnormal, as a reading outside its thresholds would be.
+        resource.Interpretation = [new CodeableConcept(FhirSystems.ObservationInterpretation,
+            observation.Level == AcvpuLevel.Alert ? "N" : "A", observation.Level == AcvpuLevel.Alert ? "Normal" : "Abnormal")];
+        return resource;
     }
 
     public RiskAssessment ToRiskAssessment(News2Assessment assessment)

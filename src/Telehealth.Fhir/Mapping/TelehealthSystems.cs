@@ -33,6 +33,9 @@ public static class TelehealthSystems
     public const string TaskCodeSystem = Root + "CodeSystem:task-code";
 
     // ── Identifier systems ─────────────────────────────────────────────────────────────────────────
+    /// <summary>ACVPU levels (alert, new_confusion, voice, pain, unresponsive) as values of a consciousness Observation.</summary>
+    public const string AcvpuCodeSystem = Root + "CodeSystem:acvpu";
+
     public const string PatientIdentifier = Root + "id:patient";
     public const string DeviceIdentifier = Root + "id:device";
     public const string ObservationIdentifier = Root + "id:observation";

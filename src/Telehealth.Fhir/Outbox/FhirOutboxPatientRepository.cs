@@ -38,6 +38,13 @@ public sealed partial class FhirOutboxPatientRepository(
 
     public Task<bool> ExistsAsync(string patientId, CancellationToken cancellationToken = default) => inner.ExistsAsync(patientId, cancellationToken);
 
+    // Scale and oxygen are not part of the FHIR Patient (NEWS2 carries its scale on each RiskAssessment): nothing to queue.
+    public Task<PatientRecord?> UpdateCareSettingsAsync(string patientId, CareSettingsUpdate update, CancellationToken cancellationToken = default) =>
+        inner.UpdateCareSettingsAsync(patientId, update, cancellationToken);
+
+    public Task<IReadOnlyList<CareSettingsChange>> GetCareSettingsHistoryAsync(string patientId, CancellationToken cancellationToken = default) =>
+        inner.GetCareSettingsHistoryAsync(patientId, cancellationToken);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Patient {PatientId} is stored but could not be queued as FHIR; it is queued with their first data")]
     private partial void LogQueueFailed(string patientId, Exception exception);
 }

@@ -7,6 +7,7 @@ using Telehealth.Alerts.Engine;
 using Telehealth.Alerts.Recording;
 using Telehealth.Contracts.Ingestion;
 using Telehealth.Fhir.Mapping;
+using Telehealth.Ingest.Storage;
 using Telehealth.Gateway.Devices;
 
 namespace Telehealth.Fhir.Outbox;
@@ -49,6 +50,12 @@ public static class FhirOutboxServiceCollectionExtensions
             inner, provider.GetRequiredService<IFhirOutbox>(), provider.GetRequiredService<FhirMapper>(), provider.GetRequiredService<ILogger<FhirOutboxPatientRepository>>()));
         Decorate<IDeviceRegistry>(services, (inner, provider) => new FhirOutboxDeviceRegistry(
             inner, provider.GetRequiredService<IFhirOutbox>(), provider.GetRequiredService<FhirMapper>(), provider.GetRequiredService<ILogger<FhirOutboxDeviceRegistry>>()));
+
+        if (IndexOf<IConsciousnessStore>(services, last: true) is not null)
+        {
+            Decorate<IConsciousnessStore>(services, (inner, provider) => new FhirOutboxConsciousnessStore(
+                inner, provider.GetRequiredService<FhirOutboxWriter>(), provider.GetRequiredService<ILogger<FhirOutboxConsciousnessStore>>()));
+        }
 
         // The pipeline's timeout bounds each attempt; the HttpClient's own timeout would cut across retries.
         services.AddHttpClient(FhirPushClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);

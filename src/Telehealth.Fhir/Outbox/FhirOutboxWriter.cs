@@ -10,6 +10,7 @@ using Telehealth.Alerts.Engine;
 using Telehealth.Contracts.Devices;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Ingestion;
+using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
 using Telehealth.Fhir.Mapping;
 using Telehealth.Gateway.Devices;
@@ -48,17 +49,14 @@ public sealed partial class FhirOutboxWriter(
             {
                 var ordered = (await WithStoredBloodPressurePartnersAsync(batch.Key, batch.ToList(), cancellationToken))
                     .OrderBy(reading => reading.DeviceTime).ToArray();
-                var inForce = new Dictionary<DateTimeOffset, ThresholdSet>();
-                foreach (var at in ordered.Select(reading => reading.DeviceTime).Distinct())
-                {
-                    inForce[at] = await thresholds.GetEffectiveAtAsync(batch.Key, at, cancellationToken);
-                }
+                // The one rule shared with the alert decision: the thresholds in force at the reading's device time.
+                var timeline = await thresholds.GetTimelineAsync(batch.Key, cancellationToken);
                 var sourceTypes = new Dictionary<string, DeviceType?>(StringComparer.Ordinal);
                 foreach (var deviceId in ordered.Select(reading => reading.DeviceId).Distinct())
                 {
                     sourceTypes[deviceId] = (await devices.GetAsync(deviceId, cancellationToken))?.Type;
                 }
-                var observations = mapper.ToObservations(ordered, reading => inForce[reading.DeviceTime], deviceId => sourceTypes[deviceId]);
+                var observations = mapper.ToObservations(ordered, reading => timeline.At(reading.DeviceTime), deviceId => sourceTypes[deviceId]);
                 await EnqueueAsync(batch.Key, observations, cancellationToken);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
@@ -99,6 +97,13 @@ public sealed partial class FhirOutboxWriter(
     {
         ArgumentNullException.ThrowIfNull(telecareEvent);
         await EnqueueAsync(telecareEvent.PatientId, [mapper.ToObservation(telecareEvent)], cancellationToken);
+    }
+
+    /// <summary>An ACVPU assessment (staff or device) as its Observation.</summary>
+    public async Task OnConsciousnessStoredAsync(ConsciousnessObservation observation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        await EnqueueAsync(observation.PatientId, [mapper.ToObservation(observation)], cancellationToken);
     }
 
     /// <summary>Heartbeats are not part of the care record.</summary>

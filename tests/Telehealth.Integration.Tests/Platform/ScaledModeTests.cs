@@ -130,6 +130,53 @@ public sealed class ScaledModeTests(InfluxServer influx) : IClassFixture<InfluxS
         Assert.Equal(0, (await staff.GetJsonAsync($"/api/patients/{victim}/readings")).GetArrayLength());
     }
 
+    [Fact]
+    [Trait("Hazard", "H1")]
+    public async Task After_a_clean_mosquitto_restart_the_platform_subscribes_again_and_readiness_tells_the_truth_meanwhile()
+    {
+        var brokerPort = FreePort.Next();
+        var servicePassword = Guid.NewGuid().ToString("N");
+        await using var platform = await StartSubscribedToAsync(brokerPort, servicePassword);
+        using var staff = await platform.CreateStaffClientAsync();
+        var patientId = await TelehealthPlatform.CreatePatientAsync(staff, "Restart Person");
+        var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId);
+        // Persistence on: mosquitto restores the platform's session after the restart — but not its shared subscription.
+        await using var broker = new MosquittoServer(new MosquittoServerOptions
+        {
+            Port = brokerPort,
+            AllowAnonymous = false,
+            Users = new Dictionary<string, string> { [ServiceUser] = servicePassword, [deviceId] = secret },
+            ServiceUsers = [ServiceUser],
+            Persistence = true,
+        });
+        await broker.InitializeAsync();
+        await WaitUntilSubscribedAsync(platform);
+        using var anonymous = platform.CreateAnonymousClient();
+        var start = DateTimeOffset.UtcNow.AddMinutes(-30);
+        await using (var device = await MqttDevice.ConnectAsync(brokerPort, deviceId, secret))
+        {
+            await device.PublishReadingsAsync($$"""[{"bt":{{Json.UnixSeconds(start)}},"n":"spo2","u":"%","v":97}]""");
+        }
+        await Eventually.GetAsync(() => staff.GetJsonAsync($"/api/patients/{patientId}/readings"), r => r.GetArrayLength() == 1);
+
+        await broker.StopAsync(graceful: true);
+        await Eventually.GetAsync(async () => (await anonymous.GetAsync("/health/ready")).StatusCode, code => code == System.Net.HttpStatusCode.ServiceUnavailable);
+        await broker.StartAsync();
+        await Eventually.GetAsync(async () => (await anonymous.GetAsync("/health/ready")).StatusCode, code => code == System.Net.HttpStatusCode.OK);
+
+        await using (var device = await MqttDevice.ConnectAsync(brokerPort, deviceId, secret))
+        {
+            for (var i = 1; i <= 20; i++)
+            {
+                var published = await device.PublishReadingsAsync($$"""[{"bt":{{Json.UnixSeconds(start.AddMinutes(i))}},"n":"spo2","u":"%","v":97}]""");
+                // 0x10 "no matching subscribers" would be the silent loss this test is about.
+                Assert.Equal(MqttClientPublishReasonCode.Success, published.ReasonCode);
+            }
+        }
+        var stored = await Eventually.GetAsync(() => staff.GetJsonAsync($"/api/patients/{patientId}/readings?limit=1000"), r => r.GetArrayLength() >= 21, TimeSpan.FromSeconds(30));
+        Assert.Equal(21, stored.GetArrayLength());
+    }
+
     /// <summary>The platform in scaled mode, subscribing to a mosquitto that may not be running yet.</summary>
     private static Task<TelehealthPlatform> StartSubscribedToAsync(int brokerPort, string servicePassword, IDictionary<string, string?>? extra = null)
     {

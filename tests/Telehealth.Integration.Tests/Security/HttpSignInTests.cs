@@ -74,7 +74,7 @@ public sealed class HttpSignInTests(SignInPlatformFixture fixture) : IClassFixtu
 
         var page = await adminClient.GetJsonAsync("/api/auth/failures?limit=500");
 
-        var expectedName = "ghost\\u000aINFO: admin signed in" + new string('x', 37) + "…(+63)";
+        var expectedName = "ghost\\nINFO: admin signed in" + new string('x', 37) + "…(+63 chars)";
         var mine = page.GetProperty("items").EnumerateArray().Where(f => f.Str("username") == expectedName).ToList();
         // Five wrong passwords, then one lockout record (later refusals in the same lockout are not written again).
         Assert.Equal(["account_locked", "bad_credentials", "bad_credentials", "bad_credentials", "bad_credentials", "bad_credentials"], mine.Select(f => f.Str("reason")));

@@ -10,6 +10,7 @@ namespace Telehealth.Integration.Tests.Serial;
 /// device-sim's emulator → a real socat pty pair → the serial bridge → MQTT with the device's own credentials → the real
 /// platform, for every wire format: the stored readings are exactly the medians of the stable windows.
 /// </summary>
+[Collection(SerialThroughputCollection.Name)]
 public sealed class SerialBridgeFormatTests(PlatformFixture fixture) : IClassFixture<PlatformFixture>
 {
     private TelehealthPlatform Platform => fixture.Platform;

@@ -137,5 +137,8 @@ public sealed class EvaluationWorkerTests : IAsyncDisposable
 
         public Task<ThresholdSet> GetEffectiveAtAsync(string patientId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
             inner.GetEffectiveAtAsync(patientId, at, cancellationToken);
+
+        public Task<ThresholdTimeline> GetTimelineAsync(string patientId, CancellationToken cancellationToken = default) =>
+            inner.GetTimelineAsync(patientId, cancellationToken);
     }
 }

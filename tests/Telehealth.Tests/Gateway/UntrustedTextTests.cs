@@ -1,3 +1,4 @@
+using Telehealth.Contracts.Diagnostics;
 using Telehealth.Gateway.Diagnostics;
 
 namespace Telehealth.Tests.Gateway;

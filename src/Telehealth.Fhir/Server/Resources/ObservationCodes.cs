@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Hl7.Fhir.Model;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
 using Telehealth.Fhir.Mapping;
 
@@ -27,6 +28,8 @@ public sealed class ObservationCodes(FhirMapper mapper)
         {
             var observation = s switch
             {
+                { Consciousness: true } => mapper.ToObservation(
+                    new ConsciousnessObservation("pat-sample", AcvpuLevel.Alert, SampleTime, SampleTime, DeviceId: "dev-sample")),
                 { Event: { } type } => mapper.ToObservation(new TelecareEvent("dev-sample", "pat-sample", type, SampleTime, SampleTime)),
                 { BloodPressurePanel: true } => mapper.ToObservations(
                     [Reading(VitalKind.SystolicBp, 120), Reading(VitalKind.DiastolicBp, 80)], _ => ThresholdSet.Defaults).Single(),

@@ -2,6 +2,7 @@ using Hl7.Fhir.Model;
 using Telehealth.Alerts.Caseload;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
 using Telehealth.Fhir.Mapping;
 using Telehealth.Fhir.Server.Search;
@@ -11,8 +12,8 @@ using Telehealth.Ingest.Storage;
 namespace Telehealth.Fhir.Server.Resources;
 
 /// <summary>
-/// Vital-sign Observations (from <see cref="IReadingStore"/>) and telecare-event Observations (from
-/// <see cref="ITelecareEventStore"/>). Searches filter and order the stored records, page them, and map only the
+/// Vital-sign Observations (from <see cref="IReadingStore"/>), telecare-event Observations (from
+/// <see cref="ITelecareEventStore"/>) and ACVPU Observations (from <see cref="IConsciousnessStore"/>). Searches filter and order the stored records, page them, and map only the
 /// page, each reading with the thresholds that were in force at its device time.
 /// </summary>
 public sealed class ObservationSource(
@@ -21,7 +22,8 @@ public sealed class ObservationSource(
     IReadingStore readings,
     ITelecareEventStore events,
     IDeviceRegistry devices,
-    IThresholdRepository thresholds) : IFhirResourceSource
+    IThresholdRepository thresholds,
+    IConsciousnessStore consciousness) : IFhirResourceSource
 {
     /// <summary>Most readings one search looks at; beyond it the client is told to narrow by date.</summary>
     public const int MaxReadingsPerSearch = 100_000;
@@ -43,6 +45,15 @@ public sealed class ObservationSource(
 
     public async Task<Resource?> ReadAsync(string id, FhirCaller caller, CancellationToken cancellationToken)
     {
+        if (FhirIds.TryParseConsciousnessObservationId(id, out var assessedPatientId, out var observedAt))
+        {
+            if (!await caller.CanSeeAsync(assessedPatientId, cancellationToken))
+            {
+                return null;
+            }
+            var assessments = await consciousness.RecentAsync(assessedPatientId, MaxEventsPerSearch, cancellationToken);
+            return assessments.FirstOrDefault(a => a.ObservedAt == observedAt) is { } assessment ? mapper.ToObservation(assessment) : null;
+        }
         if (!FhirIds.TryParseObservationId(id, out var key) || await devices.GetAsync(key.DeviceId, cancellationToken) is not { } device)
         {
             return null;
@@ -118,6 +129,16 @@ public sealed class ObservationSource(
                 .Where(e => Wanted(ObservationShape.Of(e.Type)))
                 .Select(e => new ObservationUnit(FhirIds.Observation(e), e.DeviceTime, [], e)));
         }
+        if (Wanted(ObservationShape.OfConsciousness))
+        {
+            var recent = await consciousness.RecentAsync(patientId, MaxEventsPerSearch, cancellationToken);
+            if (recent.Count >= MaxEventsPerSearch)
+            {
+                warnings.Add(new FhirProblem(OperationOutcome.IssueType.TooCostly,
+                    $"Only the most recent {MaxEventsPerSearch} consciousness assessments were searched.", OperationOutcome.IssueSeverity.Warning));
+            }
+            units.AddRange(recent.Select(a => new ObservationUnit(FhirIds.Observation(a), a.ObservedAt, [], null, a)));
+        }
         var matches = units.Where(u => dates.All(d => d.Matches(u.Time)));
         var ordered = (request.Sort == SearchSort.DateAscending
             ? matches.OrderBy(u => u.Time).ThenBy(u => u.Id, StringComparer.Ordinal)
@@ -134,6 +155,10 @@ public sealed class ObservationSource(
                 {
                     resources.Add(mapper.ToObservation(telecareEvent));
                 }
+                else if (unit.Assessment is { } assessment)
+                {
+                    resources.Add(mapper.ToObservation(assessment));
+                }
                 else
                 {
                     resources.AddRange(await MapReadingsAsync(patientId, unit.Readings, thresholdCache, sourceTypes, cancellationToken));
@@ -147,9 +172,9 @@ public sealed class ObservationSource(
         string patientId, IReadOnlyList<Reading> unitReadings, ThresholdCache cache,
         Dictionary<string, DeviceType?> sourceTypes, CancellationToken cancellationToken)
     {
+        await cache.LoadAsync(cancellationToken);
         foreach (var reading in unitReadings)
         {
-            await cache.LoadAsync(reading.DeviceTime, cancellationToken);
             if (!sourceTypes.ContainsKey(reading.DeviceId))
             {
                 sourceTypes[reading.DeviceId] = (await devices.GetAsync(reading.DeviceId, cancellationToken))?.Type;
@@ -163,21 +188,17 @@ public sealed class ObservationSource(
         time < DateTimeOffset.MaxValue.AddMilliseconds(-1) ? time.AddMilliseconds(1) : null;
 
     /// <summary>Stored records that become one Observation: a reading, a BP pair, or an event.</summary>
-    private sealed record ObservationUnit(string Id, DateTimeOffset Time, IReadOnlyList<Reading> Readings, TelecareEvent? Event);
+    private sealed record ObservationUnit(string Id, DateTimeOffset Time, IReadOnlyList<Reading> Readings, TelecareEvent? Event, ConsciousnessObservation? Assessment = null);
 
-    /// <summary>A patient's thresholds by moment, loaded once per request (readings of one moment share them).</summary>
+    /// <summary>A patient's threshold timeline, read once per request and only when a reading is mapped.</summary>
     private sealed class ThresholdCache(IThresholdRepository repository, string patientId)
     {
-        private readonly Dictionary<DateTimeOffset, ThresholdSet> _at = [];
+        private ThresholdTimeline? _timeline;
 
-        public async System.Threading.Tasks.Task LoadAsync(DateTimeOffset at, CancellationToken cancellationToken)
-        {
-            if (!_at.ContainsKey(at))
-            {
-                _at[at] = await repository.GetEffectiveAtAsync(patientId, at, cancellationToken);
-            }
-        }
+        public async System.Threading.Tasks.Task LoadAsync(CancellationToken cancellationToken) =>
+            _timeline ??= await repository.GetTimelineAsync(patientId, cancellationToken);
 
-        public ThresholdSet At(Reading reading) => _at[reading.DeviceTime];
+        /// <summary>The thresholds in force at the reading's device time: the rule the alert decision follows too.</summary>
+        public ThresholdSet At(Reading reading) => (_timeline ?? throw new InvalidOperationException("Load first.")).At(reading.DeviceTime);
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Telehealth.Gateway.Diagnostics;
+namespace Telehealth.Contracts.Diagnostics;
 
 /// <summary>
 /// Makes a string an outsider chose (a username, client id or topic) safe to put in a log line or a rejection

@@ -1,0 +1,8 @@
+namespace Telehealth.Contracts.Observations;
+
+public enum ConsciousnessAppendResult
+{
+    Stored,
+    Repeat,
+    Conflict,
+}

@@ -1,0 +1,40 @@
+using Telehealth.TestSupport;
+
+namespace Telehealth.Integration.Tests.Operations;
+
+/// <summary>
+/// A wrong setting stops the real process at start with exit code 2 and one line on stderr naming the setting —
+/// never a stack trace, never a process that starts and then answers 500 to everything.
+/// </summary>
+public sealed class BadSettingTests
+{
+    [Theory]
+    [InlineData("--Mqtt:Mode=Bogus", "Invalid setting Mqtt:Mode: 'Bogus' is not a valid MqttMode (one of: Embedded, External).")]
+    [InlineData("--Evaluation:PollInterval=banana", "Invalid setting Evaluation:PollInterval: 'banana' is not a valid TimeSpan (for example 00:00:30).")]
+    [InlineData("--Urls=http://127.0.0.1:99999", "Invalid setting: Urls: 'http://127.0.0.1:99999' has a port that is not a number from 0 to 65535.")]
+    [InlineData("--Urls=http://256.1.1.1:80", "Invalid setting: Urls: 'http://256.1.1.1:80' has a host that is not an IP address, localhost, * or + (Kestrel would listen on every interface).")]
+    [InlineData("--Urls=ftp://127.0.0.1:80", "Invalid setting: Urls: 'ftp://127.0.0.1:80' must start with http:// or https://.")]
+    [InlineData("--Auth:SigningKey=YWJj", "Invalid setting: Auth:SigningKey must be at least 32 bytes; it is 3.")]
+    [InlineData("--Auth:SigningKey=not*base64", "Invalid setting: Auth:SigningKey must be base64 (for example `openssl rand -base64 48`).")]
+    [InlineData("--Fhir:Server=not a url", "Invalid setting: Fhir:Server must be an absolute http(s) URL, or empty to turn pushing off.")]
+    [InlineData("--Evaluation:StallAfter=00:00:01", "Invalid setting: Evaluation:StallAfter must be between 5 seconds and 1 day.")]
+    public async Task A_wrong_setting_stops_the_process_with_one_line_naming_it(string setting, string expectedLine)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "telehealth-badsetting-" + Guid.NewGuid().ToString("N"));
+        var host = Path.Combine(AppContext.BaseDirectory, "Telehealth.Clinician.Web.dll");
+        await using var process = ManagedProcess.Start("dotnet", [
+            host, "--Urls", "http://127.0.0.1:0", "--Mqtt:Embedded:Port", "0", "--Storage:DataDirectory", dataDirectory, setting,
+        ], workingDirectory: AppContext.BaseDirectory);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(deadline.Token);
+
+        Assert.Equal(2, process.ExitCode);
+        var errors = process.OutputTail.Split(Environment.NewLine).Where(line => line.StartsWith("[err] ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(["[err] " + expectedLine], errors);
+        Assert.DoesNotContain("   at ", process.OutputTail, StringComparison.Ordinal);
+        if (Directory.Exists(dataDirectory))
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+}
