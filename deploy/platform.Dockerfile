@@ -26,7 +26,8 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
 # The care-record SQLite file (and, without Auth__SigningKey, the token key) live in /data: mount a volume there.
-RUN mkdir -p /data && chown app:app /data
+# /mosquitto/accounts: where the instance that keeps mosquitto's accounts writes them (a volume mosquitto reads).
+RUN mkdir -p /data /mosquitto/accounts && chown app:app /data /mosquitto/accounts
 USER app
 ENV Storage__DataDirectory=/data \
     Urls=http://0.0.0.0:5000

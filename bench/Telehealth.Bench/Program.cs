@@ -8,6 +8,7 @@ using Telehealth.Bench;
 // Usage (Release only):
 //   dotnet run -c Release --project bench/Telehealth.Bench -- micro [BenchmarkDotNet args, e.g. --filter *Senml*]
 //   dotnet run -c Release --project bench/Telehealth.Bench -- e2e [devices readingsPerDevice inFlightPerClient runs]
+//   dotnet run -c Release --project bench/Telehealth.Bench -- flood [floodMessages normalDevices normalMessagesEach]
 // With no arguments both run with the defaults recorded in bench/RESULTS.md.
 // WebApplicationFactory resolves the web project's content root relative to the working directory, so run from the
 // output folder whatever folder the command was started in (BenchmarkDotNet's artifacts land there too).
@@ -59,4 +60,16 @@ if (mode is "e2e" or "all")
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  readings/s: mean {mean:0}, sd {sd:0}, min {rates.Min():0}, max {rates.Max():0}"));
     }
+}
+
+if (mode is "flood")
+{
+    int Arg(int index, int fallback) => rest.Length > index ? int.Parse(rest[index], CultureInfo.InvariantCulture) : fallback;
+    var floodMessages = Arg(0, 20_000);
+    var normalDevices = Arg(1, 50);
+    var normalEach = Arg(2, 20);
+    using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+    Console.WriteLine($"Flood: {normalDevices} normal devices x {normalEach} readings (one per 500 ms), alone, then beside one device sending {floodMessages}");
+    Console.WriteLine("  baseline: " + FloodBenchmark.Describe(await FloodBenchmark.RunAsync(0, normalDevices, normalEach, cancel.Token)));
+    Console.WriteLine("  flooded:  " + FloodBenchmark.Describe(await FloodBenchmark.RunAsync(floodMessages, normalDevices, normalEach, cancel.Token)));
 }

@@ -5,6 +5,7 @@ using Telehealth.Gateway.Decoding;
 using Telehealth.Gateway.Devices;
 using Telehealth.Gateway.Ingress;
 using Telehealth.Gateway.Mqtt;
+using Telehealth.Gateway.Mqtt.BrokerSync;
 
 namespace Telehealth.Gateway;
 
@@ -22,6 +23,10 @@ public static class GatewayServiceCollectionExtensions
 
         services.AddMetrics();
         services.AddSingleton<GatewayMetrics>();
+        services.AddOptions<DeviceIngressOptions>().Bind(configuration.GetSection(DeviceIngressOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<DeviceAccessChanges>();
+        services.AddSingleton<DeviceRateLimiter>();
         services.AddSingleton<IDeviceRegistry, SqliteDeviceRegistry>();
         services.AddDeviceDecoding();
         services.AddSingleton<DeviceMessageHandler>();
@@ -36,6 +41,11 @@ public static class GatewayServiceCollectionExtensions
         {
             services.AddSingleton<ExternalBrokerIngress>();
             services.AddHostedService(sp => sp.GetRequiredService<ExternalBrokerIngress>());
+            if (configuration.GetSection($"{MqttOptions.SectionName}:External:Sync").GetValue<bool>(nameof(BrokerSyncOptions.Enabled)))
+            {
+                services.AddSingleton<MosquittoAccountSync>();
+                services.AddHostedService(sp => sp.GetRequiredService<MosquittoAccountSync>());
+            }
         }
         return services;
     }

@@ -53,7 +53,7 @@ public class MosquittoServer : IAsyncLifetime
     {
         _folder = ServerStartup.CreateTempFolder("mosquitto");
         await WriteSecurityFilesAsync();
-        if (ServerStartup.ContainersAllowed && await TryStartContainerAsync())
+        if (ServerStartup.ContainersAllowed && !_options.LocalOnly && await TryStartContainerAsync())
         {
             return;
         }

@@ -26,6 +26,12 @@ public sealed class MosquittoServerOptions
     /// <summary>mosquitto's default of 20 is below the batched manual acks the ingest pipeline holds.</summary>
     public int MaxInflightMessages { get; init; } = 1_000;
 
+    /// <summary>
+    /// Always a local process, never a container: for tests whose broker shares files with the platform (a password
+    /// file and ACL the platform writes, a pid file it signals, certificates the test generated).
+    /// </summary>
+    public bool LocalOnly { get; init; }
+
     /// <summary>Extra lines appended verbatim to mosquitto.conf.</summary>
     public IReadOnlyList<string> ExtraConfigLines { get; init; } = [];
 }

@@ -1,19 +1,41 @@
 using System.Security.Claims;
+using Microsoft.Extensions.Options;
 using Telehealth.Alerts.Caseload;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Contracts.Devices;
 using Telehealth.Gateway.Devices;
+using Telehealth.Gateway.Ingress;
 
 namespace Telehealth.Clinician.Web.Api;
 
+/// <summary>
+/// Device lifecycle for staff: register (secret shown once), list and read, set model/serial/firmware, rotate the
+/// secret (new one shown once), revoke, assign to a person and retrieve. A device is in a team when its current (or,
+/// once retrieved, last) person is; docs/device-api.md describes each call.
+/// </summary>
 public static class DeviceEndpoints
 {
-    public sealed record RegisterDeviceRequest(string? PatientId, string? Type);
+    public sealed record RegisterDeviceRequest(string? PatientId, string? Type, string? Model = null, string? SerialNumber = null, string? Firmware = null);
 
     /// <summary>The secret is shown once, here; the platform keeps only its hash.</summary>
     public sealed record DeviceRegisteredResponse(string DeviceId, string Secret, string PatientId, string Type, string ReadingsTopic, string EventsTopic, string StatusTopic);
 
-    public sealed record DeviceDto(string DeviceId, string PatientId, string Type, DateTimeOffset RegisteredAt, DateTimeOffset? LastSeenAt, int? BatteryPercent);
+    public sealed record SecretRotatedResponse(string DeviceId, string Secret);
+
+    public sealed record AssignDeviceRequest(string? PatientId);
+
+    public sealed record DeviceDetailsRequest(string? Model, string? SerialNumber, string? Firmware);
+
+    /// <param name="PatientId">The person who has the device now; null once it was retrieved (see <paramref name="LastPatientId"/>).</param>
+    /// <param name="ClockOffsetSeconds">Device clock minus the platform's, from its last status that carried a time.</param>
+    /// <param name="ClockSkewFlagged">The offset is beyond Devices:ClockSkewFlag: the device's clock needs setting.</param>
+    /// <param name="RateLimitedMessages">Messages refused as rate_limited since the platform started.</param>
+    public sealed record DeviceDto(
+        string DeviceId, string? PatientId, string LastPatientId, string Type, string Status, DateTimeOffset RegisteredAt,
+        DateTimeOffset? RevokedAt, string? Model, string? SerialNumber, string? Firmware, int? BatteryPercent,
+        DateTimeOffset? LastSeenAt, double? ClockOffsetSeconds, bool ClockSkewFlagged, long RateLimitedMessages);
+
+    public sealed record AssignmentDto(string PatientId, DateTimeOffset? From, DateTimeOffset? To);
 
     public static IEndpointRouteBuilder MapDeviceEndpoints(this IEndpointRouteBuilder app)
     {
@@ -32,14 +54,15 @@ public static class DeviceEndpoints
             {
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["patientId"] = ["No such patient in your team."] });
             }
-            var registration = await registry.RegisterAsync(request.PatientId, type, ct);
+            var registration = await registry.RegisterAsync(
+                request.PatientId, type, new DeviceDetails(request.Model, request.SerialNumber, request.Firmware), cancellationToken: ct);
             var id = registration.Device.DeviceId;
             return Results.Created($"/api/devices/{id}", new DeviceRegisteredResponse(
                 id, registration.Secret, request.PatientId, type.WireName(),
                 DeviceTopics.Readings(id), DeviceTopics.Events(id), DeviceTopics.Status(id)));
         });
 
-        group.MapGet("/", async (string? patientId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, CancellationToken ct) =>
+        group.MapGet("/", async (string? patientId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
         {
             var teamPatients = (await patients.ListAsync(user.TeamId(), ct)).Select(p => p.Id).ToHashSet();
             if (patientId is not null && !teamPatients.Contains(patientId))
@@ -47,21 +70,115 @@ public static class DeviceEndpoints
                 return PatientEndpoints.NotFound(patientId);
             }
             var devices = await registry.ListAsync(patientId, ct);
-            return Results.Ok(devices.Where(d => teamPatients.Contains(d.PatientId)).Select(ToDto));
+            return Results.Ok(devices.Where(d => teamPatients.Contains(d.PatientId)).Select(dtos.ToDto));
         });
 
-        group.MapGet("/{deviceId}", async (string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, CancellationToken ct) =>
+        group.MapGet("/{deviceId}", async (string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
+            await FindInTeamAsync(deviceId, user, patients, registry, ct) is { } device ? Results.Ok(dtos.ToDto(device)) : NotFound(deviceId));
+
+        group.MapGet("/{deviceId}/assignments", async (string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, CancellationToken ct) =>
         {
-            var device = await registry.GetAsync(deviceId, ct);
-            if (device is null || await PatientEndpoints.FindInTeamAsync(device.PatientId, user, patients, ct) is null)
+            if (await FindInTeamAsync(deviceId, user, patients, registry, ct) is null)
             {
-                return Results.Problem(statusCode: 404, title: $"No device {deviceId} in your team");
+                return NotFound(deviceId);
             }
-            return Results.Ok(ToDto(device));
+            var history = await registry.GetAssignmentsAsync(deviceId, ct);
+            return Results.Ok(history.Periods.Select(p => new AssignmentDto(p.PatientId, p.From, p.To)));
+        });
+
+        group.MapPatch("/{deviceId}", async (string deviceId, DeviceDetailsRequest request, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
+        {
+            if (await FindInTeamAsync(deviceId, user, patients, registry, ct) is null)
+            {
+                return NotFound(deviceId);
+            }
+            await registry.UpdateDetailsAsync(deviceId, new DeviceDetails(request.Model, request.SerialNumber, request.Firmware), ct);
+            return Results.Ok(dtos.ToDto((await registry.GetAsync(deviceId, ct))!));
+        });
+
+        group.MapPost("/{deviceId}/rotate-secret", async (string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, CancellationToken ct) =>
+        {
+            if (await FindInTeamAsync(deviceId, user, patients, registry, ct) is not { } device)
+            {
+                return NotFound(deviceId);
+            }
+            if (device.IsRevoked)
+            {
+                return Results.Problem(statusCode: 409, title: $"Device {deviceId} is revoked; register a new device instead");
+            }
+            // Shown once, here; the old secret stops working and live connections made with it are dropped.
+            return await registry.RotateSecretAsync(deviceId, ct) is { } secret
+                ? Results.Ok(new SecretRotatedResponse(deviceId, secret))
+                : Results.Problem(statusCode: 409, title: $"Device {deviceId} is revoked; register a new device instead");
+        });
+
+        group.MapPost("/{deviceId}/revoke", async (string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
+        {
+            if (await FindInTeamAsync(deviceId, user, patients, registry, ct) is null)
+            {
+                return NotFound(deviceId);
+            }
+            await registry.RevokeAsync(deviceId, ct);
+            return Results.Ok(dtos.ToDto((await registry.GetAsync(deviceId, ct))!));
+        });
+
+        group.MapPost("/{deviceId}/assign", async (string deviceId, AssignDeviceRequest request, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
+        {
+            if (await FindInTeamAsync(deviceId, user, patients, registry, ct) is null)
+            {
+                return NotFound(deviceId);
+            }
+            if (string.IsNullOrEmpty(request.PatientId) || await PatientEndpoints.FindInTeamAsync(request.PatientId, user, patients, ct) is null)
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["patientId"] = ["No such patient in your team."] });
+            }
+            return await registry.AssignAsync(deviceId, request.PatientId, ct) switch
+            {
+                DeviceChangeResult.Revoked => Results.Problem(statusCode: 409, title: $"Device {deviceId} is revoked; register a new device instead"),
+                DeviceChangeResult.UnknownDevice => NotFound(deviceId),
+                _ => Results.Ok(dtos.ToDto((await registry.GetAsync(deviceId, ct))!)),
+            };
+        });
+
+        group.MapPost("/{deviceId}/retrieve", async (string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
+        {
+            if (await FindInTeamAsync(deviceId, user, patients, registry, ct) is null)
+            {
+                return NotFound(deviceId);
+            }
+            await registry.RetrieveAsync(deviceId, ct);
+            return Results.Ok(dtos.ToDto((await registry.GetAsync(deviceId, ct))!));
         });
         return app;
     }
 
-    private static DeviceDto ToDto(DeviceRecord d) =>
-        new(d.DeviceId, d.PatientId, d.Type.WireName(), d.RegisteredAt, d.LastSeenAt, d.BatteryPercent);
+    private static async Task<DeviceRecord?> FindInTeamAsync(
+        string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, CancellationToken ct)
+    {
+        var device = await registry.GetAsync(deviceId, ct);
+        return device is not null && await PatientEndpoints.FindInTeamAsync(device.PatientId, user, patients, ct) is not null ? device : null;
+    }
+
+    private static IResult NotFound(string deviceId) => Results.Problem(statusCode: 404, title: $"No device {deviceId} in your team");
+
+    /// <summary>Builds <see cref="DeviceDto"/>s with the live parts (rate-limit counts) and the skew bound from options.</summary>
+    public sealed class DeviceDtos(DeviceRateLimiter rateLimiter, IOptions<DeviceIngressOptions> options)
+    {
+        public DeviceDto ToDto(DeviceRecord d) => new(
+            d.DeviceId,
+            d.IsAssigned ? d.PatientId : null,
+            d.PatientId,
+            d.Type.WireName(),
+            d.IsRevoked ? "revoked" : d.IsAssigned ? "assigned" : "retrieved",
+            d.RegisteredAt,
+            d.RevokedAt,
+            d.Details.Model,
+            d.Details.SerialNumber,
+            d.Details.Firmware,
+            d.BatteryPercent,
+            d.LastSeenAt,
+            d.ClockOffset?.TotalSeconds,
+            d.ClockOffset is { } offset && offset.Duration() > options.Value.ClockSkewFlag,
+            rateLimiter.RefusedCount(d.DeviceId));
+    }
 }

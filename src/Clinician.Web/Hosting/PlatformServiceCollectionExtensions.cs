@@ -90,6 +90,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddSingleton<IIngestSink>(sp => sp.GetRequiredService<IngestPipeline>());
         services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
         services.AddTelehealthGateway(configuration);
+        services.AddSingleton<Api.DeviceEndpoints.DeviceDtos>();
         services.AddTelehealthFhirOutbox(); // after the alert core and gateway: it decorates their repositories
 
         // Staff authentication: bearer tokens, also accepted by the hub as ?access_token= (browsers cannot set headers on WebSockets).

@@ -9,14 +9,15 @@ namespace Telehealth.Gateway.Decoding;
 /// a heartbeat, so <c>{}</c> is valid. "battery" is an integer percentage 0–100, optional (null means not reported);
 /// "interval" is the device's heartbeat interval in whole seconds (1 s – 7 days), optional, as digital social alarms
 /// declare their periodic check-in: the platform raises silence after three missed intervals. "t" is optional
-/// SenML-style seconds with the same rules as readings. Other fields are ignored so devices can add some. Thread-safe.
+/// SenML-style seconds with the same rules as readings (an absolute one also tells the device clock's offset);
+/// "firmware" is an optional string of 1–64 characters. Other fields are ignored so devices can add some. Thread-safe.
 /// </summary>
 public sealed class DeviceStatusDecoder
 {
     /// <summary>Longest heartbeat interval a device may declare: a week (a weekly check-in is the slowest in use).</summary>
     public const int MaxIntervalSeconds = 7 * 24 * 3600;
 
-    private static readonly string[] OwnFields = ["battery", "interval"];
+    private static readonly string[] OwnFields = ["battery", "interval", "firmware"];
     private readonly DecodingOptions _options;
     private readonly ReadingValidator _validator;
 
@@ -39,15 +40,20 @@ public sealed class DeviceStatusDecoder
     {
         int? batteryPercent = null;
         int? intervalSeconds = null;
+        string? firmware = null;
         var refused = DeviceJsonObject.Read(payload, _options, OwnFields, (string field, ref Utf8JsonReader reader, Action<string> noteProblem) =>
         {
             if (field == "interval")
             {
                 intervalSeconds = ReadInterval(ref reader, noteProblem);
             }
-            else
+            else if (field == "battery")
             {
                 batteryPercent = ReadBattery(ref reader, noteProblem);
+            }
+            else
+            {
+                firmware = ReadFirmware(ref reader, noteProblem);
             }
         }, out var common);
         if (refused is not null)
@@ -62,8 +68,24 @@ public sealed class DeviceStatusDecoder
         {
             return DeviceStatusDecodeResult.Refused(badTime);
         }
-        return DeviceStatusDecodeResult.Accepted(new DecodedDeviceStatus(batteryPercent, deviceTime,
+        // Only an absolute "t" says what the device's clock reads; a relative or missing one is the platform's own time.
+        var clockReported = common.Time is { } t && t >= ReadingValidator.RelativeTimeLimitSeconds;
+        return DeviceStatusDecodeResult.Accepted(new DecodedDeviceStatus(batteryPercent, deviceTime, firmware, clockReported,
             intervalSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null));
+    }
+
+    private static string? ReadFirmware(ref Utf8JsonReader reader, Action<string> noteProblem)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+        if (reader.TokenType != JsonTokenType.String || reader.GetString() is not { Length: > 0 and <= 64 } firmware)
+        {
+            noteProblem("field 'firmware' is not a string of 1–64 characters");
+            return null;
+        }
+        return firmware;
     }
 
     private static int? ReadBattery(ref Utf8JsonReader reader, Action<string> noteProblem)

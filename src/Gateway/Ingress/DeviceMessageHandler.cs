@@ -1,5 +1,6 @@
 using Telehealth.Contracts.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Telehealth.Contracts.Devices;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Ingestion;
@@ -13,23 +14,30 @@ using Telehealth.Gateway.Diagnostics;
 namespace Telehealth.Gateway.Ingress;
 
 /// <summary>
-/// The one path every device message takes, whichever broker carried it: find the device's person, decode,
-/// record what is refused (with a reason, visible to staff), and hand the rest to ingest. Transport-neutral,
-/// so the embedded broker and the external-broker subscriber behave the same.
+/// The one path every device message takes, whichever broker carried it: hold the device to its rate, find it,
+/// decode, check each record against what its type may send, attribute it to whoever had the device at the record's
+/// own device time, record what is refused (with a reason, visible to staff), and hand the rest to ingest.
+/// Transport-neutral, so the embedded broker and the external-broker subscriber behave the same.
 /// </summary>
 public sealed partial class DeviceMessageHandler(
     IDeviceRegistry registry,
+    DeviceRateLimiter rateLimiter,
     IIngestSink sink,
     IRejectionLog rejections,
     SenmlDecoder senmlDecoder,
     TelecareEventDecoder eventDecoder,
     DeviceStatusDecoder statusDecoder,
     GatewayMetrics metrics,
+    IOptions<DeviceIngressOptions> options,
     TimeProvider timeProvider,
     ILogger<DeviceMessageHandler> logger)
 {
     // One log line per device, source and reason a minute; the rest are counted (metrics) and summed into the next line.
     private readonly RefusalAggregator _logTally = new(timeProvider, TimeSpan.FromMinutes(1));
+
+    // A flooding device would otherwise write one rejection row per message: listed once per device a minute, with
+    // the number refused since; every one is counted (metrics, DeviceRateLimiter.RefusedCount) and answered.
+    private readonly RefusalAggregator _rateLimitTally = new(timeProvider, TimeSpan.FromMinutes(1));
 
     public async Task<DeviceMessageOutcome> HandleAsync(
         string deviceId, DeviceChannel channel, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
@@ -38,16 +46,28 @@ public sealed partial class DeviceMessageHandler(
         var source = $"mqtt:{channel.ToString().ToLowerInvariant()}";
         metrics.MessageReceived(source);
 
-        var device = await registry.GetAsync(deviceId, cancellationToken);
-        if (device is null)
+        if (!rateLimiter.TryAcquire(deviceId))
         {
-            await RejectAsync(new Rejection(receivedAt, deviceId, source, RejectionReasons.UnknownDevice,
-                "No registered device has this id; its messages are not stored."), cancellationToken);
-            return new DeviceMessageOutcome(0, 0, 1, false);
+            await RateLimitedAsync(deviceId, source, receivedAt, cancellationToken);
+            return DeviceMessageOutcome.RateLimited;
         }
 
         try
         {
+            var device = await registry.GetAsync(deviceId, cancellationToken);
+            if (device is null)
+            {
+                await RejectAsync(new Rejection(receivedAt, deviceId, source, RejectionReasons.UnknownDevice,
+                    "No registered device has this id; its messages are not stored."), cancellationToken);
+                return new DeviceMessageOutcome(0, 0, 1, false);
+            }
+            if (device.IsRevoked)
+            {
+                // Only an external broker can still carry one (a message in flight at the moment of revocation).
+                await RejectAsync(new Rejection(receivedAt, deviceId, source, RejectionReasons.DeviceRevoked,
+                    "This device was revoked; its messages are not stored."), cancellationToken);
+                return new DeviceMessageOutcome(0, 0, 1, false);
+            }
             return channel switch
             {
                 DeviceChannel.Readings => await HandleReadingsAsync(device, source, payload, receivedAt, cancellationToken),
@@ -73,19 +93,43 @@ public sealed partial class DeviceMessageHandler(
         {
             await RejectAsync(new Rejection(receivedAt, device.DeviceId, source, problem.Reason, problem.Detail), cancellationToken);
         }
-        var (assessedStored, assessedRepeats, assessedConflicts) = await SubmitConsciousnessAsync(device, source, decoded.Consciousness, receivedAt, cancellationToken);
+        var refused = decoded.Rejected.Count;
+        var assignments = await registry.GetAssignmentsAsync(device.DeviceId, cancellationToken);
+        var (assessedStored, assessedRepeats, assessedConflicts, assessedRefused) =
+            await SubmitConsciousnessAsync(device, assignments, source, decoded.Consciousness, receivedAt, cancellationToken);
+        refused += assessedRefused;
         if (decoded.Accepted.Count == 0)
         {
             metrics.Accepted(assessedStored);
-            return new DeviceMessageOutcome(assessedStored, assessedRepeats, decoded.Rejected.Count + assessedConflicts, false);
+            return new DeviceMessageOutcome(assessedStored, assessedRepeats, refused + assessedConflicts, false);
         }
         var recordIndexes = new Dictionary<Reading, int>(ReferenceEqualityComparer.Instance);
         var readings = new List<Reading>(decoded.Accepted.Count);
         foreach (var record in decoded.Accepted)
         {
-            var reading = new Reading(device.DeviceId, device.PatientId, record.Kind, record.Value, record.DeviceTime, receivedAt);
+            if (!device.Type.MaySend(record.Kind))
+            {
+                refused++;
+                await RejectAsync(new Rejection(receivedAt, device.DeviceId, source, RejectionReasons.NotAllowedForDeviceType,
+                    RejectionDetail.For(record.RecordIndex, $"a {device.Type.WireName()} does not send {record.Kind.WireName()}")), cancellationToken);
+                continue;
+            }
+            if (assignments.PatientAt(record.DeviceTime) is not { } patientId)
+            {
+                refused++;
+                await RejectAsync(new Rejection(receivedAt, device.DeviceId, source, RejectionReasons.DeviceNotAssigned,
+                    RejectionDetail.For(record.RecordIndex, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"nobody had this device at {record.DeviceTime:yyyy-MM-ddTHH:mm:ss.fffZ}"))), cancellationToken);
+                continue;
+            }
+            var reading = new Reading(device.DeviceId, patientId, record.Kind, record.Value, record.DeviceTime, receivedAt);
             recordIndexes[reading] = record.RecordIndex;
             readings.Add(reading);
+        }
+        if (readings.Count == 0)
+        {
+            metrics.Accepted(assessedStored);
+            return new DeviceMessageOutcome(assessedStored, assessedRepeats, refused + assessedConflicts, false);
         }
         var result = await sink.SubmitReadingsAsync(readings, cancellationToken);
         foreach (var conflict in result.Conflicts)
@@ -99,17 +143,27 @@ public sealed partial class DeviceMessageHandler(
                 cancellationToken);
         }
         metrics.Accepted(result.Stored + assessedStored);
-        var rejectedCount = decoded.Rejected.Count + result.Conflicts.Count + assessedConflicts;
+        var rejectedCount = refused + result.Conflicts.Count + assessedConflicts;
         return new DeviceMessageOutcome(result.Stored + assessedStored, readings.Count - result.Stored - result.Conflicts.Count + assessedRepeats, rejectedCount, false);
     }
 
-    private async Task<(int Stored, int Repeats, int Conflicts)> SubmitConsciousnessAsync(
-        DeviceRecord device, string source, IReadOnlyList<DecodedConsciousness> assessments, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    private async Task<(int Stored, int Repeats, int Conflicts, int Refused)> SubmitConsciousnessAsync(
+        DeviceRecord device, DeviceAssignments assignments, string source, IReadOnlyList<DecodedConsciousness> assessments,
+        DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        var (stored, repeats, conflicts) = (0, 0, 0);
+        var (stored, repeats, conflicts, refused) = (0, 0, 0, 0);
         foreach (var assessment in assessments)
         {
-            var observation = new ConsciousnessObservation(device.PatientId, assessment.Level, assessment.ObservedAt, receivedAt, DeviceId: device.DeviceId);
+            // Filed, like a reading, under whoever had the device when the assessment was made.
+            if (assignments.PatientAt(assessment.ObservedAt) is not { } patientId)
+            {
+                refused++;
+                await RejectAsync(new Rejection(receivedAt, device.DeviceId, source, RejectionReasons.DeviceNotAssigned,
+                    RejectionDetail.For(assessment.RecordIndex, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"nobody had this device at {assessment.ObservedAt:yyyy-MM-ddTHH:mm:ss.fffZ}"))), cancellationToken);
+                continue;
+            }
+            var observation = new ConsciousnessObservation(patientId, assessment.Level, assessment.ObservedAt, receivedAt, DeviceId: device.DeviceId);
             switch (await sink.SubmitConsciousnessAsync(observation, cancellationToken))
             {
                 case ConsciousnessAppendResult.Stored:
@@ -127,7 +181,7 @@ public sealed partial class DeviceMessageHandler(
                     break;
             }
         }
-        return (stored, repeats, conflicts);
+        return (stored, repeats, conflicts, refused);
     }
 
     private async Task<DeviceMessageOutcome> HandleEventAsync(
@@ -139,7 +193,22 @@ public sealed partial class DeviceMessageHandler(
             await RejectAsync(new Rejection(receivedAt, device.DeviceId, source, problem.Reason, problem.Detail), cancellationToken);
             return new DeviceMessageOutcome(0, 0, 1, false);
         }
-        var telecareEvent = new TelecareEvent(device.DeviceId, device.PatientId, decoded.Event!.Type, decoded.Event.DeviceTime, receivedAt);
+        var decodedEvent = decoded.Event!;
+        if (!device.Type.MaySend(decodedEvent.Type))
+        {
+            await RejectAsync(new Rejection(receivedAt, device.DeviceId, source, RejectionReasons.NotAllowedForDeviceType,
+                $"A {device.Type.WireName()} does not send {decodedEvent.Type.WireName()}."), cancellationToken);
+            return new DeviceMessageOutcome(0, 0, 1, false);
+        }
+        var assignments = await registry.GetAssignmentsAsync(device.DeviceId, cancellationToken);
+        if (assignments.PatientAt(decodedEvent.DeviceTime) is not { } patientId)
+        {
+            await RejectAsync(new Rejection(receivedAt, device.DeviceId, source, RejectionReasons.DeviceNotAssigned,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"Nobody had this device at {decodedEvent.DeviceTime:yyyy-MM-ddTHH:mm:ss.fffZ}; the event is not filed against anyone.")), cancellationToken);
+            return new DeviceMessageOutcome(0, 0, 1, false);
+        }
+        var telecareEvent = new TelecareEvent(device.DeviceId, patientId, decodedEvent.Type, decodedEvent.DeviceTime, receivedAt);
         var isNew = await sink.SubmitEventAsync(telecareEvent, cancellationToken);
         metrics.Accepted(isNew ? 1 : 0);
         return new DeviceMessageOutcome(isNew ? 1 : 0, isNew ? 0 : 1, 0, false);
@@ -155,13 +224,46 @@ public sealed partial class DeviceMessageHandler(
             return new DeviceMessageOutcome(0, 0, 1, false);
         }
         var status = decoded.Status!;
-        await registry.RecordHeartbeatAsync(device.DeviceId, status.DeviceTime, status.BatteryPercent, cancellationToken);
-        await sink.SubmitStatusAsync(
-            new DeviceStatusReport(device.DeviceId, device.PatientId, status.BatteryPercent, status.DeviceTime, receivedAt,
-                device.Type.WireName(), status.Interval),
-            cancellationToken);
+        // A status is sent as it is made, so its own time minus the receive time is the device clock's offset (plus a
+        // network delay of milliseconds). Recorded per device and flagged on it beyond Devices:ClockSkewFlag.
+        TimeSpan? clockOffset = status.ClockReported ? status.DeviceTime - receivedAt : null;
+        if (clockOffset is { } offset && offset.Duration() > options.Value.ClockSkewFlag)
+        {
+            LogClockSkew(logger, device.DeviceId, (long)offset.TotalSeconds);
+        }
+        await registry.RecordHeartbeatAsync(device.DeviceId,
+            new DeviceHeartbeat(status.DeviceTime, status.BatteryPercent, status.Firmware, clockOffset), cancellationToken);
+        // A heartbeat tells a person's monitoring that the device is alive: only while somebody has it.
+        var assignments = await registry.GetAssignmentsAsync(device.DeviceId, cancellationToken);
+        if (assignments.PatientAt(status.DeviceTime) is { } patientId)
+        {
+            await sink.SubmitStatusAsync(
+                new DeviceStatusReport(device.DeviceId, patientId, status.BatteryPercent, status.DeviceTime, receivedAt,
+                    device.Type.WireName(), status.Interval),
+                cancellationToken);
+        }
         metrics.Accepted(1);
         return new DeviceMessageOutcome(1, 0, 0, false);
+    }
+
+    private async ValueTask RateLimitedAsync(string deviceId, string source, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var clipped = UntrustedText.Clip(deviceId);
+        var tally = _rateLimitTally.Count(clipped);
+        if (!tally.Report)
+        {
+            metrics.Rejected(RejectionReasons.RateLimited);
+            return;
+        }
+        var settings = options.Value;
+        var detail = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"More than {settings.Burst} messages at once or {settings.MessagesPerSecond} a second from this device; refused, send again later.");
+        if (tally.SuppressedBefore > 0)
+        {
+            detail += string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $" {tally.SuppressedBefore} more were refused in the previous minute (counted, not listed).");
+        }
+        await RejectAsync(new Rejection(receivedAt, clipped, source, RejectionReasons.RateLimited, detail), cancellationToken);
     }
 
     /// <summary>Records input refused before or outside decoding (credentials, topic ACL), so the edge counts it too.</summary>
@@ -179,6 +281,9 @@ public sealed partial class DeviceMessageHandler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused input from device {DeviceId} on {Source}: {Reason} ({SuppressedBefore} more counted in the minute before)")]
     private static partial void LogRejected(ILogger logger, string deviceId, string source, string reason, int suppressedBefore);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Device {DeviceId} clock is {OffsetSeconds} s off the platform's")]
+    private static partial void LogClockSkew(ILogger logger, string deviceId, long offsetSeconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not store a {Channel} message of device {DeviceId}; it will be redelivered")]
     private static partial void LogStorageFailed(ILogger logger, Exception exception, string deviceId, DeviceChannel channel);

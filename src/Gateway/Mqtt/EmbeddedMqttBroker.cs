@@ -27,12 +27,14 @@ namespace Telehealth.Gateway.Mqtt;
 public sealed partial class EmbeddedMqttBroker(
     IOptions<MqttOptions> options,
     IDeviceRegistry registry,
+    DeviceAccessChanges accessChanges,
     DeviceMessageHandler handler,
     GatewayMetrics metrics,
     TimeProvider timeProvider,
     ILogger<EmbeddedMqttBroker> logger) : IHostedService, IAsyncDisposable
 {
     private const string DeviceIdSessionKey = "telehealth.deviceId";
+    private const string ProtocolSessionKey = "telehealth.protocol";
     private const string ConnectSource = "mqtt:connect";
     private readonly EmbeddedBrokerOptions _settings = options.Value.Embedded;
     private readonly DeviceSessionTable _sessions = new(options.Value.Embedded.MaxSessionsPerDevice);
@@ -71,6 +73,7 @@ public sealed partial class EmbeddedMqttBroker(
         await server.StartAsync();
         _server = server;
         _listener = listener;
+        accessChanges.Changed += OnAccessChanged;
         Port = listener.Port;
         LogStarted(logger, _settings.BindAddress, Port);
     }
@@ -81,6 +84,7 @@ public sealed partial class EmbeddedMqttBroker(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        accessChanges.Changed -= OnAccessChanged;
         await _lifecycle.WaitAsync(CancellationToken.None);
         try
         {
@@ -130,10 +134,14 @@ public sealed partial class EmbeddedMqttBroker(
         if (device is null)
         {
             args.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
-            var known = args.UserName.Length <= 64 && await registry.GetAsync(args.UserName) is not null;
-            await RefuseAsync(claimedId, known ? null : remote,
-                known ? RejectionReasons.BadCredentials : RejectionReasons.UnknownDevice,
-                known ? "Wrong secret for this device." : "No registered device has this id.");
+            var known = args.UserName.Length <= 64 ? await registry.GetAsync(args.UserName) : null;
+            var (reason, detail) = known switch
+            {
+                null => (RejectionReasons.UnknownDevice, "No registered device has this id."),
+                { IsRevoked: true } => (RejectionReasons.DeviceRevoked, "This device was revoked."),
+                _ => (RejectionReasons.BadCredentials, "Wrong secret for this device."),
+            };
+            await RefuseAsync(claimedId, known is null ? remote : null, reason, detail);
             return;
         }
 
@@ -178,6 +186,7 @@ public sealed partial class EmbeddedMqttBroker(
 
         connection.Authenticated(device.DeviceId, clientId, _settings.MaxPacketBytes);
         args.SessionItems[DeviceIdSessionKey] = device.DeviceId;
+        args.SessionItems[ProtocolSessionKey] = args.ProtocolVersion;
         args.ReasonCode = MqttConnectReasonCode.Success;
     }
 
@@ -221,7 +230,15 @@ public sealed partial class EmbeddedMqttBroker(
 
         var payload = args.ApplicationMessage.Payload;
         var outcome = await handler.HandleAsync(topicDeviceId, channel, payload.IsSingleSegment ? payload.First : payload.ToArray(), args.CancellationToken);
-        if (outcome.MustRetry)
+        if (outcome.IsRateLimited)
+        {
+            args.Response.ReasonCode = MqttPubAckReasonCode.QuotaExceeded;
+            args.Response.ReasonString = "Over this device's message rate; not stored, publish again later.";
+            // MQTT 3.1.1 has no PUBACK reason: a PUBACK would read as "stored". Close instead, so the device keeps the
+            // message and sends it again after reconnecting (as for a store failure).
+            args.CloseConnection = args.SessionItems[ProtocolSessionKey] is not MqttProtocolVersion.V500;
+        }
+        else if (outcome.MustRetry)
         {
             // MQTT 5 publishers see the failure and retry; our own handler has already logged the cause.
             args.Response.ReasonCode = MqttPubAckReasonCode.ImplementationSpecificError;
@@ -232,6 +249,38 @@ public sealed partial class EmbeddedMqttBroker(
         {
             args.Response.ReasonCode = MqttPubAckReasonCode.PayloadFormatInvalid;
             args.Response.ReasonString = "Nothing in this message was accepted; see the rejections list.";
+        }
+    }
+
+    /// <summary>
+    /// A revoked device, or one whose secret was rotated, loses its live connections at once: the credentials they
+    /// were opened with no longer hold. Runs on the caller of the registry change; the disconnects finish in the background.
+    /// </summary>
+    private void OnAccessChanged(string deviceId, DeviceAccessChange change)
+    {
+        if (change is DeviceAccessChange.Revoked or DeviceAccessChange.SecretRotated && _server is { } server)
+        {
+            _ = DisconnectDeviceAsync(server, deviceId, change);
+        }
+    }
+
+    private async Task DisconnectDeviceAsync(MqttServer server, string deviceId, DeviceAccessChange change)
+    {
+        foreach (var clientId in _sessions.ClientIdsOf(deviceId))
+        {
+            try
+            {
+                await server.DisconnectClientAsync(clientId, new MqttServerClientDisconnectOptions
+                {
+                    ReasonCode = MqttDisconnectReasonCode.NotAuthorized,
+                    ReasonString = change == DeviceAccessChange.Revoked ? "Device revoked." : "Device secret rotated; connect with the new one.",
+                });
+                LogDisconnected(logger, deviceId, change);
+            }
+            catch (Exception exception)
+            {
+                LogDisconnectFailed(logger, exception, deviceId);
+            }
         }
     }
 
@@ -329,6 +378,12 @@ public sealed partial class EmbeddedMqttBroker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port}")]
     private static partial void LogStarted(ILogger logger, string address, int port);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Disconnected device {DeviceId}: {Change}")]
+    private static partial void LogDisconnected(ILogger logger, string deviceId, DeviceAccessChange change);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not disconnect device {DeviceId} after a credential change")]
+    private static partial void LogDisconnectFailed(ILogger logger, Exception exception, string deviceId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A {Reason} refusal at the MQTT edge could not be recorded")]
     private static partial void LogRefusalNotRecorded(ILogger logger, Exception exception, string reason);

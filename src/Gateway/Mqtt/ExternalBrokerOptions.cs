@@ -33,4 +33,8 @@ public sealed class ExternalBrokerOptions
 
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Keeping mosquitto's accounts and ACL current from the registry (off unless enabled).</summary>
+    [Required]
+    public BrokerSync.BrokerSyncOptions Sync { get; set; } = new();
 }

@@ -14,6 +14,7 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
         var failures = new List<string>();
         Collect(options.Embedded, $"{MqttOptions.SectionName}:{nameof(MqttOptions.Embedded)}", failures);
         Collect(options.External, $"{MqttOptions.SectionName}:{nameof(MqttOptions.External)}", failures);
+        Collect(options.External?.Sync, $"{MqttOptions.SectionName}:External:Sync", failures);
         if (options.Embedded is { } embedded && !System.Net.IPAddress.TryParse(embedded.BindAddress, out _))
         {
             failures.Add($"{MqttOptions.SectionName}:Embedded:BindAddress '{embedded.BindAddress}' is not an IP address.");

@@ -16,7 +16,17 @@ public static class RejectionReasons
     public const string StaleTimestamp = "stale_timestamp";
     public const string PayloadTooLarge = "payload_too_large";
     public const string UnknownDevice = "unknown_device";
+    /// <summary>Nobody had the device at the record's device time (not yet issued again after it was collected).</summary>
     public const string DeviceNotAssigned = "device_not_assigned";
+
+    /// <summary>The device was revoked by staff: refused at connect and any message still arriving is refused.</summary>
+    public const string DeviceRevoked = "device_revoked";
+
+    /// <summary>A reading or event the device's type does not send (an oximeter sending a blood pressure or a pendant press).</summary>
+    public const string NotAllowedForDeviceType = "not_allowed_for_device_type";
+
+    /// <summary>The device sent more messages than its rate allows (Devices:MessagesPerSecond, Devices:Burst).</summary>
+    public const string RateLimited = "rate_limited";
     public const string BadCredentials = "bad_credentials";
     public const string NotAuthorized = "not_authorized";
     public const string UnknownTopic = "unknown_topic";

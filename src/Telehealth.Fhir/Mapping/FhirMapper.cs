@@ -54,12 +54,21 @@ public sealed class FhirMapper
         {
             Id = FhirIds.Device(device.DeviceId),
             Identifier = [FhirIdentifiers.Device(device.DeviceId)],
-            Status = Device.FHIRDeviceStatus.Active,
-            SerialNumber = device.DeviceId,
+            // Revoked or collected: no longer in use by anyone (its earlier Observations still name it).
+            Status = device.IsRevoked || !device.IsAssigned ? Device.FHIRDeviceStatus.Inactive : Device.FHIRDeviceStatus.Active,
+            SerialNumber = device.Details.SerialNumber ?? device.DeviceId,
             DeviceName = [new Device.DeviceNameComponent { Name = DeviceLabels.Display(device.Type), Type = DeviceNameType.UserFriendlyName }],
             Type = type,
-            Patient = PatientReference(device.PatientId),
+            Patient = device.IsAssigned ? PatientReference(device.PatientId) : null,
         };
+        if (device.Details.Model is { } model)
+        {
+            resource.ModelNumber = model;
+        }
+        if (device.Details.Firmware is { } firmware)
+        {
+            resource.Version = [new Device.VersionComponent { Value = firmware }];
+        }
         if (DeviceLabels.MdcSpecialization(device.Type) is { } specialization)
         {
             // PHD IG: the 11073-20601 specialization goes in Device.specialization; we add it to type as well, so a
@@ -76,7 +85,9 @@ public sealed class FhirMapper
     /// Output order follows the first appearance of each Observation in <paramref name="readings"/>.
     /// </summary>
     /// <param name="thresholdsAt">The patient's thresholds in force at a device time (interpretation, referenceRange).</param>
-    public IReadOnlyList<Observation> ToObservations(IReadOnlyList<Reading> readings, Func<Reading, ThresholdSet> thresholdsAt)
+    /// <param name="sourceTypeOf">The type of the device that measured a reading (by device id), for the IEEE 11073 code of its pulse rate.</param>
+    public IReadOnlyList<Observation> ToObservations(
+        IReadOnlyList<Reading> readings, Func<Reading, ThresholdSet> thresholdsAt, Func<string, DeviceType?>? sourceTypeOf = null)
     {
         ArgumentNullException.ThrowIfNull(readings);
         ArgumentNullException.ThrowIfNull(thresholdsAt);
@@ -104,7 +115,7 @@ public sealed class FhirMapper
         }
         return order
             .Select(id => singles.TryGetValue(id, out var reading)
-                ? VitalObservation(id, reading, thresholdsAt(reading))
+                ? VitalObservation(id, reading, thresholdsAt(reading), sourceTypeOf?.Invoke(reading.DeviceId))
                 : BloodPressurePanel(id, panels[id].Systolic, panels[id].Diastolic, thresholdsAt))
             .ToArray();
     }
@@ -303,9 +314,9 @@ public sealed class FhirMapper
 
     // ── Observations ────────────────────────────────────────────────────────────────────────────────
 
-    private static Observation VitalObservation(string id, Reading reading, ThresholdSet thresholds)
+    private static Observation VitalObservation(string id, Reading reading, ThresholdSet thresholds, DeviceType? sourceType)
     {
-        var coding = VitalCoding.For(reading.Kind);
+        var coding = VitalCoding.For(reading.Kind, sourceType);
         var observation = NewMeasurement(id, FhirIdentifiers.Observation(reading), reading.PatientId, reading.DeviceId, reading.DeviceTime, coding.Category, coding.Profile);
         observation.Code = Code(coding);
         SetValue(reading, coding, thresholds, observation);

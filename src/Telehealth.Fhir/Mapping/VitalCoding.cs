@@ -1,4 +1,5 @@
 using Telehealth.Contracts.Readings;
+using Telehealth.Gateway.Devices;
 
 namespace Telehealth.Fhir.Mapping;
 
@@ -25,6 +26,20 @@ public sealed record VitalCoding(
     public const string BloodPressurePanelMdc = "150020";
     public const string BloodPressureProfile = "http://hl7.org/fhir/StructureDefinition/bp";
 
+    /// <summary>MDC_PULS_OXIM_PULS_RATE: a pulse rate derived by a pulse oximeter (PHD IG, 11073-10404).</summary>
+    public const string OximeterPulseRateMdc = "149530";
+
+    /// <summary>
+    /// The coding of a reading measured by a device of <paramref name="sourceType"/>. Only the pulse rate differs by
+    /// source: IEEE 11073 names an oximeter's pulse rate MDC_PULS_OXIM_PULS_RATE (149530) and a cuff's (or any other
+    /// non-invasive one's) MDC_PULS_RATE_NON_INV (149546), so a reader can tell how it was measured.
+    /// </summary>
+    public static VitalCoding For(VitalKind kind, DeviceType? sourceType) =>
+        kind == VitalKind.HeartRate && sourceType == DeviceType.PulseOximeter
+            ? For(kind) with { Mdc = OximeterPulseRateMdc, MdcDisplay = "MDC_PULS_OXIM_PULS_RATE" }
+            : For(kind);
+
+    /// <summary>The coding when the source device is not known (the pulse rate as MDC_PULS_RATE_NON_INV).</summary>
     public static VitalCoding For(VitalKind kind) => kind switch
     {
         VitalKind.HeartRate => new(kind, "8867-4", "Heart rate", null, null, "149546", "MDC_PULS_RATE_NON_INV",

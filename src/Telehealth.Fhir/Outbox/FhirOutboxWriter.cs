@@ -51,7 +51,12 @@ public sealed partial class FhirOutboxWriter(
                     .OrderBy(reading => reading.DeviceTime).ToArray();
                 // The one rule shared with the alert decision: the thresholds in force at the reading's device time.
                 var timeline = await thresholds.GetTimelineAsync(batch.Key, cancellationToken);
-                var observations = mapper.ToObservations(ordered, reading => timeline.At(reading.DeviceTime));
+                var sourceTypes = new Dictionary<string, DeviceType?>(StringComparer.Ordinal);
+                foreach (var deviceId in ordered.Select(reading => reading.DeviceId).Distinct())
+                {
+                    sourceTypes[deviceId] = (await devices.GetAsync(deviceId, cancellationToken))?.Type;
+                }
+                var observations = mapper.ToObservations(ordered, reading => timeline.At(reading.DeviceTime), deviceId => sourceTypes[deviceId]);
                 await EnqueueAsync(batch.Key, observations, cancellationToken);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)

@@ -40,7 +40,7 @@ public sealed class CaseloadFactory(int seed)
                 News2Scale: copd ? 2 : 1,
                 OnSupplementalOxygen: onOxygen,
                 DeviceTypes: ChooseDevices(random, kind),
-                Scenario: scenario);
+                Scenario: scenario) { Number = i + 1 };
         }
         return homes;
     }

@@ -18,6 +18,12 @@ public sealed record PlannedHome(
     IReadOnlyList<SimulatedDeviceType> DeviceTypes,
     HomeScenario Scenario)
 {
+    /// <summary>Position in the plan, 1-based (home-001 is 1): with a source's block it gives the person's stable NHS number.</summary>
+    public int Number { get; init; } = 1;
+
+    /// <summary>The person's stable identifier for a provisioning source (<see cref="SyntheticNhsNumbers"/>).</summary>
+    public string NhsNumberFor(int block) => SyntheticNhsNumbers.For(block, Number);
+
     /// <summary>The runnable home once the platform has assigned the patient id and each device's id and secret.</summary>
     public SimulatedHome ToHome(string patientId, IReadOnlyList<SimulatedDevice> devices)
     {

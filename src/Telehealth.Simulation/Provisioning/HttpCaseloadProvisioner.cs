@@ -9,7 +9,10 @@ namespace Telehealth.Simulation.Provisioning;
 
 /// <summary>
 /// Provisions homes through the platform HTTP API: <c>POST /api/patients</c>, then <c>POST /api/devices</c> per
-/// device, with the bearer token from <c>POST /api/auth/token</c>.
+/// device, with the bearer token from <c>POST /api/auth/token</c>. Each person carries a stable identifier, an NHS
+/// number from device-sim's own test-range block (<see cref="SyntheticNhsNumbers.SimulatorBlock"/>); when the platform
+/// already has that person (409), they are found by that number (never by display name) and given new devices of
+/// their own: existing devices, whoever registered them, are never rotated or taken over.
 /// </summary>
 public sealed class HttpCaseloadProvisioner : ICaseloadProvisioner
 {
@@ -40,11 +43,13 @@ public sealed class HttpCaseloadProvisioner : ICaseloadProvisioner
     public async Task<SimulatedHome> ProvisionAsync(PlannedHome home, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(home);
-        var patient = await PostAsync<PatientResponse>(
-            "api/patients",
-            new PatientRequest(home.DisplayName, home.News2Scale, home.OnSupplementalOxygen),
-            $"create patient for {home.Label}",
-            cancellationToken).ConfigureAwait(false);
+        var nhsNumber = home.NhsNumberFor(SyntheticNhsNumbers.SimulatorBlock);
+        var patient = await FindPatientAsync(nhsNumber, cancellationToken).ConfigureAwait(false)
+            ?? await PostAsync<PatientResponse>(
+                "api/patients",
+                new PatientRequest(home.DisplayName, nhsNumber, home.News2Scale, home.OnSupplementalOxygen),
+                $"create patient for {home.Label}",
+                cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrEmpty(patient.Id))
         {
             throw new ProvisioningException($"Creating the patient for {home.Label} returned no id.");
@@ -65,6 +70,15 @@ public sealed class HttpCaseloadProvisioner : ICaseloadProvisioner
             devices.Add(new SimulatedDevice(device.DeviceId, device.Secret, type));
         }
         return home.ToHome(patient.Id, devices);
+    }
+
+    private async Task<PatientResponse?> FindPatientAsync(string nhsNumber, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/patients");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _accessToken);
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var caseload = await ReadAsync<List<PatientResponse>>(response, "list patients", cancellationToken).ConfigureAwait(false);
+        return caseload.FirstOrDefault(p => p.NhsNumber == nhsNumber);
     }
 
     private async Task<T> PostAsync<T>(string path, object body, string what, CancellationToken cancellationToken)
@@ -92,9 +106,9 @@ public sealed class HttpCaseloadProvisioner : ICaseloadProvisioner
 
     private sealed record TokenResponse([property: JsonPropertyName("access_token")] string? AccessToken);
 
-    private sealed record PatientRequest(string DisplayName, int News2Scale, bool OnSupplementalOxygen);
+    private sealed record PatientRequest(string DisplayName, string NhsNumber, int News2Scale, bool OnSupplementalOxygen);
 
-    private sealed record PatientResponse(string? Id);
+    private sealed record PatientResponse(string? Id, string? NhsNumber = null);
 
     private sealed record DeviceRequest(string PatientId, string Type);
 

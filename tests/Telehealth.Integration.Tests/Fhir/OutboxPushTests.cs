@@ -112,7 +112,9 @@ public sealed class OutboxPushTests : IAsyncLifetime
         const string diagnostics = "Task.owner: minimum required = 1 (profile https://example.org/fhir/StructureDefinition/call-task)";
         _server.FailAlways(FhirTestFault.Reject("Task", diagnostics));
         var patientId = await TelehealthPlatform.CreatePatientAsync(_staff, "Fhir Rejected");
-        var (pendantId, pendantSecret) = await TelehealthPlatform.RegisterDeviceAsync(_staff, patientId, "pendant_alarm");
+        // A telecare hub: it relays both the pendant's press and the fall detector's fall below (a pendant alone may
+        // not send a fall).
+        var (pendantId, pendantSecret) = await TelehealthPlatform.RegisterDeviceAsync(_staff, patientId, "telecare_hub");
         await using var pendant = await MqttDevice.ConnectAsync(_platform, pendantId, pendantSecret);
 
         await pendant.PublishEventAsync("""{"event":"pendant_press"}""");
@@ -134,6 +136,28 @@ public sealed class OutboxPushTests : IAsyncLifetime
         Assert.Equal(2, _server.Current("Observation").Count);
         Assert.Equal(2, _server.Current("Flag").Count);
         Assert.All((await _staff.GetOutboxAsync("failed")).Entries, entry => Assert.Equal(("Task", 1), (entry.ResourceType, entry.Attempts)));
+    }
+
+    [Fact]
+    public async Task H9_a_reassigned_then_collected_device_is_sent_again_naming_its_new_person_then_none()
+    {
+        var ada = await TelehealthPlatform.CreatePatientAsync(_staff, "Fhir Device Ada");
+        var bert = await TelehealthPlatform.CreatePatientAsync(_staff, "Fhir Device Bert");
+        var (deviceId, _) = await TelehealthPlatform.RegisterDeviceAsync(_staff, ada, "pulse_oximeter");
+        // Two Patients and the Device.
+        await _staff.WaitUntilDrainedAsync(minimumSent: 3);
+
+        await _staff.PostJsonAsync($"/api/devices/{deviceId}/assign", new { patientId = bert });
+        await _staff.WaitUntilDrainedAsync(minimumSent: 4);
+        var assigned = Assert.Single(_server.Current("Device"));
+
+        await _staff.PostJsonAsync($"/api/devices/{deviceId}/retrieve", new { });
+        await _staff.WaitUntilDrainedAsync(minimumSent: 5);
+        var collected = Assert.Single(_server.Current("Device"));
+
+        Assert.Equal(($"Patient/{bert}", "active"), (assigned["patient"]!["reference"]!.GetValue<string>(), assigned.Text("status")));
+        Assert.Equal("inactive", collected.Text("status"));
+        Assert.Null(collected["patient"]);
     }
 
     private string[] StatusesOf(string type, string alertId) =>

@@ -21,10 +21,11 @@ public sealed class BadInputTests(PlatformFixture fixture) : IClassFixture<Platf
               {"n":"spo2","u":"%","v":97},
               {"n":"heart_rate","u":"beat/min","v":4000},
               {"n":"shoe_size","u":"1","v":9},
-              {"n":"body_temperature","u":"furlongs","v":37},
-              {"n":"body_temperature","u":"Cel","v":"NaN"},
-              {"n":"body_weight","u":"kg","v":70,"t":{{future}}},
-              {"n":"body_temperature","u":"[degF]","v":98.6}
+              {"n":"respiratory_rate","u":"furlongs","v":16},
+              {"n":"respiratory_rate","u":"/min","v":"NaN"},
+              {"n":"heart_rate","u":"beat/min","v":70,"t":{{future}}},
+              {"n":"body_temperature","u":"Cel","v":37},
+              {"n":"respiratory_rate","u":"{breaths}/min","v":16}
             ]
             """;
 
@@ -32,10 +33,11 @@ public sealed class BadInputTests(PlatformFixture fixture) : IClassFixture<Platf
 
         Assert.Equal(MqttClientPublishReasonCode.Success, result.ReasonCode);
         var readings = await Staff.GetJsonAsync($"/api/patients/{patientId}/readings");
-        Assert.Equal(["body_temperature", "spo2"], readings.EnumerateArray().Select(r => r.Str("kind")).Order().ToArray());
-        Assert.Equal(37.0, readings.EnumerateArray().Single(r => r.Str("kind") == "body_temperature").GetProperty("value").GetDouble(), 9);
+        Assert.Equal(["respiratory_rate", "spo2"], readings.EnumerateArray().Select(r => r.Str("kind")).Order().ToArray());
+        Assert.Equal(16.0, readings.EnumerateArray().Single(r => r.Str("kind") == "respiratory_rate").GetProperty("value").GetDouble(), 9);
         var reasons = await RejectionReasonsOfAsync(deviceId);
-        Assert.Equal(["future_timestamp", "implausible_value", "not_a_number", "unknown_name", "unknown_unit"], reasons.Order().ToArray());
+        // The oximeter's body temperature is well formed but not something an oximeter measures.
+        Assert.Equal(["future_timestamp", "implausible_value", "not_a_number", "not_allowed_for_device_type", "unknown_name", "unknown_unit"], reasons.Order().ToArray());
     }
 
     [Theory]

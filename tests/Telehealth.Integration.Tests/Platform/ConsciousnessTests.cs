@@ -99,7 +99,9 @@ public sealed class ConsciousnessTests(PlatformFixture fixture) : IClassFixture<
     public async Task H5_a_device_reports_consciousness_in_SenML_and_anything_outside_ACVPU_is_refused_with_a_reason()
     {
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Device Assessed");
-        var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(Staff, patientId, "telecare_hub");
+        // An oximeter: the heart rate beside the assessments must be something its type may send (a telecare hub
+        // sends no vital signs); consciousness is not limited by device type.
+        var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(Staff, patientId, "pulse_oximeter");
         await using var device = await MqttDevice.ConnectAsync(Platform, deviceId, secret);
         var at = DateTimeOffset.UtcNow.AddMinutes(-1);
         var atMs = DateTimeOffset.FromUnixTimeMilliseconds(at.ToUnixTimeMilliseconds());

@@ -152,7 +152,7 @@ public sealed class DevicePathTests(PlatformFixture fixture) : IClassFixture<Pla
         await using var ownListener = await AlertListener.ConnectAsync(Platform.BaseAddress, await Platform.GetTokenAsync());
 
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Team A Person");
-        var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(Staff, patientId, "pendant_alarm");
+        var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(Staff, patientId, "fall_detector");
         await using var device = await MqttDevice.ConnectAsync(Platform, deviceId, secret);
         await device.PublishEventAsync("""{"event":"fall_detected"}""");
         await ownListener.WaitForAsync("alertRaised", a => a.Str("patientId") == patientId);

@@ -43,11 +43,11 @@ public sealed class ScaledModeTests(InfluxServer influx) : IClassFixture<InfluxS
         var payload = $$"""[{"bt":{{Json.UnixSeconds(DateTimeOffset.UtcNow.AddSeconds(-30))}},"n":"spo2","u":"%","v":86},{"n":"heart_rate","u":"beat/min","v":118}]""";
         await device.PublishReadingsAsync(payload);
         await device.PublishReadingsAsync(payload);
-        await device.PublishReadingsAsync($$"""[{"bt":{{Json.UnixSeconds(DateTimeOffset.UtcNow)}},"n":"body_temperature","u":"Cel","v":36.6}]""");
+        await device.PublishReadingsAsync($$"""[{"bt":{{Json.UnixSeconds(DateTimeOffset.UtcNow)}},"n":"respiratory_rate","u":"/min","v":16}]""");
 
         // mosquitto acknowledges the device before the platform has stored anything: wait on the effect.
         var readings = await Eventually.GetAsync(() => staff.GetJsonAsync($"/api/patients/{patientId}/readings"), r => r.GetArrayLength() >= 3);
-        Assert.Equal(["body_temperature", "heart_rate", "spo2"], readings.EnumerateArray().Select(r => r.Str("kind")).Order().ToArray());
+        Assert.Equal(["heart_rate", "respiratory_rate", "spo2"], readings.EnumerateArray().Select(r => r.Str("kind")).Order().ToArray());
         var alerts = await Eventually.GetAsync(() => staff.GetJsonAsync($"/api/alerts?patientId={patientId}"), a => a.GetArrayLength() >= 1);
         Assert.Contains(alerts.EnumerateArray(), a => a.Str("condition") == "threshold:spo2" && a.Str("severity") == "critical");
 

@@ -11,23 +11,26 @@ public sealed class DeviceStatusDecoderTests
     private DeviceStatusDecodeResult Decode(string json) => _decoder.Decode(Utf8(json), ReceivedAt);
 
     [Theory]
-    [InlineData("""{}""", null, ReceivedAtMs)]
-    [InlineData(""" { } """, null, ReceivedAtMs)]
-    [InlineData("""{"battery":87}""", 87, ReceivedAtMs)]
-    [InlineData("""{"battery":0}""", 0, ReceivedAtMs)]
-    [InlineData("""{"battery":100}""", 100, ReceivedAtMs)]
-    [InlineData("""{"battery":null}""", null, ReceivedAtMs)]
-    [InlineData("""{"battery":87,"t":1795000000}""", 87, 1_795_000_000_000)]
-    [InlineData("""{"t":1795000000.25}""", null, 1_795_000_000_250)]
-    [InlineData("""{"t":-60}""", null, ReceivedAtMs - 60_000)]
-    [InlineData("""{"battery":55,"rssi":-70,"fw":{"version":"1.2.0"},"tags":["a"]}""", 55, ReceivedAtMs)]
-    public void Well_formed_status_is_a_heartbeat(string json, int? battery, long expectedMs)
+    [InlineData("""{}""", null, ReceivedAtMs, false)]
+    [InlineData(""" { } """, null, ReceivedAtMs, false)]
+    [InlineData("""{"battery":87}""", 87, ReceivedAtMs, false)]
+    [InlineData("""{"battery":0}""", 0, ReceivedAtMs, false)]
+    [InlineData("""{"battery":100}""", 100, ReceivedAtMs, false)]
+    [InlineData("""{"battery":null}""", null, ReceivedAtMs, false)]
+    [InlineData("""{"battery":87,"t":1795000000}""", 87, 1_795_000_000_000, true)]
+    [InlineData("""{"t":1795000000.25}""", null, 1_795_000_000_250, true)]
+    [InlineData("""{"t":-60}""", null, ReceivedAtMs - 60_000, false)]
+    [InlineData("""{"battery":55,"rssi":-70,"fw":{"version":"1.2.0"},"tags":["a"]}""", 55, ReceivedAtMs, false)]
+    [InlineData("""{"battery":40,"firmware":"4.6.1"}""", 40, ReceivedAtMs, false)]
+    public void Well_formed_status_is_a_heartbeat(string json, int? battery, long expectedMs, bool clockReported)
     {
         var result = Decode(json);
 
         Assert.True(result.IsAccepted);
         Assert.Null(result.Rejection);
-        Assert.Equal(new DecodedDeviceStatus(battery, Ms(expectedMs)), result.Status);
+        Assert.Equal((battery, Ms(expectedMs)), (result.Status!.BatteryPercent, result.Status.DeviceTime));
+        Assert.Equal(clockReported, result.Status.ClockReported);
+        Assert.Equal(json.Contains("4.6.1", StringComparison.Ordinal) ? "4.6.1" : null, result.Status.Firmware);
     }
 
     [Theory]
@@ -65,6 +68,7 @@ public sealed class DeviceStatusDecoderTests
     [InlineData("""{"battery":"87"}""", RejectionReasons.InvalidStatus, "field 'battery' is not an integer")]
     [InlineData("""{"battery":true}""", RejectionReasons.InvalidStatus, "field 'battery' is not an integer")]
     [InlineData("""{"battery":87,"battery":86}""", RejectionReasons.InvalidStatus, "field 'battery' appears twice")]
+    [InlineData("""{"firmware":12}""", RejectionReasons.InvalidStatus, "field 'firmware' is not a string of 1–64 characters")]
     [InlineData("""{"t":"now"}""", RejectionReasons.InvalidStatus, "field 't' is not a finite number")]
     [InlineData("""{"t":null}""", RejectionReasons.InvalidStatus, "field 't' is not a finite number")]
     [InlineData("""[]""", RejectionReasons.InvalidStatus, "expected a JSON object")]

@@ -5,6 +5,7 @@ using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
 using Telehealth.Fhir.Mapping;
+using Telehealth.Gateway.Devices;
 using static Telehealth.Tests.Fhir.FhirSamples;
 
 namespace Telehealth.Tests.Fhir;
@@ -15,6 +16,22 @@ public sealed class ObservationMappingTests
 
     private Observation Single(Reading reading, ThresholdSet? thresholds = null) =>
         Assert.Single(_mapper.ToObservations([reading], _ => thresholds ?? ThresholdSet.Defaults));
+
+    [Theory]
+    [InlineData(DeviceType.PulseOximeter, "149530", "MDC_PULS_OXIM_PULS_RATE")]
+    [InlineData(DeviceType.BloodPressureMonitor, "149546", "MDC_PULS_RATE_NON_INV")]
+    [InlineData(DeviceType.BedSensor, "149546", "MDC_PULS_RATE_NON_INV")]
+    [InlineData(null, "149546", "MDC_PULS_RATE_NON_INV")]
+    public void Pulse_rate_carries_the_IEEE_11073_code_of_its_source_device(DeviceType? source, string mdc, string display)
+    {
+        var reading = Reading(VitalKind.HeartRate, 72);
+
+        var observation = Assert.Single(_mapper.ToObservations([reading], _ => ThresholdSet.Defaults, _ => source));
+
+        var coding = Assert.Single(observation.Code.Coding, c => c.System == "urn:iso:std:iso:11073:10101");
+        Assert.Equal((mdc, display), (coding.Code, coding.Display));
+        Assert.Equal("8867-4", observation.Code.Coding[0].Code);
+    }
 
     [Theory]
     // kind, value, LOINC codes (in order), MDC code, UCUM code, unit text, category, profile

@@ -63,6 +63,20 @@ public sealed class ResourceMappingTests
         Assert.Equal(mdc, device.Specialization.SingleOrDefault()?.SystemType.Coding.Single().Code);
     }
 
+    [Fact]
+    public void A_collected_or_revoked_device_is_inactive_and_carries_what_staff_recorded()
+    {
+        var details = new DeviceDetails("Nonin 3150", "SN-501", "4.6");
+        var collected = _mapper.ToDevice(Device(DeviceType.PulseOximeter) with { IsAssigned = false, Details = details });
+        var revoked = _mapper.ToDevice(Device(DeviceType.PulseOximeter) with { RevokedAt = DateTimeOffset.UnixEpoch });
+
+        Assert.Equal(Hl7.Fhir.Model.Device.FHIRDeviceStatus.Inactive, collected.Status);
+        Assert.Null(collected.Patient);
+        Assert.Equal(("SN-501", "Nonin 3150", "4.6"), (collected.SerialNumber, collected.ModelNumber, collected.Version.Single().Value));
+        Assert.Equal(Hl7.Fhir.Model.Device.FHIRDeviceStatus.Inactive, revoked.Status);
+        Assert.Equal("Patient/" + PatientId, revoked.Patient.Reference);
+    }
+
     public static TheoryData<News2Risk, string, string> RiskCases => new()
     {
         { News2Risk.Low, "low", "low" },

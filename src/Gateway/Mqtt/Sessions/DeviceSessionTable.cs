@@ -49,6 +49,15 @@ public sealed class DeviceSessionTable(int maxSessionsPerDevice)
         }
     }
 
+    /// <summary>The client ids the device holds now (a copy).</summary>
+    public IReadOnlyList<string> ClientIdsOf(string deviceId)
+    {
+        lock (_lock)
+        {
+            return _byDevice.TryGetValue(deviceId, out var clients) ? [.. clients.Keys] : [];
+        }
+    }
+
     public int CountFor(string deviceId)
     {
         lock (_lock)

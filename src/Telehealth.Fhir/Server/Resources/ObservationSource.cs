@@ -58,27 +58,30 @@ public sealed class ObservationSource(
         {
             return null;
         }
-        // Readings are stored under the patient the device was assigned to when it measured: the current assignment.
-        if (!await caller.CanSeeAsync(device.PatientId, cancellationToken))
+        // Readings are stored under the person who had the device at the reading's own device time: follow the
+        // assignment history, never the device's current person (it may have been reassigned since).
+        var assignments = await devices.GetAssignmentsAsync(key.DeviceId, cancellationToken);
+        if (assignments.PatientAt(key.DeviceTime) is not { } patientId || !await caller.CanSeeAsync(patientId, cancellationToken))
         {
             return null;
         }
         if (key.Kind == ObservationKeyKind.TelecareEvent)
         {
-            var recent = await events.RecentForPatientAsync(device.PatientId, MaxEventsPerSearch, cancellationToken);
+            var recent = await events.RecentForPatientAsync(patientId, MaxEventsPerSearch, cancellationToken);
             var telecareEvent = recent.FirstOrDefault(e => e.DeviceId == key.DeviceId && e.Type == key.EventType && e.DeviceTime == key.DeviceTime);
             return telecareEvent is null ? null : mapper.ToObservation(telecareEvent);
         }
         var kinds = key.ReadingKinds;
         var stored = await readings.QueryAsync(
-            new ReadingQuery(device.PatientId, kinds.Count == 1 ? kinds[0] : null, key.DeviceTime, EndOfMillisecond(key.DeviceTime), Limit: 100),
+            new ReadingQuery(patientId, kinds.Count == 1 ? kinds[0] : null, key.DeviceTime, EndOfMillisecond(key.DeviceTime), Limit: 100),
             cancellationToken);
         var matching = stored.Where(r => r.DeviceId == key.DeviceId && kinds.Contains(r.Kind)).ToList();
         if (matching.Count == 0)
         {
             return null;
         }
-        var observations = await MapReadingsAsync(device.PatientId, matching, new ThresholdCache(thresholds, device.PatientId), cancellationToken);
+        var sourceTypes = new Dictionary<string, DeviceType?>(StringComparer.Ordinal) { [device.DeviceId] = device.Type };
+        var observations = await MapReadingsAsync(patientId, matching, new ThresholdCache(thresholds, patientId), sourceTypes, cancellationToken);
         return observations.SingleOrDefault(o => o.Id == id);
     }
 
@@ -142,6 +145,7 @@ public sealed class ObservationSource(
             : matches.OrderByDescending(u => u.Time).ThenByDescending(u => u.Id, StringComparer.Ordinal)).ToList();
 
         var thresholdCache = new ThresholdCache(thresholds, patientId);
+        var sourceTypes = new Dictionary<string, DeviceType?>(StringComparer.Ordinal);
         return await SearchPage.OfAsync(ordered, request, async page =>
         {
             var resources = new List<Resource>(page.Count);
@@ -157,7 +161,7 @@ public sealed class ObservationSource(
                 }
                 else
                 {
-                    resources.AddRange(await MapReadingsAsync(patientId, unit.Readings, thresholdCache, cancellationToken));
+                    resources.AddRange(await MapReadingsAsync(patientId, unit.Readings, thresholdCache, sourceTypes, cancellationToken));
                 }
             }
             return resources;
@@ -165,10 +169,18 @@ public sealed class ObservationSource(
     }
 
     private async Task<IReadOnlyList<Observation>> MapReadingsAsync(
-        string patientId, IReadOnlyList<Reading> unitReadings, ThresholdCache cache, CancellationToken cancellationToken)
+        string patientId, IReadOnlyList<Reading> unitReadings, ThresholdCache cache,
+        Dictionary<string, DeviceType?> sourceTypes, CancellationToken cancellationToken)
     {
         await cache.LoadAsync(cancellationToken);
-        return mapper.ToObservations(unitReadings, cache.At);
+        foreach (var reading in unitReadings)
+        {
+            if (!sourceTypes.ContainsKey(reading.DeviceId))
+            {
+                sourceTypes[reading.DeviceId] = (await devices.GetAsync(reading.DeviceId, cancellationToken))?.Type;
+            }
+        }
+        return mapper.ToObservations(unitReadings, cache.At, deviceId => sourceTypes[deviceId]);
     }
 
     // An id may name the last representable millisecond; the window is then left open rather than overflowing.

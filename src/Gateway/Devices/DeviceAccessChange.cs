@@ -1,0 +1,8 @@
+namespace Telehealth.Gateway.Devices;
+
+public enum DeviceAccessChange
+{
+    Registered,
+    SecretRotated,
+    Revoked,
+}
