@@ -68,10 +68,11 @@ public sealed partial class AlertEngine(
             var now = time.GetUtcNow();
             var settings = options.Value;
             var thresholdSet = await thresholds.GetEffectiveAsync(patientId, cancellationToken);
+            var timeline = await thresholds.GetTimelineAsync(patientId, cancellationToken);
             var care = (await patients.GetAsync(patientId, cancellationToken))?.ToNews2CareSettings(await LatestConsciousnessAsync(patientId, now, settings, cancellationToken))
                 ?? News2CareSettings.Unknown;
             var stored = await ruleStates.LoadAsync(patientId, cancellationToken);
-            var book = new PatientRuleBook(thresholdSet, care, settings, stored.Values);
+            var book = new PatientRuleBook(thresholdSet, care, settings, stored.Values, timeline);
             var working = new WorkingAlerts(patientId, await alerts.ListActiveForPatientAsync(patientId, cancellationToken));
             var states = new WorkingRuleStates(stored);
             var ordered = items.OrderBy(item => item.Sequence).ToList();

@@ -23,7 +23,9 @@ public sealed class PatientRuleBook
     private readonly Dictionary<string, DeviceRef> _devices = new(StringComparer.Ordinal);
     private readonly AlertOptions _options;
 
-    public PatientRuleBook(ThresholdSet thresholds, News2CareSettings care, AlertOptions options, IEnumerable<StoredRuleState> stored)
+    /// <param name="timeline">The person's thresholds over time: each reading is judged by those in force at its device time.</param>
+    public PatientRuleBook(ThresholdSet thresholds, News2CareSettings care, AlertOptions options, IEnumerable<StoredRuleState> stored,
+        ThresholdTimeline? timeline = null)
     {
         ArgumentNullException.ThrowIfNull(thresholds);
         ArgumentNullException.ThrowIfNull(care);
@@ -33,7 +35,11 @@ public sealed class PatientRuleBook
         foreach (var threshold in thresholds.All)
         {
             var tuning = VitalAlertTuning.Defaults.GetValueOrDefault(threshold.Kind) ?? new VitalAlertTuning(threshold.Kind, 0, TimeSpan.Zero, 1);
-            Add(new ThresholdAlertRule(threshold, tuning, thresholds.IsPersonal(threshold.Kind)));
+            var kind = threshold.Kind;
+            Func<DateTimeOffset, (VitalThreshold Threshold, bool Personal)?>? inForceAt = timeline is null
+                ? null
+                : at => timeline.At(at) is var set && set.For(kind) is { } then ? (then, set.IsPersonal(kind)) : null;
+            Add(new ThresholdAlertRule(threshold, tuning, thresholds.IsPersonal(kind), inForceAt));
         }
         foreach (var duration in options.Durations)
         {

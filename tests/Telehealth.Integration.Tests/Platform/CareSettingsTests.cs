@@ -169,7 +169,7 @@ public sealed class CareSettingsTests(PlatformFixture fixture) : IClassFixture<P
 
     [Fact]
     [Trait("Hazard", "H13")]
-    public async Task H13_a_reading_measured_before_a_threshold_change_is_interpreted_in_FHIR_against_the_thresholds_then_in_force()
+    public async Task H13_a_reading_measured_before_a_threshold_change_is_judged_in_FHIR_and_by_the_alert_engine_against_the_thresholds_then_in_force()
     {
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Changed Limits");
         var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(Staff, patientId);
@@ -188,8 +188,14 @@ public sealed class CareSettingsTests(PlatformFixture fixture) : IClassFixture<P
         Assert.Equal(2, observations.Count);
         Assert.Equal("L", observations[0].Interpretation.Single().Coding.Single().Code);
         Assert.Equal("N", observations[1].Interpretation.Single().Coding.Single().Code);
-        // The alert engine still judges by the thresholds current at evaluation (owned by the wire-rules work): once it
-        // follows the same rule, the first reading raises a threshold:spo2 alert here too. See IThresholdRepository.GetTimelineAsync.
+        // The alert engine follows the same rule: the first reading, Low against the thresholds of its own time, raised
+        // a threshold alert (from the defaults), and its history shows it raised once.
+        var alert = Assert.Single((await Staff.GetJsonAsync($"/api/alerts?patientId={patientId}&status=all")).EnumerateArray(),
+            a => a.Str("condition") == "threshold:spo2");
+        Assert.Equal("medium", alert.Str("severity"));
+        var history = (await Staff.GetJsonAsync($"/api/alerts/{alert.Str("id")}/events")).EnumerateArray().ToArray();
+        Assert.Equal("raised", history[0].Str("eventType"));
+        Assert.Contains("default low 94", history[0].Str("reason"));
     }
 
     private async Task<RiskAssessment> LatestRiskAssessmentAsync(string patientId)

@@ -35,6 +35,24 @@ public sealed class ThresholdAlertRuleTests
         Assert.Null(result.WakeAt);
     }
 
+    [Theory]
+    [Trait("Hazard", "H13")]
+    [InlineData(-10, RuleVerdict.True, "below_low", "SpO2 92 % below default low 94 %")] // measured under the defaults
+    [InlineData(0, RuleVerdict.False, null, null)]                                          // measured under the personal band
+    public void H13_a_reading_is_judged_by_the_bands_in_force_at_its_own_device_time(
+        int minutesFromChange, RuleVerdict verdict, string? code, string? reason)
+    {
+        var changedAt = new DateTimeOffset(2026, 1, 10, 9, 0, 0, TimeSpan.Zero);
+        var personal = new VitalThreshold(VitalKind.Spo2, 84, 88, null, null);
+        (VitalThreshold, bool)? InForceAt(DateTimeOffset at) => at < changedAt ? (ThresholdSet.Defaults.For(VitalKind.Spo2)!, false) : (personal, true);
+        var rule = new ThresholdAlertRule(personal, VitalAlertTuning.Defaults[VitalKind.Spo2], personal: true, inForceAt: InForceAt);
+        var run = new RuleRun(rule, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(changedAt.AddMinutes(minutesFromChange)));
+
+        var result = run.Reading(VitalKind.Spo2, 92);
+
+        Assert.Equal((verdict, code, reason), (result.Verdict, result.Finding?.Code, result.Finding?.Reason));
+    }
+
     [Fact]
     public void The_staff_reason_names_value_and_bound_and_the_code_carries_no_value()
     {

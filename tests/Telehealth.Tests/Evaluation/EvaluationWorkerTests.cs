@@ -78,10 +78,18 @@ public sealed class EvaluationWorkerTests : IAsyncDisposable
             await WaitUntilAsync(() => Task.FromResult(_thresholds.Failures == 1));
             Assert.DoesNotContain(await log.ReadAfterAsync(0, 10), e => e.PatientId == "pat-a");
 
-            _clock.Advance(TimeSpan.FromSeconds(5));   // second attempt: fails again, next back-off 10 s
-            await WaitUntilAsync(() => Task.FromResult(_thresholds.Failures == 2));
-            _clock.Advance(TimeSpan.FromSeconds(10));  // third attempt succeeds
-            await WaitUntilAsync(async () => (await queue.PendingAsync()).Count == 0);
+            // Drive the fake clock a second at a time (and nudge the worker, whose poll timer runs on this clock) until
+            // the retries have succeeded: the second attempt is due 5 s after the first failure, the third 10 s after
+            // the second, so success cannot come before 15 s of fake time.
+            var signal = _provider.GetRequiredService<IEvaluationSignal>();
+            while ((await queue.PendingAsync()).Count > 0)
+            {
+                Assert.True(_clock.GetUtcNow() - Start < TimeSpan.FromMinutes(5), "the retries never succeeded");
+                _clock.Advance(TimeSpan.FromSeconds(1));
+                signal.Notify();
+                await Task.Delay(20);
+            }
+            Assert.True(_clock.GetUtcNow() - Start >= TimeSpan.FromSeconds(15), "retried before its back-off");
 
             var events = await log.ReadAfterAsync(0, 10);
             // Each patient's low SpO2 raises its threshold alert and the NEWS2 it drives (a single parameter scoring 3).

@@ -12,8 +12,15 @@ namespace Telehealth.CareRecord.Evaluation.Vitals;
 /// two NEWS2 parameters are usually measured, so NEWS2 alone often cannot reach 7 however ill the person is
 /// (SpO2 70 % with nothing else measured is NEWS2 3). The critical band must be able to ask for a response now.
 /// Raising is immediate; clearing has hysteresis (<see cref="VitalAlertTuning"/>).
+/// A reading is judged against the bands that were in force at its own device time when <paramref name="inForceAt"/>
+/// is given (the person's threshold timeline), so the alert decision and the FHIR interpretation of the same reading
+/// never disagree across a threshold change; otherwise against <paramref name="threshold"/>.
 /// </summary>
-public sealed class ThresholdAlertRule(VitalThreshold threshold, VitalAlertTuning tuning, bool personal = false)
+public sealed class ThresholdAlertRule(
+    VitalThreshold threshold,
+    VitalAlertTuning tuning,
+    bool personal = false,
+    Func<DateTimeOffset, (VitalThreshold Threshold, bool Personal)?>? inForceAt = null)
     : AlertRule<ThresholdRuleState>
 {
     public override string Key { get; } = ConditionKeys.Threshold(threshold.Kind);
@@ -39,12 +46,16 @@ public sealed class ThresholdAlertRule(VitalThreshold threshold, VitalAlertTunin
             return Unchanged(state);
         }
         var at = observed.At;
-        var band = threshold.Classify(reading.Value);
+        if ((inForceAt is null ? (threshold, personal) : inForceAt(reading.DeviceTime)) is not var (bands, bandsPersonal))
+        {
+            return Unchanged(state); // no bands for this vital at the reading's time
+        }
+        var band = bands.Classify(reading.Value);
         if (band != Interpretation.Normal)
         {
             var severity = SeverityOf(band);
             var next = new ThresholdRuleState(band, severity, at, InBandSince: null);
-            return (RuleVerdict.True, Abnormal(reading, band, severity, at), next, null);
+            return (RuleVerdict.True, Abnormal(bands, bandsPersonal, reading, band, severity, at), next, null);
         }
         if (state.Raised is not { } raised)
         {
@@ -53,8 +64,8 @@ public sealed class ThresholdAlertRule(VitalThreshold threshold, VitalAlertTunin
 
         var lowSide = raised is Interpretation.Low or Interpretation.CriticalLow;
         var clearedByMargin = lowSide
-            ? reading.Value >= (threshold.Low ?? threshold.CriticalLow!.Value) + tuning.ClearMargin
-            : reading.Value <= (threshold.High ?? threshold.CriticalHigh!.Value) - tuning.ClearMargin;
+            ? reading.Value >= (bands.Low ?? bands.CriticalLow ?? double.NegativeInfinity) + tuning.ClearMargin
+            : reading.Value <= (bands.High ?? bands.CriticalHigh ?? double.PositiveInfinity) - tuning.ClearMargin;
         var inBandSince = state.InBandSince ?? at;
         if (clearedByMargin || at - inBandSince >= tuning.ClearHold)
         {
@@ -62,7 +73,7 @@ public sealed class ThresholdAlertRule(VitalThreshold threshold, VitalAlertTunin
         }
         var severityHeld = state.Severity ?? SeverityOf(raised);
         var reason = $"{VitalLabels.Name(reading.Kind)} {VitalLabels.Quantity(reading.Kind, reading.Value)} back inside the band, "
-            + $"not yet cleared (clears at {ClearLevel(lowSide)} or after {Minutes(tuning.ClearHold)} inside the band)";
+            + $"not yet cleared (clears at {ClearLevel(bands, lowSide)} or after {Minutes(tuning.ClearHold)} inside the band)";
         var finding = new RuleFinding(Key, severityHeld, "clearing", reason, Instantaneous: false, at, Measure: 0, ReopenStep: tuning.ReopenStep);
         return (RuleVerdict.True, finding, state with { LatestAt = at, InBandSince = inBandSince }, null);
     }
@@ -70,7 +81,7 @@ public sealed class ThresholdAlertRule(VitalThreshold threshold, VitalAlertTunin
     private static (RuleVerdict, RuleFinding?, ThresholdRuleState, DateTimeOffset?) Unchanged(ThresholdRuleState state) =>
         (RuleVerdict.Unknown, null, state, null);
 
-    private RuleFinding Abnormal(Reading reading, Interpretation band, AlertSeverity severity, DateTimeOffset at)
+    private RuleFinding Abnormal(VitalThreshold threshold, bool personal, Reading reading, Interpretation band, AlertSeverity severity, DateTimeOffset at)
     {
         var (direction, boundName, bound, code) = band switch
         {
@@ -88,7 +99,7 @@ public sealed class ThresholdAlertRule(VitalThreshold threshold, VitalAlertTunin
         return new RuleFinding(Key, severity, code, reason, Instantaneous: false, at, Measure: measure, ReopenStep: tuning.ReopenStep);
     }
 
-    private string ClearLevel(bool lowSide)
+    private string ClearLevel(VitalThreshold threshold, bool lowSide)
     {
         var level = lowSide
             ? (threshold.Low ?? threshold.CriticalLow!.Value) + tuning.ClearMargin
