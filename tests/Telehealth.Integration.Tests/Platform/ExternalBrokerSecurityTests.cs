@@ -95,7 +95,7 @@ public sealed class ExternalBrokerSecurityTests : IAsyncLifetime
         await device.PublishReadingsAsync("""[{"n":"spo2","u":"%","v":97}]""");
 
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, spoofed.ReasonCode);
-        await Eventually.GetAsync(() => _staff.GetJsonAsync($"/api/patients/{owner}/readings"), r => r.GetArrayLength() == 1);
+        await Eventually.GetAsync(() => _staff.GetJsonAsync($"/api/patients/{owner}/readings"), r => r.GetArrayLength() == 1, TimeSpan.FromSeconds(40));
         Assert.Equal(0, (await _staff.GetJsonAsync($"/api/patients/{victim}/readings")).GetArrayLength());
 
         var dropped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -167,7 +167,7 @@ public sealed class ExternalBrokerSecurityTests : IAsyncLifetime
         Assert.Equal(MqttClientConnectResultCode.Success, connected.ResultCode);
         Assert.Equal(MqttClientPublishReasonCode.Success, published.ReasonCode);
         Assert.Equal(1, validated);
-        await Eventually.GetAsync(() => _staff.GetJsonAsync($"/api/patients/{patientId}/readings"), r => r.GetArrayLength() == 1);
+        await Eventually.GetAsync(() => _staff.GetJsonAsync($"/api/patients/{patientId}/readings"), r => r.GetArrayLength() == 1, TimeSpan.FromSeconds(40));
         await client.DisconnectAsync();
 
         // Plain MQTT on the TLS port gets nowhere.
