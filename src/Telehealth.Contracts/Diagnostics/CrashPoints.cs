@@ -33,6 +33,8 @@ public static class CrashPoints
             Console.Error.Flush();
             // Kill, not Exit: no finally blocks, no flushes, no hosted-service shutdown — what SIGKILL leaves behind.
             Process.GetCurrentProcess().Kill();
+            // Kill only sends SIGKILL; until the kernel acts this thread must not run one more step of the durable
+            // path (that would make the crash land later than its name says). Never returns: the process is gone.
             Thread.Sleep(Timeout.Infinite);
         }
     }
