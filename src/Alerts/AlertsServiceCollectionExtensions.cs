@@ -7,6 +7,7 @@ using Telehealth.Alerts.Recording;
 using Telehealth.Alerts.Rules;
 using Telehealth.Alerts.Storage;
 using Telehealth.Alerts.Waking;
+using Telehealth.CareRecord.Monitoring;
 using Telehealth.Contracts.Evaluation;
 using Telehealth.Storage;
 
@@ -34,6 +35,7 @@ public static class AlertsServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPatientRepository, SqlitePatientRepository>();
+        services.TryAddSingleton<IMonitoringPlanStore, SqliteMonitoringPlanStore>();
         services.TryAddSingleton<IThresholdRepository, SqliteThresholdRepository>();
         services.TryAddSingleton<AlertEventSignal>();
         services.TryAddSingleton<RuleWakeupSignal>();

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Telehealth.Contracts.Devices;
 using Telehealth.Contracts.Evaluation;
 using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
 
 namespace Telehealth.Storage;
@@ -43,6 +44,8 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
     private const string EventKind = "event";
     private const string StatusKind = "status";
     private const string TimerKind = "timer";
+    private const string ConsciousnessKind = "consciousness";
+    private const string ReassessKind = "reassess";
 
     private readonly SchemaGate _schema = new(database, Schema);
 
@@ -81,6 +84,49 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
         // name = the device type, value = the battery: a status's identity is its device and device time.
         Bind(insert, status.PatientId, StatusKind, status.DeviceId, status.DeviceType, status.BatteryPercent, status.DeviceTime, status.ReceivedAt,
             time.GetUtcNow(), status.Interval);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task EnqueueReassessAsync(string patientId, CareRecordChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(patientId);
+        ArgumentNullException.ThrowIfNull(change);
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await EnqueueReassessAsync(connection, transaction, patientId, change, time.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues a re-evaluation inside the caller's transaction (the one that records the change). The person's id
+    /// stands in the device column, so (person, part, time) is the item's identity.
+    /// </summary>
+    public static async Task EnqueueReassessAsync(SqliteConnection connection, SqliteTransaction transaction, string patientId, CareRecordChange change,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (!CareRecordChanges.IsKnown(change.What))
+        {
+            throw new ArgumentException($"Unknown care-record change '{change.What}'.", nameof(change));
+        }
+        await using var insert = CreateInsert(connection, transaction);
+        Bind(insert, patientId, ReassessKind, patientId, change.What, null, change.At, now, now);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues an ACVPU assessment inside the caller's transaction (the one that stores it). Its identity is the
+    /// person and the millisecond (the person's id stands in the device column); the name carries its source
+    /// ("staff:{username}" or "device:{deviceId}") and the value the level.
+    /// </summary>
+    public static async Task EnqueueAsync(SqliteConnection connection, SqliteTransaction transaction, ConsciousnessObservation observation,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        await using var insert = CreateInsert(connection, transaction);
+        Bind(insert, observation.PatientId, ConsciousnessKind, observation.PatientId, $"{observation.SourceKind}:{observation.SourceId}",
+            (int)observation.Level, observation.ObservedAt, observation.ReceivedAt, now);
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -175,11 +221,20 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
                     reader.IsDBNull(5) ? null : (int)reader.GetDouble(5), deviceTime, receivedAt, name,
                     reader.IsDBNull(9) ? null : TimeSpan.FromMilliseconds(reader.GetInt64(9))), attempts),
                 TimerKind => DueItem.ForTimer(sequence, patientId, new RuleTimer(name, deviceTime), attempts),
+                ConsciousnessKind when !reader.IsDBNull(5) && ConsciousnessSource(name) is { } source && Enum.IsDefined((AcvpuLevel)(int)reader.GetDouble(5)) =>
+                    DueItem.ForConsciousness(sequence, new ConsciousnessObservation(patientId, (AcvpuLevel)(int)reader.GetDouble(5), deviceTime, receivedAt,
+                        DeviceId: source.Kind == "device" ? source.Id : null, RecordedBy: source.Kind == "staff" ? source.Id : null), attempts),
+                ReassessKind when CareRecordChanges.IsKnown(name) => DueItem.ForReassess(sequence, patientId, new CareRecordChange(name, deviceTime), attempts),
                 var other => throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"Evaluation queue item {sequence} has unknown kind '{other}' or name."))
             });
         }
         return items;
     }
+
+    private static (string Kind, string Id)? ConsciousnessSource(string name) =>
+        name.IndexOf(':', StringComparison.Ordinal) is var colon and > 0 && name[..colon] is "staff" or "device" && colon < name.Length - 1
+            ? (name[..colon], name[(colon + 1)..])
+            : null;
 
     public async Task DeferAsync(IReadOnlyList<long> sequences, string error, DateTimeOffset retryAt, CancellationToken cancellationToken = default)
     {

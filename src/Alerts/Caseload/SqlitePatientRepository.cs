@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Telehealth.CareRecord.News2;
 using Telehealth.Alerts.Storage;
+using Telehealth.Contracts.Evaluation;
 using Telehealth.Storage;
 
 namespace Telehealth.Alerts.Caseload;
@@ -71,7 +72,7 @@ public sealed class SqlitePatientRepository : IPatientRepository
     public SqlitePatientRepository(SqliteDatabase database)
     {
         _database = database;
-        _schema = new SchemaGate(database, Schema);
+        _schema = new SchemaGate(database, Schema + SqliteEvaluationQueue.Schema);
     }
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => EnsureSchemaAsync(cancellationToken);
@@ -229,6 +230,9 @@ public sealed class SqlitePatientRepository : IPatientRepository
             history.Parameters.AddWithValue("$oxygen", OxygenValue(update.OnSupplementalOxygen));
             await history.ExecuteNonQueryAsync(cancellationToken);
         }
+        // NEWS2 is re-scored with the new scale or oxygen at once (same transaction: the change cannot be stored without it).
+        await SqliteEvaluationQueue.EnqueueReassessAsync(connection, transaction, patientId, new CareRecordChange(CareRecordChanges.CareSettings, update.At),
+            update.At, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return before with { News2Scale = update.News2Scale, OnSupplementalOxygen = update.OnSupplementalOxygen };
     }

@@ -10,6 +10,7 @@ using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.Escalation;
 using Telehealth.CareRecord.Evaluation;
 using Telehealth.CareRecord.News2;
+using Telehealth.CareRecord.Monitoring;
 using Telehealth.CareRecord.Observations;
 using Telehealth.CareRecord.Rules;
 using Telehealth.Contracts.Diagnostics;
@@ -42,7 +43,8 @@ public sealed partial class AlertEngine(
     IOptions<AlertOptions> options,
     TimeProvider time,
     ILogger<AlertEngine> logger,
-    IConsciousnessStore? consciousness = null)
+    IConsciousnessStore? consciousness = null,
+    IMonitoringPlanStore? monitoringPlans = null)
 {
     private readonly INews2AssessmentObserver[] _assessmentObservers = assessmentObservers.ToArray();
 
@@ -72,7 +74,8 @@ public sealed partial class AlertEngine(
             var care = (await patients.GetAsync(patientId, cancellationToken))?.ToNews2CareSettings(await LatestConsciousnessAsync(patientId, now, settings, cancellationToken))
                 ?? News2CareSettings.Unknown;
             var stored = await ruleStates.LoadAsync(patientId, cancellationToken);
-            var book = new PatientRuleBook(thresholdSet, care, settings, stored.Values, timeline);
+            var plan = monitoringPlans is null ? null : await monitoringPlans.GetAsync(patientId, cancellationToken);
+            var book = new PatientRuleBook(thresholdSet, care, settings, stored.Values, timeline, plan);
             var working = new WorkingAlerts(patientId, await alerts.ListActiveForPatientAsync(patientId, cancellationToken));
             var states = new WorkingRuleStates(stored);
             var ordered = items.OrderBy(item => item.Sequence).ToList();
@@ -101,10 +104,20 @@ public sealed partial class AlertEngine(
                         // The rule is no longer in force (a duration rule removed from the settings): nothing to wake.
                         LogTimerWithoutRule(patientId, item.Timer!.RuleKey);
                         break;
+                    case DueItemKind.Consciousness:
+                        var acvpu = item.Consciousness!;
+                        Offer(book, states, working, new RuleInput(patientId, now,
+                            new ConsciousnessObserved(patientId, acvpu.Level.ToNews2(), acvpu.ObservedAt, acvpu.RecordedBy, acvpu.DeviceId)), now);
+                        break;
+                    case DueItemKind.Reassess:
+                        // Every rule looks again at what it holds with the care record as it now stands: NEWS2 re-scores with
+                        // a new scale or oxygen, a new expectation computes its first deadline.
+                        Offer(book, states, working, RuleInput.Wake(patientId, now), now);
+                        break;
                 }
             }
-            var batch = ordered.Where(item => item.Reading is not null).Select(item => item.Reading!).ToList();
-            if (batch.Count > 0)
+            if (ordered.Any(item => item.Kind is DueItemKind.Reading or DueItemKind.Consciousness
+                    || item.Reassess?.What == CareRecordChanges.CareSettings))
             {
                 await AssessNews2Async(patientId, care, now, cancellationToken);
             }

@@ -3,6 +3,7 @@ using Telehealth.CareRecord.Evaluation;
 using Telehealth.CareRecord.Evaluation.MissingData;
 using Telehealth.CareRecord.Evaluation.Telecare;
 using Telehealth.CareRecord.Evaluation.Vitals;
+using Telehealth.CareRecord.Monitoring;
 using Telehealth.CareRecord.Observations;
 using Telehealth.CareRecord.Rules;
 using Telehealth.CareRecord.Thresholds;
@@ -14,18 +15,22 @@ namespace Telehealth.Alerts.Rules;
 /// The rules that watch one patient, built fresh for each evaluation from what is in force now: a threshold rule per
 /// vital with the person's bands, the configured duration rules, NEWS2 with the person's care settings, a rule per
 /// telecare event type, and silence and battery rules for every device that has reported its status (they exist
-/// because the device was heard, so they are rebuilt from their stored state). Each rule's state is kept under
-/// its key; the book never holds state itself.
+/// because the device was heard, so they are rebuilt from their stored state), and what the person's monitoring plan
+/// expects: readings due by a time, movement within a window, a staff-set heartbeat per device (whose silence rule
+/// then exists from the plan's start even if the device was never heard). Each rule's state is kept under its key;
+/// the book never holds state itself.
 /// </summary>
 public sealed class PatientRuleBook
 {
     private readonly Dictionary<string, IAlertRule> _rules = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DeviceRef> _devices = new(StringComparer.Ordinal);
     private readonly AlertOptions _options;
+    private readonly Dictionary<string, TimeSpan> _staffIntervals = new(StringComparer.Ordinal);
 
     /// <param name="timeline">The person's thresholds over time: each reading is judged by those in force at its device time.</param>
+    /// <param name="plan">What staff expect to hear for the person; null when nothing is planned.</param>
     public PatientRuleBook(ThresholdSet thresholds, News2CareSettings care, AlertOptions options, IEnumerable<StoredRuleState> stored,
-        ThresholdTimeline? timeline = null)
+        ThresholdTimeline? timeline = null, MonitoringPlan? plan = null)
     {
         ArgumentNullException.ThrowIfNull(thresholds);
         ArgumentNullException.ThrowIfNull(care);
@@ -50,9 +55,41 @@ public sealed class PatientRuleBook
         {
             Add(new TelecareEventAlertRule(type));
         }
-        foreach (var state in stored.Where(state => state.Device is not null))
+        if (plan is not null)
+        {
+            var zone = plan.TimeZone;
+            foreach (var expected in plan.ScheduledReadings)
+            {
+                var device = new DeviceRef(expected.DeviceId, expected.DeviceType);
+                var window = new DailyWindow(expected.Opens, TimeOnly.FromTimeSpan(expected.DueBy.ToTimeSpan() + expected.Grace), zone);
+                Add(new ScheduledReadingRule(expected.Kind, device, expected.Opens, expected.DueBy, expected.Grace, zone,
+                    window.FirstWholeWindowFrom(expected.Since)), device);
+            }
+            foreach (var window in plan.ActivityWindows)
+            {
+                var sensor = new DeviceRef(window.DeviceId, window.DeviceType);
+                var daily = new DailyWindow(window.Opens, window.Closes, zone);
+                Add(new InactivityRule(sensor, window.Opens, window.Closes, zone, daily.FirstWholeWindowFrom(window.Since)), sensor);
+            }
+            foreach (var heartbeat in plan.Heartbeats)
+            {
+                _staffIntervals[heartbeat.DeviceId] = heartbeat.Interval;
+            }
+        }
+        // Devices heard before (their silence and battery rules have state); plan rules keep state too, but watching a
+        // device's silence starts with hearing it or with a staff-set heartbeat, not with a scheduled reading.
+        foreach (var state in stored.Where(state => state.Device is not null
+            && (state.RuleKey.StartsWith("silence:", StringComparison.Ordinal) || state.RuleKey.StartsWith("battery:", StringComparison.Ordinal))))
         {
             AddDevice(state.Device!, state.Since);
+        }
+        if (plan is not null)
+        {
+            // A device staff expect to hear from is watched from the plan's start, heard or not.
+            foreach (var heartbeat in plan.Heartbeats)
+            {
+                AddDevice(new DeviceRef(heartbeat.DeviceId, heartbeat.DeviceType), heartbeat.Since);
+            }
         }
     }
 
@@ -68,7 +105,7 @@ public sealed class PatientRuleBook
     public void AddDevice(DeviceRef device, DateTimeOffset since)
     {
         ArgumentNullException.ThrowIfNull(device);
-        var silence = new DeviceSilenceRule(device, since);
+        var silence = new DeviceSilenceRule(device, since, _staffIntervals.TryGetValue(device.DeviceId, out var interval) ? interval : null);
         if (_rules.ContainsKey(silence.Key))
         {
             return;
@@ -80,5 +117,12 @@ public sealed class PatientRuleBook
         _devices[battery.Key] = device;
     }
 
-    private void Add(IAlertRule rule) => _rules[rule.Key] = rule;
+    private void Add(IAlertRule rule, DeviceRef? device = null)
+    {
+        _rules[rule.Key] = rule;
+        if (device is not null)
+        {
+            _devices[rule.Key] = device;
+        }
+    }
 }

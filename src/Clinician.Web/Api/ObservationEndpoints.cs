@@ -1,4 +1,5 @@
 using Telehealth.Contracts.Diagnostics;
+using Telehealth.Contracts.Evaluation;
 using System.Security.Claims;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Clinician.Web.Hosting;
@@ -24,12 +25,19 @@ public static class ObservationEndpoints
 
     public sealed record ObservationDto(string Kind, string Value, DateTimeOffset ObservedAt, DateTimeOffset ReceivedAt, string Source, string SourceId);
 
+    /// <summary>The assessment was queued for evaluation with it: wake the worker so NEWS2 is re-scored now.</summary>
+    private static IResult Created(IEvaluationSignal evaluation, string location, ObservationDto dto)
+    {
+        evaluation.Notify();
+        return Results.Created(location, dto);
+    }
+
     public static IEndpointRouteBuilder MapObservationEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/patients").RequireAuthorization().WithTags("Observations");
 
         group.MapPost("/{id}/observations", async (string id, ObservationRequest request, ClaimsPrincipal user, IPatientRepository patients,
-            IConsciousnessStore consciousness, TimeProvider time, CancellationToken ct) =>
+            IConsciousnessStore consciousness, IEvaluationSignal evaluation, TimeProvider time, CancellationToken ct) =>
         {
             if (await PatientEndpoints.FindInTeamAsync(id, user, patients, ct) is null)
             {
@@ -59,7 +67,7 @@ public static class ObservationEndpoints
             var observation = new ConsciousnessObservation(id, level, observedAt, now, RecordedBy: user.Username());
             return await consciousness.AppendAsync(observation, ct) switch
             {
-                ConsciousnessAppendResult.Stored => Results.Created($"/api/patients/{id}/observations", ToDto(observation)),
+                ConsciousnessAppendResult.Stored => Created(evaluation, $"/api/patients/{id}/observations", ToDto(observation)),
                 ConsciousnessAppendResult.Repeat => Results.Ok(ToDto(observation)),
                 _ => Results.Problem(statusCode: 409, title: RejectionReasons.ConflictingDuplicate,
                     detail: "Another consciousness assessment of this person is recorded at the same time; it stands."),

@@ -1,4 +1,5 @@
 using Telehealth.Contracts.Diagnostics;
+using Telehealth.Contracts.Evaluation;
 using System.Text.Json;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
@@ -72,7 +73,8 @@ public static class PatientEndpoints
             await FindInTeamAsync(id, user, patients, ct) is { } patient ? Results.Ok(ToDto(patient)) : NotFound(id));
 
         // Scale and oxygen change how every later NEWS2 is scored: a change names its reason and is kept with who and when.
-        group.MapPut("/{id}/care-settings", async (string id, CareSettingsRequest request, ClaimsPrincipal user, IPatientRepository patients, TimeProvider time, CancellationToken ct) =>
+        group.MapPut("/{id}/care-settings", async (string id, CareSettingsRequest request, ClaimsPrincipal user, IPatientRepository patients,
+            IEvaluationSignal evaluation, TimeProvider time, CancellationToken ct) =>
         {
             if (await FindInTeamAsync(id, user, patients, ct) is null)
             {
@@ -107,7 +109,13 @@ public static class PatientEndpoints
             {
                 return Results.ValidationProblem(problems);
             }
-            return await patients.UpdateCareSettingsAsync(id, update, ct) is { } updated ? Results.Ok(ToDto(updated)) : NotFound(id);
+            if (await patients.UpdateCareSettingsAsync(id, update, ct) is not { } updated)
+            {
+                return NotFound(id);
+            }
+            // The change was queued for re-scoring with it (same transaction): wake the worker now.
+            evaluation.Notify();
+            return Results.Ok(ToDto(updated));
         });
 
         group.MapGet("/{id}/care-settings/history", async (string id, ClaimsPrincipal user, IPatientRepository patients, CancellationToken ct) =>

@@ -176,6 +176,7 @@ public static class PlatformServiceCollectionExtensions
         app.MapAuthEndpoints();
         app.MapPatientEndpoints();
         app.MapObservationEndpoints();
+        app.MapMonitoringPlanEndpoints();
         app.MapDeviceEndpoints();
         app.MapAlertEndpoints();
         app.MapTeamRotaEndpoints();

@@ -83,11 +83,18 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
     }
 
     /// <summary>
-    /// Stored directly (rare, one per message). Not queued for evaluation: NEWS2 reads the latest assessment from
-    /// <see cref="IConsciousnessStore.LatestAsync"/> when it next scores the person.
+    /// Stored directly (rare, one per message); the store queues a new assessment for evaluation in the same
+    /// transaction, so NEWS2 is re-scored with it at once rather than at the person's next reading.
     /// </summary>
-    public async ValueTask<ConsciousnessAppendResult> SubmitConsciousnessAsync(ConsciousnessObservation observation, CancellationToken cancellationToken = default) =>
-        await _consciousness.AppendAsync(observation, cancellationToken);
+    public async ValueTask<ConsciousnessAppendResult> SubmitConsciousnessAsync(ConsciousnessObservation observation, CancellationToken cancellationToken = default)
+    {
+        var result = await _consciousness.AppendAsync(observation, cancellationToken);
+        if (result == ConsciousnessAppendResult.Stored)
+        {
+            _evaluationSignal.Notify();
+        }
+        return result;
+    }
 
     public async ValueTask SubmitStatusAsync(DeviceStatusReport status, CancellationToken cancellationToken = default)
     {

@@ -20,6 +20,9 @@ public interface IEvaluationQueue
     /// <summary>Queues an accepted device status (idempotent on device and device time).</summary>
     Task EnqueueStatusAsync(DeviceStatusReport status, CancellationToken cancellationToken = default);
 
+    /// <summary>Queues a re-evaluation of a person's rules after a change to their care record (idempotent on person, part and time).</summary>
+    Task EnqueueReassessAsync(string patientId, CareRecordChange change, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Up to <paramref name="maxItems"/> due items in queue order, skipping every patient whose earliest due item is
     /// still backing off (so a patient's later data never overtakes an earlier failure).

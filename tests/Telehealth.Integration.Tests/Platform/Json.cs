@@ -19,6 +19,9 @@ internal static class Json
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
+    public static async Task<JsonElement> ReadFromJsonElementAsync(this HttpContent content) =>
+        JsonDocument.Parse(await content.ReadAsStringAsync()).RootElement.Clone();
+
     public static string Str(this JsonElement element, string property) => element.GetProperty(property).GetString()!;
 
     /// <summary>Unix seconds with milliseconds, as a device would send in SenML bt/t.</summary>

@@ -6,9 +6,12 @@ using Telehealth.Alerts.Engine;
 using Telehealth.Alerts.Recording;
 using Telehealth.Alerts.Storage;
 using Telehealth.CareRecord.Alerting;
+using Telehealth.CareRecord.Monitoring;
 using Telehealth.Contracts.Devices;
 using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
+using Telehealth.Ingest.Storage.Sqlite;
 using Telehealth.Storage;
 
 namespace Telehealth.Tests.Alerts;
@@ -32,8 +35,12 @@ internal sealed class EngineHarness
         RuleStates = new SqliteRuleStateStore(database);
         Thresholds = new SqliteThresholdRepository(database);
         _queue = new SqliteEvaluationQueue(database, clock);
-        Engine = new AlertEngine(Alerts, Alerts, RuleStates, Readings, Thresholds, new SqlitePatientRepository(database),
-            new SqliteNews2AssessmentStore(database), [], Options.Create(options ?? new AlertOptions()), clock, NullLogger<AlertEngine>.Instance);
+        Patients = new SqlitePatientRepository(database);
+        Plans = new SqliteMonitoringPlanStore(database);
+        Consciousness = new SqliteConsciousnessStore(database);
+        Engine = new AlertEngine(Alerts, Alerts, RuleStates, Readings, Thresholds, Patients,
+            new SqliteNews2AssessmentStore(database), [], Options.Create(options ?? new AlertOptions()), clock, NullLogger<AlertEngine>.Instance,
+            Consciousness, Plans);
     }
 
     public FakeTimeProvider Clock { get; }
@@ -47,6 +54,26 @@ internal sealed class EngineHarness
     public SqliteThresholdRepository Thresholds { get; }
 
     public AlertEngine Engine { get; }
+
+    public SqlitePatientRepository Patients { get; }
+
+    public SqliteMonitoringPlanStore Plans { get; }
+
+    public SqliteConsciousnessStore Consciousness { get; }
+
+    /// <summary>Saves the harness patient's monitoring plan (queued for re-evaluation with it) and evaluates.</summary>
+    public async Task<IReadOnlyList<AlertEventRecord>> PlanAsync(MonitoringPlan plan, string reason = "agreed with the person")
+    {
+        await Plans.SaveAsync(plan, new MonitoringPlanChange("nurse-1", reason, Now));
+        return await RunAsync();
+    }
+
+    /// <summary>Staff record an ACVPU assessment now (queued with it) and the engine evaluates.</summary>
+    public async Task<IReadOnlyList<AlertEventRecord>> AcvpuAsync(AcvpuLevel level)
+    {
+        await Consciousness.AppendAsync(new ConsciousnessObservation(Patient, level, Now, Now, RecordedBy: "nurse-1"));
+        return await RunAsync();
+    }
 
     public DateTimeOffset Now => Clock.GetUtcNow();
 

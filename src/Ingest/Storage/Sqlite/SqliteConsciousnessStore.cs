@@ -24,7 +24,7 @@ public sealed class SqliteConsciousnessStore(SqliteDatabase database) : IConscio
 
     private const string Columns = "patient_id, observed_at_ms, level, source_kind, source_id, received_at_ms";
 
-    private readonly SchemaGate _schema = new(database, Schema);
+    private readonly SchemaGate _schema = new(database, Schema + SqliteEvaluationQueue.Schema);
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken);
 
@@ -48,6 +48,8 @@ public sealed class SqliteConsciousnessStore(SqliteDatabase database) : IConscio
         insert.Parameters.AddWithValue("$received", SqliteTime.ToUnixMs(observation.ReceivedAt));
         if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
         {
+            // Due for evaluation in the same transaction: NEWS2 is re-scored with it now, not at the next reading.
+            await SqliteEvaluationQueue.EnqueueAsync(connection, transaction, observation, observation.ReceivedAt, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return ConsciousnessAppendResult.Stored;
         }

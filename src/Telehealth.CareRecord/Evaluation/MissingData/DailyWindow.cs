@@ -35,6 +35,18 @@ public sealed record DailyWindow(TimeOnly Opens, TimeOnly Closes, TimeZoneInfo Z
         return close > now ? close : On(day.AddDays(1)).Closes;
     }
 
+    /// <summary>
+    /// When watching can start so that only whole windows are judged: <paramref name="since"/> itself, or, when a
+    /// window is already open at <paramref name="since"/>, its close. What came before an expectation existed was not
+    /// watched, so judging the window it started in could only raise a false "missing".
+    /// </summary>
+    public DateTimeOffset FirstWholeWindowFrom(DateTimeOffset since)
+    {
+        var close = NextClose(since);
+        var (opens, _) = LatestClosed(close);
+        return opens < since ? close : since;
+    }
+
     private DateOnly LocalDay(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Zone).DateTime);
 
     private DateTimeOffset ToUtc(DateTime local)
