@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using StackExchange.Redis;
 using Telehealth.Alerts;
 using Telehealth.Alerts.Engine;
 using Telehealth.Alerts.Escalation;
@@ -78,7 +79,13 @@ public static class PlatformServiceCollectionExtensions
         // Alert core, pushing to staff over SignalR.
         // Every API body is small JSON (FHIR here is read-only): 1 MiB refuses a flood before it is buffered.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-        services.AddSignalR();
+        services.AddOptions<RealtimeOptions>().Bind(configuration.GetSection(RealtimeOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        var signalR = services.AddSignalR();
+        // Several instances: a Redis backplane, so a dashboard on any instance receives what any instance sends.
+        if (configuration.GetSection(RealtimeOptions.SectionName).Get<RealtimeOptions>() is { Redis: { Length: > 0 } redis } realtime)
+        {
+            signalR.AddStackExchangeRedis(redis, options => options.Configuration.ChannelPrefix = RedisChannel.Literal(realtime.ChannelPrefix));
+        }
         services.AddSingleton<IAlertEventFollower, SignalRAlertEventFollower>();
         services.AddTelehealthAlerts();
         services.AddTelehealthEscalation(); // duty rotas, escalation timers, notification channels and outbox
