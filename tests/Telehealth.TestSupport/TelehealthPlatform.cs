@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Telehealth.Alerts.Recording;
 using Telehealth.Contracts.Evaluation;
 using Telehealth.Gateway.Mqtt;
+using Telehealth.CareRecord.Alerting;
 
 namespace Telehealth.TestSupport;
 

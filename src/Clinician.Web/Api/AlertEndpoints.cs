@@ -1,11 +1,10 @@
 using System.Security.Claims;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Engine;
 using Telehealth.Alerts.Recording;
-using Telehealth.Alerts.Storage;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Contracts;
+using Telehealth.CareRecord.Caseload;
 
 namespace Telehealth.Clinician.Web.Api;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Telehealth.Clinician.Web.Auth;
+using Telehealth.CareRecord.Staff;
 
 namespace Telehealth.Clinician.Web.Api;
 

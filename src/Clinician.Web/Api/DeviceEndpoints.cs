@@ -1,10 +1,10 @@
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Contracts.Devices;
-using Telehealth.Gateway.Devices;
 using Telehealth.Gateway.Ingress;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.CareRecord.Devices;
 
 namespace Telehealth.Clinician.Web.Api;
 

@@ -1,7 +1,7 @@
 using System.Security.Claims;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Fhir.Outbox;
+using Telehealth.CareRecord.Caseload;
 
 namespace Telehealth.Clinician.Web.Api;
 

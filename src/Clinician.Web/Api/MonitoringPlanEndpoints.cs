@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Security.Claims;
-using Telehealth.Alerts.Caseload;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.CareRecord.Devices;
 using Telehealth.CareRecord.Monitoring;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Contracts.Diagnostics;
 using Telehealth.Contracts.Evaluation;
 using Telehealth.Contracts.Readings;
-using Telehealth.Gateway.Devices;
 
 namespace Telehealth.Clinician.Web.Api;
 

@@ -3,10 +3,9 @@ using Telehealth.Contracts.Evaluation;
 using System.Security.Claims;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Clinician.Web.Hosting;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Rejections;
-using Telehealth.Ingest.Storage;
+using Telehealth.CareRecord.Caseload;
 
 namespace Telehealth.Clinician.Web.Api;
 

@@ -3,7 +3,6 @@ using Telehealth.Contracts.Evaluation;
 using System.Text.Json;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Domain.News2;
 using Telehealth.Alerts.Domain.Thresholds;
 using Telehealth.Clinician.Web.Auth;
@@ -11,7 +10,8 @@ using Telehealth.Clinician.Web.Hosting;
 using Telehealth.Contracts.Readings;
 using Telehealth.Contracts.Rejections;
 using Telehealth.Gateway.Decoding;
-using Telehealth.Ingest.Storage;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.Contracts.Events;
 
 namespace Telehealth.Clinician.Web.Api;
 

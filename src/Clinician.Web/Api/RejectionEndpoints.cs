@@ -1,9 +1,10 @@
 using System.Security.Claims;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Clinician.Web.Auth;
-using Telehealth.Gateway.Devices;
-using Telehealth.Ingest.Storage;
-using Telehealth.Ingest.Storage.Sqlite;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.CareRecord.Devices;
+using Telehealth.CareRecord.Staff;
+using Telehealth.Contracts.Rejections;
+using Telehealth.Storage.Sqlite.Ingest;
 
 namespace Telehealth.Clinician.Web.Api;
 

@@ -4,6 +4,8 @@ using Telehealth.Alerts.Escalation;
 using Telehealth.CareRecord;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Notifications.Webhooks;
+using Telehealth.CareRecord.Escalation;
+using Telehealth.CareRecord.Staff;
 
 namespace Telehealth.Clinician.Web.Api;
 

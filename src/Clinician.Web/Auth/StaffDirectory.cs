@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Telehealth.Storage;
+using Telehealth.CareRecord.Staff;
+using Telehealth.Storage.Sqlite;
 
 namespace Telehealth.Clinician.Web.Auth;
 

@@ -1,9 +1,12 @@
-using Telehealth.Alerts.Storage;
-using Telehealth.Storage;
 using Telehealth.Clinician.Web.Auth;
-using Telehealth.Gateway.Devices;
-using Telehealth.Ingest.Storage;
-using Telehealth.Ingest.Storage.Sqlite;
+using Telehealth.CareRecord.Devices;
+using Telehealth.CareRecord.Staff;
+using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Observations;
+using Telehealth.Contracts.Readings;
+using Telehealth.Storage.Sqlite;
+using Telehealth.Storage.Sqlite.Alerts;
+using Telehealth.Storage.Sqlite.Ingest;
 
 namespace Telehealth.Clinician.Web.Hosting;
 

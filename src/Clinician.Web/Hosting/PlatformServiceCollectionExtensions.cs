@@ -17,10 +17,13 @@ using Telehealth.Fhir.Outbox;
 using Telehealth.Fhir.Server;
 using Telehealth.Gateway;
 using Telehealth.Ingest.Pipeline;
-using Telehealth.Ingest.Storage;
 using Telehealth.Ingest.Storage.Influx;
-using Telehealth.Ingest.Storage.Sqlite;
-using Telehealth.Storage;
+using Telehealth.CareRecord.Staff;
+using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Observations;
+using Telehealth.Contracts.Readings;
+using Telehealth.Storage.Sqlite;
+using Telehealth.Storage.Sqlite.Ingest;
 
 namespace Telehealth.Clinician.Web.Hosting;
 

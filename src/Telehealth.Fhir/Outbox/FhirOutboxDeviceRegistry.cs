@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Telehealth.Fhir.Mapping;
-using Telehealth.Gateway.Devices;
+using Telehealth.CareRecord.Devices;
 
 namespace Telehealth.Fhir.Outbox;
 

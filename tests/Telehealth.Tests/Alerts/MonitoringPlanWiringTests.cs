@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Telehealth.Alerts.Caseload;
+using Telehealth.CareRecord.Caseload;
 using Telehealth.CareRecord;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.Evaluation.MissingData;

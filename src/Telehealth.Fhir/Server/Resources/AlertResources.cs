@@ -1,5 +1,4 @@
 using Telehealth.CareRecord.Alerting;
-using Telehealth.Alerts.Storage;
 using Telehealth.Fhir.Server.Search;
 
 namespace Telehealth.Fhir.Server.Resources;

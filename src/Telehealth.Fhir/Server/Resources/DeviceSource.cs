@@ -1,7 +1,7 @@
 using Hl7.Fhir.Model;
 using Telehealth.Fhir.Mapping;
 using Telehealth.Fhir.Server.Search;
-using Telehealth.Gateway.Devices;
+using Telehealth.CareRecord.Devices;
 
 namespace Telehealth.Fhir.Server.Resources;
 
