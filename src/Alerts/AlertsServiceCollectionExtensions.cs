@@ -4,6 +4,7 @@ using Telehealth.Alerts.Engine;
 using Telehealth.Alerts.Evaluation;
 using Telehealth.Alerts.Recording;
 using Telehealth.Alerts.Rules;
+using Telehealth.CareRecord.Figures;
 using Telehealth.CareRecord.Monitoring;
 using Telehealth.Contracts.Evaluation;
 using Telehealth.CareRecord.Alerting;
@@ -40,6 +41,7 @@ public static class AlertsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPatientRepository, SqlitePatientRepository>();
         services.TryAddSingleton<IMonitoringPlanStore, SqliteMonitoringPlanStore>();
+        services.TryAddSingleton<IServiceFiguresSource, SqliteServiceFiguresSource>();
         services.TryAddSingleton<IThresholdRepository, SqliteThresholdRepository>();
         services.TryAddSingleton<AlertEventSignal>();
         services.TryAddSingleton<RuleWakeupSignal>();

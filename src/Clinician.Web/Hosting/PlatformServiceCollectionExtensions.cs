@@ -187,6 +187,7 @@ public static class PlatformServiceCollectionExtensions
         app.MapPatientEndpoints();
         app.MapObservationEndpoints();
         app.MapMonitoringPlanEndpoints();
+        app.MapFiguresEndpoints();
         app.MapDeviceEndpoints();
         app.MapAlertEndpoints();
         app.MapTeamRotaEndpoints();
