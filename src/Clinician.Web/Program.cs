@@ -16,6 +16,8 @@ try
     var app = builder.Build();
     // Every ValidateOnStart option, checked before the host starts (which would log a stack trace first).
     app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+    // The care-record schema, likewise before the host starts: a database this build cannot use is one line.
+    await app.Services.GetRequiredService<CareRecordSchemaStartup>().EnsureMigratedAsync();
     app.MapTelehealthPlatform();
     app.MapTelehealthTelemetry();
     app.Run();

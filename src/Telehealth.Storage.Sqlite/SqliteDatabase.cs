@@ -3,8 +3,8 @@ using Microsoft.Data.Sqlite;
 namespace Telehealth.Storage.Sqlite;
 
 /// <summary>
-/// The embedded SQLite database under ./data. Each module registers its own schema (idempotent DDL) and
-/// opens short-lived connections; WAL lets the dashboard read while ingest writes.
+/// The embedded SQLite database under ./data. Its schema is made by the migrations (<see cref="Migrations.SqliteMigrator"/>),
+/// run once at start; stores open short-lived connections; WAL lets the dashboard read while ingest writes.
 /// </summary>
 public sealed class SqliteDatabase
 {
@@ -39,14 +39,5 @@ public sealed class SqliteDatabase
         pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
-    }
-
-    /// <summary>Runs idempotent DDL (CREATE ... IF NOT EXISTS).</summary>
-    public async Task EnsureSchemaAsync(string ddl, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = ddl;
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

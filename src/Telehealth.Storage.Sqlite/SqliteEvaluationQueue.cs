@@ -18,38 +18,12 @@ namespace Telehealth.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider time) : IEvaluationQueue
 {
-    public const string Schema = """
-        CREATE TABLE IF NOT EXISTS evaluation_queue (
-            seq            INTEGER PRIMARY KEY AUTOINCREMENT,
-            patient_id     TEXT    NOT NULL,
-            item_kind      TEXT    NOT NULL,
-            device_id      TEXT    NOT NULL,
-            name           TEXT    NOT NULL,
-            value          REAL    NULL,
-            device_time_ms INTEGER NOT NULL,
-            received_at_ms INTEGER NOT NULL,
-            enqueued_at_ms INTEGER NOT NULL,
-            attempts       INTEGER NOT NULL DEFAULT 0,
-            due_at_ms      INTEGER NOT NULL,
-            last_error     TEXT    NULL,
-            done_at_ms     INTEGER NULL,
-            interval_ms    INTEGER NULL,
-            UNIQUE (item_kind, device_id, name, device_time_ms)
-        );
-        CREATE INDEX IF NOT EXISTS ix_evaluation_queue_pending ON evaluation_queue (patient_id, seq) WHERE done_at_ms IS NULL;
-        CREATE INDEX IF NOT EXISTS ix_evaluation_queue_done ON evaluation_queue (done_at_ms) WHERE done_at_ms IS NOT NULL;
-        """;
-
     private const string ReadingKind = "reading";
     private const string EventKind = "event";
     private const string StatusKind = "status";
     private const string TimerKind = "timer";
     private const string ConsciousnessKind = "consciousness";
     private const string ReassessKind = "reassess";
-
-    private readonly SchemaGate _schema = new(database, Schema);
-
-    public Task InitializeAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken);
 
     public async Task EnqueueReadingsAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default)
     {
@@ -58,7 +32,6 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
         {
             return;
         }
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await EnqueueAsync(connection, transaction, readings, time.GetUtcNow(), cancellationToken);
@@ -68,7 +41,6 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
     public async Task EnqueueEventAsync(TelecareEvent telecareEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(telecareEvent);
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await EnqueueAsync(connection, transaction, telecareEvent, time.GetUtcNow(), cancellationToken);
@@ -78,7 +50,6 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
     public async Task EnqueueStatusAsync(DeviceStatusReport status, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(status);
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var insert = CreateInsert(connection, null);
         // name = the device type, value = the battery: a status's identity is its device and device time.
@@ -91,7 +62,6 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
     {
         ArgumentException.ThrowIfNullOrEmpty(patientId);
         ArgumentNullException.ThrowIfNull(change);
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await EnqueueReassessAsync(connection, transaction, patientId, change, time.GetUtcNow(), cancellationToken);
@@ -185,7 +155,6 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
     public async Task<IReadOnlyList<DueItem>> ClaimAsync(int maxItems, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxItems);
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // A patient whose earlier item is backing off is skipped whole: evaluation order per patient is queue order.
@@ -239,7 +208,6 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
     public async Task DeferAsync(IReadOnlyList<long> sequences, string error, DateTimeOffset retryAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sequences);
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var update = connection.CreateCommand();
@@ -261,7 +229,6 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
 
     public async Task<(int Count, DateTimeOffset? OldestEnqueuedAt)> PendingAsync(CancellationToken cancellationToken = default)
     {
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*), MIN(enqueued_at_ms) FROM evaluation_queue WHERE done_at_ms IS NULL";
@@ -272,7 +239,6 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
 
     public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
     {
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM evaluation_queue WHERE done_at_ms IS NOT NULL AND done_at_ms < $before";

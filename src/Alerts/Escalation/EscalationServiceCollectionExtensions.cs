@@ -27,7 +27,7 @@ public static class EscalationServiceCollectionExtensions
         services.TryAddSingleton<ITeamRotaStore, SqliteTeamRotaStore>();
         services.TryAddSingleton<SqliteEscalationTimers>();
         services.TryAddSingleton<IAlertEventAppender>(provider => new SqliteAlertEventAppender(
-            provider.GetRequiredService<SqliteDatabase>(), provider.GetRequiredService<SqliteAlertStore>(), provider.GetRequiredService<AlertEventSignal>()));
+            provider.GetRequiredService<SqliteDatabase>(), provider.GetRequiredService<AlertEventSignal>()));
         services.TryAddSingleton<INotificationOutcomeRecorder, AlertLogNotificationRecorder>();
         services.AddSingleton<IAlertEventFollower, EscalationFollower>();
         services.AddHostedService<EscalationWorker>();

@@ -10,19 +10,6 @@ public sealed class SqliteSignInFailureLog(SqliteDatabase database)
     /// <summary>Longest source kept: an IPv6 address with a zone fits easily.</summary>
     private const int MaxSourceLength = 100;
 
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS sign_in_failures (
-            id       INTEGER PRIMARY KEY AUTOINCREMENT,
-            at_ms    INTEGER NOT NULL,
-            username TEXT    NOT NULL,
-            source   TEXT    NOT NULL,
-            reason   TEXT    NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS ix_sign_in_failures_at ON sign_in_failures (at_ms);
-        """;
-
-    public Task InitializeAsync(CancellationToken cancellationToken = default) => database.EnsureSchemaAsync(Schema, cancellationToken);
-
     public async Task RecordAsync(DateTimeOffset at, string username, string source, string reason, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

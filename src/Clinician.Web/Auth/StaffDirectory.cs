@@ -14,19 +14,6 @@ public sealed class StaffDirectory(SqliteDatabase database, PasswordHashGate has
     // OWASP's 2023 guidance for PBKDF2-HMAC-SHA256.
     private const int Iterations = 600_000;
 
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS staff_users (
-            username TEXT PRIMARY KEY,
-            role TEXT NOT NULL,
-            team_id TEXT NOT NULL,
-            password_salt BLOB NOT NULL,
-            password_hash BLOB NOT NULL,
-            created_at_ms INTEGER NOT NULL
-        );
-        """;
-
-    public Task InitializeAsync(CancellationToken cancellationToken = default) => database.EnsureSchemaAsync(Schema, cancellationToken);
-
     public async Task<bool> AnyAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -1,30 +1,18 @@
 using Telehealth.Clinician.Web.Auth;
-using Telehealth.CareRecord.Devices;
 using Telehealth.CareRecord.Staff;
-using Telehealth.Contracts.Events;
-using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
-using Telehealth.Storage.Sqlite;
-using Telehealth.Storage.Sqlite.Alerts;
-using Telehealth.Storage.Sqlite.Ingest;
 
 namespace Telehealth.Clinician.Web.Hosting;
 
-/// <summary>Creates every store's tables before the broker accepts a device, and the first admin account when configured.</summary>
+/// <summary>Migrates the care-record schema before the broker accepts a device, and creates the first admin account when configured.</summary>
 public sealed partial class PlatformInitializer(IServiceProvider services, ILogger<PlatformInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await services.GetRequiredService<IReadingStore>().InitializeAsync(cancellationToken);
-        await services.GetRequiredService<ITelecareEventStore>().InitializeAsync(cancellationToken);
-        await services.GetRequiredService<IConsciousnessStore>().InitializeAsync(cancellationToken);
-        await services.GetRequiredService<SqliteEvaluationQueue>().InitializeAsync(cancellationToken);
-        await services.GetRequiredService<SqliteAlertStore>().InitializeAsync(cancellationToken);
-        await services.GetRequiredService<SqliteRejectionLog>().InitializeAsync(cancellationToken);
-        await services.GetRequiredService<IDeviceRegistry>().InitializeAsync(cancellationToken);
+        // Before any store is used (a no-op when Program has already run it).
+        await services.GetRequiredService<CareRecordSchemaStartup>().EnsureMigratedAsync();
+        await services.GetRequiredService<IReadingStore>().InitializeAsync(cancellationToken); // InfluxDB: creates its database
         var staff = services.GetRequiredService<StaffDirectory>();
-        await staff.InitializeAsync(cancellationToken);
-        await services.GetRequiredService<SqliteSignInFailureLog>().InitializeAsync(cancellationToken);
 
         var auth = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value;
         if (!string.IsNullOrEmpty(auth.InitialAdminPassword) && !await staff.AnyAsync(cancellationToken))

@@ -22,7 +22,9 @@ using Telehealth.CareRecord.Staff;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
+using Telehealth.Contracts.Storage;
 using Telehealth.Storage.Sqlite;
+using Telehealth.Storage.Sqlite.Migrations;
 using Telehealth.Storage.Sqlite.Ingest;
 
 namespace Telehealth.Clinician.Web.Hosting;
@@ -55,6 +57,8 @@ public static class PlatformServiceCollectionExtensions
             var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             return new SqliteDatabase(Path.Combine(storage.DataDirectory, "telehealth.db"));
         });
+        services.AddSingleton<ISchemaMigrator>(sp => new SqliteMigrator(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<CareRecordSchemaStartup>();
         var influx = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.Influx;
         if (!string.IsNullOrWhiteSpace(influx?.Url))
         {
@@ -74,7 +78,7 @@ public static class PlatformServiceCollectionExtensions
             sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<IOptions<RejectionOptions>>().Value.MaxRows));
         services.AddSingleton<IRejectionLog>(sp => sp.GetRequiredService<SqliteRejectionLog>());
 
-        // Schemas first: registered before every other hosted service, so it starts first.
+        // Schema migrations first: registered before every other hosted service, so it starts first.
         services.AddHostedService<PlatformInitializer>();
         services.AddSingleton<RetentionPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionPruner>());

@@ -16,6 +16,10 @@ public static partial class StartupFailure
     {
         ArgumentNullException.ThrowIfNull(exception);
         var root = Unwrap(exception);
+        if (Find<Telehealth.Contracts.Storage.DatabaseSchemaException>(root) is { } schema)
+        {
+            return "Cannot open the care record: " + FirstLine(schema.Message);
+        }
         if (Find<OptionsValidationException>(root) is { } invalid)
         {
             return "Invalid setting: " + string.Join(" ", invalid.Failures.Select(Sentence));

@@ -2,8 +2,6 @@ namespace Telehealth.CareRecord.Devices;
 
 public interface IDeviceRegistry
 {
-    Task InitializeAsync(CancellationToken cancellationToken = default);
-
     /// <summary>Registers a device assigned to <paramref name="patientId"/>; the result holds its secret, shown once.</summary>
     Task<DeviceRegistration> RegisterAsync(
         string patientId, DeviceType type, DeviceDetails? details = null, string? provisionedBy = null, CancellationToken cancellationToken = default);

@@ -3,9 +3,6 @@ namespace Telehealth.Contracts.Observations;
 /// <summary>ACVPU assessments (staff and devices). Identity is (PatientId, ObservedAt to the millisecond).</summary>
 public interface IConsciousnessStore
 {
-    /// <summary>Creates tables when missing. Safe to call more than once.</summary>
-    Task InitializeAsync(CancellationToken cancellationToken = default);
-
     /// <summary>
     /// Stores the assessment unless one of the same identity is stored. An identical repeat (same level and source)
     /// answers <see cref="ConsciousnessAppendResult.Repeat"/>; a different one answers

@@ -14,8 +14,6 @@ public sealed partial class FhirOutboxConsciousnessStore(
     FhirOutboxWriter writer,
     ILogger<FhirOutboxConsciousnessStore> logger) : IConsciousnessStore
 {
-    public Task InitializeAsync(CancellationToken cancellationToken = default) => inner.InitializeAsync(cancellationToken);
-
     public async Task<ConsciousnessAppendResult> AppendAsync(ConsciousnessObservation observation, CancellationToken cancellationToken = default)
     {
         var result = await inner.AppendAsync(observation, cancellationToken);

@@ -14,8 +14,6 @@ public sealed partial class FhirOutboxDeviceRegistry(
     FhirMapper mapper,
     ILogger<FhirOutboxDeviceRegistry> logger) : IDeviceRegistry
 {
-    public Task InitializeAsync(CancellationToken cancellationToken = default) => inner.InitializeAsync(cancellationToken);
-
     public async Task<DeviceRegistration> RegisterAsync(
         string patientId, DeviceType type, DeviceDetails? details = null, string? provisionedBy = null, CancellationToken cancellationToken = default)
     {

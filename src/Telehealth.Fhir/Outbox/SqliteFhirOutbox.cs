@@ -12,28 +12,6 @@ namespace Telehealth.Fhir.Outbox;
 /// </summary>
 public sealed class SqliteFhirOutbox : IFhirOutbox
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS fhir_outbox (
-            seq               INTEGER PRIMARY KEY AUTOINCREMENT,
-            patient_id        TEXT NOT NULL,
-            resource_type     TEXT NOT NULL,
-            resource_id       TEXT NOT NULL,
-            identifier_system TEXT NOT NULL,
-            identifier_value  TEXT NOT NULL,
-            json              TEXT NOT NULL,
-            content_hash      TEXT NOT NULL,
-            status            TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
-            attempts          INTEGER NOT NULL DEFAULT 0,
-            last_status_code  INTEGER NULL,
-            last_error        TEXT NULL,
-            created_at        INTEGER NOT NULL,
-            sent_at           INTEGER NULL
-        );
-        CREATE INDEX IF NOT EXISTS ix_fhir_outbox_status_seq ON fhir_outbox(status, seq);
-        CREATE INDEX IF NOT EXISTS ix_fhir_outbox_identifier ON fhir_outbox(identifier_system, identifier_value, seq);
-        CREATE INDEX IF NOT EXISTS ix_fhir_outbox_patient ON fhir_outbox(patient_id, seq);
-        """;
-
     private const string EntryColumns =
         "seq, patient_id, resource_type, resource_id, identifier_system, identifier_value, status, attempts, last_status_code, last_error, created_at, sent_at";
 
@@ -42,9 +20,7 @@ public sealed class SqliteFhirOutbox : IFhirOutbox
 
     private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _schemaLock = new(1, 1);
     private readonly SemaphoreSlim _newEntries = new(0, 1);
-    private volatile bool _schemaReady;
 
     public SqliteFhirOutbox(SqliteDatabase database, TimeProvider time)
     {
@@ -59,7 +35,6 @@ public sealed class SqliteFhirOutbox : IFhirOutbox
         {
             return 0;
         }
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -107,7 +82,6 @@ public sealed class SqliteFhirOutbox : IFhirOutbox
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentNullException.ThrowIfNull(excludedPatients);
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
@@ -137,7 +111,6 @@ public sealed class SqliteFhirOutbox : IFhirOutbox
 
     public async Task<bool> ContainsAsync(string identifierSystem, string identifierValue, CancellationToken cancellationToken = default)
     {
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT EXISTS (SELECT 1 FROM fhir_outbox WHERE identifier_system = $system AND identifier_value = $value)";
@@ -148,7 +121,6 @@ public sealed class SqliteFhirOutbox : IFhirOutbox
 
     public async Task<FhirOutboxCounts> CountAsync(IReadOnlyCollection<string>? patientIds = null, CancellationToken cancellationToken = default)
     {
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT status, COUNT(*) FROM fhir_outbox WHERE {PatientFilter(command, patientIds)} GROUP BY status";
@@ -170,7 +142,6 @@ public sealed class SqliteFhirOutbox : IFhirOutbox
     public async Task<IReadOnlyList<FhirOutboxEntry>> ListAsync(FhirOutboxStatus? status, int limit, IReadOnlyCollection<string>? patientIds = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         var statusFilter = status is { } wanted ? "status = $status" : "1 = 1";
@@ -215,7 +186,6 @@ public sealed class SqliteFhirOutbox : IFhirOutbox
 
     private async Task UpdateAsync(long seq, FhirOutboxStatus status, int? statusCode, string? error, int attempts, DateTimeOffset? sentAt, CancellationToken cancellationToken)
     {
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
@@ -271,25 +241,4 @@ public sealed class SqliteFhirOutbox : IFhirOutbox
         "failed" => FhirOutboxStatus.Failed,
         _ => throw new InvalidDataException($"Unknown outbox status '{text}'."),
     };
-
-    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
-    {
-        if (_schemaReady)
-        {
-            return;
-        }
-        await _schemaLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_schemaReady)
-            {
-                await _database.EnsureSchemaAsync(Schema, cancellationToken);
-                _schemaReady = true;
-            }
-        }
-        finally
-        {
-            _schemaLock.Release();
-        }
-    }
 }

@@ -12,32 +12,6 @@ namespace Telehealth.Notifications.Outbox;
 /// </summary>
 public sealed class SqliteNotificationOutbox : INotificationOutbox
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS notification_outbox (
-            seq               INTEGER PRIMARY KEY AUTOINCREMENT,
-            notification_key  TEXT NOT NULL,
-            alert_id          TEXT NOT NULL,
-            patient_id        TEXT NOT NULL,
-            recipient         TEXT NOT NULL,
-            channel           TEXT NOT NULL,
-            address           TEXT NOT NULL,
-            payload           TEXT NOT NULL,
-            status            TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
-            passes            INTEGER NOT NULL DEFAULT 0,
-            attempts          INTEGER NOT NULL DEFAULT 0,
-            recorded_passes   INTEGER NOT NULL DEFAULT 0,
-            last_status_code  INTEGER NULL,
-            last_error        TEXT NULL,
-            next_attempt_at   INTEGER NOT NULL,
-            created_at        INTEGER NOT NULL,
-            completed_at      INTEGER NULL,
-            UNIQUE (notification_key, channel, address)
-        );
-        CREATE INDEX IF NOT EXISTS ix_notification_outbox_status_seq ON notification_outbox(status, seq);
-        CREATE INDEX IF NOT EXISTS ix_notification_outbox_alert ON notification_outbox(alert_id, seq);
-        CREATE INDEX IF NOT EXISTS ix_notification_outbox_unrecorded ON notification_outbox(seq) WHERE recorded_passes < passes;
-        """;
-
     private const string Columns =
         "seq, payload, channel, address, status, passes, attempts, recorded_passes, last_status_code, last_error, next_attempt_at, created_at, completed_at";
 
@@ -47,10 +21,8 @@ public sealed class SqliteNotificationOutbox : INotificationOutbox
 
     private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _schemaLock = new(1, 1);
     private readonly Lock _signalLock = new();
     private TaskCompletionSource _newEntries = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private volatile bool _schemaReady;
 
     public SqliteNotificationOutbox(SqliteDatabase database, TimeProvider time)
     {
@@ -65,7 +37,6 @@ public sealed class SqliteNotificationOutbox : INotificationOutbox
         {
             return 0;
         }
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -119,7 +90,6 @@ public sealed class SqliteNotificationOutbox : INotificationOutbox
 
     public async Task RecordPassAsync(long seq, NotificationStatus status, int attempts, int? statusCode, string? error, DateTimeOffset nextAttemptAt, DateTimeOffset? completedAt, CancellationToken cancellationToken = default)
     {
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
@@ -140,7 +110,6 @@ public sealed class SqliteNotificationOutbox : INotificationOutbox
 
     public async Task MarkRecordedAsync(long seq, int passes, CancellationToken cancellationToken = default)
     {
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE notification_outbox SET recorded_passes = MAX(recorded_passes, $passes) WHERE seq = $seq";
@@ -174,7 +143,6 @@ public sealed class SqliteNotificationOutbox : INotificationOutbox
     private async Task<IReadOnlyList<NotificationOutboxEntry>> QueryAsync(string whereAndOrder, int limit, Action<SqliteCommand>? bind, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM notification_outbox WHERE {whereAndOrder} LIMIT $limit";
@@ -218,25 +186,4 @@ public sealed class SqliteNotificationOutbox : INotificationOutbox
         "failed" => NotificationStatus.Failed,
         _ => throw new InvalidDataException($"Unknown notification status '{text}'."),
     };
-
-    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
-    {
-        if (_schemaReady)
-        {
-            return;
-        }
-        await _schemaLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_schemaReady)
-            {
-                await _database.EnsureSchemaAsync(Schema, cancellationToken);
-                _schemaReady = true;
-            }
-        }
-        finally
-        {
-            _schemaLock.Release();
-        }
-    }
 }

@@ -6,7 +6,7 @@ using Telehealth.Storage.Sqlite;
 namespace Telehealth.Storage.Sqlite.Alerts;
 
 /// <summary>The <see cref="IAlertEventAppender"/> on the alert store's tables (same file, same sequence).</summary>
-public sealed class SqliteAlertEventAppender(SqliteDatabase database, SqliteAlertStore store, AlertEventSignal signal) : IAlertEventAppender
+public sealed class SqliteAlertEventAppender(SqliteDatabase database, AlertEventSignal signal) : IAlertEventAppender
 {
     public async Task<IReadOnlyList<AlertEventRecord>> AppendAsync(Guid alertId, IReadOnlyList<AlertEvent> events, long? expectedLastSequence, CancellationToken cancellationToken = default)
     {
@@ -19,7 +19,6 @@ public sealed class SqliteAlertEventAppender(SqliteDatabase database, SqliteAler
         {
             throw new ArgumentException("Every event must belong to the alert.", nameof(events));
         }
-        await store.InitializeAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         // IMMEDIATE: the check below and the append cannot be overtaken by another writer.
         await using var transaction = connection.BeginTransaction(deferred: false);

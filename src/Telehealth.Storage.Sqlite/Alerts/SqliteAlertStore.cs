@@ -15,53 +15,11 @@ namespace Telehealth.Storage.Sqlite.Alerts;
 /// </summary>
 public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
 {
-    // The partial unique index makes "one not-resolved alert per patient and condition" a database guarantee,
-    // so even two processes sharing the file cannot raise a duplicate.
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS alerts (
-            id             TEXT PRIMARY KEY,
-            patient_id     TEXT NOT NULL,
-            condition_key  TEXT NOT NULL,
-            incident_id    TEXT NOT NULL,
-            severity       INTEGER NOT NULL,
-            status         TEXT NOT NULL,
-            raised_at      INTEGER NOT NULL,
-            updated_at     INTEGER NOT NULL,
-            respond_by     INTEGER NOT NULL,
-            alert_json     TEXT NOT NULL
-        );
-        CREATE UNIQUE INDEX IF NOT EXISTS ux_alerts_not_resolved ON alerts(patient_id, condition_key)
-            WHERE status <> 'resolved';
-        CREATE INDEX IF NOT EXISTS ix_alerts_patient_raised ON alerts(patient_id, raised_at);
-        CREATE INDEX IF NOT EXISTS ix_alerts_raised ON alerts(raised_at);
-        CREATE INDEX IF NOT EXISTS ix_alerts_status_respond_by ON alerts(status, respond_by);
-        CREATE TABLE IF NOT EXISTS alert_events (
-            seq         INTEGER PRIMARY KEY AUTOINCREMENT,
-            alert_id    TEXT    NOT NULL,
-            patient_id  TEXT    NOT NULL,
-            type        TEXT    NOT NULL,
-            actor       TEXT    NOT NULL,
-            at_ms       INTEGER NOT NULL,
-            reason      TEXT    NOT NULL,
-            subject     TEXT    NULL,
-            until_ms    INTEGER NULL,
-            severity    INTEGER NULL,
-            alert_json  TEXT    NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS ix_alert_events_alert ON alert_events(alert_id, seq);
-        CREATE INDEX IF NOT EXISTS ix_alert_events_patient ON alert_events(patient_id, seq);
-        CREATE TABLE IF NOT EXISTS alert_event_cursors (
-            follower TEXT PRIMARY KEY,
-            seq      INTEGER NOT NULL
-        );
-        """ + SqliteEvaluationQueue.Schema + SqliteRuleStateStore.Schema;
-
     private const string NotResolved = "status <> 'resolved'";
 
     private const string EventColumns = "seq, alert_id, patient_id, type, actor, at_ms, reason, subject, until_ms, severity, alert_json";
 
     private readonly SqliteDatabase _database;
-    private readonly SchemaGate _schema;
     private readonly AlertEventSignal? _signal;
     private readonly RuleWakeupSignal? _wakeups;
     private readonly TimeProvider _time;
@@ -77,13 +35,10 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
     public SqliteAlertStore(SqliteDatabase database, AlertEventSignal? signal, TimeProvider? time = null, RuleWakeupSignal? wakeups = null)
     {
         _database = database;
-        _schema = new SchemaGate(database, Schema);
         _signal = signal;
         _time = time ?? TimeProvider.System;
         _wakeups = wakeups;
     }
-
-    public Task InitializeAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken);
 
     public async Task<AlertCase?> GetActiveAsync(string patientId, string conditionKey, CancellationToken cancellationToken = default) =>
         (await ReadAlertsAsync($"SELECT alert_json FROM alerts WHERE patient_id = $patient AND condition_key = $key AND {NotResolved}",
@@ -139,7 +94,6 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
         {
             return [];
         }
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         // IMMEDIATE: take the write lock up front, so the alert reads this commit is based on cannot be overtaken.
         await using var transaction = connection.BeginTransaction(deferred: false);
@@ -248,7 +202,6 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
 
     public async Task<long> LatestSequenceAsync(CancellationToken cancellationToken = default)
     {
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM alert_events";
@@ -257,7 +210,6 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
 
     public async Task<long?> GetCursorAsync(string follower, CancellationToken cancellationToken = default)
     {
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT seq FROM alert_event_cursors WHERE follower = $follower";
@@ -267,7 +219,6 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
 
     public async Task SetCursorAsync(string follower, long sequence, CancellationToken cancellationToken = default)
     {
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
@@ -281,7 +232,6 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
 
     private async Task<IReadOnlyList<AlertCase>> ReadAlertsAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
     {
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -297,7 +247,6 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
 
     private async Task<IReadOnlyList<AlertEventRecord>> ReadEventsAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
     {
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;

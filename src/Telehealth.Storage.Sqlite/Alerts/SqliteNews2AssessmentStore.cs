@@ -8,36 +8,18 @@ namespace Telehealth.Storage.Sqlite.Alerts;
 
 public sealed class SqliteNews2AssessmentStore : INews2AssessmentStore
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS news2_assessments (
-            id               TEXT PRIMARY KEY,
-            patient_id       TEXT NOT NULL,
-            total            INTEGER NOT NULL,
-            risk             TEXT NOT NULL,
-            scale            INTEGER NOT NULL,
-            parameter_scores TEXT NOT NULL,
-            missing          TEXT NOT NULL,
-            basis            TEXT NOT NULL,
-            observed_at      INTEGER NOT NULL,
-            assessed_at      INTEGER NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS ix_news2_patient_observed ON news2_assessments(patient_id, observed_at);
-        """;
 
     private const string Columns = "id, patient_id, total, risk, scale, parameter_scores, missing, basis, observed_at, assessed_at";
 
     private readonly SqliteDatabase _database;
-    private readonly SchemaGate _schema;
 
     public SqliteNews2AssessmentStore(SqliteDatabase database)
     {
         _database = database;
-        _schema = new SchemaGate(database, Schema);
     }
 
     public async Task<bool> AppendAsync(News2Assessment assessment, CancellationToken cancellationToken = default)
     {
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"INSERT OR IGNORE INTO news2_assessments ({Columns}) VALUES ($id, $patient, $total, $risk, $scale, $scores, $missing, $basis, $observed, $assessed)";
@@ -56,7 +38,6 @@ public sealed class SqliteNews2AssessmentStore : INews2AssessmentStore
 
     public async Task<News2Assessment?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM news2_assessments WHERE id = $id";
@@ -68,7 +49,6 @@ public sealed class SqliteNews2AssessmentStore : INews2AssessmentStore
     public async Task<IReadOnlyList<News2Assessment>> ListAsync(string patientId, DateTimeOffset? from = null, DateTimeOffset? to = null, int limit = 100, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""

@@ -13,31 +13,9 @@ namespace Telehealth.Storage.Sqlite.Alerts;
 /// </summary>
 public sealed class SqliteRuleStateStore(SqliteDatabase database) : IRuleStateStore
 {
-    public const string Schema = """
-        CREATE TABLE IF NOT EXISTS rule_states (
-            patient_id   TEXT    NOT NULL,
-            rule_key     TEXT    NOT NULL,
-            state_json   TEXT    NOT NULL,
-            device_id    TEXT    NULL,
-            device_type  TEXT    NULL,
-            since_ms     INTEGER NOT NULL,
-            updated_ms   INTEGER NOT NULL,
-            PRIMARY KEY (patient_id, rule_key)
-        );
-        CREATE TABLE IF NOT EXISTS rule_wakeups (
-            patient_id   TEXT    NOT NULL,
-            rule_key     TEXT    NOT NULL,
-            wake_at_ms   INTEGER NOT NULL,
-            PRIMARY KEY (patient_id, rule_key)
-        );
-        CREATE INDEX IF NOT EXISTS ix_rule_wakeups_due ON rule_wakeups (wake_at_ms);
-        """;
-
-    private readonly SchemaGate _schema = new(database, Schema + SqliteEvaluationQueue.Schema);
 
     public async Task<IReadOnlyDictionary<string, StoredRuleState>> LoadAsync(string patientId, CancellationToken cancellationToken = default)
     {
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
@@ -63,7 +41,6 @@ public sealed class SqliteRuleStateStore(SqliteDatabase database) : IRuleStateSt
 
     public async Task<DateTimeOffset?> NextWakeAsync(CancellationToken cancellationToken = default)
     {
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT MIN(wake_at_ms) FROM rule_wakeups";
@@ -72,7 +49,6 @@ public sealed class SqliteRuleStateStore(SqliteDatabase database) : IRuleStateSt
 
     public async Task<int> FireDueAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         var due = new List<(string PatientId, RuleTimer Timer)>();

@@ -9,39 +9,18 @@ namespace Telehealth.Storage.Sqlite.Caseload;
 
 /// <summary>
 /// Monitoring plans in the embedded database: the plan in force per person (monitoring_plans) and every saved
-/// version with who, when and why (monitoring_plan_history). Saving queues the person's rules for re-evaluation in
+/// version with who, when and why (monitoring_plan_history; both created by migration 0002_monitoring_plans). Saving queues the person's rules for re-evaluation in
 /// the same transaction (<see cref="SqliteEvaluationQueue.EnqueueReassessAsync(SqliteConnection, SqliteTransaction, string, CareRecordChange, DateTimeOffset, CancellationToken)"/>),
 /// so a plan cannot be in force without its first deadlines being scheduled.
 /// </summary>
 public sealed class SqliteMonitoringPlanStore(SqliteDatabase database) : IMonitoringPlanStore
 {
-    public const string Schema = """
-        CREATE TABLE IF NOT EXISTS monitoring_plans (
-            patient_id    TEXT    NOT NULL PRIMARY KEY,
-            plan_json     TEXT    NOT NULL,
-            changed_at_ms INTEGER NOT NULL
-        );
-        CREATE TABLE IF NOT EXISTS monitoring_plan_history (
-            patient_id    TEXT    NOT NULL,
-            seq           INTEGER NOT NULL,
-            plan_json     TEXT    NOT NULL,
-            changed_at_ms INTEGER NOT NULL,
-            changed_by    TEXT    NOT NULL,
-            reason        TEXT    NOT NULL,
-            PRIMARY KEY (patient_id, seq)
-        );
-        """;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    private readonly SchemaGate _schema = new(database, Schema + SqliteEvaluationQueue.Schema);
-
-    public Task InitializeAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken);
 
     public async Task<MonitoringPlan?> GetAsync(string patientId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(patientId);
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         return await ReadCurrentAsync(connection, null, patientId, cancellationToken);
     }
@@ -54,7 +33,6 @@ public sealed class SqliteMonitoringPlanStore(SqliteDatabase database) : IMonito
         {
             throw new ArgumentException("The plan must be valid and the change must name who and why.", nameof(plan));
         }
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         // IMMEDIATE (Microsoft.Data.Sqlite's default): reading the plan in force and writing the next one are one step.
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
@@ -97,7 +75,6 @@ public sealed class SqliteMonitoringPlanStore(SqliteDatabase database) : IMonito
     public async Task<IReadOnlyList<MonitoringPlanRevision>> GetHistoryAsync(string patientId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(patientId);
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """

@@ -8,118 +8,18 @@ namespace Telehealth.Storage.Sqlite.Caseload;
 
 public sealed class SqlitePatientRepository : IPatientRepository
 {
-    // on_supplemental_oxygen: 1 oxygen, 0 air, NULL not known (NEWS2 then scores air/oxygen as missing).
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS patients (
-            id                      TEXT PRIMARY KEY,
-            display_name            TEXT NOT NULL,
-            nhs_number              TEXT NULL,
-            date_of_birth           TEXT NULL,
-            news2_scale             INTEGER NOT NULL,
-            on_supplemental_oxygen  INTEGER NULL,
-            team_id                 TEXT NOT NULL,
-            created_at              INTEGER NOT NULL
-        );
-        -- An NHS number is unique within a team's caseload, not across teams: a global check would answer one team
-        -- "this number exists" about another team's patient (an oracle). Each team keeps its own record of a person;
-        -- linking records across teams is left to the national services that own identity (PDS).
-        DROP INDEX IF EXISTS ux_patients_nhs_number;
-        CREATE UNIQUE INDEX IF NOT EXISTS ux_patients_team_nhs_number ON patients(team_id, nhs_number) WHERE nhs_number IS NOT NULL;
-        CREATE INDEX IF NOT EXISTS ix_patients_team ON patients(team_id);
-        -- Every change of NEWS2 scale or oxygen after creation: who, when, why, before and after (append-only).
-        CREATE TABLE IF NOT EXISTS patient_care_settings_history (
-            patient_id        TEXT    NOT NULL,
-            seq               INTEGER NOT NULL,
-            changed_at        INTEGER NOT NULL,
-            changed_by        TEXT    NOT NULL,
-            reason            TEXT    NOT NULL,
-            previous_scale    INTEGER NOT NULL,
-            previous_oxygen   INTEGER NULL,
-            news2_scale       INTEGER NOT NULL,
-            on_supplemental_oxygen INTEGER NULL,
-            PRIMARY KEY (patient_id, seq)
-        );
-        """;
-
-    // Databases made before oxygen could be unknown have on_supplemental_oxygen NOT NULL. SQLite cannot relax a
-    // column's constraint in place, so the table is rebuilt once (the documented 12-step way), keeping every row's value.
-    private const string NullableOxygenMigration = """
-        CREATE TABLE patients_migrating (
-            id                      TEXT PRIMARY KEY,
-            display_name            TEXT NOT NULL,
-            nhs_number              TEXT NULL,
-            date_of_birth           TEXT NULL,
-            news2_scale             INTEGER NOT NULL,
-            on_supplemental_oxygen  INTEGER NULL,
-            team_id                 TEXT NOT NULL,
-            created_at              INTEGER NOT NULL
-        );
-        INSERT INTO patients_migrating (id, display_name, nhs_number, date_of_birth, news2_scale, on_supplemental_oxygen, team_id, created_at)
-            SELECT id, display_name, nhs_number, date_of_birth, news2_scale, on_supplemental_oxygen, team_id, created_at FROM patients;
-        DROP TABLE patients;
-        ALTER TABLE patients_migrating RENAME TO patients;
-        CREATE UNIQUE INDEX IF NOT EXISTS ux_patients_team_nhs_number ON patients(team_id, nhs_number) WHERE nhs_number IS NOT NULL;
-        CREATE INDEX IF NOT EXISTS ix_patients_team ON patients(team_id);
-        """;
-
     private const string Columns = "id, display_name, nhs_number, date_of_birth, news2_scale, on_supplemental_oxygen, team_id, created_at";
 
     private readonly SqliteDatabase _database;
-    private readonly SchemaGate _schema;
-    private readonly SemaphoreSlim _migrationLock = new(1, 1);
-    private volatile bool _migrated;
 
     public SqlitePatientRepository(SqliteDatabase database)
     {
         _database = database;
-        _schema = new SchemaGate(database, Schema + SqliteEvaluationQueue.Schema);
-    }
-
-    public Task InitializeAsync(CancellationToken cancellationToken = default) => EnsureSchemaAsync(cancellationToken);
-
-    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
-    {
-        if (_migrated)
-        {
-            return;
-        }
-        await _schema.EnsureAsync(cancellationToken);
-        await _migrationLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_migrated)
-            {
-                await MigrateAsync(cancellationToken);
-                _migrated = true;
-            }
-        }
-        finally
-        {
-            _migrationLock.Release();
-        }
-    }
-
-    private async Task MigrateAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var check = connection.CreateCommand();
-        check.Transaction = transaction;
-        check.CommandText = "SELECT \"notnull\" FROM pragma_table_info('patients') WHERE name = 'on_supplemental_oxygen'";
-        if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken) ?? 0L, System.Globalization.CultureInfo.InvariantCulture) == 1)
-        {
-            await using var migrate = connection.CreateCommand();
-            migrate.Transaction = transaction;
-            migrate.CommandText = NullableOxygenMigration;
-            await migrate.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<PatientCreateResult> CreateAsync(PatientRecord patient, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(patient);
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
@@ -145,7 +45,6 @@ public sealed class SqlitePatientRepository : IPatientRepository
 
     public async Task<PatientRecord?> GetAsync(string patientId, CancellationToken cancellationToken = default)
     {
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM patients WHERE id = $id";
@@ -156,7 +55,6 @@ public sealed class SqlitePatientRepository : IPatientRepository
 
     public async Task<IReadOnlyList<PatientRecord>> ListAsync(string? teamId = null, CancellationToken cancellationToken = default)
     {
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM patients WHERE $team IS NULL OR team_id = $team ORDER BY display_name COLLATE NOCASE, id";
@@ -172,7 +70,6 @@ public sealed class SqlitePatientRepository : IPatientRepository
 
     public async Task<bool> ExistsAsync(string patientId, CancellationToken cancellationToken = default)
     {
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT EXISTS (SELECT 1 FROM patients WHERE id = $id)";
@@ -184,7 +81,6 @@ public sealed class SqlitePatientRepository : IPatientRepository
     {
         ArgumentException.ThrowIfNullOrEmpty(patientId);
         ArgumentNullException.ThrowIfNull(update);
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         // Microsoft.Data.Sqlite begins IMMEDIATE transactions: the read of the values before and the write after are one step, so two changes at once cannot
         // both record the same "before".
@@ -239,7 +135,6 @@ public sealed class SqlitePatientRepository : IPatientRepository
 
     public async Task<IReadOnlyList<CareSettingsChange>> GetCareSettingsHistoryAsync(string patientId, CancellationToken cancellationToken = default)
     {
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """

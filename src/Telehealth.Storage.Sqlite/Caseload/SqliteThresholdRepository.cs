@@ -8,54 +8,15 @@ namespace Telehealth.Storage.Sqlite.Caseload;
 
 public sealed class SqliteThresholdRepository : IThresholdRepository
 {
-    // set_by/set_at record who changed a person's limits and when: a clinical decision that must be traceable.
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS patient_thresholds (
-            patient_id     TEXT NOT NULL,
-            kind           TEXT NOT NULL,
-            critical_low   REAL NULL,
-            low            REAL NULL,
-            high           REAL NULL,
-            critical_high  REAL NULL,
-            set_by         TEXT NOT NULL,
-            set_at         INTEGER NOT NULL,
-            PRIMARY KEY (patient_id, kind)
-        );
-        -- Every set of overrides ever in force, so a reading can be judged (and shown in FHIR) against the
-        -- thresholds that applied when it was measured, not today's.
-        CREATE TABLE IF NOT EXISTS patient_threshold_history (
-            patient_id  TEXT NOT NULL,
-            set_at      INTEGER NOT NULL,
-            seq         INTEGER NOT NULL,
-            set_by      TEXT NOT NULL,
-            overrides   TEXT NOT NULL,
-            PRIMARY KEY (patient_id, set_at, seq)
-        );
-        -- Overrides set before the history existed have no history row, so "in force at a time" answered the defaults
-        -- while the current set held the override: FHIR interpretation and the alert decision disagreed. Seed each such
-        -- patient's history with their overrides from when they were set (idempotent: only patients with no history).
-        INSERT INTO patient_threshold_history (patient_id, set_at, seq, set_by, overrides)
-        SELECT t.patient_id, MIN(t.set_at), 0, MIN(t.set_by),
-               json_group_array(json_object('Kind', t.kind, 'CriticalLow', t.critical_low, 'Low', t.low, 'High', t.high, 'CriticalHigh', t.critical_high))
-        FROM patient_thresholds t
-        WHERE NOT EXISTS (SELECT 1 FROM patient_threshold_history h WHERE h.patient_id = t.patient_id)
-        GROUP BY t.patient_id;
-        """;
-
     private readonly SqliteDatabase _database;
-    private readonly SchemaGate _schema;
 
     public SqliteThresholdRepository(SqliteDatabase database)
     {
         _database = database;
-        _schema = new SchemaGate(database, Schema);
     }
-
-    public Task InitializeAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken);
 
     public async Task<IReadOnlyList<VitalThreshold>> GetOverridesAsync(string patientId, CancellationToken cancellationToken = default)
     {
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT kind, critical_low, low, high, critical_high FROM patient_thresholds WHERE patient_id = $patient";
@@ -90,7 +51,6 @@ public sealed class SqliteThresholdRepository : IThresholdRepository
             throw new ThresholdValidationException(problems);
         }
 
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var delete = connection.CreateCommand())
@@ -133,7 +93,6 @@ public sealed class SqliteThresholdRepository : IThresholdRepository
 
     public async Task<ThresholdSet> GetEffectiveAtAsync(string patientId, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
@@ -150,7 +109,6 @@ public sealed class SqliteThresholdRepository : IThresholdRepository
 
     public async Task<ThresholdTimeline> GetTimelineAsync(string patientId, CancellationToken cancellationToken = default)
     {
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT set_at, overrides FROM patient_threshold_history WHERE patient_id = $patient ORDER BY set_at, seq";

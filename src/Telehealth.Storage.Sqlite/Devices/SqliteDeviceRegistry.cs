@@ -7,74 +7,10 @@ namespace Telehealth.Storage.Sqlite.Devices;
 
 public sealed class SqliteDeviceRegistry(SqliteDatabase database, TimeProvider timeProvider, DeviceAccessChanges accessChanges) : IDeviceRegistry
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS devices (
-            device_id TEXT PRIMARY KEY,
-            patient_id TEXT NOT NULL,
-            type TEXT NOT NULL,
-            secret_salt BLOB NOT NULL,
-            secret_hash BLOB NOT NULL,
-            registered_at_ms INTEGER NOT NULL,
-            last_seen_at_ms INTEGER NULL,
-            battery_percent INTEGER NULL
-        );
-        CREATE INDEX IF NOT EXISTS ix_devices_patient ON devices(patient_id);
-        CREATE TABLE IF NOT EXISTS device_assignments (
-            device_id TEXT NOT NULL,
-            patient_id TEXT NOT NULL,
-            from_ms INTEGER NULL,
-            to_ms INTEGER NULL
-        );
-        CREATE INDEX IF NOT EXISTS ix_device_assignments_device ON device_assignments(device_id, from_ms);
-        """;
-
-    // Columns added after the first release; added to an existing database at start.
-    private static readonly (string Name, string Definition)[] AddedColumns =
-    [
-        ("assigned", "INTEGER NOT NULL DEFAULT 1"),
-        ("revoked_at_ms", "INTEGER NULL"),
-        ("model", "TEXT NULL"),
-        ("serial_number", "TEXT NULL"),
-        ("firmware", "TEXT NULL"),
-        ("clock_offset_ms", "INTEGER NULL"),
-        ("provisioned_by", "TEXT NULL"),
-        ("broker_hash", "TEXT NULL"),
-    ];
-
     private const string Columns = """
         device_id, patient_id, type, registered_at_ms, last_seen_at_ms, battery_percent,
         assigned, revoked_at_ms, model, serial_number, firmware, clock_offset_ms, provisioned_by
         """;
-
-    public async Task InitializeAsync(CancellationToken cancellationToken = default)
-    {
-        await database.EnsureSchemaAsync(Schema, cancellationToken);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        await using (var info = connection.CreateCommand())
-        {
-            info.CommandText = "SELECT name FROM pragma_table_info('devices')";
-            await using var reader = await info.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                existing.Add(reader.GetString(0));
-            }
-        }
-        foreach (var (name, definition) in AddedColumns.Where(c => !existing.Contains(c.Name)))
-        {
-            await using var alter = connection.CreateCommand();
-            alter.CommandText = $"ALTER TABLE devices ADD COLUMN {name} {definition}";
-            await alter.ExecuteNonQueryAsync(cancellationToken);
-        }
-        // Devices registered before assignment history existed: one open assignment to their person.
-        await using var backfill = connection.CreateCommand();
-        backfill.CommandText = """
-            INSERT INTO device_assignments (device_id, patient_id, from_ms, to_ms)
-            SELECT d.device_id, d.patient_id, NULL, NULL FROM devices d
-            WHERE NOT EXISTS (SELECT 1 FROM device_assignments a WHERE a.device_id = d.device_id)
-            """;
-        await backfill.ExecuteNonQueryAsync(cancellationToken);
-    }
 
     public async Task<DeviceRegistration> RegisterAsync(
         string patientId, DeviceType type, DeviceDetails? details = null, string? provisionedBy = null, CancellationToken cancellationToken = default)

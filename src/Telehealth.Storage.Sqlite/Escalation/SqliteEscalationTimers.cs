@@ -11,25 +11,12 @@ namespace Telehealth.Storage.Sqlite.Escalation;
 /// </summary>
 public sealed class SqliteEscalationTimers(SqliteDatabase database)
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS escalation_timers (
-            alert_id   TEXT PRIMARY KEY,
-            patient_id TEXT NOT NULL,
-            due_at     INTEGER NOT NULL,
-            version    INTEGER NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS ix_escalation_timers_due ON escalation_timers(due_at);
-        """;
-
-    private volatile bool _schemaReady;
-
     /// <summary>Nudged whenever a timer is brought forward, so the worker does not sleep through it.</summary>
     public WakeSignal Changed { get; } = new();
 
     /// <summary>Look at the alert no later than <paramref name="at"/> (an earlier existing time is kept).</summary>
     public async Task ScheduleAsync(Guid alertId, string patientId, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
@@ -46,7 +33,6 @@ public sealed class SqliteEscalationTimers(SqliteDatabase database)
     /// <summary>Timers due at <paramref name="now"/>, earliest first.</summary>
     public async Task<IReadOnlyList<EscalationTimer>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT alert_id, patient_id, due_at, version FROM escalation_timers WHERE due_at <= $now ORDER BY due_at, alert_id LIMIT $limit";
@@ -64,7 +50,6 @@ public sealed class SqliteEscalationTimers(SqliteDatabase database)
     /// <summary>The earliest timer, or null when none is set.</summary>
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default)
     {
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT MIN(due_at) FROM escalation_timers";
@@ -81,7 +66,6 @@ public sealed class SqliteEscalationTimers(SqliteDatabase database)
     public async Task CompleteAsync(EscalationTimer timer, DateTimeOffset? next, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(timer);
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = next is null
@@ -94,14 +78,5 @@ public sealed class SqliteEscalationTimers(SqliteDatabase database)
             command.Parameters.AddWithValue("$next", SqliteTime.ToUnixMs(at));
         }
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
-    {
-        if (!_schemaReady)
-        {
-            await database.EnsureSchemaAsync(Schema, cancellationToken);
-            _schemaReady = true;
-        }
     }
 }

@@ -8,25 +8,13 @@ namespace Telehealth.Storage.Sqlite.Escalation;
 /// <summary>Rotas as one JSON document per team in the platform's SQLite file (a rota is read and replaced whole).</summary>
 public sealed class SqliteTeamRotaStore(SqliteDatabase database) : ITeamRotaStore
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS team_rotas (
-            team_id    TEXT PRIMARY KEY,
-            rota       TEXT NOT NULL,
-            updated_at INTEGER NOT NULL,
-            updated_by TEXT NOT NULL
-        );
-        """;
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
     };
 
-    private volatile bool _schemaReady;
-
     public async Task<TeamRota?> GetAsync(string teamId, CancellationToken cancellationToken = default)
     {
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT rota FROM team_rotas WHERE team_id = $team";
@@ -37,7 +25,6 @@ public sealed class SqliteTeamRotaStore(SqliteDatabase database) : ITeamRotaStor
     public async Task PutAsync(TeamRota rota, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rota);
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
@@ -49,14 +36,5 @@ public sealed class SqliteTeamRotaStore(SqliteDatabase database) : ITeamRotaStor
         command.Parameters.AddWithValue("$at", SqliteTime.ToUnixMs(rota.UpdatedAt));
         command.Parameters.AddWithValue("$by", rota.UpdatedBy);
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
-    {
-        if (!_schemaReady)
-        {
-            await database.EnsureSchemaAsync(Schema, cancellationToken);
-            _schemaReady = true;
-        }
     }
 }

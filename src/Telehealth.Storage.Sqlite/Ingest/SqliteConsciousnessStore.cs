@@ -10,28 +10,11 @@ namespace Telehealth.Storage.Sqlite.Ingest;
 /// </summary>
 public sealed class SqliteConsciousnessStore(SqliteDatabase database) : IConsciousnessStore
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS consciousness_observations (
-            patient_id      TEXT    NOT NULL,
-            observed_at_ms  INTEGER NOT NULL,
-            level           TEXT    NOT NULL,
-            source_kind     TEXT    NOT NULL CHECK (source_kind IN ('device', 'staff')),
-            source_id       TEXT    NOT NULL,
-            received_at_ms  INTEGER NOT NULL,
-            PRIMARY KEY (patient_id, observed_at_ms)
-        );
-        """;
-
     private const string Columns = "patient_id, observed_at_ms, level, source_kind, source_id, received_at_ms";
-
-    private readonly SchemaGate _schema = new(database, Schema + SqliteEvaluationQueue.Schema);
-
-    public Task InitializeAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken);
 
     public async Task<ConsciousnessAppendResult> AppendAsync(ConsciousnessObservation observation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(observation);
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var insert = connection.CreateCommand();
@@ -72,7 +55,6 @@ public sealed class SqliteConsciousnessStore(SqliteDatabase database) : IConscio
     public async Task<IReadOnlyList<ConsciousnessObservation>> RecentAsync(string patientId, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM consciousness_observations WHERE patient_id = $patient ORDER BY observed_at_ms DESC LIMIT $limit";

@@ -13,24 +13,13 @@ namespace Telehealth.Storage.Sqlite.Ingest;
 /// </summary>
 public sealed class SqliteReadingStore : IReadingStore
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS vital_readings (
-            device_id      TEXT    NOT NULL,
-            patient_id     TEXT    NOT NULL,
-            kind           TEXT    NOT NULL,
-            value          REAL    NOT NULL,
-            device_time_ms INTEGER NOT NULL,
-            received_at_ms INTEGER NOT NULL,
-            UNIQUE (device_id, kind, device_time_ms)
-        );
-        CREATE INDEX IF NOT EXISTS ix_vital_readings_patient_kind_time ON vital_readings (patient_id, kind, device_time_ms);
-        CREATE INDEX IF NOT EXISTS ix_vital_readings_patient_time ON vital_readings (patient_id, device_time_ms);
-        """;
-
     private const string Columns = "device_id, patient_id, kind, value, device_time_ms, received_at_ms";
 
     private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
+
+    // The tables come from the migrations (SqliteMigrator), run once at start before any store is used.
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     public SqliteReadingStore(SqliteDatabase database)
         : this(database, TimeProvider.System)
@@ -44,9 +33,6 @@ public sealed class SqliteReadingStore : IReadingStore
     }
 
     public bool QueuesEvaluation => true;
-
-    public Task InitializeAsync(CancellationToken cancellationToken = default) =>
-        _database.EnsureSchemaAsync(Schema + SqliteEvaluationQueue.Schema, cancellationToken);
 
     public async Task<ReadingAppendResult> AppendAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default)
     {

@@ -19,24 +19,6 @@ public sealed class SqliteRejectionLog : IRejectionLog
 
     private const int MaxShortFieldLength = 200;
 
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS rejections (
-            id        INTEGER PRIMARY KEY AUTOINCREMENT,
-            at_ms     INTEGER NOT NULL,
-            device_id TEXT    NULL,
-            source    TEXT    NOT NULL,
-            reason    TEXT    NOT NULL,
-            detail    TEXT    NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS ix_rejections_device ON rejections (device_id, id);
-        CREATE INDEX IF NOT EXISTS ix_rejections_reason ON rejections (reason, id);
-        CREATE INDEX IF NOT EXISTS ix_rejections_at ON rejections (at_ms);
-        CREATE TABLE IF NOT EXISTS rejection_counts (
-            reason TEXT    PRIMARY KEY,
-            count  INTEGER NOT NULL
-        );
-        """;
-
     private readonly SqliteDatabase _database;
     private readonly int _retainedRows;
 
@@ -46,9 +28,6 @@ public sealed class SqliteRejectionLog : IRejectionLog
         _database = database;
         _retainedRows = retainedRows;
     }
-
-    public Task InitializeAsync(CancellationToken cancellationToken = default) =>
-        _database.EnsureSchemaAsync(Schema, cancellationToken);
 
     public async ValueTask RecordAsync(Rejection rejection, CancellationToken cancellationToken = default)
     {

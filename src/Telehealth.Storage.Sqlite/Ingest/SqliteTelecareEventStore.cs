@@ -10,18 +10,6 @@ namespace Telehealth.Storage.Sqlite.Ingest;
 /// </summary>
 public sealed class SqliteTelecareEventStore : ITelecareEventStore
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS telecare_events (
-            device_id      TEXT    NOT NULL,
-            patient_id     TEXT    NOT NULL,
-            type           TEXT    NOT NULL,
-            device_time_ms INTEGER NOT NULL,
-            received_at_ms INTEGER NOT NULL,
-            UNIQUE (device_id, type, device_time_ms)
-        );
-        CREATE INDEX IF NOT EXISTS ix_telecare_events_patient_time ON telecare_events (patient_id, device_time_ms);
-        """;
-
     private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
 
@@ -35,9 +23,6 @@ public sealed class SqliteTelecareEventStore : ITelecareEventStore
         _database = database;
         _time = time;
     }
-
-    public Task InitializeAsync(CancellationToken cancellationToken = default) =>
-        _database.EnsureSchemaAsync(Schema + SqliteEvaluationQueue.Schema, cancellationToken);
 
     public async Task<bool> AppendAsync(TelecareEvent telecareEvent, CancellationToken cancellationToken = default)
     {

@@ -12,7 +12,7 @@ public sealed class OutboxStoreTests : IDisposable
 
     public OutboxStoreTests()
     {
-        _outbox = new SqliteFhirOutbox(new SqliteDatabase(_file.Path), TimeProvider.System);
+        _outbox = new SqliteFhirOutbox(_file.Database, TimeProvider.System);
     }
 
     public void Dispose() => _file.Dispose();

@@ -7,6 +7,7 @@ using Telehealth.Notifications.Outbox;
 using Telehealth.Notifications.Webhooks;
 using Telehealth.TestSupport;
 using Telehealth.Storage.Sqlite;
+using Telehealth.Storage.Sqlite.Migrations;
 
 namespace Telehealth.Integration.Tests.Notifications;
 
@@ -26,6 +27,8 @@ internal sealed class NotificationHarness : IAsyncDisposable
     {
         _folder = folder;
         var database = new SqliteDatabase(Path.Combine(folder, "telehealth.db"));
+        // Microsoft.Data.Sqlite completes its async calls synchronously, so waiting here cannot deadlock.
+        new SqliteMigrator(database, TimeProvider.System).MigrateAsync().GetAwaiter().GetResult();
         Outbox = new SqliteNotificationOutbox(database, TimeProvider.System);
         INotificationChannel[] channels =
         [

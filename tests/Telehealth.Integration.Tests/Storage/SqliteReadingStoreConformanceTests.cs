@@ -10,7 +10,7 @@ public sealed class SqliteReadingStoreConformanceTests : ReadingStoreConformance
     private readonly TempSqliteFile _file = new();
 
     protected override Task<IReadingStore> CreateStoreAsync() =>
-        Task.FromResult<IReadingStore>(new SqliteReadingStore(new SqliteDatabase(_file.Path)));
+        Task.FromResult<IReadingStore>(new SqliteReadingStore(_file.Database));
 
     protected override Task DeleteStoreAsync()
     {

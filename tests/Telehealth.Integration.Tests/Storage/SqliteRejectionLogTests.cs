@@ -13,8 +13,7 @@ public sealed class SqliteRejectionLogTests : IDisposable
 
     private async Task<SqliteRejectionLog> CreateAsync(int retainedRows = SqliteRejectionLog.DefaultRetainedRows)
     {
-        var log = new SqliteRejectionLog(new SqliteDatabase(_file.Path), retainedRows);
-        await log.InitializeAsync();
+        var log = new SqliteRejectionLog(_file.Database, retainedRows);
         return log;
     }
 

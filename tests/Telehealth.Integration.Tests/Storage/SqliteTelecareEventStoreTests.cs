@@ -12,9 +12,7 @@ public sealed class SqliteTelecareEventStoreTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _store = new SqliteTelecareEventStore(new SqliteDatabase(_file.Path));
-        await _store.InitializeAsync();
-        await _store.InitializeAsync();
+        _store = new SqliteTelecareEventStore(_file.Database);
     }
 
     public Task DisposeAsync()

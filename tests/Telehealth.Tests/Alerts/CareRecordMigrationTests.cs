@@ -3,6 +3,7 @@ using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Readings;
 using Telehealth.CareRecord.Caseload;
 using Telehealth.Storage.Sqlite.Caseload;
+using Telehealth.Storage.Sqlite.Migrations;
 
 namespace Telehealth.Tests.Alerts;
 
@@ -18,7 +19,8 @@ public sealed class CareRecordMigrationTests : IDisposable
     [Trait("Hazard", "H5")]
     public async Task A_patients_table_whose_oxygen_could_not_be_unknown_is_rebuilt_keeping_each_value()
     {
-        await _temp.Database.EnsureSchemaAsync("""
+        using var old = new TempDatabase(migrate: false);
+        await SqliteTestSql.ExecuteAsync(old.Database, """
             CREATE TABLE patients (
                 id TEXT PRIMARY KEY, display_name TEXT NOT NULL, nhs_number TEXT NULL, date_of_birth TEXT NULL,
                 news2_scale INTEGER NOT NULL, on_supplemental_oxygen INTEGER NOT NULL, team_id TEXT NOT NULL, created_at INTEGER NOT NULL);
@@ -26,9 +28,11 @@ public sealed class CareRecordMigrationTests : IDisposable
             INSERT INTO patients VALUES ('pat-air', 'On Air', '9434765919', NULL, 1, 0, 'team-a', 1740819600000);
             INSERT INTO patients VALUES ('pat-oxygen', 'On Oxygen', NULL, '1948-12-10', 2, 1, 'team-a', 1740819600000);
             """);
-        var patients = new SqlitePatientRepository(_temp.Database);
+        var patients = new SqlitePatientRepository(old.Database);
 
-        await patients.InitializeAsync();
+        var report = await new SqliteMigrator(old.Database, TimeProvider.System).MigrateAsync();
+
+        Assert.True(report.Adopted);
 
         var air = (await patients.GetAsync("pat-air"))!;
         var oxygen = (await patients.GetAsync("pat-oxygen"))!;
@@ -41,7 +45,7 @@ public sealed class CareRecordMigrationTests : IDisposable
         var clash = new PatientRecord("pat-clash", "Clash", "9434765919", null, News2Scale.Scale1, false, "team-a", Then);
         Assert.Equal(PatientCreateResult.DuplicateNhsNumber, await patients.CreateAsync(clash));
         // A second start finds nothing to migrate.
-        await new SqlitePatientRepository(_temp.Database).InitializeAsync();
+        Assert.Empty((await new SqliteMigrator(old.Database, TimeProvider.System).MigrateAsync()).Applied);
         Assert.Equal(3, (await patients.ListAsync("team-a")).Count);
     }
 
@@ -97,16 +101,17 @@ public sealed class CareRecordMigrationTests : IDisposable
     [Trait("Hazard", "H13")]
     public async Task H13_overrides_set_before_the_threshold_history_existed_are_in_force_from_when_they_were_set()
     {
-        await _temp.Database.EnsureSchemaAsync("""
+        using var old = new TempDatabase(migrate: false);
+        await SqliteTestSql.ExecuteAsync(old.Database, """
             CREATE TABLE patient_thresholds (
                 patient_id TEXT NOT NULL, kind TEXT NOT NULL, critical_low REAL NULL, low REAL NULL, high REAL NULL,
                 critical_high REAL NULL, set_by TEXT NOT NULL, set_at INTEGER NOT NULL, PRIMARY KEY (patient_id, kind));
             INSERT INTO patient_thresholds VALUES ('pat-old', 'spo2', 84, 88, NULL, NULL, 'nurse.a', 1740819600000);
             INSERT INTO patient_thresholds VALUES ('pat-old', 'heart_rate', 35, 45, 110, 140, 'nurse.a', 1740819600000);
             """);
-        var thresholds = new SqliteThresholdRepository(_temp.Database);
+        var thresholds = new SqliteThresholdRepository(old.Database);
 
-        await thresholds.InitializeAsync();
+        await new SqliteMigrator(old.Database, TimeProvider.System).MigrateAsync();
 
         var timeline = await thresholds.GetTimelineAsync("pat-old");
         Assert.Equal(88, timeline.At(Then).For(VitalKind.Spo2)!.Low);
@@ -118,7 +123,7 @@ public sealed class CareRecordMigrationTests : IDisposable
             (await thresholds.GetEffectiveAtAsync("pat-old", Then.AddDays(1))).All);
         // Seeding runs once: a later change adds to the history, a restart does not seed again.
         await thresholds.SetOverridesAsync("pat-old", [], "nurse.b", Then.AddDays(2));
-        await new SqliteThresholdRepository(_temp.Database).InitializeAsync();
+        Assert.Empty((await new SqliteMigrator(old.Database, TimeProvider.System).MigrateAsync()).Applied);
         Assert.Equal(94, (await thresholds.GetTimelineAsync("pat-old")).At(Then.AddDays(3)).For(VitalKind.Spo2)!.Low);
         Assert.Equal(88, (await thresholds.GetTimelineAsync("pat-old")).At(Then.AddDays(1)).For(VitalKind.Spo2)!.Low);
     }

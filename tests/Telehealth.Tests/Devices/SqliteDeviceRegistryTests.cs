@@ -25,7 +25,6 @@ public sealed class SqliteDeviceRegistryTests : IDisposable
     [Fact]
     public async Task H9_reassignment_keeps_the_history_so_each_reading_time_has_its_own_person()
     {
-        await _registry.InitializeAsync();
         var device = (await _registry.RegisterAsync("pat-ada", DeviceType.PulseOximeter)).Device;
         _clock.Advance(TimeSpan.FromHours(2));
         Assert.Equal(DeviceChangeResult.Done, await _registry.AssignAsync(device.DeviceId, "pat-bert"));
@@ -50,7 +49,6 @@ public sealed class SqliteDeviceRegistryTests : IDisposable
     [Fact]
     public async Task Rotation_and_revocation_change_which_secret_works_and_tell_the_edges()
     {
-        await _registry.InitializeAsync();
         var registration = await _registry.RegisterAsync("pat-ada", DeviceType.PendantAlarm, new DeviceDetails("Tunstall MyAmie", "SN-1", null));
         var id = registration.Device.DeviceId;
         Assert.NotNull(await _registry.AuthenticateAsync(id, registration.Secret));
@@ -82,7 +80,6 @@ public sealed class SqliteDeviceRegistryTests : IDisposable
     [Fact]
     public async Task Heartbeats_keep_the_newest_state_and_details_merge()
     {
-        await _registry.InitializeAsync();
         var id = (await _registry.RegisterAsync("pat-ada", DeviceType.PulseOximeter)).Device.DeviceId;
 
         await _registry.RecordHeartbeatAsync(id, new DeviceHeartbeat(Start.AddMinutes(10), 80, "4.6", TimeSpan.FromMinutes(-7)));

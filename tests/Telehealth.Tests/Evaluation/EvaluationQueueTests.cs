@@ -55,7 +55,6 @@ public sealed class EvaluationQueueTests : IDisposable
     public async Task A_stored_event_is_queued_with_its_data_and_a_repeat_is_not()
     {
         var events = new SqliteTelecareEventStore(_temp.Database, _clock);
-        await events.InitializeAsync();
         var press = new TelecareEvent("dev-p", "pat-a", TelecareEventType.PendantPress, Start, Start);
 
         Assert.True(await events.AppendAsync(press));
@@ -102,7 +101,6 @@ public sealed class EvaluationQueueTests : IDisposable
     {
         var signal = new Telehealth.Contracts.Waking.AlertEventSignal();
         var alerts = new SqliteAlertStore(_temp.Database, signal);
-        await alerts.InitializeAsync();
         await _queue.EnqueueReadingsAsync([Reading("pat-a", "dev-a", VitalKind.Spo2, 85, 0)]);
         var item = Assert.Single(await _queue.ClaimAsync(100, Start));
         var raised = TestAlerts.Raise("pat-a", "threshold:spo2", Start);
@@ -119,7 +117,6 @@ public sealed class EvaluationQueueTests : IDisposable
     public async Task A_commit_that_fails_leaves_its_items_due_and_records_no_event()
     {
         var alerts = new SqliteAlertStore(_temp.Database);
-        await alerts.InitializeAsync();
         var existing = TestAlerts.Raise("pat-a", "threshold:spo2", Start);
         await alerts.CommitAsync(new AlertCommit("pat-a", [existing], []));
         await _queue.EnqueueReadingsAsync([Reading("pat-a", "dev-a", VitalKind.Spo2, 85, 0)]);
@@ -149,7 +146,6 @@ public sealed class EvaluationQueueTests : IDisposable
     private async Task CompleteAsync(string patientId, long sequence)
     {
         var alerts = new SqliteAlertStore(_temp.Database, null, _clock);
-        await alerts.InitializeAsync();
         var finding = TestAlerts.Raise(patientId, "threshold:" + sequence, Start, AlertSeverity.Medium);
         await alerts.CommitAsync(new AlertCommit(patientId, [finding], [sequence]));
     }

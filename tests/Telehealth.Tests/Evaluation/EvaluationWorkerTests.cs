@@ -62,7 +62,6 @@ public sealed class EvaluationWorkerTests : IAsyncDisposable
         _thresholds.FailFor("pat-a", times: 2);
         var queue = _provider.GetRequiredService<IEvaluationQueue>();
         var log = _provider.GetRequiredService<IAlertEventLog>();
-        await _provider.GetRequiredService<SqliteAlertStore>().InitializeAsync();
         await queue.EnqueueReadingsAsync([Low("pat-a", "dev-a"), Low("pat-b", "dev-b")]);
         var workers = _provider.GetServices<IHostedService>().ToList();
         foreach (var worker in workers)
