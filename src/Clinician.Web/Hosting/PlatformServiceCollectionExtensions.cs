@@ -180,6 +180,7 @@ public static class PlatformServiceCollectionExtensions
         app.MapOpenApi();
         app.MapAuthEndpoints();
         app.MapPatientEndpoints();
+        app.MapReadingSummaryEndpoints();
         app.MapObservationEndpoints();
         app.MapDeviceEndpoints();
         app.MapAlertEndpoints();

@@ -360,7 +360,20 @@ public sealed partial class InfluxReadingStore : IReadingStore, IDisposable
                    $"WHERE \"device_id\" = {InfluxQueryClient.QuoteString(group.Key)} AND ({kinds}) " +
                    $"AND time >= {group.Min(k => k.DeviceTimeMs)}ms AND time <= {group.Max(k => k.DeviceTimeMs)}ms";
         });
-        var results = await _queryClient.QueryAsync(string.Join(";\n", statements), cancellationToken);
+        IReadOnlyList<InfluxStatementResult> results;
+        try
+        {
+            results = await _queryClient.QueryAsync(string.Join(";\n", statements), cancellationToken);
+        }
+        catch (InfluxException exception) when (_options.ApiVersion == InfluxApiVersion.V1
+            && exception.ServerMessage.StartsWith("database not found", StringComparison.Ordinal))
+        {
+            // Dropped while running (or a fresh server behind the same address): it holds nothing, so nothing is
+            // stored yet; create it again, with its policies, before writing.
+            LogDatabaseMissing(_logger, _options.Database);
+            await _setup.ApplyAsync(cancellationToken);
+            return existing;
+        }
         foreach (var result in results)
         {
             if (result.StatementId < 0 || result.StatementId >= byDevice.Count)
