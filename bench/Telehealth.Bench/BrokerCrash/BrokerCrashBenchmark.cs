@@ -23,7 +23,12 @@ internal static class BrokerCrashBenchmark
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan QuietAfterRecovery = TimeSpan.FromSeconds(10);
 
-    public static async Task<BrokerCrashResult> RunAsync(Func<CrashableBroker> create, bool subscriberOnline, int readings, int inFlight, CancellationToken cancellationToken)
+    /// <param name="freshSession">
+    /// True: skip the clean restart, so the subscriber's session (RabbitMQ: its durable queue) is made moments before
+    /// the kill: does the broker keep a session it has just acknowledged (CONNACK/SUBACK)?
+    /// </param>
+    public static async Task<BrokerCrashResult> RunAsync(
+        Func<CrashableBroker> create, bool subscriberOnline, int readings, int inFlight, CancellationToken cancellationToken, bool freshSession = false)
     {
         await using var broker = create();
         await broker.StartAsync(StartTimeout);
@@ -33,11 +38,14 @@ internal static class BrokerCrashBenchmark
 
         // The session (and, on RabbitMQ, the durable queue) must exist before the first reading is published.
         var subscriber = await ConnectSubscriberAsync(broker.MqttPort, clientId, received, lastReceivedAt, cancellationToken);
-        await subscriber.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cancellationToken);
-        subscriber.Dispose();
-        // As in production, the platform's session has long been on disk before the readings in question arrive.
-        await broker.RestartCleanlyAsync(StartTimeout);
-        subscriber = await ConnectSubscriberAsync(broker.MqttPort, clientId, received, lastReceivedAt, cancellationToken);
+        if (!freshSession)
+        {
+            await subscriber.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cancellationToken);
+            subscriber.Dispose();
+            // As in production, the platform's session has long been on disk before the readings in question arrive.
+            await broker.RestartCleanlyAsync(StartTimeout);
+            subscriber = await ConnectSubscriberAsync(broker.MqttPort, clientId, received, lastReceivedAt, cancellationToken);
+        }
         if (!subscriberOnline)
         {
             await subscriber.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cancellationToken);
@@ -140,7 +148,8 @@ internal static class BrokerCrashBenchmark
         {
             var lost = acknowledged.Count(id => !received.ContainsKey(id));
             var duplicates = received.Values.Sum(c => c - 1);
-            return new BrokerCrashResult(broker.Name, subscriberOnline ? "subscriber online" : "subscriber offline",
+            var scenario = (subscriberOnline ? "subscriber online" : "subscriber offline") + (freshSession ? ", session made just before" : "");
+            return new BrokerCrashResult(broker.Name, scenario,
                 sent, ackedCount, received.Count, lost, duplicates, ackedCount / Math.Max(ackedAtKill.TotalSeconds, 1e-3), recoverySeconds);
         }
     }

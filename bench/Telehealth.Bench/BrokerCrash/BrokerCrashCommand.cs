@@ -33,13 +33,17 @@ internal static class BrokerCrashCommand
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(30));
         Console.WriteLine($"Broker SIGKILL at half of {readings} QoS 1 readings acknowledged, {inFlight} in flight; load average before: {LoadAverage()}");
         Console.WriteLine(BrokerCrashBenchmark.Header);
+        // Scenarios: (online, fresh session). "fresh" only when asked (BROKER_CRASH_FRESH=1): it measures session durability.
+        (bool Online, bool Fresh)[] scenarios = Environment.GetEnvironmentVariable("BROKER_CRASH_FRESH") == "1"
+            ? [(false, true)]
+            : [(false, false), (true, false)];
         foreach (var name in names)
         {
-            foreach (var online in new[] { false, true })
+            foreach (var (online, fresh) in scenarios)
             {
                 try
                 {
-                    var result = await BrokerCrashBenchmark.RunAsync(Brokers[name], online, readings, inFlight, cancel.Token);
+                    var result = await BrokerCrashBenchmark.RunAsync(Brokers[name], online, readings, inFlight, cancel.Token, fresh);
                     Console.WriteLine(BrokerCrashBenchmark.Row(result));
                 }
                 catch (Exception exception) when (!cancel.IsCancellationRequested)
