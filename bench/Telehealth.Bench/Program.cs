@@ -9,13 +9,28 @@ using Telehealth.Bench;
 //   dotnet run -c Release --project bench/Telehealth.Bench -- micro [BenchmarkDotNet args, e.g. --filter *Senml*]
 //   dotnet run -c Release --project bench/Telehealth.Bench -- e2e [devices readingsPerDevice inFlightPerClient runs]
 //   dotnet run -c Release --project bench/Telehealth.Bench -- flood [floodMessages normalDevices normalMessagesEach]
-// With no arguments both run with the defaults recorded in bench/RESULTS.md.
+//   dotnet run -c Release --project bench/Telehealth.Bench -- broker-crash [readings inFlight brokers]
+//     (brokers: comma-separated of mosquitto-1800, mosquitto-1, mosquitto-changes, rabbitmq, nats; default all)
+//   dotnet run -c Release --project bench/Telehealth.Bench -- broker-fit [brokers]   (MQTT 5 and $share, as the ingress needs)
+// With no arguments micro and e2e run with the defaults recorded in bench/RESULTS.md.
 // WebApplicationFactory resolves the web project's content root relative to the working directory, so run from the
 // output folder whatever folder the command was started in (BenchmarkDotNet's artifacts land there too).
 Directory.SetCurrentDirectory(AppContext.BaseDirectory);
 
 var mode = args.Length > 0 ? args[0] : "all";
 var rest = args.Skip(1).ToArray();
+
+if (mode == "broker-crash")
+{
+    await Telehealth.Bench.BrokerCrash.BrokerCrashCommand.RunAsync(rest);
+    return;
+}
+
+if (mode == "broker-fit")
+{
+    await Telehealth.Bench.BrokerCrash.BrokerCrashCommand.FitAsync(rest);
+    return;
+}
 
 if (mode is "micro" or "all")
 {

@@ -160,7 +160,9 @@ public sealed class InfluxServer : IAsyncLifetime
               store-enabled = false
 
             [continuous_queries]
-              enabled = false
+              enabled = true
+              log-enabled = false
+              run-interval = "1s"
             """;
     }
 }

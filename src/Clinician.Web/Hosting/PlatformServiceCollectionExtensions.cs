@@ -62,11 +62,16 @@ public static class PlatformServiceCollectionExtensions
         var influx = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.Influx;
         if (!string.IsNullOrWhiteSpace(influx?.Url))
         {
-            services.AddHttpClient(nameof(InfluxReadingStore), client => client.Timeout = TimeSpan.FromSeconds(30));
+            // Every InfluxOptions setting (API version, retention, downsampling, timeouts) binds from Storage:Influx and is
+            // checked at start. The request timeout is InfluxOptions.RequestTimeout, not HttpClient's.
+            services.AddOptions<InfluxOptions>().Bind(configuration.GetSection($"{StorageOptions.SectionName}:{InfluxOptions.SectionName}"))
+                .ValidateDataAnnotations().ValidateOnStart();
+            services.AddHttpClient(nameof(InfluxReadingStore), client => client.Timeout = Timeout.InfiniteTimeSpan);
             services.AddSingleton<IReadingStore>(sp => new InfluxReadingStore(
                 sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(InfluxReadingStore)),
-                new InfluxOptions { Url = new Uri(influx.Url), Database = influx.Database, Username = influx.Username, Password = influx.Password },
-                sp.GetRequiredService<ILogger<InfluxReadingStore>>()));
+                sp.GetRequiredService<IOptions<InfluxOptions>>().Value,
+                sp.GetRequiredService<ILogger<InfluxReadingStore>>(),
+                sp.GetRequiredService<TimeProvider>()));
         }
         else
         {
@@ -189,6 +194,7 @@ public static class PlatformServiceCollectionExtensions
         app.MapOpenApi();
         app.MapAuthEndpoints();
         app.MapPatientEndpoints();
+        app.MapReadingSummaryEndpoints();
         app.MapObservationEndpoints();
         app.MapMonitoringPlanEndpoints();
         app.MapFiguresEndpoints();

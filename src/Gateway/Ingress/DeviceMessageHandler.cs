@@ -142,9 +142,19 @@ public sealed partial class DeviceMessageHandler(
                     $"{conflict.Kind.WireName()} at {conflict.DeviceTime:yyyy-MM-ddTHH:mm:ss.fffZ} is already stored with a different value; the stored value is kept"))),
                 cancellationToken);
         }
+        foreach (var (storeRefused, reason) in result.Refused)
+        {
+            // The store would not hold it (e.g. older than InfluxDB's retention keeps): visible, and not retried.
+            var index = recordIndexes.TryGetValue(storeRefused, out var i) ? i : (int?)null;
+            await RejectAsync(new Rejection(receivedAt, device.DeviceId, source, RejectionReasons.StoreRefused,
+                RejectionDetail.For(index, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{storeRefused.Kind.WireName()} at {storeRefused.DeviceTime:yyyy-MM-ddTHH:mm:ss.fffZ}: {reason}"))),
+                cancellationToken);
+        }
         metrics.Accepted(result.Stored + assessedStored);
-        var rejectedCount = refused + result.Conflicts.Count + assessedConflicts;
-        return new DeviceMessageOutcome(result.Stored + assessedStored, readings.Count - result.Stored - result.Conflicts.Count + assessedRepeats, rejectedCount, false);
+        var rejectedCount = refused + result.Conflicts.Count + result.Refused.Count + assessedConflicts;
+        return new DeviceMessageOutcome(result.Stored + assessedStored,
+            readings.Count - result.Stored - result.Conflicts.Count - result.Refused.Count + assessedRepeats, rejectedCount, false);
     }
 
     private async Task<(int Stored, int Repeats, int Conflicts, int Refused)> SubmitConsciousnessAsync(

@@ -171,8 +171,8 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
                 // Every reading of the batch, repeats included: a repeat may be the redelivery of a message whose
                 // first delivery was stored but never queued (a crash between the two writes). The queue ignores
                 // what it already holds, so nothing is evaluated twice. Conflicts were not stored: never queued.
-                var conflicts = stored.Conflicts.ToHashSet();
-                await _evaluationQueue.EnqueueReadingsAsync(all.Where(reading => !conflicts.Contains(reading)).ToList(), cancellationToken);
+                var notStored = stored.Conflicts.Concat(stored.Refused.Select(r => r.Reading)).ToHashSet();
+                await _evaluationQueue.EnqueueReadingsAsync(all.Where(reading => !notStored.Contains(reading)).ToList(), cancellationToken);
             }
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
@@ -194,10 +194,12 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
         // (submissions are in arrival order, so the first submitter of an identity is the one whose value was stored).
         var unclaimed = stored.GroupBy(ReadingKey.Of).ToDictionary(g => g.Key, g => g.Count());
         var unclaimedConflicts = stored.Conflicts.GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count());
+        var unclaimedRefusals = stored.Refused.GroupBy(r => r.Reading).ToDictionary(g => g.Key, g => new Queue<string>(g.Select(r => r.Reason)));
         foreach (var submission in batch)
         {
             var newInSubmission = 0;
             var conflicts = new List<Reading>();
+            var refused = new List<(Reading, string)>();
             foreach (var reading in submission.Readings)
             {
                 var key = ReadingKey.Of(reading);
@@ -211,8 +213,12 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
                     unclaimedConflicts[reading] = conflictsLeft - 1;
                     conflicts.Add(reading);
                 }
+                else if (unclaimedRefusals.TryGetValue(reading, out var reasons) && reasons.Count > 0)
+                {
+                    refused.Add((reading, reasons.Dequeue()));
+                }
             }
-            submission.Completion.TrySetResult(new ReadingSubmissionResult(newInSubmission, conflicts));
+            submission.Completion.TrySetResult(new ReadingSubmissionResult(newInSubmission, conflicts) { Refused = refused });
         }
     }
 

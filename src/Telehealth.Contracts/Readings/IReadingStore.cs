@@ -2,7 +2,7 @@ namespace Telehealth.Contracts.Readings;
 
 /// <summary>
 /// Time-series storage of vital-sign readings. Two implementations pass the same conformance tests:
-/// the embedded SQLite store and InfluxDB 1.x over HTTP.
+/// the embedded SQLite store and InfluxDB (1.x or 2.x) over HTTP.
 /// </summary>
 public interface IReadingStore
 {
@@ -29,4 +29,10 @@ public interface IReadingStore
 
     /// <summary>The most recent reading (by device time) of each kind the patient has.</summary>
     Task<IReadOnlyDictionary<VitalKind, Reading>> LatestByKindAsync(string patientId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Min, mean, max and count per interval (see <see cref="ReadingSummaryQuery"/>), oldest first; intervals without
+    /// readings are left out. Throws <see cref="ArgumentException"/> when <see cref="ReadingSummaryQuery.Problem"/> says why not.
+    /// </summary>
+    Task<IReadOnlyList<ReadingBucket>> SummarizeAsync(ReadingSummaryQuery query, CancellationToken cancellationToken = default);
 }

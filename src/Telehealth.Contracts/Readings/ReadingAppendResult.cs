@@ -6,15 +6,19 @@ namespace Telehealth.Contracts.Readings;
 /// What an append did: enumerates the readings that were new (in input order), and lists in <see cref="Conflicts"/> the
 /// readings whose identity (DeviceId, Kind, DeviceTime) was already stored, or came earlier in the batch, with a
 /// different value. A conflict is not a harmless repeat: which value is true cannot be known, so it is refused with a
-/// reason rather than acknowledged as a duplicate. Identical repeats are in neither list.
+/// reason rather than acknowledged as a duplicate. Identical repeats are in neither list. <see cref="Refused"/> lists
+/// readings the store would not hold, with its reason (InfluxDB dropping points of a partial write).
 /// </summary>
-public sealed class ReadingAppendResult(IReadOnlyList<Reading> added, IReadOnlyList<Reading> conflicts) : IReadOnlyList<Reading>
+public sealed class ReadingAppendResult(
+    IReadOnlyList<Reading> added, IReadOnlyList<Reading> conflicts, IReadOnlyList<RefusedReading>? refused = null) : IReadOnlyList<Reading>
 {
     public static ReadingAppendResult Empty { get; } = new([], []);
 
     public IReadOnlyList<Reading> Added { get; } = added;
 
     public IReadOnlyList<Reading> Conflicts { get; } = conflicts;
+
+    public IReadOnlyList<RefusedReading> Refused { get; } = refused ?? [];
 
     public int Count => Added.Count;
 

@@ -41,6 +41,12 @@ public static class RejectionReasons
     /// </summary>
     public const string ConflictingDuplicate = "conflicting_duplicate";
 
+    /// <summary>
+    /// The reading store would not hold the reading (InfluxDB dropped it from a partial write: older than its retention
+    /// policy keeps, a field type conflict). Not stored and not retried; the detail carries the store's reason.
+    /// </summary>
+    public const string StoreRefused = "store_refused";
+
     // Refused at the MQTT edge, before or while connecting (docs/device-api.md, docs/architecture.md threat model).
     public const string ClientIdNotBound = "client_id_not_bound";
     public const string TooManySessions = "too_many_sessions";

@@ -159,6 +159,39 @@ public sealed class SqliteReadingStore : IReadingStore
         return latest;
     }
 
+    public async Task<IReadOnlyList<ReadingBucket>> SummarizeAsync(ReadingSummaryQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Problem() is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(query));
+        }
+
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // Buckets at whole multiples of the interval since the epoch, as InfluxDB's GROUP BY time() has them.
+        command.CommandText = """
+            SELECT device_time_ms - ((device_time_ms % $interval) + $interval) % $interval AS bucket,
+                   MIN(value), AVG(value), MAX(value), COUNT(*)
+            FROM vital_readings
+            WHERE patient_id = $patient AND kind = $kind AND device_time_ms >= $from AND device_time_ms < $to
+            GROUP BY bucket ORDER BY bucket
+            """;
+        command.Parameters.AddWithValue("$interval", (long)query.Interval.TotalMilliseconds);
+        command.Parameters.AddWithValue("$patient", query.PatientId);
+        command.Parameters.AddWithValue("$kind", query.Kind.WireName());
+        command.Parameters.AddWithValue("$from", SqliteTime.ToUnixMs(query.From));
+        command.Parameters.AddWithValue("$to", SqliteTime.ToUnixMs(query.To));
+
+        var buckets = new List<ReadingBucket>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            buckets.Add(new ReadingBucket(SqliteTime.FromUnixMs(reader.GetInt64(0)), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetInt64(4)));
+        }
+        return buckets;
+    }
+
     private static Reading ReadRow(SqliteDataReader reader) => new(
         DeviceId: reader.GetString(0),
         PatientId: reader.GetString(1),

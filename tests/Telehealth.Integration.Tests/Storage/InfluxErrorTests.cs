@@ -25,7 +25,7 @@ public sealed class InfluxErrorTests : IClassFixture<InfluxServer>, IDisposable
         new("dev-xy34", "pat-ab12", VitalKind.HeartRate, 70 + minute, T0.AddMinutes(minute), T0.AddMinutes(minute).AddSeconds(1));
 
     [Fact]
-    public async Task Appending_to_a_dropped_database_throws_with_database_not_found()
+    public async Task A_database_dropped_while_running_is_created_again_and_the_append_stored()
     {
         var database = InfluxServer.NewDatabaseName("dropped");
         using var store = new InfluxReadingStore(_http, Options(database));
@@ -33,10 +33,11 @@ public sealed class InfluxErrorTests : IClassFixture<InfluxServer>, IDisposable
         await store.AppendAsync([HeartRate(1)]);
         await _server.DropDatabaseAsync(database);
 
-        var exception = await Assert.ThrowsAsync<InfluxException>(() => store.AppendAsync([HeartRate(2)]));
+        var added = await store.AppendAsync([HeartRate(2), HeartRate(3)]);
 
-        Assert.Contains("database not found", exception.ServerMessage);
-        Assert.Contains(database, exception.ServerMessage);
+        Assert.Equal([HeartRate(2), HeartRate(3)], added);
+        Assert.Equal([HeartRate(2), HeartRate(3)], await store.QueryAsync(new(HeartRate(1).PatientId)));
+        await _server.DropDatabaseAsync(database);
     }
 
     [Fact]
@@ -52,7 +53,7 @@ public sealed class InfluxErrorTests : IClassFixture<InfluxServer>, IDisposable
     }
 
     [Fact]
-    public async Task A_field_type_conflict_throws_a_partial_write_with_the_server_message()
+    public async Task A_field_type_conflict_is_a_partial_write_whose_points_are_refused_with_the_server_reason()
     {
         var database = InfluxServer.NewDatabaseName("conflict");
         using var store = new InfluxReadingStore(_http, Options(database));
@@ -61,11 +62,35 @@ public sealed class InfluxErrorTests : IClassFixture<InfluxServer>, IDisposable
         await new InfluxWriteClient(_http, Options(database)).WriteAsync(
             $"vital_reading,device_id=dev-other,kind=heart_rate,patient_id=pat-other value=\"oops\" {T0.ToUnixTimeMilliseconds()}");
 
-        var exception = await Assert.ThrowsAsync<InfluxException>(() => store.AppendAsync([HeartRate(1), HeartRate(2)]));
+        var result = await store.AppendAsync([HeartRate(1), HeartRate(2)]);
+
+        Assert.Empty(result);
+        Assert.Empty(result.Conflicts);
+        Assert.Equal([HeartRate(1), HeartRate(2)], result.Refused.Select(r => r.Reading));
+        Assert.All(result.Refused, r => Assert.Contains("field type conflict", r.Reason));
+        Assert.All(result.Refused, r => Assert.Contains("partial write", r.Reason));
+        Assert.Empty(await store.QueryAsync(new(HeartRate(1).PatientId)));
+        await _server.DropDatabaseAsync(database);
+    }
+
+    [Fact]
+    public async Task A_write_client_partial_write_throws_with_the_dropped_count()
+    {
+        var database = InfluxServer.NewDatabaseName("partial");
+        await _server.CreateDatabaseAsync(database);
+        var writer = new InfluxWriteClient(_http, Options(database));
+        await writer.WriteAsync($"m,t=a value=1 {T0.ToUnixTimeMilliseconds()}");
+
+        // The second line conflicts (string into a float field), the first and third are good.
+        var exception = await Assert.ThrowsAsync<InfluxException>(() => writer.WriteAsync(
+            $"m,t=b value=2 {T0.ToUnixTimeMilliseconds()}\nm,t=c value=\"x\" {T0.ToUnixTimeMilliseconds()}\nm,t=d value=4 {T0.ToUnixTimeMilliseconds()}"));
 
         Assert.Equal(HttpStatusCode.BadRequest, exception.StatusCode);
-        Assert.True(exception.IsPartialWrite, exception.ServerMessage);
-        Assert.Contains("field type conflict", exception.ServerMessage);
+        Assert.True(exception.IsPartialWrite);
+        Assert.Equal(1, exception.DroppedCount);
+        // The good lines WERE stored: that is why a partial write is never resent as a whole.
+        var rows = await new InfluxQueryClient(_http, Options(database)).QueryAsync("SELECT count(\"value\") FROM \"m\"");
+        Assert.Equal(3, rows.Single().Series.Single().Values.Single()[1].GetInt64());
         await _server.DropDatabaseAsync(database);
     }
 

@@ -106,4 +106,76 @@ public sealed class InfluxLineProtocolWriterTests
     {
         Assert.Equal(expected, InfluxQueryClient.QuoteString(value));
     }
+    [Theory]
+    [InlineData("vital_reading", "vital_reading")]
+    [InlineData("a,b", @"a\,b")]
+    [InlineData("a b", @"a\ b")]
+    [InlineData("a=b", "a=b")]
+    [InlineData("say \"hi\"", "say\\ \"hi\"")]
+    [InlineData(@"a\b", @"a\b")]
+    public void Measurements_escape_comma_and_space_only(string name, string expected)
+    {
+        Assert.Equal(expected, InfluxLineProtocolWriter.EscapeMeasurement(name));
+    }
+
+    [Theory]
+    [InlineData("device_id", "device_id")]
+    [InlineData("a,b", @"a\,b")]
+    [InlineData("a b", @"a\ b")]
+    [InlineData("a=b", @"a\=b")]
+    [InlineData("x, =y", @"x\,\ \=y")]
+    [InlineData("q\"uote", "q\"uote")]
+    public void Tag_and_field_keys_escape_comma_equals_and_space(string key, string expected)
+    {
+        Assert.Equal(expected, InfluxLineProtocolWriter.EscapeKey(key));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("_reserved")]
+    [InlineData("a\nb")]
+    [InlineData("a\rb")]
+    [InlineData(@"ends\")]
+    public void Names_influx_cannot_hold_are_refused(string name)
+    {
+        Assert.Throws<ArgumentException>(() => InfluxLineProtocolWriter.EscapeMeasurement(name));
+        Assert.Throws<ArgumentException>(() => InfluxLineProtocolWriter.EscapeKey(name));
+    }
+
+    [Theory]
+    [InlineData("plain", "\"plain\"")]
+    [InlineData("", "\"\"")]
+    [InlineData("say \"hi\"", "\"say \\\"hi\\\"\"")]
+    [InlineData(@"back\slash", "\"back\\\\slash\"")]
+    [InlineData("a, b=c", "\"a, b=c\"")]
+    [InlineData(@"ends\", "\"ends\\\\\"")]
+    public void String_fields_are_quoted_with_quote_and_backslash_escaped(string value, string expected)
+    {
+        Assert.Equal(expected, InfluxLineProtocolWriter.QuoteStringField(value));
+    }
+
+    [Theory]
+    [InlineData("a\nb")]
+    [InlineData("a\rb")]
+    public void String_fields_with_line_breaks_are_refused(string value)
+    {
+        Assert.Throws<ArgumentException>(() => InfluxLineProtocolWriter.QuoteStringField(value, "note"));
+    }
+
+    [Theory]
+    [InlineData("partial write: points beyond retention policy dropped=2", "partial write: points beyond retention policy dropped=2")]
+    [InlineData("unable to parse 'vital_reading,device_id=d value=x 1': invalid boolean", "unable to parse (line): invalid boolean")]
+    public void Refusal_reasons_keep_no_line_content(string message, string expected)
+    {
+        Assert.Equal(expected, InfluxWriteClient.WithoutData(message));
+    }
+
+    [Theory]
+    [InlineData("partial write: field type conflict: input field \"value\" on measurement \"m\" is type string, already exists as type float dropped=7", 7)]
+    [InlineData("partial write: points beyond retention policy dropped=12", 12)]
+    [InlineData("database not found: x", null)]
+    public void The_dropped_count_is_read_from_a_partial_write_message(string message, int? expected)
+    {
+        Assert.Equal(expected, new InfluxException("write", System.Net.HttpStatusCode.BadRequest, message).DroppedCount);
+    }
 }

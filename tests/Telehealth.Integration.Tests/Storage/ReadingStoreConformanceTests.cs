@@ -288,4 +288,71 @@ public abstract class ReadingStoreConformanceTests : IAsyncLifetime
         Assert.Equal([reading], await Store.QueryAsync(new ReadingQuery(patientId)));
         Assert.Equal(reading, (await Store.LatestByKindAsync(patientId))[VitalKind.HeartRate]);
     }
+    private static ReadingSummaryQuery Summary(int fromMinute, int toMinute, int intervalMinutes, VitalKind kind = VitalKind.HeartRate, string patient = Patient) =>
+        new(patient, kind, T0.AddMinutes(fromMinute), T0.AddMinutes(toMinute), TimeSpan.FromMinutes(intervalMinutes));
+
+    [Fact]
+    public async Task Summary_gives_min_mean_max_and_count_per_interval_oldest_first()
+    {
+        // Values 60..69 at minutes 0..9, appended newest first.
+        await Store.AppendAsync(Minutes(10).Reverse().ToList());
+
+        var buckets = await Store.SummarizeAsync(Summary(0, 10, 5));
+
+        Assert.Equal([new ReadingBucket(T0, 60, 62, 64, 5), new ReadingBucket(T0.AddMinutes(5), 65, 67, 69, 5)], buckets);
+    }
+
+    [Fact]
+    public async Task Summary_buckets_align_to_the_interval_not_to_from_and_to_is_exclusive()
+    {
+        await Store.AppendAsync(Minutes(10).ToList());
+
+        // From minute 2 to minute 8: the first bucket still starts at minute 0 (epoch-aligned) and holds 2, 3, 4.
+        var buckets = await Store.SummarizeAsync(Summary(2, 8, 5));
+
+        Assert.Equal([new ReadingBucket(T0, 62, 63, 64, 3), new ReadingBucket(T0.AddMinutes(5), 65, 66, 67, 3)], buckets);
+    }
+
+    [Fact]
+    public async Task Summary_leaves_out_empty_intervals_and_merges_the_patients_devices()
+    {
+        await Store.AppendAsync(
+        [
+            At(0, 70), At(1, 90, device: "dev-other"), At(30, 80),
+            At(2, 99, VitalKind.Spo2), At(3, 40, patient: OtherPatient, device: "dev-zz99"),
+        ]);
+
+        var buckets = await Store.SummarizeAsync(Summary(0, 60, 10));
+
+        Assert.Equal([new ReadingBucket(T0, 70, 80, 90, 2), new ReadingBucket(T0.AddMinutes(30), 80, 80, 80, 1)], buckets);
+        Assert.Empty(await Store.SummarizeAsync(Summary(0, 60, 10, VitalKind.BodyWeight)));
+        Assert.Equal([new ReadingBucket(T0, 40, 40, 40, 1)], await Store.SummarizeAsync(Summary(0, 60, 10, patient: OtherPatient)));
+    }
+
+    [Fact]
+    public async Task Summary_means_are_exact_for_fractional_values()
+    {
+        await Store.AppendAsync([At(0, 36.5, VitalKind.BodyTemperature), At(1, 37.25, VitalKind.BodyTemperature), At(2, 38.0, VitalKind.BodyTemperature)]);
+
+        var bucket = Assert.Single(await Store.SummarizeAsync(Summary(0, 60, 60, VitalKind.BodyTemperature)));
+
+        Assert.Equal(new ReadingBucket(T0, 36.5, (36.5 + 37.25 + 38.0) / 3, 38.0, 3), bucket);
+    }
+
+    [Theory]
+    [InlineData(0, 10, 0)]
+    [InlineData(10, 10, 1)]
+    [InlineData(10, 0, 1)]
+    public async Task Summaries_that_cannot_be_answered_are_refused(int fromMinute, int toMinute, int intervalMinutes)
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.SummarizeAsync(Summary(fromMinute, toMinute, intervalMinutes)));
+    }
+
+    [Fact]
+    public async Task Summaries_spanning_too_many_intervals_are_refused()
+    {
+        var query = new ReadingSummaryQuery(Patient, VitalKind.HeartRate, T0, T0.AddDays(365), TimeSpan.FromMinutes(1));
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.SummarizeAsync(query));
+    }
 }

@@ -18,6 +18,10 @@ internal sealed class InMemoryReadingStore : IReadingStore
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
+    /// <summary>The alert engine never summarises; the real stores' summaries are in the conformance tests.</summary>
+    public Task<IReadOnlyList<ReadingBucket>> SummarizeAsync(ReadingSummaryQuery query, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
     public Task<ReadingAppendResult> AppendAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default)
     {
         lock (_lock)

@@ -15,34 +15,58 @@ internal static class InfluxHttp
 
     public static void Authenticate(HttpRequestMessage request, InfluxOptions options)
     {
-        if (!string.IsNullOrEmpty(options.Username))
+        if (options.ApiVersion == InfluxApiVersion.V2)
+        {
+            // 2.x: an API token; its 1.x-compatible /query accepts the same header.
+            request.Headers.Authorization = new AuthenticationHeaderValue("Token", options.Token);
+        }
+        else if (!string.IsNullOrEmpty(options.Username))
         {
             var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Username}:{options.Password}"));
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credentials);
         }
     }
 
-    /// <summary>Sends the request; transport failures become <see cref="InfluxException"/> too, so callers handle one type.</summary>
-    public static async Task<HttpResponseMessage> SendAsync(HttpClient httpClient, HttpRequestMessage request, string operation, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the request and reads the whole answer within <paramref name="timeout"/>; transport failures and timeouts
+    /// become <see cref="InfluxException"/> too, so callers handle one type.
+    /// </summary>
+    public static async Task<HttpResponseMessage> SendAsync(
+        HttpClient httpClient, HttpRequestMessage request, string operation, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
         try
         {
-            return await httpClient.SendAsync(request, cancellationToken);
+            var response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token);
+            return response;
         }
         catch (HttpRequestException exception)
         {
             throw new InfluxException(operation, null, $"could not reach {request.RequestUri?.GetLeftPart(UriPartial.Authority)}: {exception.Message}", exception);
         }
+        catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Our deadline, or HttpClient.Timeout: the server may or may not have acted on the request.
+            throw new InfluxException(operation, null, $"no answer within {InfluxWriteClient.Seconds(timeout)} s (RequestTimeout); the outcome is unknown", exception)
+            {
+                TimedOut = true,
+            };
+        }
     }
 
     public static async Task ThrowIfFailedAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken)
     {
-        if (response.IsSuccessStatusCode)
+        if (!response.IsSuccessStatusCode)
         {
-            return;
+            throw await ToExceptionAsync(response, operation, cancellationToken);
         }
+    }
+
+    public static async Task<InfluxException> ToExceptionAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken)
+    {
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        throw new InfluxException(operation, response.StatusCode, ServerMessage(response, body));
+        return new InfluxException(operation, response.StatusCode, ServerMessage(response, body));
     }
 
     /// <summary>InfluxDB puts its message in the JSON body's "error" and in the X-Influxdb-Error header.</summary>

@@ -48,6 +48,12 @@ public static class InfluxLineProtocolWriter
             .Append(' ').Append(reading.DeviceTime.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Escapes a measurement name: comma and space take a backslash (an equals sign is literal there).</summary>
+    public static string EscapeMeasurement(string name) => Escape(CheckName(name, "measurement"), "measurement", escapeEquals: false);
+
+    /// <summary>Escapes a tag key or a field key: comma, equals sign and space take a backslash.</summary>
+    public static string EscapeKey(string key, string role = "key") => Escape(CheckName(key, role), role, escapeEquals: true);
+
     /// <summary>
     /// Escapes a tag value: comma, equals sign and space take a backslash. Values InfluxDB cannot store faithfully
     /// are refused rather than silently altered: empty values, line breaks, and a trailing backslash (it would
@@ -60,22 +66,65 @@ public static class InfluxLineProtocolWriter
         {
             throw new ArgumentException($"Tag '{tagName}' may not be empty in InfluxDB line protocol.", nameof(value));
         }
+        return Escape(value, $"Tag '{tagName}'", escapeEquals: true);
+    }
+
+    /// <summary>
+    /// A string field value in double quotes: a double quote and a backslash take a backslash; commas, spaces and
+    /// equals signs are literal inside the quotes. A line break is refused (line protocol has no escape for it).
+    /// </summary>
+    public static string QuoteStringField(string value, string fieldName = "field")
+    {
+        ArgumentNullException.ThrowIfNull(value);
         if (value.AsSpan().IndexOfAny('\n', '\r') >= 0)
         {
-            throw new ArgumentException($"Tag '{tagName}' may not contain a line break in InfluxDB line protocol.", nameof(value));
+            throw new ArgumentException($"Field '{fieldName}' may not contain a line break in InfluxDB line protocol.", nameof(value));
+        }
+        var builder = new StringBuilder(value.Length + 2).Append('"');
+        foreach (var c in value)
+        {
+            if (c is '"' or '\\')
+            {
+                builder.Append('\\');
+            }
+            builder.Append(c);
+        }
+        return builder.Append('"').ToString();
+    }
+
+    private static string CheckName(string name, string role)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Length == 0)
+        {
+            throw new ArgumentException($"The {role} may not be empty in InfluxDB line protocol.", nameof(name));
+        }
+        if (name[0] == '_')
+        {
+            // InfluxDB reserves names starting with '_' (_field, _measurement, _time on 2.x).
+            throw new ArgumentException($"The {role} may not start with '_' in InfluxDB line protocol.", nameof(name));
+        }
+        return name;
+    }
+
+    private static string Escape(string value, string role, bool escapeEquals)
+    {
+        if (value.AsSpan().IndexOfAny('\n', '\r') >= 0)
+        {
+            throw new ArgumentException($"{role} may not contain a line break in InfluxDB line protocol.", nameof(value));
         }
         if (value[^1] == '\\')
         {
-            throw new ArgumentException($"Tag '{tagName}' may not end with a backslash in InfluxDB line protocol.", nameof(value));
+            throw new ArgumentException($"{role} may not end with a backslash in InfluxDB line protocol.", nameof(value));
         }
-        if (value.AsSpan().IndexOfAny(',', '=', ' ') < 0)
+        if (escapeEquals ? value.AsSpan().IndexOfAny(',', '=', ' ') < 0 : value.AsSpan().IndexOfAny(',', ' ') < 0)
         {
             return value;
         }
         var builder = new StringBuilder(value.Length + 4);
         foreach (var c in value)
         {
-            if (c is ',' or '=' or ' ')
+            if (c is ',' or ' ' || (escapeEquals && c == '='))
             {
                 builder.Append('\\');
             }

@@ -53,7 +53,7 @@ public sealed class InfluxQueryClient
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         InfluxHttp.Authenticate(request, _options);
 
-        using var response = await InfluxHttp.SendAsync(_httpClient, request, "query", cancellationToken);
+        using var response = await InfluxHttp.SendAsync(_httpClient, request, "query", _options.RequestTimeout, cancellationToken);
         await InfluxHttp.ThrowIfFailedAsync(response, "query", cancellationToken);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
