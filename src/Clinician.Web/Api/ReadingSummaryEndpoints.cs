@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
-using Telehealth.Alerts.Caseload;
+using Telehealth.CareRecord.Caseload;
 using Telehealth.Contracts.Readings;
 using Telehealth.Ingest.Storage;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
+using Telehealth.CareRecord.Staff;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Contracts.Readings;
 using Telehealth.Ingest.Storage;

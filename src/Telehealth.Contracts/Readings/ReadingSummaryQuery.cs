@@ -1,6 +1,4 @@
-using Telehealth.Contracts.Readings;
-
-namespace Telehealth.Ingest.Storage;
+namespace Telehealth.Contracts.Readings;
 
 /// <summary>
 /// One patient's readings of one kind in [From, To), summarised per <paramref name="Interval"/>. Buckets start at

@@ -1,6 +1,4 @@
-using Telehealth.Contracts.Readings;
-
-namespace Telehealth.Ingest.Storage;
+namespace Telehealth.Contracts.Readings;
 
 /// <summary>
 /// A reading the store refused to hold (e.g. InfluxDB dropped it from a partial write: outside the retention policy,
