@@ -1,29 +1,41 @@
 using Microsoft.Extensions.Options;
 using Telehealth.Clinician.Web.Auth;
+using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Readings;
 using Telehealth.Storage.Sqlite.Ingest;
 
 namespace Telehealth.Clinician.Web.Hosting;
 
-/// <summary>Prunes rejections and failed sign-ins past their retention, at start and then every PruneInterval.</summary>
+/// <summary>
+/// Prunes rejections, failed sign-ins, and (in the embedded store) readings and telecare events past their retention,
+/// at start and then every PruneInterval.
+/// </summary>
 public sealed partial class RetentionPruner(
     SqliteRejectionLog rejections,
     SqliteSignInFailureLog signInFailures,
+    IReadingStore readings,
+    ITelecareEventStore events,
     IOptions<RejectionOptions> rejectionOptions,
     IOptions<SignInOptions> signInOptions,
+    IOptions<StorageOptions> storageOptions,
     TimeProvider timeProvider,
     ILogger<RetentionPruner> logger) : BackgroundService
 {
-    /// <summary>Runs one pruning pass; returns rows removed (rejections, sign-in failures).</summary>
-    public async Task<(int Rejections, int SignInFailures)> PruneOnceAsync(CancellationToken cancellationToken)
+    /// <summary>Runs one pruning pass; returns rows removed.</summary>
+    public async Task<(int Rejections, int SignInFailures, int Readings, int Events)> PruneOnceAsync(CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         var removedRejections = await rejections.PruneAsync(now - rejectionOptions.Value.Retention, cancellationToken);
         var removedFailures = await signInFailures.PruneAsync(now - signInOptions.Value.FailureRetention, cancellationToken);
-        if (removedRejections + removedFailures > 0)
+        var readingsBefore = now - storageOptions.Value.ReadingRetention;
+        // InfluxDB prunes by its own retention policies (Storage:Influx): only the embedded tables are ours to prune.
+        var removedReadings = readings is SqliteReadingStore sqliteReadings ? await sqliteReadings.PruneAsync(readingsBefore, cancellationToken) : 0;
+        var removedEvents = events is SqliteTelecareEventStore sqliteEvents ? await sqliteEvents.PruneAsync(readingsBefore, cancellationToken) : 0;
+        if (removedRejections + removedFailures + removedReadings + removedEvents > 0)
         {
-            LogPruned(logger, removedRejections, removedFailures);
+            LogPruned(logger, removedRejections, removedFailures, removedReadings, removedEvents);
         }
-        return (removedRejections, removedFailures);
+        return (removedRejections, removedFailures, removedReadings, removedEvents);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -56,9 +68,9 @@ public sealed partial class RetentionPruner(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Rejections} rejections and {SignInFailures} failed sign-ins past retention")]
-    private static partial void LogPruned(ILogger logger, int rejections, int signInFailures);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pruned past retention: {Rejections} rejections, {SignInFailures} failed sign-ins, {Readings} readings, {Events} telecare events")]
+    private static partial void LogPruned(ILogger logger, int rejections, int signInFailures, int readings, int events);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Pruning old rejections and failed sign-ins failed; will try again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pruning past retention failed; will try again")]
     private static partial void LogPruneFailed(ILogger logger, Exception exception);
 }

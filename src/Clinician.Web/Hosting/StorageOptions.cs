@@ -11,6 +11,15 @@ public sealed class StorageOptions
     [Required]
     public string DataDirectory { get; set; } = "./data";
 
+    /// <summary>
+    /// How long readings and telecare events stay in the embedded store (by the time they were measured); older ones
+    /// are deleted by the retention pass. Default 8 years, the NHS records-management minimum for adult health
+    /// records. At least 400 days: longer than the oldest reading a device may send (<c>Decoding:MaxAge</c>, 365 days),
+    /// so a deleted reading can never come back as new. InfluxDB keeps its own retention policies.
+    /// </summary>
+    [Range(typeof(TimeSpan), "400.00:00:00", "36500.00:00:00", ErrorMessage = "Storage:ReadingRetention must be between 400 days and 100 years.")]
+    public TimeSpan ReadingRetention { get; set; } = TimeSpan.FromDays(2922);
+
     /// <summary>InfluxDB 1.x for readings; when Url is empty readings stay in the embedded SQLite store.</summary>
     public InfluxStorageOptions Influx { get; set; } = new();
 }

@@ -34,6 +34,10 @@ public sealed class SqliteReadingStore : IReadingStore
 
     public bool QueuesEvaluation => true;
 
+    /// <summary>Deletes readings measured (device time) before <paramref name="before"/>; returns how many.</summary>
+    public Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
+        SqliteRetention.DeleteOlderThanAsync(_database, "vital_readings", "device_time_ms", before, cancellationToken);
+
     public async Task<ReadingAppendResult> AppendAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(readings);

@@ -24,6 +24,10 @@ public sealed class SqliteTelecareEventStore : ITelecareEventStore
         _time = time;
     }
 
+    /// <summary>Deletes events that happened (device time) before <paramref name="before"/>; returns how many.</summary>
+    public Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
+        SqliteRetention.DeleteOlderThanAsync(_database, "telecare_events", "device_time_ms", before, cancellationToken);
+
     public async Task<bool> AppendAsync(TelecareEvent telecareEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(telecareEvent);

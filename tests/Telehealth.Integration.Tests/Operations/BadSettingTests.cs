@@ -18,6 +18,7 @@ public sealed class BadSettingTests
     [InlineData("--Auth:SigningKey=not*base64", "Invalid setting: Auth:SigningKey must be base64 (for example `openssl rand -base64 48`).")]
     [InlineData("--Fhir:Server=not a url", "Invalid setting: Fhir:Server must be an absolute http(s) URL, or empty to turn pushing off.")]
     [InlineData("--Evaluation:StallAfter=00:00:01", "Invalid setting: Evaluation:StallAfter must be between 5 seconds and 1 day.")]
+    [InlineData("--Storage:ReadingRetention=30.00:00:00", "Invalid setting: Storage:ReadingRetention must be between 400 days and 100 years.")]
     [InlineData("--Realtime:Redis=,,,", "Invalid setting: Realtime:Redis must be a Redis configuration naming a server, e.g. 'redis:6379' (it was not understood).")]
     [InlineData("--Realtime:ChannelPrefix=Tele Health", "Invalid setting: Realtime:ChannelPrefix must be 1–40 lowercase letters, digits or '-'.")]
     public async Task A_wrong_setting_stops_the_process_with_one_line_naming_it(string setting, string expectedLine)

@@ -147,7 +147,7 @@ public sealed class HttpTeamScopeTests(PlatformFixture fixture) : IClassFixture<
         await Log.RecordAsync(new Rejection(now.AddDays(-31), device, "mqtt:readings", RejectionReasons.MalformedJson, "old"));
         await Log.RecordAsync(new Rejection(now.AddDays(-29), device, "mqtt:readings", RejectionReasons.MalformedJson, "recent"));
 
-        var (removed, _) = await Platform.Services.GetRequiredService<RetentionPruner>().PruneOnceAsync(CancellationToken.None);
+        var (removed, _, _, _) = await Platform.Services.GetRequiredService<RetentionPruner>().PruneOnceAsync(CancellationToken.None);
 
         Assert.Equal(1, removed);
         var left = (await Admin.GetJsonAsync($"/api/rejections?deviceId={device}")).GetProperty("items").EnumerateArray().Select(r => r.Str("detail"));
