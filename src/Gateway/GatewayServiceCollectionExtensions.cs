@@ -30,6 +30,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<DeviceRateLimiter>();
         services.AddSingleton<IDeviceRegistry, SqliteDeviceRegistry>();
         services.AddDeviceDecoding();
+        services.AddSingleton<DeviceLookupCache>();
         services.AddSingleton<DeviceMessageHandler>();
 
         var mode = configuration.GetSection(MqttOptions.SectionName).GetValue(nameof(MqttOptions.Mode), MqttMode.Embedded);

@@ -25,4 +25,14 @@ public sealed class DeviceIngressOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public TimeSpan ClockSkewFlag { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long the ingest path may reuse a device's registry record and assignment history instead of reading them
+    /// for every message (two queries per message otherwise). Changes made through this instance (revocation,
+    /// rotation, assignment, retrieval) take effect at once; this bounds how long one made by another instance on a
+    /// shared care record can go unseen. Zero turns the cache off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true,
+        ErrorMessage = "Devices:LookupCacheTtl must be between 0 (off) and 1 minute.")]
+    public TimeSpan LookupCacheTtl { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -21,6 +21,7 @@ namespace Telehealth.Gateway.Ingress;
 /// </summary>
 public sealed partial class DeviceMessageHandler(
     IDeviceRegistry registry,
+    DeviceLookupCache devices,
     DeviceRateLimiter rateLimiter,
     IIngestSink sink,
     IRejectionLog rejections,
@@ -54,7 +55,7 @@ public sealed partial class DeviceMessageHandler(
 
         try
         {
-            var device = await registry.GetAsync(deviceId, cancellationToken);
+            var device = await devices.GetAsync(deviceId, cancellationToken);
             if (device is null)
             {
                 await RejectAsync(new Rejection(receivedAt, deviceId, source, RejectionReasons.UnknownDevice,
@@ -94,7 +95,7 @@ public sealed partial class DeviceMessageHandler(
             await RejectAsync(new Rejection(receivedAt, device.DeviceId, source, problem.Reason, problem.Detail), cancellationToken);
         }
         var refused = decoded.Rejected.Count;
-        var assignments = await registry.GetAssignmentsAsync(device.DeviceId, cancellationToken);
+        var assignments = await devices.GetAssignmentsAsync(device.DeviceId, cancellationToken);
         var (assessedStored, assessedRepeats, assessedConflicts, assessedRefused) =
             await SubmitConsciousnessAsync(device, assignments, source, decoded.Consciousness, receivedAt, cancellationToken);
         refused += assessedRefused;
@@ -210,7 +211,7 @@ public sealed partial class DeviceMessageHandler(
                 $"A {device.Type.WireName()} does not send {decodedEvent.Type.WireName()}."), cancellationToken);
             return new DeviceMessageOutcome(0, 0, 1, false);
         }
-        var assignments = await registry.GetAssignmentsAsync(device.DeviceId, cancellationToken);
+        var assignments = await devices.GetAssignmentsAsync(device.DeviceId, cancellationToken);
         if (assignments.PatientAt(decodedEvent.DeviceTime) is not { } patientId)
         {
             await RejectAsync(new Rejection(receivedAt, device.DeviceId, source, RejectionReasons.DeviceNotAssigned,
@@ -244,7 +245,7 @@ public sealed partial class DeviceMessageHandler(
         await registry.RecordHeartbeatAsync(device.DeviceId,
             new DeviceHeartbeat(status.DeviceTime, status.BatteryPercent, status.Firmware, clockOffset), cancellationToken);
         // A heartbeat tells a person's monitoring that the device is alive: only while somebody has it.
-        var assignments = await registry.GetAssignmentsAsync(device.DeviceId, cancellationToken);
+        var assignments = await devices.GetAssignmentsAsync(device.DeviceId, cancellationToken);
         if (assignments.PatientAt(status.DeviceTime) is { } patientId)
         {
             await sink.SubmitStatusAsync(

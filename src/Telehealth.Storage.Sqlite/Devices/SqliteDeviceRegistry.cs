@@ -119,6 +119,7 @@ public sealed class SqliteDeviceRegistry(SqliteDatabase database, TimeProvider t
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        accessChanges.Notify(deviceId, DeviceAccessChange.Assigned);
         return DeviceChangeResult.Done;
     }
 
@@ -145,6 +146,7 @@ public sealed class SqliteDeviceRegistry(SqliteDatabase database, TimeProvider t
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        accessChanges.Notify(deviceId, DeviceAccessChange.Retrieved);
         return DeviceChangeResult.Done;
     }
 

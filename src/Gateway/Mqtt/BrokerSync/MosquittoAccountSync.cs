@@ -86,6 +86,10 @@ public sealed partial class MosquittoAccountSync(
 
     private void OnAccessChanged(string deviceId, DeviceAccessChange change)
     {
+        if (change is DeviceAccessChange.Assigned or DeviceAccessChange.Retrieved)
+        {
+            return;   // who has the device changed, not whether it may connect: mosquitto's accounts stay as they are
+        }
         try
         {
             _changed.Release();
