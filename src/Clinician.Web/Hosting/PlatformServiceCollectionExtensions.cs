@@ -24,6 +24,8 @@ using Telehealth.Contracts.Readings;
 using Telehealth.Contracts.Storage;
 using Telehealth.Storage.Sqlite;
 using Telehealth.Storage.Sqlite.Migrations;
+using Telehealth.Storage.Sqlite.Outbox;
+using Telehealth.Contracts.Outbox;
 using Telehealth.Storage.Sqlite.Ingest;
 
 namespace Telehealth.Clinician.Web.Hosting;
@@ -58,6 +60,7 @@ public static class PlatformServiceCollectionExtensions
         });
         services.AddSingleton<ISchemaMigrator>(sp => new SqliteMigrator(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<CareRecordSchemaStartup>();
+        services.AddSingleton<IOutboxStore, SqliteOutbox>(); // FHIR writes and notifications: one outbox, kinds apart
         var influx = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.Influx;
         if (!string.IsNullOrWhiteSpace(influx?.Url))
         {
@@ -81,6 +84,8 @@ public static class PlatformServiceCollectionExtensions
         services.AddHostedService<PlatformInitializer>();
         services.AddSingleton<RetentionPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionPruner>());
+        services.AddSingleton<OutboxRetentionSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxRetentionSweeper>());
 
         // Alert core, pushing to staff over SignalR.
         // Every API body is small JSON (FHIR here is read-only): 1 MiB refuses a flood before it is buffered.

@@ -108,23 +108,7 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
             await WriteAlertAsync(connection, transaction, alert, cancellationToken);
             foreach (var alertEvent in change.Events)
             {
-                await using var append = connection.CreateCommand();
-                append.Transaction = transaction;
-                append.CommandText = """
-                    INSERT INTO alert_events (alert_id, patient_id, type, actor, at_ms, reason, subject, until_ms, severity, alert_json)
-                    VALUES ($alert, $patient, $type, $actor, $at, $reason, $subject, $until, $severity, $json) RETURNING seq
-                    """;
-                append.Parameters.AddWithValue("$alert", alertEvent.AlertId.ToString("D"));
-                append.Parameters.AddWithValue("$patient", alertEvent.PatientId);
-                append.Parameters.AddWithValue("$type", WireNames.Of(alertEvent.Type));
-                append.Parameters.AddWithValue("$actor", alertEvent.Actor);
-                append.Parameters.AddWithValue("$at", SqliteTime.ToUnixMs(alertEvent.At));
-                append.Parameters.AddWithValue("$reason", alertEvent.Reason);
-                append.Parameters.AddWithValue("$subject", (object?)alertEvent.Subject ?? DBNull.Value);
-                append.Parameters.AddWithValue("$until", alertEvent.Until is { } until ? SqliteTime.ToUnixMs(until) : DBNull.Value);
-                append.Parameters.AddWithValue("$severity", alertEvent.Severity is { } severity ? (int)severity : DBNull.Value);
-                append.Parameters.AddWithValue("$json", AlertSnapshots.ToJson(alert));
-                var sequence = (long)(await append.ExecuteScalarAsync(cancellationToken))!;
+                var sequence = await AlertEventRows.AppendAsync(connection, transaction, alertEvent, AlertSnapshots.ToJson(alert), cancellationToken);
                 recorded.Add(new AlertEventRecord(sequence, alertEvent with { Sequence = sequence }, alert));
             }
         }

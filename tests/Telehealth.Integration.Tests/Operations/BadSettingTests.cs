@@ -18,6 +18,7 @@ public sealed class BadSettingTests
     [InlineData("--Auth:SigningKey=not*base64", "Invalid setting: Auth:SigningKey must be base64 (for example `openssl rand -base64 48`).")]
     [InlineData("--Fhir:Server=not a url", "Invalid setting: Fhir:Server must be an absolute http(s) URL, or empty to turn pushing off.")]
     [InlineData("--Evaluation:StallAfter=00:00:01", "Invalid setting: Evaluation:StallAfter must be between 5 seconds and 1 day.")]
+    [InlineData("--Storage:DeliveredOutboxRetention=00:10:00", "Invalid setting: Storage:DeliveredOutboxRetention must be between 1 hour and 3650 days.")]
     public async Task A_wrong_setting_stops_the_process_with_one_line_naming_it(string setting, string expectedLine)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "telehealth-badsetting-" + Guid.NewGuid().ToString("N"));
