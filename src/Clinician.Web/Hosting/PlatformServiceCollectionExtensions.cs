@@ -21,11 +21,7 @@ using Telehealth.CareRecord.Staff;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
-using Telehealth.Contracts.Storage;
 using Telehealth.Storage.Sqlite;
-using Telehealth.Storage.Sqlite.Migrations;
-using Telehealth.Storage.Sqlite.Outbox;
-using Telehealth.Contracts.Outbox;
 using Telehealth.Storage.Sqlite.Ingest;
 
 namespace Telehealth.Clinician.Web.Hosting;
@@ -58,9 +54,8 @@ public static class PlatformServiceCollectionExtensions
             var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             return new SqliteDatabase(Path.Combine(storage.DataDirectory, "telehealth.db"));
         });
-        services.AddSingleton<ISchemaMigrator>(sp => new SqliteMigrator(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddTelehealthSqliteStorage(); // every care-record store, the one outbox and the migrator
         services.AddSingleton<CareRecordSchemaStartup>();
-        services.AddSingleton<IOutboxStore, SqliteOutbox>(); // FHIR writes and notifications: one outbox, kinds apart
         var influx = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.Influx;
         if (!string.IsNullOrWhiteSpace(influx?.Url))
         {
@@ -74,8 +69,6 @@ public static class PlatformServiceCollectionExtensions
         {
             services.AddSingleton<IReadingStore, SqliteReadingStore>();
         }
-        services.AddSingleton<ITelecareEventStore, SqliteTelecareEventStore>();
-        services.AddSingleton<IConsciousnessStore, SqliteConsciousnessStore>();
         services.AddSingleton(sp => new SqliteRejectionLog(
             sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<IOptions<RejectionOptions>>().Value.MaxRows));
         services.AddSingleton<IRejectionLog>(sp => sp.GetRequiredService<SqliteRejectionLog>());

@@ -120,6 +120,7 @@ public sealed class CrossProcessTakeTests : IDisposable
         {
             services.AddSingleton<IAlertStore>(provider => new GatedAlertStore(provider.GetRequiredService<SqliteAlertStore>(), gate));
         }
+        services.AddTelehealthSqliteStorage();
         services.AddTelehealthAlerts();
         return services.BuildServiceProvider();
     }
