@@ -296,7 +296,7 @@ public sealed partial class AlertEngine(
     private async Task AssessNews2Async(string patientId, News2CareSettings care, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var latest = await LatestReadings.ByObservationTimeAsync(readings, patientId, cancellationToken);
-        if (News2Rule.Assess(patientId, latest, care, now, options.Value.News2Window) is not { } assessment)
+        if (News2Assessments.Assess(patientId, latest, care, now, options.Value.News2Window) is not { } assessment)
         {
             return;
         }
