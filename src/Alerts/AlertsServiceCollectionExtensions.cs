@@ -12,9 +12,6 @@ using Telehealth.CareRecord.Caseload;
 using Telehealth.CareRecord.Evaluation;
 using Telehealth.CareRecord.News2;
 using Telehealth.Contracts.Waking;
-using Telehealth.Storage.Sqlite;
-using Telehealth.Storage.Sqlite.Alerts;
-using Telehealth.Storage.Sqlite.Caseload;
 
 namespace Telehealth.Alerts;
 
@@ -24,7 +21,8 @@ public static class AlertsServiceCollectionExtensions
     /// The alert core: caseload and threshold repositories, the alert store and event log, the evaluation queue and its
     /// worker (<see cref="EvaluationWorker"/>), rule state and the wake-up scheduler (<see cref="RuleWakeupScheduler"/>),
     /// <see cref="AlertEngine"/>, and the runner of the alert event followers
-    /// (<see cref="AlertEventFollowers"/>). The host registers a singleton SqliteDatabase and an IReadingStore, and adds
+    /// (<see cref="AlertEventFollowers"/>). The host registers the stores (IAlertStore, IAlertEventLog, IRuleStateStore,
+    /// IEvaluationQueue, the caseload repositories…: AddTelehealthSqliteStorage) and an IReadingStore, and adds
     /// its own <see cref="IAlertEventFollower"/>s (SignalR, FHIR). Options come from sections "Alerts" and "Evaluation".
     /// </summary>
     public static IServiceCollection AddTelehealthAlerts(this IServiceCollection services)
@@ -39,21 +37,8 @@ public static class AlertsServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IPatientRepository, SqlitePatientRepository>();
-        services.TryAddSingleton<IMonitoringPlanStore, SqliteMonitoringPlanStore>();
-        services.TryAddSingleton<IServiceFiguresSource, SqliteServiceFiguresSource>();
-        services.TryAddSingleton<IThresholdRepository, SqliteThresholdRepository>();
         services.TryAddSingleton<AlertEventSignal>();
         services.TryAddSingleton<RuleWakeupSignal>();
-        services.TryAddSingleton(provider => new SqliteAlertStore(provider.GetRequiredService<SqliteDatabase>(), provider.GetRequiredService<AlertEventSignal>(),
-            provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<RuleWakeupSignal>()));
-        services.TryAddSingleton<SqliteRuleStateStore>();
-        services.TryAddSingleton<IRuleStateStore>(provider => provider.GetRequiredService<SqliteRuleStateStore>());
-        services.TryAddSingleton<IAlertStore>(provider => provider.GetRequiredService<SqliteAlertStore>());
-        services.TryAddSingleton<IAlertEventLog>(provider => provider.GetRequiredService<SqliteAlertStore>());
-        services.TryAddSingleton<INews2AssessmentStore, SqliteNews2AssessmentStore>();
-        services.TryAddSingleton<SqliteEvaluationQueue>();
-        services.TryAddSingleton<IEvaluationQueue>(provider => provider.GetRequiredService<SqliteEvaluationQueue>());
         services.TryAddSingleton<EvaluationSignal>();
         services.TryAddSingleton<IEvaluationSignal>(provider => provider.GetRequiredService<EvaluationSignal>());
         services.TryAddSingleton<AlertEngine>();

@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Telehealth.Gateway.Decoding;
 using Telehealth.Gateway.Ingress;
 using Telehealth.Gateway.Mqtt;
 using Telehealth.Gateway.Mqtt.BrokerSync;
 using Telehealth.CareRecord.Devices;
-using Telehealth.Storage.Sqlite.Devices;
 
 namespace Telehealth.Gateway;
 
@@ -14,7 +14,7 @@ public static class GatewayServiceCollectionExtensions
 {
     /// <summary>
     /// The device edge: registry, decoding and either the embedded broker or the external-broker subscriber.
-    /// Expects a SqliteDatabase, an IIngestSink and an IRejectionLog from the host.
+    /// Expects an IDeviceRegistry, an IIngestSink and an IRejectionLog from the host.
     /// </summary>
     public static IServiceCollection AddTelehealthGateway(this IServiceCollection services, IConfiguration configuration)
     {
@@ -26,9 +26,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<GatewayMetrics>();
         services.AddOptions<DeviceIngressOptions>().Bind(configuration.GetSection(DeviceIngressOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<DeviceAccessChanges>();
+        services.TryAddSingleton<DeviceAccessChanges>();
         services.AddSingleton<DeviceRateLimiter>();
-        services.AddSingleton<IDeviceRegistry, SqliteDeviceRegistry>();
         services.AddDeviceDecoding();
         services.AddSingleton<DeviceLookupCache>();
         services.AddSingleton<DeviceMessageHandler>();

@@ -12,7 +12,7 @@ public static class NotificationsServiceCollectionExtensions
 {
     /// <summary>
     /// Notification channels (<see cref="SmtpEmailChannel"/>, <see cref="SignedWebhookChannel"/>), the outbox
-    /// (<see cref="SqliteNotificationOutbox"/>) and its <see cref="NotificationDeliveryWorker"/>. Options from
+    /// (<see cref="NotificationOutbox"/>, on the platform's IOutboxStore) and its <see cref="NotificationDeliveryWorker"/>. Options from
     /// "Notifications", "Notifications:Smtp" and "Notifications:Webhooks", validated at start. The host registers a
     /// singleton SqliteDatabase and an <see cref="INotificationOutcomeRecorder"/> (the alert core's).
     /// </summary>
@@ -23,7 +23,7 @@ public static class NotificationsServiceCollectionExtensions
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<INotificationOutbox, SqliteNotificationOutbox>();
+        services.TryAddSingleton<INotificationOutbox, NotificationOutbox>();
         services.AddSingleton<INotificationChannel, SmtpEmailChannel>();
         // The pipeline's timeout bounds each attempt; the HttpClient's own timeout would cut across retries.
         services.AddHttpClient(SignedWebhookChannel.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);

@@ -224,9 +224,15 @@ public sealed partial class AlertEngine(
 
     private static string? NobodyElse(AlertCase alert) => null;
 
+    // Each retry follows a change someone else recorded; a handful is plenty (the alert cannot change faster than staff act).
+    private const int MaxStaffActionAttempts = 5;
+
     /// <summary>
     /// One staff action, serialised with the patient's evaluations and re-read under the lock, so it decides on the
-    /// alert as it is, and recorded (alert and events) in one transaction.
+    /// alert as it is, and recorded (alert and events) in one transaction only if the alert is still at the version it
+    /// was decided on. The lock covers this process; the version covers every process on the database: when another
+    /// changed the alert meanwhile, the action is decided again on the alert as it now is (so the one who came second
+    /// learns who has it).
     /// </summary>
     /// <param name="takenBy">Who else has the alert so that this action must not go ahead (null: nobody).</param>
     private async Task<StaffActionResult> ActAsync(
@@ -239,24 +245,40 @@ public sealed partial class AlertEngine(
         }
         return await SerialisedAsync(found.PatientId, async () =>
         {
-            var current = await alerts.GetAsync(alertId, cancellationToken) ?? found;
-            if (takenBy(current) is { } owner)
+            for (var attempt = 1; ; attempt++)
             {
-                return new StaffActionResult(current, StaffActionResult.TakenByAnother, owner);
+                if (await alerts.GetStoredAsync(alertId, cancellationToken) is not { } stored)
+                {
+                    return StaffActionResult.NotFound;
+                }
+                var current = stored.Alert;
+                if (takenBy(current) is { } owner)
+                {
+                    return new StaffActionResult(current, StaffActionResult.TakenByAnother, owner);
+                }
+                var history = (await eventLog.ForAlertAsync(alertId, cancellationToken)).Select(record => record.Event).ToList();
+                var change = decide(current, history, time.GetUtcNow());
+                if (change.Refused is { } refused)
+                {
+                    return new StaffActionResult(current, refused);
+                }
+                if (!change.Changed)
+                {
+                    return new StaffActionResult(current);
+                }
+                try
+                {
+                    var recorded = await alerts.CommitAsync(
+                        new AlertCommit(current.PatientId, [change], [], ExpectedVersions: new Dictionary<Guid, long> { [alertId] = stored.Version }),
+                        cancellationToken);
+                    Log(recorded);
+                    return new StaffActionResult(change.Alert);
+                }
+                catch (AlertChangedConcurrentlyException) when (attempt < MaxStaffActionAttempts)
+                {
+                    LogStaffActionRaced(alertId, attempt);
+                }
             }
-            var history = (await eventLog.ForAlertAsync(alertId, cancellationToken)).Select(record => record.Event).ToList();
-            var change = decide(current, history, time.GetUtcNow());
-            if (change.Refused is { } refused)
-            {
-                return new StaffActionResult(current, refused);
-            }
-            if (!change.Changed)
-            {
-                return new StaffActionResult(current);
-            }
-            var recorded = await alerts.CommitAsync(new AlertCommit(current.PatientId, [change], []), cancellationToken);
-            Log(recorded);
-            return new StaffActionResult(change.Alert);
         }, cancellationToken);
     }
 
@@ -287,7 +309,7 @@ public sealed partial class AlertEngine(
     private async Task AssessNews2Async(string patientId, News2CareSettings care, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var latest = await LatestReadings.ByObservationTimeAsync(readings, patientId, cancellationToken);
-        if (News2Rule.Assess(patientId, latest, care, now, options.Value.News2Window) is not { } assessment)
+        if (News2Assessments.Assess(patientId, latest, care, now, options.Value.News2Window) is not { } assessment)
         {
             return;
         }
@@ -397,4 +419,7 @@ public sealed partial class AlertEngine(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Timer of patient {PatientId} for rule {RuleKey} fired, but the rule is no longer in force")]
     private partial void LogTimerWithoutRule(string patientId, string ruleKey);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} was changed elsewhere while a staff action was decided (attempt {Attempt}); deciding again")]
+    private partial void LogStaffActionRaced(Guid alertId, int attempt);
 }

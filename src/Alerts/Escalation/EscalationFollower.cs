@@ -6,7 +6,6 @@ using Telehealth.CareRecord.Escalation;
 using Telehealth.Notifications.Channels;
 using Telehealth.Notifications.Outbox;
 using Telehealth.CareRecord.Caseload;
-using Telehealth.Storage.Sqlite.Escalation;
 
 namespace Telehealth.Alerts.Escalation;
 
@@ -22,7 +21,7 @@ namespace Telehealth.Alerts.Escalation;
 /// Notification outcomes (<c>notification_sent</c>/<c>failed</c>) are its own doing and change nothing here.
 /// </summary>
 public sealed partial class EscalationFollower(
-    SqliteEscalationTimers timers,
+    IEscalationTimerStore timers,
     INotificationOutbox outbox,
     IAlertEventLog log,
     IAlertEventAppender appender,

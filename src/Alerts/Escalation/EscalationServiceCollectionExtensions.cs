@@ -5,17 +5,14 @@ using Telehealth.Notifications;
 using Telehealth.Notifications.Outbox;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.Escalation;
-using Telehealth.Contracts.Waking;
-using Telehealth.Storage.Sqlite;
-using Telehealth.Storage.Sqlite.Alerts;
-using Telehealth.Storage.Sqlite.Escalation;
 
 namespace Telehealth.Alerts.Escalation;
 
 public static class EscalationServiceCollectionExtensions
 {
     /// <summary>
-    /// Escalation and notifications: team rotas (<see cref="SqliteTeamRotaStore"/>), durable timers, the
+    /// Escalation and notifications, on the host's stores (team rotas <see cref="ITeamRotaStore"/>, durable timers
+    /// <see cref="IEscalationTimerStore"/>, <see cref="IAlertEventAppender"/>): the
     /// <see cref="EscalationFollower"/> on the alert event log, the <see cref="EscalationWorker"/>, and the notification
     /// channels and outbox, whose outcomes go into the alert event log (<see cref="AlertLogNotificationRecorder"/>).
     /// Call after <see cref="AlertsServiceCollectionExtensions.AddTelehealthAlerts"/>. Options from "Escalation" and "Notifications".
@@ -24,10 +21,6 @@ public static class EscalationServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<EscalationOptions>().BindConfiguration(EscalationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton<ITeamRotaStore, SqliteTeamRotaStore>();
-        services.TryAddSingleton<SqliteEscalationTimers>();
-        services.TryAddSingleton<IAlertEventAppender>(provider => new SqliteAlertEventAppender(
-            provider.GetRequiredService<SqliteDatabase>(), provider.GetRequiredService<AlertEventSignal>()));
         services.TryAddSingleton<INotificationOutcomeRecorder, AlertLogNotificationRecorder>();
         services.AddSingleton<IAlertEventFollower, EscalationFollower>();
         services.AddHostedService<EscalationWorker>();

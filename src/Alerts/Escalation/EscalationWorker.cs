@@ -7,12 +7,11 @@ using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.Escalation;
 using Telehealth.CareRecord.Caseload;
 using Telehealth.Contracts.Waking;
-using Telehealth.Storage.Sqlite.Escalation;
 
 namespace Telehealth.Alerts.Escalation;
 
 /// <summary>
-/// Drives the core's <see cref="AlertEscalator"/> on the durable timers (<see cref="SqliteEscalationTimers"/>): when an
+/// Drives the core's <see cref="AlertEscalator"/> on the durable timers (<see cref="IEscalationTimerStore"/>): when an
 /// alert's timer is due it reads the alert, its event log and the team's rota, records each step due now as an
 /// <c>escalated</c> event (actor system, subject the person or partner, reason why), and sets the timer to the next
 /// step, or removes it once the alert is no longer open. Notifying is the <see cref="EscalationFollower"/>'s part: it
@@ -21,7 +20,7 @@ namespace Telehealth.Alerts.Escalation;
 /// so deadlines set at raising and steps timed here never disagree.
 /// </summary>
 public sealed partial class EscalationWorker(
-    SqliteEscalationTimers timers,
+    IEscalationTimerStore timers,
     IAlertStore alerts,
     IAlertEventLog log,
     IAlertEventAppender appender,

@@ -22,9 +22,7 @@ using Telehealth.CareRecord.Staff;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
-using Telehealth.Contracts.Storage;
 using Telehealth.Storage.Sqlite;
-using Telehealth.Storage.Sqlite.Migrations;
 using Telehealth.Storage.Sqlite.Ingest;
 
 namespace Telehealth.Clinician.Web.Hosting;
@@ -57,7 +55,7 @@ public static class PlatformServiceCollectionExtensions
             var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             return new SqliteDatabase(Path.Combine(storage.DataDirectory, "telehealth.db"));
         });
-        services.AddSingleton<ISchemaMigrator>(sp => new SqliteMigrator(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddTelehealthSqliteStorage(); // every care-record store, the one outbox and the migrator
         services.AddSingleton<CareRecordSchemaStartup>();
         var influx = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.Influx;
         if (!string.IsNullOrWhiteSpace(influx?.Url))
@@ -77,8 +75,6 @@ public static class PlatformServiceCollectionExtensions
         {
             services.AddSingleton<IReadingStore, SqliteReadingStore>();
         }
-        services.AddSingleton<ITelecareEventStore, SqliteTelecareEventStore>();
-        services.AddSingleton<IConsciousnessStore, SqliteConsciousnessStore>();
         services.AddSingleton(sp => new SqliteRejectionLog(
             sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<IOptions<RejectionOptions>>().Value.MaxRows));
         services.AddSingleton<IRejectionLog>(sp => sp.GetRequiredService<SqliteRejectionLog>());
@@ -87,6 +83,8 @@ public static class PlatformServiceCollectionExtensions
         services.AddHostedService<PlatformInitializer>();
         services.AddSingleton<RetentionPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionPruner>());
+        services.AddSingleton<OutboxRetentionSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxRetentionSweeper>());
 
         // Alert core, pushing to staff over SignalR.
         // Every API body is small JSON (FHIR here is read-only): 1 MiB refuses a flood before it is buffered.

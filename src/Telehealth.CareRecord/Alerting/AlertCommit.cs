@@ -9,11 +9,16 @@ namespace Telehealth.CareRecord.Alerting;
 /// refused change writes nothing. A crash leaves all of it or none of it.
 /// </summary>
 /// <param name="RuleStates">The rules' new state and wake-up times (rule state is part of what an evaluation changed).</param>
+/// <param name="ExpectedVersions">
+/// Alerts that must still be at these versions (<see cref="StoredAlert.Version"/>) for anything to be recorded: a staff
+/// action decided on one reading of the alert. Otherwise <see cref="AlertChangedConcurrentlyException"/>.
+/// </param>
 public sealed record AlertCommit(
     string PatientId,
     IReadOnlyList<AlertChange> Changes,
     IReadOnlyCollection<long> CompletedDueItems,
-    IReadOnlyList<StoredRuleState>? RuleStates = null)
+    IReadOnlyList<StoredRuleState>? RuleStates = null,
+    IReadOnlyDictionary<Guid, long>? ExpectedVersions = null)
 {
     public bool IsEmpty => Changes.All(change => change.Refused is not null) && CompletedDueItems.Count == 0 && (RuleStates?.Count ?? 0) == 0;
 }

@@ -16,9 +16,13 @@ public interface IAlertStore
     /// change writes nothing.
     /// </summary>
     /// <exception cref="DuplicateActiveAlertException">A raised alert collides with a not-resolved one; nothing is recorded.</exception>
+    /// <exception cref="AlertChangedConcurrentlyException">An alert is no longer at its <see cref="AlertCommit.ExpectedVersions"/>; nothing is recorded.</exception>
     Task<IReadOnlyList<AlertEventRecord>> CommitAsync(AlertCommit commit, CancellationToken cancellationToken = default);
 
     Task<AlertCase?> GetAsync(Guid alertId, CancellationToken cancellationToken = default);
+
+    /// <summary>The alert with its version, for a decision that must be recorded only if nobody changed it meanwhile.</summary>
+    Task<StoredAlert?> GetStoredAsync(Guid alertId, CancellationToken cancellationToken = default);
 
     /// <summary>Alerts matching the query, newest raised first.</summary>
     Task<IReadOnlyList<AlertCase>> ListAsync(AlertQuery query, CancellationToken cancellationToken = default);

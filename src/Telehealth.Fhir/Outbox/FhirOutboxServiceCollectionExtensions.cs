@@ -15,7 +15,7 @@ namespace Telehealth.Fhir.Outbox;
 public static class FhirOutboxServiceCollectionExtensions
 {
     /// <summary>
-    /// The FHIR outbox: <see cref="SqliteFhirOutbox"/>, <see cref="FhirOutboxWriter"/> as follower of stored data and
+    /// The FHIR outbox: <see cref="FhirOutbox"/> (on the platform's IOutboxStore), <see cref="FhirOutboxWriter"/> as follower of stored data and
     /// NEWS2 observer, <see cref="FhirAlertEventFollower"/> on the alert event log, decorators that queue new patients and devices, and <see cref="FhirPushWorker"/>
     /// pushing to <c>Fhir:Server</c>. Call it after the alert core and the gateway are added (it decorates their
     /// <see cref="IPatientRepository"/> and <see cref="IDeviceRegistry"/>); it puts its ingest observer ahead of the
@@ -30,7 +30,7 @@ public static class FhirOutboxServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<FhirMapper>();
-        services.TryAddSingleton<IFhirOutbox, SqliteFhirOutbox>();
+        services.TryAddSingleton<IFhirOutbox, FhirOutbox>();
         services.TryAddSingleton<FhirOutboxWriter>();
 
         var observer = ServiceDescriptor.Singleton<IStoredDataObserver>(provider => provider.GetRequiredService<FhirOutboxWriter>());

@@ -47,23 +47,7 @@ public sealed class SqliteAlertEventAppender(SqliteDatabase database, AlertEvent
         var recorded = new List<AlertEventRecord>();
         foreach (var alertEvent in events)
         {
-            await using var append = connection.CreateCommand();
-            append.Transaction = transaction;
-            append.CommandText = """
-                INSERT INTO alert_events (alert_id, patient_id, type, actor, at_ms, reason, subject, until_ms, severity, alert_json)
-                VALUES ($alert, $patient, $type, $actor, $at, $reason, $subject, $until, $severity, $json) RETURNING seq
-                """;
-            append.Parameters.AddWithValue("$alert", alertEvent.AlertId.ToString("D"));
-            append.Parameters.AddWithValue("$patient", alertEvent.PatientId);
-            append.Parameters.AddWithValue("$type", WireNames.Of(alertEvent.Type));
-            append.Parameters.AddWithValue("$actor", alertEvent.Actor);
-            append.Parameters.AddWithValue("$at", SqliteTime.ToUnixMs(alertEvent.At));
-            append.Parameters.AddWithValue("$reason", alertEvent.Reason);
-            append.Parameters.AddWithValue("$subject", (object?)alertEvent.Subject ?? DBNull.Value);
-            append.Parameters.AddWithValue("$until", alertEvent.Until is { } until ? SqliteTime.ToUnixMs(until) : DBNull.Value);
-            append.Parameters.AddWithValue("$severity", alertEvent.Severity is { } severity ? (int)severity : DBNull.Value);
-            append.Parameters.AddWithValue("$json", json);
-            var sequence = (long)(await append.ExecuteScalarAsync(cancellationToken))!;
+            var sequence = await AlertEventRows.AppendAsync(connection, transaction, alertEvent, json, cancellationToken);
             recorded.Add(new AlertEventRecord(sequence, alertEvent with { Sequence = sequence }, alert));
         }
         await transaction.CommitAsync(cancellationToken);

@@ -56,6 +56,16 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
         (await ReadAlertsAsync("SELECT alert_json FROM alerts WHERE id = $id",
             command => command.Parameters.AddWithValue("$id", alertId.ToString("D")), cancellationToken)).SingleOrDefault();
 
+    public async Task<StoredAlert?> GetStoredAsync(Guid alertId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT alert_json, version FROM alerts WHERE id = $id";
+        command.Parameters.AddWithValue("$id", alertId.ToString("D"));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new StoredAlert(AlertSnapshots.FromJson(reader.GetString(0)), reader.GetInt64(1)) : null;
+    }
+
     public Task<IReadOnlyList<AlertCase>> ListAsync(AlertQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -105,26 +115,10 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
             {
                 throw new ArgumentException($"A change for alert {alert.Id} belongs to another patient than the commit.", nameof(commit));
             }
-            await WriteAlertAsync(connection, transaction, alert, cancellationToken);
+            await WriteAlertAsync(connection, transaction, alert, commit.ExpectedVersions?.GetValueOrDefault(alert.Id), cancellationToken);
             foreach (var alertEvent in change.Events)
             {
-                await using var append = connection.CreateCommand();
-                append.Transaction = transaction;
-                append.CommandText = """
-                    INSERT INTO alert_events (alert_id, patient_id, type, actor, at_ms, reason, subject, until_ms, severity, alert_json)
-                    VALUES ($alert, $patient, $type, $actor, $at, $reason, $subject, $until, $severity, $json) RETURNING seq
-                    """;
-                append.Parameters.AddWithValue("$alert", alertEvent.AlertId.ToString("D"));
-                append.Parameters.AddWithValue("$patient", alertEvent.PatientId);
-                append.Parameters.AddWithValue("$type", WireNames.Of(alertEvent.Type));
-                append.Parameters.AddWithValue("$actor", alertEvent.Actor);
-                append.Parameters.AddWithValue("$at", SqliteTime.ToUnixMs(alertEvent.At));
-                append.Parameters.AddWithValue("$reason", alertEvent.Reason);
-                append.Parameters.AddWithValue("$subject", (object?)alertEvent.Subject ?? DBNull.Value);
-                append.Parameters.AddWithValue("$until", alertEvent.Until is { } until ? SqliteTime.ToUnixMs(until) : DBNull.Value);
-                append.Parameters.AddWithValue("$severity", alertEvent.Severity is { } severity ? (int)severity : DBNull.Value);
-                append.Parameters.AddWithValue("$json", AlertSnapshots.ToJson(alert));
-                var sequence = (long)(await append.ExecuteScalarAsync(cancellationToken))!;
+                var sequence = await AlertEventRows.AppendAsync(connection, transaction, alertEvent, AlertSnapshots.ToJson(alert), cancellationToken);
                 recorded.Add(new AlertEventRecord(sequence, alertEvent with { Sequence = sequence }, alert));
             }
         }
@@ -143,7 +137,8 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
         return recorded;
     }
 
-    private static async Task WriteAlertAsync(SqliteConnection connection, SqliteTransaction transaction, AlertCase alert, CancellationToken cancellationToken)
+    /// <param name="expectedVersion">Write only over this version (the conditional UPDATE is the cross-process guard); null: any.</param>
+    private static async Task WriteAlertAsync(SqliteConnection connection, SqliteTransaction transaction, AlertCase alert, long? expectedVersion, CancellationToken cancellationToken)
     {
         await using var write = connection.CreateCommand();
         write.Transaction = transaction;
@@ -152,8 +147,11 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
             VALUES ($id, $patient, $key, $incident, $severity, $status, $raised, $updated, $respondBy, $json)
             ON CONFLICT (id) DO UPDATE SET
                 incident_id = excluded.incident_id, severity = excluded.severity, status = excluded.status,
-                updated_at = excluded.updated_at, respond_by = excluded.respond_by, alert_json = excluded.alert_json
+                updated_at = excluded.updated_at, respond_by = excluded.respond_by, alert_json = excluded.alert_json,
+                version = alerts.version + 1
+            WHERE $expected IS NULL OR alerts.version = $expected
             """;
+        write.Parameters.AddWithValue("$expected", expectedVersion is { } expected ? expected : DBNull.Value);
         write.Parameters.AddWithValue("$id", alert.Id.ToString("D"));
         write.Parameters.AddWithValue("$patient", alert.PatientId);
         write.Parameters.AddWithValue("$key", alert.ConditionKey);
@@ -164,14 +162,20 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
         write.Parameters.AddWithValue("$updated", SqliteTime.ToUnixMs(alert.UpdatedAt));
         write.Parameters.AddWithValue("$respondBy", SqliteTime.ToUnixMs(alert.RespondBy));
         write.Parameters.AddWithValue("$json", AlertSnapshots.ToJson(alert));
+        int written;
         try
         {
-            await write.ExecuteNonQueryAsync(cancellationToken);
+            written = await write.ExecuteNonQueryAsync(cancellationToken);
         }
         catch (SqliteException exception) when (exception.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */
             && exception.Message.Contains("condition_key", StringComparison.Ordinal))
         {
             throw new DuplicateActiveAlertException(alert.PatientId, alert.ConditionKey, exception);
+        }
+        if (written == 0 && expectedVersion is { } stale)
+        {
+            // Inside the IMMEDIATE transaction: no other writer can slip in between this check and the commit.
+            throw new AlertChangedConcurrentlyException(alert.Id, stale);
         }
     }
 

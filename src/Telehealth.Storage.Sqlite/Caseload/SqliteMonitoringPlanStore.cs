@@ -9,7 +9,7 @@ namespace Telehealth.Storage.Sqlite.Caseload;
 
 /// <summary>
 /// Monitoring plans in the embedded database: the plan in force per person (monitoring_plans) and every saved
-/// version with who, when and why (monitoring_plan_history; both created by migration 0002_monitoring_plans). Saving queues the person's rules for re-evaluation in
+/// version with who, when and why (monitoring_plan_history; both created by migration 0004_monitoring_plans). Saving queues the person's rules for re-evaluation in
 /// the same transaction (<see cref="SqliteEvaluationQueue.EnqueueReassessAsync(SqliteConnection, SqliteTransaction, string, CareRecordChange, DateTimeOffset, CancellationToken)"/>),
 /// so a plan cannot be in force without its first deadlines being scheduled.
 /// </summary>

@@ -9,7 +9,7 @@ namespace Telehealth.Storage.Sqlite.Escalation;
 /// next. In the platform's SQLite file, so every deadline survives a restart; after downtime a timer in the past is
 /// simply due at once (the escalator's timing counts from recorded steps, so that is one step, not a burst).
 /// </summary>
-public sealed class SqliteEscalationTimers(SqliteDatabase database)
+public sealed class SqliteEscalationTimers(SqliteDatabase database) : IEscalationTimerStore
 {
     /// <summary>Nudged whenever a timer is brought forward, so the worker does not sleep through it.</summary>
     public WakeSignal Changed { get; } = new();

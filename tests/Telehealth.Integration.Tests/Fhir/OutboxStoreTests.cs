@@ -1,6 +1,7 @@
 using Telehealth.Fhir.Outbox;
 using Telehealth.Integration.Tests.Storage;
 using Telehealth.Storage.Sqlite;
+using Telehealth.Storage.Sqlite.Outbox;
 
 namespace Telehealth.Integration.Tests.Fhir;
 
@@ -8,11 +9,11 @@ namespace Telehealth.Integration.Tests.Fhir;
 public sealed class OutboxStoreTests : IDisposable
 {
     private readonly TempSqliteFile _file = new();
-    private readonly SqliteFhirOutbox _outbox;
+    private readonly FhirOutbox _outbox;
 
     public OutboxStoreTests()
     {
-        _outbox = new SqliteFhirOutbox(_file.Database, TimeProvider.System);
+        _outbox = new FhirOutbox(new SqliteOutbox(_file.Database, TimeProvider.System));
     }
 
     public void Dispose() => _file.Dispose();
@@ -91,7 +92,7 @@ public sealed class OutboxStoreTests : IDisposable
     {
         await _outbox.EnqueueAsync([Flag("pat-a", "a1", "x"), Flag("pat-a", "a2", "y")]);
 
-        var reopened = new SqliteFhirOutbox(new SqliteDatabase(_file.Path), TimeProvider.System);
+        var reopened = new FhirOutbox(new SqliteOutbox(new SqliteDatabase(_file.Path), TimeProvider.System));
 
         Assert.Equal(["x", "y"], (await reopened.GetPendingAsync(10, [])).Select(p => p.Json).ToArray());
         Assert.True(await reopened.ContainsAsync("urn:test:alert", "a2"));

@@ -8,6 +8,7 @@ using Telehealth.Notifications.Webhooks;
 using Telehealth.TestSupport;
 using Telehealth.Storage.Sqlite;
 using Telehealth.Storage.Sqlite.Migrations;
+using Telehealth.Storage.Sqlite.Outbox;
 
 namespace Telehealth.Integration.Tests.Notifications;
 
@@ -29,7 +30,7 @@ internal sealed class NotificationHarness : IAsyncDisposable
         var database = new SqliteDatabase(Path.Combine(folder, "telehealth.db"));
         // Microsoft.Data.Sqlite completes its async calls synchronously, so waiting here cannot deadlock.
         new SqliteMigrator(database, TimeProvider.System).MigrateAsync().GetAwaiter().GetResult();
-        Outbox = new SqliteNotificationOutbox(database, TimeProvider.System);
+        Outbox = new NotificationOutbox(new SqliteOutbox(database, TimeProvider.System));
         INotificationChannel[] channels =
         [
             new SmtpEmailChannel(Options.Create(smtp), TimeProvider.System),
@@ -38,7 +39,7 @@ internal sealed class NotificationHarness : IAsyncDisposable
         _worker = new NotificationDeliveryWorker(Outbox, channels, Recorder, Options.Create(outbox), TimeProvider.System, NullLogger<NotificationDeliveryWorker>.Instance);
     }
 
-    public SqliteNotificationOutbox Outbox { get; }
+    public NotificationOutbox Outbox { get; }
 
     public RecordingOutcomeRecorder Recorder { get; } = new();
 

@@ -1,5 +1,9 @@
 using Telehealth.CareRecord;
 using Telehealth.CareRecord.News2;
+using Telehealth.CareRecord.Evaluation;
+using Telehealth.CareRecord.Evaluation.Telecare;
+using Telehealth.CareRecord.Evaluation.Vitals;
+using Telehealth.CareRecord.Observations;
 using Telehealth.CareRecord.Rules;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Events;
@@ -7,54 +11,26 @@ using Telehealth.Contracts.Readings;
 
 namespace Telehealth.Tests.Alerts;
 
+/// <summary>The texts and severities the rules share, and the NEWS2 assessment stored for the care record.</summary>
 public sealed class AlertRuleTests
 {
     private static readonly DateTimeOffset Now = new(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
 
     [Theory]
-    [InlineData(VitalKind.Spo2, 92, AlertSeverity.Medium, "SpO2 92 % below default low 94 %")]
-    [InlineData(VitalKind.Spo2, 89, AlertSeverity.High, "SpO2 89 % below default critical low 91 %")]
-    [InlineData(VitalKind.HeartRate, 112, AlertSeverity.Medium, "Heart rate 112 bpm above default high 100 bpm")]
-    [InlineData(VitalKind.HeartRate, 135, AlertSeverity.High, "Heart rate 135 bpm above default critical high 130 bpm")]
-    [InlineData(VitalKind.BodyTemperature, 38.45, AlertSeverity.Medium, "Temperature 38.45 °C above default high 38 °C")]
-    [InlineData(VitalKind.SystolicBp, 85, AlertSeverity.High, "Systolic BP 85 mmHg below default critical low 90 mmHg")]
-    [InlineData(VitalKind.BloodGlucose, 3.5, AlertSeverity.Medium, "Blood glucose 3.5 mmol/L below default low 4 mmol/L")]
-    public void Threshold_breaches_become_findings(VitalKind kind, double value, AlertSeverity severity, string reason)
+    [InlineData(VitalKind.Spo2, 92, "SpO2 92 % below default low 94 %")]
+    [InlineData(VitalKind.Spo2, 89, "SpO2 89 % below default critical low 91 %")]
+    [InlineData(VitalKind.HeartRate, 112, "Heart rate 112 bpm above default high 100 bpm")]
+    [InlineData(VitalKind.HeartRate, 135, "Heart rate 135 bpm above default critical high 130 bpm")]
+    [InlineData(VitalKind.BodyTemperature, 38.45, "Temperature 38.45 °C above default high 38 °C")]
+    [InlineData(VitalKind.SystolicBp, 85, "Systolic BP 85 mmHg below default critical low 90 mmHg")]
+    public void Threshold_findings_name_the_vital_value_side_band_and_bound(VitalKind kind, double value, string reason)
     {
-        var outcome = ThresholdRule.Evaluate(Reading(kind, value), ThresholdSet.Defaults)!;
+        var rule = new ThresholdAlertRule(ThresholdSet.Defaults.For(kind)!, VitalAlertTuning.Defaults[kind]);
 
-        Assert.Equal(ConditionKeys.Threshold(kind), outcome.ConditionKey);
-        Assert.NotNull(outcome.Finding);
-        Assert.Equal((severity, reason, false, Now), (outcome.Finding.Severity, outcome.Finding.Reason, outcome.Finding.Instantaneous, outcome.Finding.ObservedAt));
-    }
+        var result = rule.Evaluate(new RuleInput("pat-1", Now, new ReadingObserved(Reading(kind, value))), null);
 
-    [Fact]
-    public void A_personal_threshold_is_named_as_personal()
-    {
-        var set = ThresholdSet.Defaults.WithOverrides([new VitalThreshold(VitalKind.Spo2, 85, 88, null, null)]);
-
-        var outcome = ThresholdRule.Evaluate(Reading(VitalKind.Spo2, 87), set)!;
-
-        Assert.Equal("SpO2 87 % below personal low 88 %", outcome.Finding!.Reason);
-        Assert.True(ThresholdRule.Evaluate(Reading(VitalKind.Spo2, 92), set)!.IsClear);
-    }
-
-    [Theory]
-    [InlineData(VitalKind.Spo2, 94)]
-    [InlineData(VitalKind.HeartRate, 72)]
-    [InlineData(VitalKind.BodyTemperature, 36.8)]
-    public void Normal_readings_clear(VitalKind kind, double value)
-    {
-        var outcome = ThresholdRule.Evaluate(Reading(kind, value), ThresholdSet.Defaults)!;
-
-        Assert.True(outcome.IsClear);
-        Assert.Equal($"threshold:{kind.WireName()}", outcome.ConditionKey);
-    }
-
-    [Fact]
-    public void A_kind_without_a_threshold_says_nothing()
-    {
-        Assert.Null(ThresholdRule.Evaluate(Reading(VitalKind.BodyWeight, 140), ThresholdSet.Defaults));
+        Assert.Equal((RuleVerdict.True, ConditionKeys.Threshold(kind), reason, false, Now),
+            (result.Verdict, rule.Key, result.Finding!.Reason, result.Finding.Instantaneous, result.Finding.ObservedAt));
     }
 
     [Theory]
@@ -69,41 +45,38 @@ public sealed class AlertRuleTests
     [InlineData(TelecareEventType.LowBattery, AlertSeverity.Low)]
     [InlineData(TelecareEventType.Tamper, AlertSeverity.Low)]
     [InlineData(TelecareEventType.PowerFail, AlertSeverity.Low)]
-    public void Telecare_events_are_instantaneous_findings(TelecareEventType type, AlertSeverity severity)
+    public void Telecare_event_severities(TelecareEventType type, AlertSeverity severity)
     {
-        var finding = TelecareEventRule.Evaluate(new TelecareEvent("dev-1", "pat-1", type, Now, Now.AddSeconds(1)));
-
-        Assert.Equal(($"event:{type.WireName()}", severity, true, Now), (finding.ConditionKey, finding.Severity, finding.Instantaneous, finding.ObservedAt));
-        Assert.EndsWith("(device dev-1)", finding.Reason);
+        Assert.Equal(severity, TelecareEventMeaning.SeverityOf(type));
     }
 
     [Fact]
     public void Every_telecare_event_type_has_a_severity()
     {
-        Assert.All(TelecareEventTypes.All, type => Assert.True(Enum.IsDefined(TelecareEventRule.SeverityOf(type))));
+        Assert.All(TelecareEventTypes.All, type => Assert.True(Enum.IsDefined(TelecareEventMeaning.SeverityOf(type))));
     }
 
-    public static TheoryData<double, double, double, double, AlertSeverity?> News2SeverityCases() => new()
+    public static TheoryData<double, double, double, double, bool, int, News2Risk> News2RiskCases() => new()
     {
-        // spo2, pulse, systolic, temperature → NEWS2 (respiration and consciousness missing, air known)
-        { 97, 70, 120, 37.0, null },                  // 0: low → clear
-        { 97, 111, 120, 38.5, null },                 // 3 without a single 3: low → clear
-        { 91, 70, 120, 37.0, AlertSeverity.Medium },  // single 3 → low-medium
-        { 93, 111, 120, 38.5, AlertSeverity.High },   // 2 + 2 + 1 = 5 → medium
-        { 91, 131, 120, 37.0, AlertSeverity.Critical }, // 3 + 3 + 2 (oxygen) = 8 → high
+        // spo2, pulse, systolic, temperature, oxygen → NEWS2 (respiration and consciousness missing, air/oxygen known)
+        { 97, 70, 120, 37.0, false, 0, News2Risk.Low },
+        { 97, 111, 120, 38.5, false, 3, News2Risk.Low },       // 3 without a single 3
+        { 91, 70, 120, 37.0, false, 3, News2Risk.LowMedium },  // a single 3
+        { 93, 111, 120, 38.5, false, 5, News2Risk.Medium },    // 2 + 2 + 1
+        { 91, 131, 120, 37.0, true, 8, News2Risk.High },       // 3 + 3 + 2 (oxygen)
     };
 
     [Theory]
-    [MemberData(nameof(News2SeverityCases))]
-    public void News2_risk_maps_to_severity(double spo2, double pulse, double systolic, double temperature, AlertSeverity? expected)
+    [MemberData(nameof(News2RiskCases))]
+    public void The_stored_assessment_scores_the_latest_readings(double spo2, double pulse, double systolic, double temperature, bool oxygen, int total, News2Risk risk)
     {
         var latest = Latest(Reading(VitalKind.Spo2, spo2), Reading(VitalKind.HeartRate, pulse), Reading(VitalKind.SystolicBp, systolic), Reading(VitalKind.BodyTemperature, temperature));
-        var care = new News2CareSettings(News2Scale.Scale1, OnSupplementalOxygen: expected == AlertSeverity.Critical, Consciousness: null);
+        var care = new News2CareSettings(News2Scale.Scale1, OnSupplementalOxygen: oxygen, Consciousness: null);
 
-        var outcome = News2Rule.Evaluate(latest, care, Now, TimeSpan.FromHours(24))!;
+        var assessment = News2Assessments.Assess("pat-1", latest, care, Now, TimeSpan.FromHours(24))!;
 
-        Assert.Equal(ConditionKeys.News2, outcome.ConditionKey);
-        Assert.Equal(expected, outcome.Finding?.Severity);
+        Assert.Equal((total, risk, "pat-1", Now, Now), (assessment.Score.Total, assessment.Score.Risk, assessment.PatientId, assessment.ObservedAt, assessment.AssessedAt));
+        Assert.Equal(4, assessment.Basis.Count);
     }
 
     [Fact]
@@ -111,12 +84,11 @@ public sealed class AlertRuleTests
     {
         var latest = Latest(Reading(VitalKind.Spo2, 91), Reading(VitalKind.HeartRate, 115), Reading(VitalKind.BodyTemperature, 38.4));
 
-        var outcome = News2Rule.Evaluate(latest, News2CareSettings.Unknown, Now, TimeSpan.FromHours(24))!;
+        var assessment = News2Assessments.Assess("pat-1", latest, News2CareSettings.Unknown, Now, TimeSpan.FromHours(24))!;
 
         Assert.Equal(
             "NEWS2 6 (medium risk): SpO2 3, pulse 2, temperature 1; partial: missing respiration rate, air or oxygen, systolic BP, consciousness",
-            outcome.Finding!.Reason);
-        Assert.Equal(AlertSeverity.High, outcome.Finding.Severity);
+            News2Assessments.Describe(assessment.Score));
     }
 
     [Fact]
@@ -126,11 +98,11 @@ public sealed class AlertRuleTests
         var latest = Latest(old, Reading(VitalKind.Spo2, 91));
         var care = new News2CareSettings(News2Scale.Scale1, false, ConsciousnessLevel.Alert);
 
-        var outcome = News2Rule.Evaluate(latest, care, Now, TimeSpan.FromHours(24))!;
+        var assessment = News2Assessments.Assess("pat-1", latest, care, Now, TimeSpan.FromHours(24))!;
 
         // Pulse 140 would add 3 and make it 6 (medium); out of the window it is missing instead.
-        Assert.Equal("NEWS2 3 (low-medium risk: a single parameter scored 3): SpO2 3; partial: missing respiration rate, systolic BP, pulse, temperature", outcome.Finding!.Reason);
-        Assert.Null(News2Rule.Evaluate(Latest(old), care, Now, TimeSpan.FromHours(24)));
+        Assert.Equal("NEWS2 3 (low-medium risk: a single parameter scored 3): SpO2 3; partial: missing respiration rate, systolic BP, pulse, temperature", News2Assessments.Describe(assessment.Score));
+        Assert.Null(News2Assessments.Assess("pat-1", Latest(old), care, Now, TimeSpan.FromHours(24)));
     }
 
     [Fact]
@@ -140,9 +112,9 @@ public sealed class AlertRuleTests
             Reading(VitalKind.BodyTemperature, 37), Reading(VitalKind.RespiratoryRate, 26));
         var care = new News2CareSettings(News2Scale.Scale1, false, ConsciousnessLevel.Alert);
 
-        var outcome = News2Rule.Evaluate(latest, care, Now, TimeSpan.FromHours(24))!;
+        var assessment = News2Assessments.Assess("pat-1", latest, care, Now, TimeSpan.FromHours(24))!;
 
-        Assert.Equal("NEWS2 3 (low-medium risk: a single parameter scored 3): respiration rate 3", outcome.Finding!.Reason);
+        Assert.Equal("NEWS2 3 (low-medium risk: a single parameter scored 3): respiration rate 3", News2Assessments.Describe(assessment.Score));
     }
 
     private static Reading Reading(VitalKind kind, double value) => new("dev-1", "pat-1", kind, value, Now, Now);

@@ -119,6 +119,7 @@ public sealed class AlertStoreAndRegistrationTests : IDisposable
         services.AddSingleton<IReadingStore, InMemoryReadingStore>();
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddTelehealthSqliteStorage();
         services.AddTelehealthAlerts();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

@@ -94,6 +94,8 @@ internal sealed class InterleavingAlertStore(IAlertStore inner) : IAlertStore
 
     public Task<AlertCase?> GetAsync(Guid alertId, CancellationToken cancellationToken = default) => inner.GetAsync(alertId, cancellationToken);
 
+    public Task<StoredAlert?> GetStoredAsync(Guid alertId, CancellationToken cancellationToken = default) => inner.GetStoredAsync(alertId, cancellationToken);
+
     public Task<IReadOnlyList<AlertCase>> ListAsync(AlertQuery query, CancellationToken cancellationToken = default) => inner.ListAsync(query, cancellationToken);
 }
 

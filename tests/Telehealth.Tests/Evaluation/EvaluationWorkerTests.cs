@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Telehealth.Storage.Sqlite;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.Alerts;
 using Telehealth.Alerts.Recording;
@@ -46,6 +47,7 @@ public sealed class EvaluationWorkerTests : IAsyncDisposable
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         _thresholds = new FlakyThresholds(new SqliteThresholdRepository(_temp.Database));
         services.AddSingleton<IThresholdRepository>(_thresholds);
+        services.AddTelehealthSqliteStorage();
         services.AddTelehealthAlerts();
         _provider = services.BuildServiceProvider();
     }

@@ -6,7 +6,7 @@ namespace Telehealth.CareRecord.Evaluation.Telecare;
 
 /// <summary>
 /// A telecare event of one type is an instantaneous finding: every event is news (a second pendant press is a
-/// second call for help). Severities are those of <see cref="TelecareEventRule.SeverityOf"/>. Any other input is
+/// second call for help). Severities are those of <see cref="TelecareEventMeaning.SeverityOf"/>. Any other input is
 /// Unknown: an event alert has no state to clear.
 /// </summary>
 public sealed class TelecareEventAlertRule(TelecareEventType type, string? deviceType = null) : AlertRule<TelecareRuleState>
@@ -21,8 +21,8 @@ public sealed class TelecareEventAlertRule(TelecareEventType type, string? devic
         {
             return (RuleVerdict.Unknown, null, state, null);
         }
-        var legacy = TelecareEventRule.Evaluate(telecareEvent);
-        var finding = new RuleFinding(Key, legacy.Severity, type.WireName(), legacy.Reason, Instantaneous: true, observed.At,
+        var finding = new RuleFinding(Key, TelecareEventMeaning.SeverityOf(type), type.WireName(),
+            $"{TelecareEventMeaning.Describe(type)} (device {telecareEvent.DeviceId})", Instantaneous: true, observed.At,
             Device: deviceType is null ? null : new DeviceRef(telecareEvent.DeviceId, deviceType));
         var latest = state.LatestAt is { } at && at > observed.At ? at : observed.At;
         return (RuleVerdict.True, finding, new TelecareRuleState(latest), null);

@@ -112,7 +112,7 @@ public sealed class News2AlertRule(News2CareSettings care, TimeSpan window) : Al
             News2Risk.Medium => "news2_medium",
             _ => "news2_single_parameter_3",
         };
-        var finding = new RuleFinding(Key, severity.Value, code, News2Rule.Describe(score), Instantaneous: false, observedAt,
+        var finding = new RuleFinding(Key, severity.Value, code, News2Assessments.Describe(score), Instantaneous: false, observedAt,
             Measure: score.Total, ReopenStep: ReopenStep);
         return (RuleVerdict.True, finding, state, wake);
     }

@@ -1,14 +1,14 @@
-using Telehealth.CareRecord.Lifecycle;
 using Telehealth.Contracts.Events;
 
-namespace Telehealth.CareRecord.Rules;
+namespace Telehealth.CareRecord.Evaluation.Telecare;
 
 /// <summary>
+/// What each telecare event means for an alert: its severity and its words (<see cref="TelecareEventAlertRule"/>).
 /// Telecare events are one-off (instantaneous) findings. A person asking for help, a fall or a household
 /// hazard is an immediate red flag; inactivity may mean a fall nobody saw; wandering is a concern; device
 /// faults matter because the safety net itself is weakened.
 /// </summary>
-public static class TelecareEventRule
+public static class TelecareEventMeaning
 {
     public static AlertSeverity SeverityOf(TelecareEventType type) => type switch
     {
@@ -20,19 +20,8 @@ public static class TelecareEventRule
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "No alert severity defined for this event."),
     };
 
-    public static AlertFinding Evaluate(TelecareEvent telecareEvent)
-    {
-        ArgumentNullException.ThrowIfNull(telecareEvent);
-        var type = telecareEvent.Type;
-        return new AlertFinding(
-            ConditionKeys.Event(type),
-            SeverityOf(type),
-            $"{Describe(type)} (device {telecareEvent.DeviceId})",
-            Instantaneous: true,
-            telecareEvent.DeviceTime);
-    }
-
-    private static string Describe(TelecareEventType type) => type switch
+    /// <summary>What staff read: "Pendant alarm pressed", "Fall detected"…</summary>
+    public static string Describe(TelecareEventType type) => type switch
     {
         TelecareEventType.PendantPress => "Pendant alarm pressed",
         TelecareEventType.FallDetected => "Fall detected",

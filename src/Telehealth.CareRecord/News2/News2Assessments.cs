@@ -1,15 +1,15 @@
 using System.Text;
-using Telehealth.CareRecord.Lifecycle;
-using Telehealth.CareRecord.News2;
+using Telehealth.CareRecord.Rules;
 using Telehealth.Contracts.Readings;
 
-namespace Telehealth.CareRecord.Rules;
+namespace Telehealth.CareRecord.News2;
 
 /// <summary>
-/// NEWS2 over the person's latest readings. Only readings measured within the window count, because a score
-/// built from last week's pulse would describe someone who no longer exists; older readings are missing.
+/// NEWS2 over the person's latest readings, as stored for the care record (FHIR RiskAssessment), and the words for a
+/// score (used by <see cref="Evaluation.Vitals.News2AlertRule"/>). Only readings measured within the window count,
+/// because a score built from last week's pulse would describe someone who no longer exists; older readings are missing.
 /// </summary>
-public static class News2Rule
+public static class News2Assessments
 {
     private static readonly (VitalKind Kind, News2Parameter Parameter)[] DeviceParameters =
     [
@@ -65,36 +65,6 @@ public static class News2Rule
             basis,
             basis.Max(reading => reading.DeviceTime),
             now);
-    }
-
-    /// <returns>
-    /// Null when no device reading is recent enough to say anything; a clear for low risk; otherwise a finding:
-    /// high risk → Critical, medium → High, low–medium (a single 3) → Medium.
-    /// </returns>
-    public static RuleOutcome? Evaluate(
-        IReadOnlyDictionary<VitalKind, Reading> latestByKind,
-        News2CareSettings care,
-        DateTimeOffset now,
-        TimeSpan window) =>
-        Assess(string.Empty, latestByKind, care, now, window) is { } assessment ? ToOutcome(assessment) : null;
-
-    /// <summary>What an assessment means for the NEWS2 alert.</summary>
-    public static RuleOutcome ToOutcome(News2Assessment assessment)
-    {
-        ArgumentNullException.ThrowIfNull(assessment);
-        var score = assessment.Score;
-        AlertSeverity? severity = score.Risk switch
-        {
-            News2Risk.High => AlertSeverity.Critical,
-            News2Risk.Medium => AlertSeverity.High,
-            News2Risk.LowMedium => AlertSeverity.Medium,
-            _ => null,
-        };
-        if (severity is null)
-        {
-            return RuleOutcome.Clear(ConditionKeys.News2, assessment.ObservedAt);
-        }
-        return RuleOutcome.Raise(new AlertFinding(ConditionKeys.News2, severity.Value, Describe(score), Instantaneous: false, assessment.ObservedAt));
     }
 
     /// <summary>E.g. "NEWS2 6 (medium risk): SpO2 3, pulse 2, temperature 1; partial: missing respiration rate, consciousness".</summary>

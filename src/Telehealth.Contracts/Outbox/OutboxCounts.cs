@@ -1,0 +1,3 @@
+namespace Telehealth.Contracts.Outbox;
+
+public sealed record OutboxCounts(int Pending, int Sent, int Failed);

@@ -1,0 +1,228 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Telehealth.Contracts.Outbox;
+
+namespace Telehealth.Storage.Sqlite.Outbox;
+
+/// <summary>
+/// The <see cref="IOutboxStore"/> as the <c>outbox</c> table of the platform's SQLite file (migration 2). <c>seq</c> is
+/// AUTOINCREMENT, so a number is never reused even after delivered rows are swept: the order of sending is the order
+/// of <c>seq</c>. The dedupe check and the append are one statement inside an IMMEDIATE transaction, so two writers
+/// cannot both see "not there yet".
+/// </summary>
+public sealed class SqliteOutbox(SqliteDatabase database, TimeProvider time) : IOutboxStore
+{
+    private const string Columns =
+        "seq, kind, subject, message_key, correlation_id, header, payload, status, passes, attempts, recorded_passes, last_status_code, last_error, next_attempt_at, created_at, completed_at";
+
+    public async Task<int> EnqueueAsync(string kind, IReadOnlyList<OutboxMessage> messages, OutboxDedupe dedupe, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(kind);
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0)
+        {
+            return 0;
+        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var notThere = dedupe switch
+        {
+            OutboxDedupe.OncePerKey => "SELECT 1 FROM outbox WHERE kind = $kind AND message_key = $key",
+            OutboxDedupe.UnlessNewestIsSame => """
+                SELECT 1 FROM (
+                    SELECT content_hash, status FROM outbox WHERE kind = $kind AND message_key = $key
+                    ORDER BY seq DESC LIMIT 1) AS newest
+                WHERE newest.content_hash = $hash AND newest.status <> 'failed'
+                """,
+            _ => throw new ArgumentOutOfRangeException(nameof(dedupe), dedupe, null),
+        };
+        command.CommandText = $"""
+            INSERT INTO outbox (kind, subject, message_key, correlation_id, header, payload, content_hash, status, next_attempt_at, created_at)
+            SELECT $kind, $subject, $key, $correlation, $header, $payload, $hash, 'pending', $now, $now
+            WHERE NOT EXISTS ({notThere})
+            """;
+        command.Parameters.AddWithValue("$kind", kind);
+        var subject = command.Parameters.Add("$subject", SqliteType.Text);
+        var key = command.Parameters.Add("$key", SqliteType.Text);
+        var correlation = command.Parameters.Add("$correlation", SqliteType.Text);
+        var header = command.Parameters.Add("$header", SqliteType.Text);
+        var payload = command.Parameters.Add("$payload", SqliteType.Text);
+        var hash = command.Parameters.Add("$hash", SqliteType.Text);
+        command.Parameters.AddWithValue("$now", SqliteTime.ToUnixMs(time.GetUtcNow()));
+        var appended = 0;
+        foreach (var message in messages)
+        {
+            subject.Value = message.Subject;
+            key.Value = message.Key;
+            correlation.Value = (object?)message.CorrelationId ?? DBNull.Value;
+            header.Value = message.Header;
+            payload.Value = message.Payload;
+            hash.Value = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(message.Payload)));
+            appended += await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return appended;
+    }
+
+    public Task<IReadOnlyList<OutboxRow>> PendingAsync(string kind, int limit, IReadOnlyCollection<string>? excludedSubjects = null, CancellationToken cancellationToken = default) =>
+        QueryAsync(kind, "status = 'pending'" + (excludedSubjects is { Count: > 0 } ? " AND subject NOT IN (SELECT value FROM json_each($excluded))" : string.Empty),
+            "seq", limit, command =>
+            {
+                if (excludedSubjects is { Count: > 0 })
+                {
+                    command.Parameters.AddWithValue("$excluded", JsonSerializer.Serialize(excludedSubjects));
+                }
+            }, cancellationToken);
+
+    public Task<IReadOnlyList<OutboxRow>> UnrecordedAsync(string kind, int limit, CancellationToken cancellationToken = default) =>
+        QueryAsync(kind, "recorded_passes < passes", "seq", limit, null, cancellationToken);
+
+    public Task<IReadOnlyList<OutboxRow>> ForCorrelationAsync(string kind, string correlationId, CancellationToken cancellationToken = default) =>
+        QueryAsync(kind, "correlation_id = $correlation", "seq", 10_000, command => command.Parameters.AddWithValue("$correlation", correlationId), cancellationToken);
+
+    public Task<IReadOnlyList<OutboxRow>> ListAsync(string kind, OutboxStatus? status, int limit, IReadOnlyCollection<string>? subjects, bool newestFirst, CancellationToken cancellationToken = default) =>
+        QueryAsync(kind, $"{(status is null ? "1 = 1" : "status = $status")} AND {SubjectFilter(subjects)}", newestFirst ? "seq DESC" : "seq", limit, command =>
+        {
+            if (status is { } wanted)
+            {
+                command.Parameters.AddWithValue("$status", StatusText(wanted));
+            }
+            BindSubjects(command, subjects);
+        }, cancellationToken);
+
+    public async Task<bool> ContainsAsync(string kind, string key, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = $kind AND message_key = $key)";
+        command.Parameters.AddWithValue("$kind", kind);
+        command.Parameters.AddWithValue("$key", key);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 1;
+    }
+
+    public async Task<OutboxCounts> CountAsync(string kind, IReadOnlyCollection<string>? subjects = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT status, COUNT(*) FROM outbox WHERE kind = $kind AND {SubjectFilter(subjects)} GROUP BY status";
+        command.Parameters.AddWithValue("$kind", kind);
+        BindSubjects(command, subjects);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        int pending = 0, sent = 0, failed = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var count = reader.GetInt32(1);
+            switch (ParseStatus(reader.GetString(0)))
+            {
+                case OutboxStatus.Pending: pending = count; break;
+                case OutboxStatus.Sent: sent = count; break;
+                case OutboxStatus.Failed: failed = count; break;
+            }
+        }
+        return new OutboxCounts(pending, sent, failed);
+    }
+
+    public async Task RecordPassAsync(long seq, OutboxStatus status, int attempts, int? statusCode, string? error, DateTimeOffset? nextAttemptAt, DateTimeOffset? completedAt, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE outbox
+            SET status = $status, passes = passes + 1, attempts = attempts + $attempts, last_status_code = $code,
+                last_error = $error, next_attempt_at = COALESCE($next, next_attempt_at), completed_at = $completed
+            WHERE seq = $seq
+            """;
+        command.Parameters.AddWithValue("$status", StatusText(status));
+        command.Parameters.AddWithValue("$attempts", attempts);
+        command.Parameters.AddWithValue("$code", statusCode is { } code ? code : DBNull.Value);
+        command.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
+        command.Parameters.AddWithValue("$next", nextAttemptAt is { } next ? SqliteTime.ToUnixMs(next) : DBNull.Value);
+        command.Parameters.AddWithValue("$completed", completedAt is { } at ? SqliteTime.ToUnixMs(at) : DBNull.Value);
+        command.Parameters.AddWithValue("$seq", seq);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task MarkRecordedAsync(long seq, int passes, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE outbox SET recorded_passes = MAX(recorded_passes, $passes) WHERE seq = $seq";
+        command.Parameters.AddWithValue("$passes", passes);
+        command.Parameters.AddWithValue("$seq", seq);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<int> PruneDeliveredAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM outbox WHERE status = 'sent' AND completed_at < $before";
+        command.Parameters.AddWithValue("$before", SqliteTime.ToUnixMs(before));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<OutboxRow>> QueryAsync(string kind, string where, string order, int limit, Action<SqliteCommand>? bind, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM outbox WHERE kind = $kind AND {where} ORDER BY {order} LIMIT $limit";
+        command.Parameters.AddWithValue("$kind", kind);
+        command.Parameters.AddWithValue("$limit", limit);
+        bind?.Invoke(command);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<OutboxRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new OutboxRow(
+                Seq: reader.GetInt64(0),
+                Kind: reader.GetString(1),
+                Subject: reader.GetString(2),
+                Key: reader.GetString(3),
+                CorrelationId: reader.IsDBNull(4) ? null : reader.GetString(4),
+                Header: reader.GetString(5),
+                Payload: reader.GetString(6),
+                Status: ParseStatus(reader.GetString(7)),
+                Passes: reader.GetInt32(8),
+                Attempts: reader.GetInt32(9),
+                RecordedPasses: reader.GetInt32(10),
+                LastStatusCode: reader.IsDBNull(11) ? null : reader.GetInt32(11),
+                LastError: reader.IsDBNull(12) ? null : reader.GetString(12),
+                NextAttemptAt: SqliteTime.FromUnixMs(reader.GetInt64(13)),
+                CreatedAt: SqliteTime.FromUnixMs(reader.GetInt64(14)),
+                CompletedAt: reader.IsDBNull(15) ? null : SqliteTime.FromUnixMs(reader.GetInt64(15))));
+        }
+        return rows;
+    }
+
+    private static string SubjectFilter(IReadOnlyCollection<string>? subjects) =>
+        subjects is null ? "1 = 1" : "subject IN (SELECT value FROM json_each($subjects))";
+
+    private static void BindSubjects(SqliteCommand command, IReadOnlyCollection<string>? subjects)
+    {
+        if (subjects is not null)
+        {
+            command.Parameters.AddWithValue("$subjects", JsonSerializer.Serialize(subjects));
+        }
+    }
+
+    private static string StatusText(OutboxStatus status) => status switch
+    {
+        OutboxStatus.Pending => "pending",
+        OutboxStatus.Sent => "sent",
+        OutboxStatus.Failed => "failed",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    private static OutboxStatus ParseStatus(string text) => text switch
+    {
+        "pending" => OutboxStatus.Pending,
+        "sent" => OutboxStatus.Sent,
+        "failed" => OutboxStatus.Failed,
+        _ => throw new InvalidDataException($"Unknown outbox status '{text}'."),
+    };
+}
