@@ -142,6 +142,7 @@ public static class PlatformServiceCollectionExtensions
                     },
                 };
             });
+        services.AddStaffSessionCookie(); // browsers: the same token in an HttpOnly cookie (SessionCookie)
         services.AddAuthorization();
         services.AddFhirServer();
         services.AddProblemDetails();
@@ -170,10 +171,12 @@ public static class PlatformServiceCollectionExtensions
         });
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseMiddleware<CsrfGuardMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi();
         app.MapAuthEndpoints();
+        app.MapSessionEndpoints();
         app.MapPatientEndpoints();
         app.MapObservationEndpoints();
         app.MapDeviceEndpoints();
