@@ -4,7 +4,7 @@ namespace Telehealth.Browser.Tests;
 
 /// <summary>
 /// One headless Debian Chromium per test class (an xunit class fixture): launching takes about a second, a fresh
-/// context per test keeps tests apart (own sessionStorage, so each test signs in itself).
+/// context per test keeps tests apart (own cookies and storage, so each test signs in itself).
 /// </summary>
 public sealed class ChromiumBrowser : IAsyncLifetime
 {

@@ -181,6 +181,8 @@ public static class PlatformServiceCollectionExtensions
         app.MapObservationEndpoints();
         app.MapDeviceEndpoints();
         app.MapAlertEndpoints();
+        app.MapAlertSnoozeEndpoints();
+        app.MapPersonTimelineEndpoints();
         app.MapTeamRotaEndpoints();
         app.MapRejectionEndpoints();
         app.MapFhirServer(user => user.TeamId());

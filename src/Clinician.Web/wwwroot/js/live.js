@@ -1,0 +1,48 @@
+// The live connection to /hubs/alerts. The cookie authenticates it (no token in the URL); the header satisfies the
+// CSRF guard on the negotiate POST. After a reconnect the missed events are read from /api/alerts/events?after=.
+import { api } from "./api.js";
+import { apply } from "./store.js";
+import { $, setData, setText } from "./dom.js";
+
+let connection = null;
+let lastSequence = 0;
+
+function setLive(state, text) {
+  const badge = $("live-status");
+  setData(badge, "state", state);
+  setText(badge, text);
+}
+
+function seen(alert) {
+  if (alert.eventSequence && alert.eventSequence <= lastSequence) return false;
+  if (alert.eventSequence) lastSequence = alert.eventSequence;
+  return true;
+}
+
+async function catchUp() {
+  for (;;) {
+    const missed = await api(`/api/alerts/events?after=${lastSequence}&limit=500`);
+    missed.forEach((alert) => { if (seen(alert)) apply(alert, { raised: alert.eventType === "raised" }); });
+    if (missed.length < 500) return;
+  }
+}
+
+export async function connectLive() {
+  connection = new signalR.HubConnectionBuilder()
+    .withUrl("/hubs/alerts", { headers: { "X-Telehealth-Request": "1" } })
+    .withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 30000])
+    .build();
+  connection.on("alertRaised", (alert) => { if (seen(alert)) apply(alert, { raised: true }); });
+  connection.on("alertUpdated", (alert) => { if (seen(alert)) apply(alert); });
+  connection.onreconnecting(() => setLive("reconnecting", "Reconnecting…"));
+  connection.onreconnected(async () => { setLive("live", "Live"); await catchUp(); });
+  connection.onclose(() => setLive("offline", "Offline — reload"));
+  await connection.start();
+  setLive("live", "Live");
+}
+
+export async function disconnectLive() {
+  if (connection) await connection.stop();
+  connection = null;
+  lastSequence = 0;
+}
