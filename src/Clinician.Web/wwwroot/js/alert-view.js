@@ -98,7 +98,7 @@ export function tick(now = Date.now()) {
 
 /** The usernames offered when assigning: everyone seen acting on an alert, and me. */
 export function colleagueList() {
-  const list = document.getElementById("colleague-names") || document.body.appendChild(h("datalist", { id: "colleague-names" }));
+  const list = document.getElementById("colleague-names");
   const names = [...colleagues].sort();
   if (list.children.length !== names.length || [...list.children].some((o, i) => o.value !== names[i])) {
     list.replaceChildren(...names.map((name) => h("option", { value: name })));

@@ -9,6 +9,9 @@ const labels = {
 
 export const vitalLabel = (kind) => labels[kind] || kind.replace(/_/g, " ");
 
+/** Charts always come in the same order, so a person's page reads the same every time. */
+export const vitalOrder = (kind) => { const i = Object.keys(labels).indexOf(kind); return i < 0 ? 99 : i; };
+
 /** Bands from the threshold bounds: below critical low, low..., up to above critical high (absent bounds skipped). */
 function bands(threshold) {
   if (!threshold) return [];

@@ -6,7 +6,7 @@ import { $, h, reconcile, setText } from "./dom.js";
 import { birthText, durationText, identityText, nhsText, severityRank, timeText } from "./format.js";
 import { activeAlertsOf, patients } from "./store.js";
 import { alertElement } from "./alert-view.js";
-import { trendChart, vitalLabel } from "./charts.js";
+import { trendChart, vitalLabel, vitalOrder } from "./charts.js";
 import { announce, setBaseTitle } from "./attention.js";
 
 const rangeMs = { day: 24 * 3600 * 1000, week: 7 * 24 * 3600 * 1000, month: 30 * 24 * 3600 * 1000 };
@@ -29,7 +29,7 @@ function renderCharts(readings, thresholds, from, to) {
   charts = [];
   const byKind = new Map();
   readings.forEach((r) => { if (!byKind.has(r.kind)) byKind.set(r.kind, []); byKind.get(r.kind).push(r); });
-  const figures = [...byKind.entries()].map(([kind, list]) => {
+  const figures = [...byKind.entries()].sort(([a], [b]) => vitalOrder(a) - vitalOrder(b) || a.localeCompare(b)).map(([kind, list]) => {
     list.sort((a, b) => new Date(a.deviceTime) - new Date(b.deviceTime));
     const threshold = thresholds.effective.find((t) => t.kind === kind);
     const latest = list.at(-1);
