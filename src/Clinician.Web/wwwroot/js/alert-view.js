@@ -65,7 +65,7 @@ function build(alert) {
   const item = h("li", { class: "alert", dataset: { alertId: id } },
     h("span", { class: "severity" }),
     h("div", { class: "alert-body" }, kind, reason, meta, error),
-    h("div", { class: "actions" }, acknowledge, take, more));
+    h("div", { class: "actions" }, acknowledge, take), more);
   const view = { item, reason, kind, meta, acknowledge, take, alert };
   elements.set(id, view);
   return view;
