@@ -107,6 +107,19 @@ public sealed partial class LiveQueueTests(ChromiumBrowser chromium) : IClassFix
         await Assertions.Expect(alertOnA.Locator("button.take")).ToBeHiddenAsync(); // A has it: nothing to take
         var stored = Assert.Single((await staff.GetFromJsonAsync<AlertDto[]>("/api/alerts?status=all"))!);
         Assert.Equal(("acknowledged", nurseA, (string?)null), (stored.Status, stored.AcknowledgedBy, stored.AssignedTo));
+
+        // A hands it over to B on purpose: B sees it is theirs at once, and has nothing left to take.
+        await alertOnA.Locator("summary").ClickAsync();
+        await alertOnA.Locator("input.assign-to").FillAsync(nurseB);
+        await alertOnA.Locator(".assign-form button").ClickAsync();
+
+        await Assertions.Expect(alertOnB.Locator(".meta")).ToContainTextAsync("assigned to nurse-b", new() { Timeout = DashboardPage.LiveTimeoutMs });
+        await Assertions.Expect(alertOnB.Locator("button.take")).ToBeHiddenAsync();
+        await Assertions.Expect(alertOnA.Locator("button.take")).ToBeVisibleAsync();
+        await Assertions.Expect(alertOnA.Locator(".action-error")).ToHaveTextAsync("");
+        stored = Assert.Single((await staff.GetFromJsonAsync<AlertDto[]>("/api/alerts?status=all"))!);
+        Assert.Equal(nurseB, stored.AssignedTo);
+        Assert.Equal(1, a.LoadCount);
         Assert.Equal(1, b.LoadCount);
         Assert.Empty(a.PolicyViolations);
         Assert.Empty(b.PolicyViolations);

@@ -85,4 +85,32 @@ public sealed class PersonViewTests(ChromiumBrowser chromium) : IClassFixture<Ch
         Assert.Equal(1, dashboard.LoadCount);
         Assert.Empty(dashboard.PolicyViolations);
     }
+
+    [Fact]
+    public async Task A_notification_link_to_an_alert_opens_its_person_after_sign_in()
+    {
+        await using var platform = await TelehealthPlatform.StartAsync();
+        using var staff = await platform.CreateStaffClientAsync();
+        var bertId = await Workspace.CreatePersonAsync(staff, "Bert Pendleton", "4010232137", "1950-07-01");
+        var pendant = await TelehealthPlatform.RegisterDeviceAsync(staff, bertId, "pendant_alarm");
+        await using (var device = await MqttDevice.ConnectAsync(platform, pendant.DeviceId, pendant.Secret))
+        {
+            await device.PublishEventAsync("""{"event":"pendant_press"}""");
+        }
+        var alert = Assert.Single((await staff.GetFromJsonAsync<Telehealth.Clinician.Web.Api.AlertDto[]>("/api/alerts"))!);
+        await using var dashboard = await chromium.OpenDashboardAsync(platform.BaseAddress);
+
+        await dashboard.Page.GotoAsync($"/?alert={alert.Id}");
+        await dashboard.SubmitSignInAsync(TelehealthPlatform.AdminUsername, platform.AdminPassword);
+
+        await Assertions.Expect(dashboard.Page.Locator($"#person-page[data-loaded='{bertId}:week']")).ToHaveCountAsync(1, new() { Timeout = DashboardPage.LiveTimeoutMs });
+        await Assertions.Expect(dashboard.Page.Locator("#person-name")).ToHaveTextAsync("Bert Pendleton");
+        Assert.EndsWith($"/#/person/{bertId}", dashboard.Page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(dashboard.Page.Locator("#person-alerts li.alert .reason")).ToHaveTextAsync([$"Pendant alarm pressed (device {pendant.DeviceId})"]);
+        // The press itself and the alert it raised, on one timeline.
+        await Assertions.Expect(dashboard.Page.Locator("#timeline li.timeline-item .timeline-text")).ToHaveTextAsync(
+            [$"Pendant alarm pressed (device {pendant.DeviceId})", "Pendant press"]);
+        Assert.Equal(["alert_event", "telecare_event"],
+            await dashboard.Page.Locator("#timeline li.timeline-item").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.kind)"));
+    }
 }

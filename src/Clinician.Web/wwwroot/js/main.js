@@ -1,7 +1,7 @@
 // Entry module: sign-in, the hash router (#/queue, #/people, #/person/{id}) and the wiring between the live store and
 // the pages. Each page lives in its own module; nothing here holds a token (the session is an HttpOnly cookie).
 import { $, h, setText } from "./dom.js";
-import { whenSignedOut, ApiError } from "./api.js";
+import { api, whenSignedOut, ApiError } from "./api.js";
 import * as session from "./session.js";
 import * as store from "./store.js";
 import { connectLive, disconnectLive } from "./live.js";
@@ -78,12 +78,25 @@ store.subscribe((change) => {
   attention.showOpenCriticals(openCriticals());
 });
 
+/** Notification emails and webhooks link to `/?alert={id}`: open that alert's person. */
+async function openLinkedAlert() {
+  const linked = new URLSearchParams(location.search).get("alert");
+  if (!linked) return;
+  try {
+    const alert = await api(`/api/alerts/${encodeURIComponent(linked)}`);
+    history.replaceState(null, "", `/#/person/${encodeURIComponent(alert.patientId)}`);
+  } catch {
+    history.replaceState(null, "", "/#/queue"); // not (or no longer) in this team: the queue
+  }
+}
+
 async function startWorkspace() {
   setText($("signed-in-as"), `${session.me().username} (${session.me().role.replace(/_/g, " ")})`);
   showOnly("dashboard");
   // Subscribe first, then load: an alert raised in between is not missed (the store de-duplicates by id).
   await connectLive();
   await Promise.all([store.loadPatients(), store.loadAlerts()]);
+  await openLinkedAlert();
   await route();
   loadRejections().catch(() => {});
   timers = [
