@@ -72,12 +72,21 @@ public static class PersonTimelineEndpoints
                     items.Add(new TimelineItemDto(sets[i].From, "thresholds", "changed", "Thresholds changed: " + Changes(before, sets[i].Set)));
                 }
             }
-            return Results.Ok(items.OrderByDescending(i => i.At).Take(take));
+            // Newest first; at the same instant (times are kept to the millisecond) a consequence reads above its cause.
+            return Results.Ok(items.OrderByDescending(i => i.At).ThenBy(i => TieOrder(i.Kind)).Take(take));
         })
         .RequireAuthorization()
         .WithTags("Patients");
         return app;
     }
+
+    private static int TieOrder(string kind) => kind switch
+    {
+        "thresholds" or "care_settings" => 0,
+        "alert_event" => 1,
+        "telecare_event" => 2,
+        _ => 3,
+    };
 
     private static string Label(VitalKind kind) => kind.WireName().Replace('_', ' ');
 
