@@ -1,7 +1,7 @@
 // The live connection to /hubs/alerts. The cookie authenticates it (no token in the URL); the header satisfies the
 // CSRF guard on the negotiate POST. After a reconnect the missed events are read from /api/alerts/events?after=.
 import { api } from "./api.js";
-import { apply } from "./store.js";
+import { apply, loadAlerts } from "./store.js";
 import { $, setData, setText } from "./dom.js";
 
 let connection = null;
@@ -35,7 +35,8 @@ export async function connectLive() {
   connection.on("alertRaised", (alert) => { if (seen(alert)) apply(alert, { raised: true }); });
   connection.on("alertUpdated", (alert) => { if (seen(alert)) apply(alert); });
   connection.onreconnecting(() => setLive("reconnecting", "Reconnecting…"));
-  connection.onreconnected(async () => { setLive("live", "Live"); await catchUp(); });
+  // Nothing seen live yet: reloading the list is cheaper than replaying the team's whole event log.
+  connection.onreconnected(async () => { setLive("live", "Live"); await (lastSequence > 0 ? catchUp() : loadAlerts()); });
   connection.onclose(() => setLive("offline", "Offline — reload"));
   await connection.start();
   setLive("live", "Live");

@@ -22,12 +22,27 @@ export async function loadPatients() {
   changed({ kind: "patients" });
 }
 
+let arrivedWhileLoading = null;
+
+/**
+ * Replaces what is known with the server's list. Live changes that arrive while the list is on its way are applied
+ * again on top of it, so a change made between the server reading the list and the page receiving it is not lost.
+ */
 export async function loadAlerts() {
-  const [active, snoozed] = await Promise.all([api("/api/alerts?status=active&limit=1000"), api("/api/alerts/snoozes")]);
+  const replay = [];
+  arrivedWhileLoading = replay;
+  let active;
+  let snoozed;
+  try {
+    [active, snoozed] = await Promise.all([api("/api/alerts?status=active&limit=1000"), api("/api/alerts/snoozes")]);
+  } finally {
+    arrivedWhileLoading = null;
+  }
   alerts.clear();
   active.forEach((a) => { alerts.set(a.id, a); noteColleagues(a); });
   snoozes.clear();
   snoozed.forEach((s) => snoozesOf(s.alertId).set(s.staff, s.until));
+  replay.forEach((alert) => apply(alert));
   changed({ kind: "reload" });
 }
 
@@ -45,6 +60,7 @@ function noteColleagues(alert) {
 /** An alert as the server now has it: from a staff action's answer, or a live event (with eventType). */
 export function apply(alert, { raised = false } = {}) {
   const previous = alerts.get(alert.id) || null;
+  if (arrivedWhileLoading) arrivedWhileLoading.push(alert);
   noteColleagues(alert);
   if (alert.eventType === "snoozed" && alert.eventSubject && alert.eventUntil) snoozesOf(alert.id).set(alert.eventSubject, alert.eventUntil);
   if (alert.eventType === "unsnoozed" && alert.eventSubject) snoozesOf(alert.id).delete(alert.eventSubject);
