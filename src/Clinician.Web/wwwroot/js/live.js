@@ -27,6 +27,15 @@ async function catchUp() {
   }
 }
 
+/**
+ * The server answers the handshake before it has put the connection into the team's group, and handles a
+ * connection's invocations only after that: one invocation (of a method the hub does not have, so it changes
+ * nothing) is the barrier after which no push to the team can be missed, and the first load may start.
+ */
+async function joined() {
+  try { await connection.invoke("joined"); } catch { /* "Method does not exist": expected */ }
+}
+
 export async function connectLive() {
   connection = new signalR.HubConnectionBuilder()
     .withUrl("/hubs/alerts", { headers: { "X-Telehealth-Request": "1" } })
@@ -36,9 +45,10 @@ export async function connectLive() {
   connection.on("alertUpdated", (alert) => { if (seen(alert)) apply(alert); });
   connection.onreconnecting(() => setLive("reconnecting", "Reconnecting…"));
   // Nothing seen live yet: reloading the list is cheaper than replaying the team's whole event log.
-  connection.onreconnected(async () => { setLive("live", "Live"); await (lastSequence > 0 ? catchUp() : loadAlerts()); });
+  connection.onreconnected(async () => { await joined(); setLive("live", "Live"); await (lastSequence > 0 ? catchUp() : loadAlerts()); });
   connection.onclose(() => setLive("offline", "Offline — reload"));
   await connection.start();
+  await joined();
   setLive("live", "Live");
 }
 
