@@ -4,7 +4,7 @@ namespace Telehealth.Browser.Tests;
 
 /// <summary>
 /// One headless Debian Chromium per test class (an xunit class fixture): launching takes about a second, a fresh
-/// context per test keeps tests apart (own sessionStorage, so each test signs in itself).
+/// context per test keeps tests apart (own cookies and storage, so each test signs in itself).
 /// </summary>
 public sealed class ChromiumBrowser : IAsyncLifetime
 {
@@ -38,14 +38,18 @@ public sealed class ChromiumBrowser : IAsyncLifetime
     }
 
     /// <summary>A new, signed-out tab on the platform's dashboard, in its own context (dispose the context).</summary>
-    public async Task<DashboardPage> OpenDashboardAsync(Uri baseAddress)
+    public async Task<DashboardPage> OpenDashboardAsync(Uri baseAddress, int width = 1280, int height = 800, Func<IBrowserContext, Task>? prepare = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+            ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-GB",
         });
+        if (prepare is not null)
+        {
+            await prepare(context);
+        }
         var page = await context.NewPageAsync();
         var dashboard = new DashboardPage(context, page);
         await page.GotoAsync("/");

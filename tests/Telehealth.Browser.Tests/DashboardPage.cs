@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 namespace Telehealth.Browser.Tests;
 
 /// <summary>
-/// The clinician dashboard as a person uses it, by the selectors app.js renders. Counts page loads, so a test
+/// The staff workspace as a person uses it, by the selectors the page modules (wwwroot/js) render. Counts page loads, so a test
 /// can prove an alert arrived live rather than through a reload.
 /// </summary>
 public sealed class DashboardPage : IAsyncDisposable
@@ -55,14 +55,20 @@ public sealed class DashboardPage : IAsyncDisposable
 
     public ILocator AlertCount => Page.Locator("#alert-count");
 
-    public ILocator Alerts => Page.Locator("#alerts li.alert");
+    /// <summary>Every alert in the live queue, in the order shown (people in queue order, each person's alerts in theirs).</summary>
+    public ILocator Alerts => Page.Locator("#queue li.alert");
+
+    /// <summary>The queue's entries, one per person.</summary>
+    public ILocator Entries => Page.Locator("#queue li.person-entry");
+
+    public ILocator EntryFor(string patientName) =>
+        Entries.Filter(new LocatorFilterOptions { Has = Page.Locator("a.who", new PageLocatorOptions { HasTextString = patientName }) });
 
     public ILocator LoginError => Page.Locator("#login-error");
 
     public ILocator Dashboard => Page.Locator("#dashboard");
 
-    public ILocator AlertFor(string patientName) =>
-        Alerts.Filter(new LocatorFilterOptions { Has = Page.Locator(".who", new PageLocatorOptions { HasTextString = patientName }) });
+    public ILocator AlertFor(string patientName) => EntryFor(patientName).Locator("li.alert");
 
     public ILocator Patient(string patientId) => Page.Locator($"#patients li[data-patient-id=\"{patientId}\"]");
 
@@ -75,7 +81,7 @@ public sealed class DashboardPage : IAsyncDisposable
 
     /// <summary>
     /// Signs in and waits until the live connection is up and the first load has finished: the caseload list is
-    /// filled after the active alerts were loaded (app.js awaits both together), so after this the list is settled.
+    /// filled once patients and active alerts were both loaded (main.js awaits them together), so after this the queue is settled.
     /// </summary>
     public async Task SignInAsync(string username, string password, string knownPatientId)
     {

@@ -4,13 +4,13 @@ using Telehealth.TestSupport;
 namespace Telehealth.Browser.Tests;
 
 /// <summary>
-/// A pendant press is someone asking for help now: it must land live at the top of an already busy list.
+/// A pendant press is someone asking for help now: it must land live, as critical, in an already busy queue.
 /// Also saves a screenshot of the dashboard with alerts (dashboard.png beside the test assembly) for a person to look at.
 /// </summary>
 public sealed class PendantPressAlertTests(ChromiumBrowser chromium) : IClassFixture<ChromiumBrowser>
 {
     [Fact]
-    public async Task Pendant_press_appears_live_as_critical_above_earlier_alerts()
+    public async Task Pendant_press_appears_live_as_a_critical_entry_ordered_by_severity_then_time_waiting()
     {
         await using var platform = await TelehealthPlatform.StartAsync();
         using var staff = await platform.CreateStaffClientAsync();
@@ -37,14 +37,15 @@ public sealed class PendantPressAlertTests(ChromiumBrowser chromium) : IClassFix
         }
 
         await Assertions.Expect(dashboard.Alerts).ToHaveCountAsync(3, new() { Timeout = DashboardPage.LiveTimeoutMs });
-        var top = dashboard.Alerts.First;
-        await Assertions.Expect(top).ToHaveAttributeAsync("data-severity", "critical");
-        await Assertions.Expect(top).ToHaveAttributeAsync("data-status", "open");
-        await Assertions.Expect(top.Locator(".who")).ToHaveTextAsync("Bert Pendleton");
-        await Assertions.Expect(top.Locator(".reason")).ToHaveTextAsync($"Pendant alarm pressed (device {pendant.DeviceId})");
-        // Equal severity: the newest first, so the press leads Ada's critical SpO2.
-        await Assertions.Expect(dashboard.Alerts.Locator(".severity")).ToHaveTextAsync(["critical", "critical", "medium"]);
-        await Assertions.Expect(dashboard.Alerts.Locator(".who")).ToHaveTextAsync(["Bert Pendleton", "Ada Testwell", "Ada Testwell"]);
+        var bert = dashboard.EntryFor("Bert Pendleton");
+        await Assertions.Expect(bert).ToHaveAttributeAsync("data-severity", "critical");
+        await Assertions.Expect(bert).ToHaveAttributeAsync("data-state", "open");
+        await Assertions.Expect(bert.Locator("li.alert .reason")).ToHaveTextAsync([$"Pendant alarm pressed (device {pendant.DeviceId})"]);
+        await Assertions.Expect(bert.Locator("li.alert .kind")).ToHaveTextAsync(["Telecare"]);
+        // One entry per person, ordered by severity and then by time waiting: both lead with a critical, and Ada has
+        // waited longer, so she stays first and the press is second; within Ada's entry the critical leads the medium.
+        await Assertions.Expect(dashboard.Entries.Locator("a.who")).ToHaveTextAsync(["Ada Testwell", "Bert Pendleton"]);
+        await Assertions.Expect(dashboard.Alerts.Locator(".severity")).ToHaveTextAsync(["critical", "medium", "critical"]);
         await Assertions.Expect(dashboard.AlertCount).ToHaveTextAsync("3");
         Assert.Equal(42, await dashboard.Page.EvaluateAsync<int>("() => window.__marker"));
         Assert.Equal(1, dashboard.LoadCount);

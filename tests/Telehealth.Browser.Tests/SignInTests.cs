@@ -42,7 +42,7 @@ public sealed class SignInTests(ChromiumBrowser chromium) : IClassFixture<Chromi
         await Assertions.Expect(dashboard.Page.Locator("#session")).ToBeHiddenAsync();
         await Assertions.Expect(dashboard.Alerts).ToHaveCountAsync(0);
         await Assertions.Expect(dashboard.Page.GetByText("Ada Testwell")).ToHaveCountAsync(0);
-        Assert.Null(await dashboard.Page.EvaluateAsync<string?>("() => sessionStorage.getItem('telehealth.token')"));
+        Assert.Empty(await dashboard.Page.Context.CookiesAsync()); // a refused sign-in sets no session cookie
     }
 
     [Fact]

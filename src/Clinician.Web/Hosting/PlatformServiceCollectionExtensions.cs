@@ -159,6 +159,7 @@ public static class PlatformServiceCollectionExtensions
                     },
                 };
             });
+        services.AddStaffSessionCookie(); // browsers: the same token in an HttpOnly cookie (SessionCookie)
         services.AddAuthorization();
         services.AddFhirServer();
         services.AddProblemDetails();
@@ -187,10 +188,12 @@ public static class PlatformServiceCollectionExtensions
         });
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseMiddleware<CsrfGuardMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi();
         app.MapAuthEndpoints();
+        app.MapSessionEndpoints();
         app.MapPatientEndpoints();
         app.MapReadingSummaryEndpoints();
         app.MapObservationEndpoints();
@@ -198,6 +201,8 @@ public static class PlatformServiceCollectionExtensions
         app.MapFiguresEndpoints();
         app.MapDeviceEndpoints();
         app.MapAlertEndpoints();
+        app.MapAlertSnoozeEndpoints();
+        app.MapPersonTimelineEndpoints();
         app.MapTeamRotaEndpoints();
         app.MapRejectionEndpoints();
         app.MapFhirServer(user => user.TeamId());

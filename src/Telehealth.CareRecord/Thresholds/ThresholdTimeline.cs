@@ -38,6 +38,9 @@ public sealed class ThresholdTimeline
         return inForce;
     }
 
+    /// <summary>Every set with the moment it came into force, oldest first (a person's page shows each change).</summary>
+    public IReadOnlyList<(DateTimeOffset From, ThresholdSet Set)> Sets => _sets;
+
     /// <summary>The thresholds in force now (the latest set).</summary>
     public ThresholdSet Current => _sets.Length == 0 ? ThresholdSet.Defaults : _sets[^1].Set;
 }

@@ -9,7 +9,7 @@ public sealed class HttpSecurityHeaderTests(PlatformFixture fixture) : IClassFix
 {
     [Theory]
     [InlineData("/", false, false)]
-    [InlineData("/app.js", false, false)]
+    [InlineData("/js/main.js", false, false)]
     [InlineData("/health", false, false)]
     [InlineData("/api/patients", true, true)]
     [InlineData("/api/rejections", true, true)]
@@ -44,5 +44,9 @@ public sealed class HttpSecurityHeaderTests(PlatformFixture fixture) : IClassFix
         Assert.DoesNotContain(" style=", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotMatch(@"\son[a-z]+\s*=", html);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/lib/signalr.min.js")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/lib/chart.umd.min.js")).StatusCode);
+        var module = await client.GetAsync("/js/main.js");
+        Assert.Equal(HttpStatusCode.OK, module.StatusCode);
+        Assert.Equal("text/javascript", module.Content.Headers.ContentType?.MediaType); // module scripts need a JavaScript type
     }
 }

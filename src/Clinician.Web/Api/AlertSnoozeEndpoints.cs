@@ -1,0 +1,37 @@
+using System.Security.Claims;
+using Telehealth.Alerts.Caseload;
+using Telehealth.Alerts.Recording;
+using Telehealth.Alerts.Storage;
+using Telehealth.CareRecord.Alerting;
+using Telehealth.Clinician.Web.Auth;
+
+namespace Telehealth.Clinician.Web.Api;
+
+/// <summary>
+/// The snoozes in force on the team's active alerts, so a queue that opens (or reconnects) shows who snoozed what and
+/// until when; later changes arrive live as snoozed / unsnoozed alert events.
+/// </summary>
+public static class AlertSnoozeEndpoints
+{
+    public sealed record SnoozeDto(Guid AlertId, string Staff, DateTimeOffset Until);
+
+    public static IEndpointRouteBuilder MapAlertSnoozeEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/alerts/snoozes", async (ClaimsPrincipal user, IPatientRepository patients, IAlertStore alerts, IAlertEventLog log,
+            TimeProvider time, CancellationToken ct) =>
+        {
+            var team = (await patients.ListAsync(user.TeamId(), ct)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+            var now = time.GetUtcNow();
+            var snoozes = new List<SnoozeDto>();
+            foreach (var alert in (await alerts.ListAsync(new AlertQuery(ActiveOnly: true, Limit: 1000), ct)).Where(a => team.Contains(a.PatientId)))
+            {
+                var events = (await log.ForAlertAsync(alert.Id, ct)).Select(e => e.Event).ToList();
+                snoozes.AddRange(AlertSnoozes.Active(alert, events, now).Select(s => new SnoozeDto(alert.Id, s.Key, s.Value)));
+            }
+            return Results.Ok(snoozes);
+        })
+        .RequireAuthorization()
+        .WithTags("Alerts");
+        return app;
+    }
+}
