@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Telehealth.CareRecord.Staff;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.TestSupport;
 

@@ -1,7 +1,6 @@
 using System.Security.Claims;
-using Telehealth.Alerts.Caseload;
+using Telehealth.CareRecord.Caseload;
 using Telehealth.Alerts.Recording;
-using Telehealth.Alerts.Storage;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.Clinician.Web.Auth;
 

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Security.Claims;
-using Telehealth.Alerts.Caseload;
+using Telehealth.CareRecord.Alerting;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.CareRecord.Thresholds;
 using Telehealth.Alerts.Recording;
-using Telehealth.Alerts.Storage;
 using Telehealth.Contracts;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Telehealth.CareRecord.Staff;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.TestSupport;
 
