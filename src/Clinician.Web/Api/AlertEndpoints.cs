@@ -1,3 +1,4 @@
+using Telehealth.CareRecord.Access;
 using System.Security.Claims;
 using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Engine;
@@ -13,7 +14,8 @@ public static class AlertEndpoints
 {
     public static IEndpointRouteBuilder MapAlertEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/alerts").RequireAuthorization().WithTags("Alerts");
+        var group = app.MapGroup("/api/alerts").Requires(StaffPermission.ViewCaseload).WithTags("Alerts");
+        var work = group.MapGroup("").Requires(StaffPermission.WorkAlerts);
 
         // status: active (default: every alert not resolved), open, acknowledged, in_follow_up, resolved, all.
         group.MapGet("/", async (string? status, string? patientId, int? limit, ClaimsPrincipal user,
@@ -71,10 +73,10 @@ public static class AlertEndpoints
 
         // Staff actions: each is team-scoped, records an event with the caller as actor, and answers with the alert
         // as it now is, or ProblemDetails with a reason code (409 when the alert's state or owner forbids it).
-        group.MapPost("/{id:guid}/acknowledge", (Guid id, ClaimsPrincipal user, IPatientRepository patients, IAlertStore alerts, AlertEngine engine, CancellationToken ct) =>
+        work.MapPost("/{id:guid}/acknowledge", (Guid id, ClaimsPrincipal user, IPatientRepository patients, IAlertStore alerts, AlertEngine engine, CancellationToken ct) =>
             ActAsync(id, user, patients, alerts, () => engine.AcknowledgeAsync(id, user.Username(), ct), ct));
 
-        group.MapPost("/{id:guid}/assign", async (Guid id, AssignAlertRequest? request, ClaimsPrincipal user, IPatientRepository patients,
+        work.MapPost("/{id:guid}/assign", async (Guid id, AssignAlertRequest? request, ClaimsPrincipal user, IPatientRepository patients,
             IAlertStore alerts, StaffDirectory staff, AlertEngine engine, CancellationToken ct) =>
         {
             var to = request?.To?.Trim();
@@ -85,10 +87,10 @@ public static class AlertEndpoints
             return await ActAsync(id, user, patients, alerts, () => engine.AssignAsync(id, user.Username(), to, request!.ExpectedOwner, ct), ct);
         });
 
-        group.MapPost("/{id:guid}/follow-up", (Guid id, ClaimsPrincipal user, IPatientRepository patients, IAlertStore alerts, AlertEngine engine, CancellationToken ct) =>
+        work.MapPost("/{id:guid}/follow-up", (Guid id, ClaimsPrincipal user, IPatientRepository patients, IAlertStore alerts, AlertEngine engine, CancellationToken ct) =>
             ActAsync(id, user, patients, alerts, () => engine.StartFollowUpAsync(id, user.Username(), ct), ct));
 
-        group.MapPost("/{id:guid}/resolve", async (Guid id, ResolveAlertRequest? request, ClaimsPrincipal user, IPatientRepository patients,
+        work.MapPost("/{id:guid}/resolve", async (Guid id, ResolveAlertRequest? request, ClaimsPrincipal user, IPatientRepository patients,
             IAlertStore alerts, AlertEngine engine, CancellationToken ct) =>
         {
             if (!WireNames.TryParse<AlertOutcome>(request?.Outcome, out var outcome))
@@ -105,12 +107,12 @@ public static class AlertEndpoints
             return await ActAsync(id, user, patients, alerts, () => engine.ResolveAsync(id, user.Username(), outcome, request.Note, ct), ct);
         });
 
-        group.MapPost("/{id:guid}/snooze", (Guid id, SnoozeAlertRequest? request, ClaimsPrincipal user, IPatientRepository patients,
+        work.MapPost("/{id:guid}/snooze", (Guid id, SnoozeAlertRequest? request, ClaimsPrincipal user, IPatientRepository patients,
             IAlertStore alerts, AlertEngine engine, TimeProvider time, CancellationToken ct) =>
             ActAsync(id, user, patients, alerts, () => engine.SnoozeAsync(id, user.Username(), time.GetUtcNow().AddMinutes(request?.Minutes ?? 0), ct), ct));
 
         // Ends the caller's snooze, or a colleague's with ?staff= (a snooze must never hide an alert from the team).
-        group.MapDelete("/{id:guid}/snooze", (Guid id, string? staff, ClaimsPrincipal user, IPatientRepository patients, IAlertStore alerts,
+        work.MapDelete("/{id:guid}/snooze", (Guid id, string? staff, ClaimsPrincipal user, IPatientRepository patients, IAlertStore alerts,
             AlertEngine engine, CancellationToken ct) =>
             ActAsync(id, user, patients, alerts, () => engine.UnsnoozeAsync(id, user.Username(), string.IsNullOrWhiteSpace(staff) ? user.Username() : staff.Trim(), ct), ct));
         return app;

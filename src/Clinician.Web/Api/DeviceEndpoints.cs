@@ -1,3 +1,4 @@
+using Telehealth.CareRecord.Access;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using Telehealth.Alerts.Caseload;
@@ -39,9 +40,10 @@ public static class DeviceEndpoints
 
     public static IEndpointRouteBuilder MapDeviceEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/devices").RequireAuthorization().WithTags("Devices");
+        var group = app.MapGroup("/api/devices").Requires(StaffPermission.ViewCaseload).WithTags("Devices");
+        var manage = group.MapGroup("").Requires(StaffPermission.ManageDevices);
 
-        group.MapPost("/", async (RegisterDeviceRequest request, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, CancellationToken ct) =>
+        manage.MapPost("/", async (RegisterDeviceRequest request, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, CancellationToken ct) =>
         {
             if (!DeviceTypes.TryParseWireName(request.Type, out var type))
             {
@@ -86,7 +88,7 @@ public static class DeviceEndpoints
             return Results.Ok(history.Periods.Select(p => new AssignmentDto(p.PatientId, p.From, p.To)));
         });
 
-        group.MapPatch("/{deviceId}", async (string deviceId, DeviceDetailsRequest request, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
+        manage.MapPatch("/{deviceId}", async (string deviceId, DeviceDetailsRequest request, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
         {
             if (await FindInTeamAsync(deviceId, user, patients, registry, ct) is null)
             {
@@ -96,7 +98,7 @@ public static class DeviceEndpoints
             return Results.Ok(dtos.ToDto((await registry.GetAsync(deviceId, ct))!));
         });
 
-        group.MapPost("/{deviceId}/rotate-secret", async (string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, CancellationToken ct) =>
+        manage.MapPost("/{deviceId}/rotate-secret", async (string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, CancellationToken ct) =>
         {
             if (await FindInTeamAsync(deviceId, user, patients, registry, ct) is not { } device)
             {
@@ -112,7 +114,7 @@ public static class DeviceEndpoints
                 : Results.Problem(statusCode: 409, title: $"Device {deviceId} is revoked; register a new device instead");
         });
 
-        group.MapPost("/{deviceId}/revoke", async (string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
+        manage.MapPost("/{deviceId}/revoke", async (string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
         {
             if (await FindInTeamAsync(deviceId, user, patients, registry, ct) is null)
             {
@@ -122,7 +124,7 @@ public static class DeviceEndpoints
             return Results.Ok(dtos.ToDto((await registry.GetAsync(deviceId, ct))!));
         });
 
-        group.MapPost("/{deviceId}/assign", async (string deviceId, AssignDeviceRequest request, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
+        manage.MapPost("/{deviceId}/assign", async (string deviceId, AssignDeviceRequest request, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
         {
             if (await FindInTeamAsync(deviceId, user, patients, registry, ct) is null)
             {
@@ -140,7 +142,7 @@ public static class DeviceEndpoints
             };
         });
 
-        group.MapPost("/{deviceId}/retrieve", async (string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
+        manage.MapPost("/{deviceId}/retrieve", async (string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
         {
             if (await FindInTeamAsync(deviceId, user, patients, registry, ct) is null)
             {

@@ -1,3 +1,4 @@
+using Telehealth.CareRecord.Access;
 using System.Security.Claims;
 using Telehealth.Alerts.Caseload;
 using Telehealth.Clinician.Web.Auth;
@@ -46,7 +47,7 @@ public static class FhirOutboxEndpoints
                     e.SentAt,
                 }),
             });
-        }).RequireAuthorization().WithTags("FHIR");
+        }).Requires(StaffPermission.ViewOperations).WithTags("FHIR");
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using Telehealth.CareRecord.Access;
 using Telehealth.Contracts.Diagnostics;
 using System.Security.Claims;
 using Telehealth.Clinician.Web.Auth;
@@ -26,9 +27,10 @@ public static class ObservationEndpoints
 
     public static IEndpointRouteBuilder MapObservationEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/patients").RequireAuthorization().WithTags("Observations");
+        var group = app.MapGroup("/api/patients").Requires(StaffPermission.ViewCaseload).WithTags("Observations");
+        var record = group.MapGroup("").Requires(StaffPermission.RecordObservations);
 
-        group.MapPost("/{id}/observations", async (string id, ObservationRequest request, ClaimsPrincipal user, IPatientRepository patients,
+        record.MapPost("/{id}/observations", async (string id, ObservationRequest request, ClaimsPrincipal user, IPatientRepository patients,
             IConsciousnessStore consciousness, TimeProvider time, CancellationToken ct) =>
         {
             if (await PatientEndpoints.FindInTeamAsync(id, user, patients, ct) is null)

@@ -1,3 +1,4 @@
+using Telehealth.CareRecord.Access;
 using Telehealth.Contracts.Diagnostics;
 using System.Text.Json;
 using System.Security.Claims;
@@ -17,7 +18,7 @@ namespace Telehealth.Clinician.Web.Api;
 public static class PatientEndpoints
 {
     public sealed record CreatePatientRequest(
-        string? DisplayName, string? NhsNumber, DateOnly? DateOfBirth, int? News2Scale, bool? OnSupplementalOxygen);
+        string? DisplayName, string? NhsNumber, DateOnly? DateOfBirth, int? News2Scale, bool? OnSupplementalOxygen, string? TeamId = null);
 
     public sealed record PatientDto(
         string Id, string DisplayName, string? NhsNumber, DateOnly? DateOfBirth, int News2Scale, bool? OnSupplementalOxygen, string TeamId, DateTimeOffset CreatedAt);
@@ -40,10 +41,23 @@ public static class PatientEndpoints
 
     public static IEndpointRouteBuilder MapPatientEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/patients").RequireAuthorization().WithTags("Patients");
+        var group = app.MapGroup("/api/patients").Requires(StaffPermission.ViewCaseload).WithTags("Patients");
 
-        group.MapPost("/", async (CreatePatientRequest request, ClaimsPrincipal user, IPatientRepository patients, TimeProvider time, CancellationToken ct) =>
+        group.MapPost("/", async (CreatePatientRequest request, ClaimsPrincipal user, IPatientRepository patients, Staff.SqliteTeamStore teams, TimeProvider time, CancellationToken ct) =>
         {
+            // A person belongs to the team of whoever adds them, or to teamId: any known team for admins, only their own for others.
+            var teamId = string.IsNullOrWhiteSpace(request.TeamId) ? user.TeamId() : request.TeamId.Trim();
+            if (teamId != user.TeamId())
+            {
+                if (!user.IsAdmin())
+                {
+                    return user.Refuse(StaffPermission.ManageTeams, $"Only admins may add a person to another team than their own ({user.TeamId()}).");
+                }
+                if (!await teams.ExistsAsync(teamId, ct))
+                {
+                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["teamId"] = [$"Unknown team '{teamId}'."] });
+                }
+            }
             var scale = request.News2Scale ?? 1;
             if (scale is not (1 or 2))
             {
@@ -51,7 +65,7 @@ public static class PatientEndpoints
             }
             var record = new PatientRecord(
                 PatientIds.New(), request.DisplayName?.Trim() ?? string.Empty, request.NhsNumber, request.DateOfBirth,
-                (News2Scale)scale, request.OnSupplementalOxygen, user.TeamId(), time.GetUtcNow());
+                (News2Scale)scale, request.OnSupplementalOxygen, teamId, time.GetUtcNow());
             var problems = record.Validate(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
             if (problems.Count > 0)
             {
@@ -63,7 +77,7 @@ public static class PatientEndpoints
                 PatientCreateResult.DuplicateNhsNumber => Results.Problem(statusCode: 409, title: "A patient with this NHS number is already in your team's caseload"),
                 _ => Results.Problem(statusCode: 409, title: "Patient id clash; try again"),
             };
-        });
+        }).Requires(StaffPermission.RegisterPatients);
 
         group.MapGet("/", async (ClaimsPrincipal user, IPatientRepository patients, CancellationToken ct) =>
             Results.Ok((await patients.ListAsync(user.TeamId(), ct)).Select(ToDto)));
@@ -108,7 +122,7 @@ public static class PatientEndpoints
                 return Results.ValidationProblem(problems);
             }
             return await patients.UpdateCareSettingsAsync(id, update, ct) is { } updated ? Results.Ok(ToDto(updated)) : NotFound(id);
-        });
+        }).Requires(StaffPermission.ChangeClinicalSettings);
 
         group.MapGet("/{id}/care-settings/history", async (string id, ClaimsPrincipal user, IPatientRepository patients, CancellationToken ct) =>
         {
@@ -165,7 +179,7 @@ public static class PatientEndpoints
             }
             await thresholds.SetOverridesAsync(id, overrides, user.Username(), time.GetUtcNow(), ct);
             return Results.Ok(await ThresholdsOfAsync(id, thresholds, ct));
-        });
+        }).Requires(StaffPermission.ChangeClinicalSettings);
 
         group.MapGet("/{id}/readings", async (string id, string? kind, DateTimeOffset? from, DateTimeOffset? to, int? limit,
             ClaimsPrincipal user, IPatientRepository patients, IReadingStore readings, CancellationToken ct) =>

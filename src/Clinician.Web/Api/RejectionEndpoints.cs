@@ -1,3 +1,4 @@
+using Telehealth.CareRecord.Access;
 using System.Security.Claims;
 using Telehealth.Alerts.Caseload;
 using Telehealth.Clinician.Web.Auth;
@@ -24,7 +25,7 @@ public static class RejectionEndpoints
 
     public static IEndpointRouteBuilder MapRejectionEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/rejections").RequireAuthorization().WithTags("Rejections");
+        var group = app.MapGroup("/api/rejections").Requires(StaffPermission.ViewCaseload).WithTags("Rejections");
 
         // Refused input never disappears silently: staff see the reason, filtered and paged so one noisy device
         // cannot hide another's refusals, and only for their own team's devices.
@@ -65,7 +66,7 @@ public static class RejectionEndpoints
         var teamPatients = (await patients.ListAsync(user.TeamId(), ct)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
         var allDevices = await registry.ListAsync(null, ct);
         var teamDevices = allDevices.Where(d => teamPatients.Contains(d.PatientId)).Select(d => d.DeviceId).ToList();
-        var known = user.IsInRole(StaffRoles.Admin) ? allDevices.Select(d => d.DeviceId).ToList() : null;
+        var known = user.Can(StaffPermission.ViewOperations) ? allDevices.Select(d => d.DeviceId).ToList() : null;
         return new RejectionScope(teamDevices, known);
     }
 

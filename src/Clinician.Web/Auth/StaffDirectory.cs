@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Telehealth.CareRecord.Access;
 using Telehealth.Storage;
 
 namespace Telehealth.Clinician.Web.Auth;
@@ -20,11 +21,26 @@ public sealed class StaffDirectory(SqliteDatabase database, PasswordHashGate has
             team_id TEXT NOT NULL,
             password_salt BLOB NOT NULL,
             password_hash BLOB NOT NULL,
-            created_at_ms INTEGER NOT NULL
+            created_at_ms INTEGER NOT NULL,
+            disabled_at_ms INTEGER NULL
         );
         """;
 
-    public Task InitializeAsync(CancellationToken cancellationToken = default) => database.EnsureSchemaAsync(Schema, cancellationToken);
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await database.EnsureSchemaAsync(Schema, cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // Databases from before staff could be disabled gain the column; call_handler became telephone_support.
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('staff_users') WHERE name = 'disabled_at_ms'";
+        if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken)) == 0)
+        {
+            command.CommandText = "ALTER TABLE staff_users ADD COLUMN disabled_at_ms INTEGER NULL";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        command.CommandText = $"UPDATE staff_users SET role = '{StaffRoles.TelephoneSupport}' WHERE role = '{StaffRoleNames.LegacyCallHandler}'";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     public async Task<bool> AnyAsync(CancellationToken cancellationToken = default)
     {
@@ -54,7 +70,7 @@ public sealed class StaffDirectory(SqliteDatabase database, PasswordHashGate has
         command.CommandText = """
             INSERT INTO staff_users (username, role, team_id, password_salt, password_hash, created_at_ms)
             VALUES ($username, $role, $team, $salt, $hash, $at)
-            ON CONFLICT(username) DO UPDATE SET role = $role, team_id = $team, password_salt = $salt, password_hash = $hash
+            ON CONFLICT(username) DO UPDATE SET role = $role, team_id = $team, password_salt = $salt, password_hash = $hash, disabled_at_ms = NULL
             """;
         command.Parameters.AddWithValue("$username", user.Username);
         command.Parameters.AddWithValue("$role", user.Role);
@@ -73,12 +89,13 @@ public sealed class StaffDirectory(SqliteDatabase database, PasswordHashGate has
         await using (var connection = await database.OpenAsync(cancellationToken))
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT role, team_id, password_salt, password_hash FROM staff_users WHERE username = $username";
+            // A disabled account is answered like an unknown one (StaffAccounts adds the column before sign-in opens).
+            command.CommandText = "SELECT role, team_id, password_salt, password_hash FROM staff_users WHERE username = $username AND disabled_at_ms IS NULL";
             command.Parameters.AddWithValue("$username", username);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (await reader.ReadAsync(cancellationToken))
             {
-                user = new StaffUser(username, reader.GetString(0), reader.GetString(1));
+                user = new StaffUser(username, StaffRoleNames.Normalize(reader.GetString(0)) ?? reader.GetString(0), reader.GetString(1));
                 salt = (byte[])reader["password_salt"];
                 expected = (byte[])reader["password_hash"];
             }

@@ -21,6 +21,7 @@ public sealed partial class PlatformInitializer(IServiceProvider services, ILogg
         await services.GetRequiredService<IDeviceRegistry>().InitializeAsync(cancellationToken);
         var staff = services.GetRequiredService<StaffDirectory>();
         await staff.InitializeAsync(cancellationToken);
+        await services.GetRequiredService<Staff.SqliteTeamStore>().InitializeAsync(cancellationToken);
         await services.GetRequiredService<SqliteSignInFailureLog>().InitializeAsync(cancellationToken);
 
         var auth = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value;

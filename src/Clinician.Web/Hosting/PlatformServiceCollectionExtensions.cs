@@ -98,6 +98,8 @@ public static class PlatformServiceCollectionExtensions
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<PasswordHashGate>();
         services.AddSingleton<StaffDirectory>();
+        services.AddSingleton<Staff.StaffAccounts>();
+        services.AddSingleton<Staff.SqliteTeamStore>();
         services.AddSingleton<SqliteSignInFailureLog>();
         services.AddSingleton<SignInService>();
         services.AddSingleton<SigningKeyProvider>();
@@ -172,6 +174,7 @@ public static class PlatformServiceCollectionExtensions
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<PermissionMiddleware>(); // roles (PermissionMatrix) and disabled accounts, on every endpoint
         app.MapOpenApi();
         app.MapAuthEndpoints();
         app.MapPatientEndpoints();
@@ -180,9 +183,10 @@ public static class PlatformServiceCollectionExtensions
         app.MapAlertEndpoints();
         app.MapTeamRotaEndpoints();
         app.MapRejectionEndpoints();
-        app.MapFhirServer(user => user.TeamId());
+        app.MapStaffEndpoints();
+        app.MapGroup("").Requires(Telehealth.CareRecord.Access.StaffPermission.ViewCaseload).MapFhirServer(user => user.TeamId());
         app.MapFhirOutboxEndpoints();
-        app.MapHub<AlertsHub>(AlertsHub.Path);
+        app.MapHub<AlertsHub>(AlertsHub.Path).Requires(Telehealth.CareRecord.Access.StaffPermission.ViewCaseload);
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
         app.MapReadiness();
         return app;

@@ -1,0 +1,7 @@
+namespace Telehealth.Clinician.Web.Staff;
+
+public enum StaffCreateResult
+{
+    Created,
+    DuplicateUsername,
+}
