@@ -9,7 +9,7 @@ WORKDIR /source
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/Telehealth.Contracts/Telehealth.Contracts.csproj src/Telehealth.Contracts/
 COPY src/Telehealth.CareRecord/Telehealth.CareRecord.csproj src/Telehealth.CareRecord/
-COPY src/Telehealth.Storage/Telehealth.Storage.csproj src/Telehealth.Storage/
+COPY src/Telehealth.Storage.Sqlite/Telehealth.Storage.Sqlite.csproj src/Telehealth.Storage.Sqlite/
 COPY src/Gateway/Gateway.csproj src/Gateway/
 COPY src/Ingest/Ingest.csproj src/Ingest/
 COPY src/Alerts/Alerts.csproj src/Alerts/

@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Telehealth.Contracts.Readings;
-using Telehealth.Ingest.Storage.Sqlite;
-using Telehealth.Storage;
+using Telehealth.Storage.Sqlite;
+using Telehealth.Storage.Sqlite.Ingest;
 
 namespace Telehealth.Bench;
 

@@ -1,14 +1,18 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Engine;
 using Telehealth.Alerts.Evaluation;
 using Telehealth.Alerts.Recording;
 using Telehealth.Alerts.Rules;
-using Telehealth.Alerts.Storage;
-using Telehealth.Alerts.Waking;
 using Telehealth.Contracts.Evaluation;
-using Telehealth.Storage;
+using Telehealth.CareRecord.Alerting;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.CareRecord.Evaluation;
+using Telehealth.CareRecord.News2;
+using Telehealth.Contracts.Waking;
+using Telehealth.Storage.Sqlite;
+using Telehealth.Storage.Sqlite.Alerts;
+using Telehealth.Storage.Sqlite.Caseload;
 
 namespace Telehealth.Alerts;
 

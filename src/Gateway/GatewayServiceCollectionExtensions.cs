@@ -2,10 +2,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Telehealth.Gateway.Decoding;
-using Telehealth.Gateway.Devices;
 using Telehealth.Gateway.Ingress;
 using Telehealth.Gateway.Mqtt;
 using Telehealth.Gateway.Mqtt.BrokerSync;
+using Telehealth.CareRecord.Devices;
+using Telehealth.Storage.Sqlite.Devices;
 
 namespace Telehealth.Gateway;
 

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Telehealth.Alerts.Recording;
 using Telehealth.Contracts.Evaluation;
 using Telehealth.Gateway.Mqtt;
+using Telehealth.CareRecord.Alerting;
 
 namespace Telehealth.TestSupport;
 
@@ -144,7 +145,7 @@ public sealed class TelehealthPlatform : IAsyncDisposable
     {
         var password = "pw-" + Guid.NewGuid().ToString("N");
         await Services.GetRequiredService<Telehealth.Clinician.Web.Auth.StaffDirectory>()
-            .UpsertAsync(new Telehealth.Clinician.Web.Auth.StaffUser(username, role, teamId), password);
+            .UpsertAsync(new Telehealth.CareRecord.Staff.StaffUser(username, role, teamId), password);
         var client = CreateAnonymousClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await GetTokenAsync(username, password));
         return client;

@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Recording;
 using Telehealth.Alerts.Rules;
-using Telehealth.Alerts.Storage;
 using Telehealth.CareRecord;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.Escalation;
@@ -16,7 +14,8 @@ using Telehealth.Contracts.Diagnostics;
 using Telehealth.Contracts.Evaluation;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
-using Telehealth.Ingest.Storage;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.Contracts.Observations;
 
 namespace Telehealth.Alerts.Engine;
 

@@ -1,6 +1,5 @@
 using Telehealth.CareRecord.Observations;
 using Telehealth.Contracts.Readings;
-using Telehealth.Ingest.Storage;
 
 namespace Telehealth.Alerts.Engine;
 

@@ -1,5 +1,4 @@
 using Telehealth.Alerts.Recording;
-using Telehealth.Alerts.Storage;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.Notifications.Channels;
 using Telehealth.Notifications.Outbox;

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Recording;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.Escalation;
 using Telehealth.Notifications.Channels;
 using Telehealth.Notifications.Outbox;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.Storage.Sqlite.Escalation;
 
 namespace Telehealth.Alerts.Escalation;
 

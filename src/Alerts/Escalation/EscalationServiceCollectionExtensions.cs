@@ -1,11 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Telehealth.Alerts.Recording;
-using Telehealth.Alerts.Storage;
-using Telehealth.Alerts.Waking;
 using Telehealth.Notifications;
 using Telehealth.Notifications.Outbox;
-using Telehealth.Storage;
+using Telehealth.CareRecord.Alerting;
+using Telehealth.CareRecord.Escalation;
+using Telehealth.Contracts.Waking;
+using Telehealth.Storage.Sqlite;
+using Telehealth.Storage.Sqlite.Alerts;
+using Telehealth.Storage.Sqlite.Escalation;
 
 namespace Telehealth.Alerts.Escalation;
 

@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Engine;
 using Telehealth.Alerts.Recording;
-using Telehealth.Alerts.Storage;
-using Telehealth.Alerts.Waking;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.Escalation;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.Contracts.Waking;
+using Telehealth.Storage.Sqlite.Escalation;
 
 namespace Telehealth.Alerts.Escalation;
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Telehealth.Notifications.Webhooks;
+using Telehealth.CareRecord.Escalation;
 
 namespace Telehealth.Alerts.Escalation;
 

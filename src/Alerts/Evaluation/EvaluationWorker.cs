@@ -2,9 +2,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telehealth.Alerts.Engine;
-using Telehealth.Alerts.Waking;
 using Telehealth.Contracts.Evaluation;
 using Telehealth.Contracts.Ingestion;
+using Telehealth.Contracts.Waking;
 
 namespace Telehealth.Alerts.Evaluation;
 

@@ -2,7 +2,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telehealth.Alerts.Evaluation;
-using Telehealth.Alerts.Waking;
+using Telehealth.CareRecord.Alerting;
+using Telehealth.Contracts.Waking;
 
 namespace Telehealth.Alerts.Recording;
 

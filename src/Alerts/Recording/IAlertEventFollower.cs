@@ -1,3 +1,5 @@
+using Telehealth.CareRecord.Alerting;
+
 namespace Telehealth.Alerts.Recording;
 
 /// <summary>

@@ -2,8 +2,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telehealth.Alerts.Evaluation;
-using Telehealth.Alerts.Waking;
 using Telehealth.Contracts.Diagnostics;
+using Telehealth.CareRecord.Evaluation;
+using Telehealth.Contracts.Waking;
 
 namespace Telehealth.Alerts.Rules;
 

@@ -1,12 +1,11 @@
-using Telehealth.CareRecord.Access;
+using Telehealth.CareRecord.Staff;
 using System.Security.Claims;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Engine;
 using Telehealth.Alerts.Recording;
-using Telehealth.Alerts.Storage;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Contracts;
+using Telehealth.CareRecord.Caseload;
 
 namespace Telehealth.Clinician.Web.Api;
 
@@ -30,18 +29,17 @@ public static class AlertEndpoints
             var take = Math.Clamp(limit ?? 200, 1, 1000);
             switch (status ?? "active")
             {
-                case "active": query = new AlertQuery(patientId, ActiveOnly: true, Limit: take); break;
-                case "all": query = new AlertQuery(patientId, Limit: take); break;
+                // The team is part of the query: the newest `limit` of this team's alerts, never a page of everyone's filtered after.
+                case "active": query = new AlertQuery(patientId, ActiveOnly: true, Limit: take, TeamId: user.TeamId()); break;
+                case "all": query = new AlertQuery(patientId, Limit: take, TeamId: user.TeamId()); break;
                 case var named when WireNames.TryParse<AlertCaseStatus>(named, out var wanted):
-                    query = new AlertQuery(patientId, Status: wanted, Limit: take);
+                    query = new AlertQuery(patientId, Status: wanted, Limit: take, TeamId: user.TeamId());
                     break;
                 default:
                     return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["status must be active, open, acknowledged, in_follow_up, resolved or all."] });
             }
             var found = await alerts.ListAsync(query, ct);
-            return Results.Ok(found
-                .Where(a => team.ContainsKey(a.PatientId))
-                .Select(a => AlertDto.From(a, team[a.PatientId].DisplayName)));
+            return Results.Ok(found.Select(a => AlertDto.From(a, team.GetValueOrDefault(a.PatientId)?.DisplayName)));
         });
 
         // What a dashboard missed while disconnected: the team's alert events after the last sequence it saw, in order.

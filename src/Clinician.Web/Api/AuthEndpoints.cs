@@ -1,6 +1,6 @@
-using Telehealth.CareRecord.Access;
 using System.Globalization;
 using Telehealth.Clinician.Web.Auth;
+using Telehealth.CareRecord.Staff;
 
 namespace Telehealth.Clinician.Web.Api;
 

@@ -1,11 +1,11 @@
-using Telehealth.CareRecord.Access;
+using Telehealth.CareRecord.Staff;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Contracts.Devices;
-using Telehealth.Gateway.Devices;
 using Telehealth.Gateway.Ingress;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.CareRecord.Devices;
 
 namespace Telehealth.Clinician.Web.Api;
 
@@ -66,13 +66,12 @@ public static class DeviceEndpoints
 
         group.MapGet("/", async (string? patientId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
         {
-            var teamPatients = (await patients.ListAsync(user.TeamId(), ct)).Select(p => p.Id).ToHashSet();
-            if (patientId is not null && !teamPatients.Contains(patientId))
+            if (patientId is not null && await PatientEndpoints.FindInTeamAsync(patientId, user, patients, ct) is null)
             {
                 return PatientEndpoints.NotFound(patientId);
             }
-            var devices = await registry.ListAsync(patientId, ct);
-            return Results.Ok(devices.Where(d => teamPatients.Contains(d.PatientId)).Select(dtos.ToDto));
+            var devices = patientId is null ? await registry.ListForTeamAsync(user.TeamId(), ct) : await registry.ListAsync(patientId, ct);
+            return Results.Ok(devices.Select(dtos.ToDto));
         });
 
         group.MapGet("/{deviceId}", async (string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>

@@ -1,8 +1,8 @@
-using Telehealth.CareRecord.Access;
+using Telehealth.CareRecord.Staff;
 using System.Security.Claims;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Fhir.Outbox;
+using Telehealth.CareRecord.Caseload;
 
 namespace Telehealth.Clinician.Web.Api;
 

@@ -1,12 +1,11 @@
-using Telehealth.CareRecord.Access;
+using Telehealth.CareRecord.Staff;
 using Telehealth.Contracts.Diagnostics;
 using System.Security.Claims;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Clinician.Web.Hosting;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Rejections;
-using Telehealth.Ingest.Storage;
+using Telehealth.CareRecord.Caseload;
 
 namespace Telehealth.Clinician.Web.Api;
 

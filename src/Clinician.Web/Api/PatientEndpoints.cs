@@ -1,9 +1,8 @@
-using Telehealth.CareRecord.Access;
+using Telehealth.CareRecord.Staff;
 using Telehealth.Contracts.Diagnostics;
 using System.Text.Json;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Domain.News2;
 using Telehealth.Alerts.Domain.Thresholds;
 using Telehealth.Clinician.Web.Auth;
@@ -11,7 +10,8 @@ using Telehealth.Clinician.Web.Hosting;
 using Telehealth.Contracts.Readings;
 using Telehealth.Contracts.Rejections;
 using Telehealth.Gateway.Decoding;
-using Telehealth.Ingest.Storage;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.Contracts.Events;
 
 namespace Telehealth.Clinician.Web.Api;
 
@@ -43,7 +43,7 @@ public static class PatientEndpoints
     {
         var group = app.MapGroup("/api/patients").Requires(StaffPermission.ViewCaseload).WithTags("Patients");
 
-        group.MapPost("/", async (CreatePatientRequest request, ClaimsPrincipal user, IPatientRepository patients, Staff.SqliteTeamStore teams, TimeProvider time, CancellationToken ct) =>
+        group.MapPost("/", async (CreatePatientRequest request, ClaimsPrincipal user, IPatientRepository patients, ITeamStore teams, TimeProvider time, CancellationToken ct) =>
         {
             // A person belongs to the team of whoever adds them, or to teamId: any known team for admins, only their own for others.
             var teamId = string.IsNullOrWhiteSpace(request.TeamId) ? user.TeamId() : request.TeamId.Trim();

@@ -1,10 +1,10 @@
-using Telehealth.CareRecord.Access;
 using System.Security.Claims;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Clinician.Web.Auth;
-using Telehealth.Gateway.Devices;
-using Telehealth.Ingest.Storage;
-using Telehealth.Ingest.Storage.Sqlite;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.CareRecord.Devices;
+using Telehealth.CareRecord.Staff;
+using Telehealth.Contracts.Rejections;
+using Telehealth.Storage.Sqlite.Ingest;
 
 namespace Telehealth.Clinician.Web.Api;
 
@@ -63,10 +63,8 @@ public static class RejectionEndpoints
     /// </summary>
     private static async Task<RejectionScope> ScopeOfAsync(ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, CancellationToken ct)
     {
-        var teamPatients = (await patients.ListAsync(user.TeamId(), ct)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
-        var allDevices = await registry.ListAsync(null, ct);
-        var teamDevices = allDevices.Where(d => teamPatients.Contains(d.PatientId)).Select(d => d.DeviceId).ToList();
-        var known = user.Can(StaffPermission.ViewOperations) ? allDevices.Select(d => d.DeviceId).ToList() : null;
+        var teamDevices = (await registry.ListForTeamAsync(user.TeamId(), ct)).Select(d => d.DeviceId).ToList();
+        var known = user.Can(StaffPermission.ViewOperations) ? (await registry.ListAsync(null, ct)).Select(d => d.DeviceId).ToList() : null;
         return new RejectionScope(teamDevices, known);
     }
 

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Telehealth.CareRecord.Access;
+using Telehealth.CareRecord.Staff;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Clinician.Web.Staff;
 using Telehealth.Contracts;
@@ -28,25 +28,25 @@ public static class StaffEndpoints
     {
         var teams = app.MapGroup("/api/teams").WithTags("Staff");
 
-        teams.MapPost("/", async (CreateTeamRequest? request, SqliteTeamStore store, CancellationToken ct) =>
+        teams.MapPost("/", async (CreateTeamRequest? request, ITeamStore store, CancellationToken ct) =>
         {
             var name = request?.Name?.Trim() ?? "";
-            if (name.Length is 0 or > SqliteTeamStore.MaxNameLength)
+            if (name.Length is 0 or > TeamRecord.MaxNameLength)
             {
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [$"name is required, at most {SqliteTeamStore.MaxNameLength} characters."] });
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [$"name is required, at most {TeamRecord.MaxNameLength} characters."] });
             }
             return await store.CreateAsync(name, ct) is { } id
                 ? Results.Created($"/api/teams/{id}", new TeamCreatedResponse(id, name))
                 : Results.Problem(statusCode: 409, title: $"A team named '{name}' exists", extensions: new Dictionary<string, object?> { ["code"] = "duplicate_team_name" });
         }).Requires(StaffPermission.ManageTeams);
 
-        teams.MapGet("/", async (SqliteTeamStore store, CancellationToken ct) =>
+        teams.MapGet("/", async (ITeamStore store, CancellationToken ct) =>
             Results.Ok((await store.ListAsync(ct)).Select(t => new TeamDto(t.Id, t.Name, t.CreatedAt))))
             .Requires(StaffPermission.ViewTeams);
 
         var staff = app.MapGroup("/api/staff").WithTags("Staff");
 
-        staff.MapPost("/", async (CreateStaffRequest? request, SqliteTeamStore teamStore, StaffAccounts accounts, CancellationToken ct) =>
+        staff.MapPost("/", async (CreateStaffRequest? request, ITeamStore teamStore, StaffAccounts accounts, CancellationToken ct) =>
         {
             var username = request?.Username?.Trim() ?? "";
             var problems = new Dictionary<string, string[]>();

@@ -1,10 +1,11 @@
-using Telehealth.CareRecord.Access;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using Telehealth.Alerts.Escalation;
 using Telehealth.CareRecord;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Notifications.Webhooks;
+using Telehealth.CareRecord.Escalation;
+using Telehealth.CareRecord.Staff;
 
 namespace Telehealth.Clinician.Web.Api;
 

@@ -1,4 +1,4 @@
-using Telehealth.CareRecord.Access;
+using Telehealth.CareRecord.Staff;
 
 namespace Telehealth.Clinician.Web.Auth;
 

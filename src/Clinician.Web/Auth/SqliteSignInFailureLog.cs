@@ -1,6 +1,6 @@
 using Telehealth.Contracts.Diagnostics;
 using Telehealth.Clinician.Web.Hosting;
-using Telehealth.Storage;
+using Telehealth.Storage.Sqlite;
 
 namespace Telehealth.Clinician.Web.Auth;
 

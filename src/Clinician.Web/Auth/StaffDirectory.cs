@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Telehealth.CareRecord.Access;
-using Telehealth.Storage;
+using Telehealth.CareRecord.Staff;
+using Telehealth.Storage.Sqlite;
 
 namespace Telehealth.Clinician.Web.Auth;
 

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Telehealth.CareRecord.Access;
+using Telehealth.CareRecord.Staff;
 
 namespace Telehealth.Clinician.Web.Auth;
 

@@ -1,3 +1,5 @@
+using Telehealth.CareRecord.Staff;
+
 namespace Telehealth.Clinician.Web.Auth;
 
 /// <summary>The result of checking a password: the user, wrong credentials (unknown user or wrong password, alike), or busy.</summary>

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Telehealth.CareRecord.Staff;
 
 namespace Telehealth.Clinician.Web.Auth;
 

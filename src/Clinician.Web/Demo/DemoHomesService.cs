@@ -5,6 +5,7 @@ using Telehealth.Gateway.Mqtt;
 using Telehealth.Simulation;
 using Telehealth.Simulation.Caseload;
 using Telehealth.Simulation.Model;
+using Telehealth.CareRecord.Staff;
 
 namespace Telehealth.Clinician.Web.Demo;
 

@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Options;
-using Telehealth.Alerts.Caseload;
 using Telehealth.CareRecord.News2;
 using Telehealth.Clinician.Web.Auth;
-using Telehealth.Gateway.Devices;
 using Telehealth.Simulation.Caseload;
 using Telehealth.Simulation.Model;
 using Telehealth.Simulation.Provisioning;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.CareRecord.Devices;
 
 namespace Telehealth.Clinician.Web.Demo;
 

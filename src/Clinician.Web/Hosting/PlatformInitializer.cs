@@ -1,9 +1,12 @@
-using Telehealth.Alerts.Storage;
-using Telehealth.Storage;
 using Telehealth.Clinician.Web.Auth;
-using Telehealth.Gateway.Devices;
-using Telehealth.Ingest.Storage;
-using Telehealth.Ingest.Storage.Sqlite;
+using Telehealth.CareRecord.Devices;
+using Telehealth.CareRecord.Staff;
+using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Observations;
+using Telehealth.Contracts.Readings;
+using Telehealth.Storage.Sqlite;
+using Telehealth.Storage.Sqlite.Alerts;
+using Telehealth.Storage.Sqlite.Ingest;
 
 namespace Telehealth.Clinician.Web.Hosting;
 
@@ -21,7 +24,7 @@ public sealed partial class PlatformInitializer(IServiceProvider services, ILogg
         await services.GetRequiredService<IDeviceRegistry>().InitializeAsync(cancellationToken);
         var staff = services.GetRequiredService<StaffDirectory>();
         await staff.InitializeAsync(cancellationToken);
-        await services.GetRequiredService<Staff.SqliteTeamStore>().InitializeAsync(cancellationToken);
+        await services.GetRequiredService<ITeamStore>().InitializeAsync(cancellationToken);
         await services.GetRequiredService<SqliteSignInFailureLog>().InitializeAsync(cancellationToken);
 
         var auth = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value;

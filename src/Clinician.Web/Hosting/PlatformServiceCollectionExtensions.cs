@@ -16,10 +16,13 @@ using Telehealth.Fhir.Outbox;
 using Telehealth.Fhir.Server;
 using Telehealth.Gateway;
 using Telehealth.Ingest.Pipeline;
-using Telehealth.Ingest.Storage;
 using Telehealth.Ingest.Storage.Influx;
-using Telehealth.Ingest.Storage.Sqlite;
-using Telehealth.Storage;
+using Telehealth.CareRecord.Staff;
+using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Observations;
+using Telehealth.Contracts.Readings;
+using Telehealth.Storage.Sqlite;
+using Telehealth.Storage.Sqlite.Ingest;
 
 namespace Telehealth.Clinician.Web.Hosting;
 
@@ -99,7 +102,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddSingleton<PasswordHashGate>();
         services.AddSingleton<StaffDirectory>();
         services.AddSingleton<Staff.StaffAccounts>();
-        services.AddSingleton<Staff.SqliteTeamStore>();
+        services.AddSingleton<ITeamStore, Telehealth.Storage.Sqlite.Staff.SqliteTeamStore>();
         services.AddSingleton<SqliteSignInFailureLog>();
         services.AddSingleton<SignInService>();
         services.AddSingleton<SigningKeyProvider>();
@@ -184,9 +187,9 @@ public static class PlatformServiceCollectionExtensions
         app.MapTeamRotaEndpoints();
         app.MapRejectionEndpoints();
         app.MapStaffEndpoints();
-        app.MapGroup("").Requires(Telehealth.CareRecord.Access.StaffPermission.ViewCaseload).MapFhirServer(user => user.TeamId());
+        app.MapGroup("").Requires(Telehealth.CareRecord.Staff.StaffPermission.ViewCaseload).MapFhirServer(user => user.TeamId());
         app.MapFhirOutboxEndpoints();
-        app.MapHub<AlertsHub>(AlertsHub.Path).Requires(Telehealth.CareRecord.Access.StaffPermission.ViewCaseload);
+        app.MapHub<AlertsHub>(AlertsHub.Path).Requires(Telehealth.CareRecord.Staff.StaffPermission.ViewCaseload);
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
         app.MapReadiness();
         return app;

@@ -17,5 +17,5 @@ public sealed class RejectionOptions
 
     /// <summary>Safety ceiling on kept rows, should a flood outrun the retention period (oldest dropped first).</summary>
     [Range(1_000, 100_000_000)]
-    public int MaxRows { get; set; } = Telehealth.Ingest.Storage.Sqlite.SqliteRejectionLog.DefaultRetainedRows;
+    public int MaxRows { get; set; } = Telehealth.Storage.Sqlite.Ingest.SqliteRejectionLog.DefaultRetainedRows;
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Telehealth.Clinician.Web.Auth;
-using Telehealth.Ingest.Storage.Sqlite;
+using Telehealth.Storage.Sqlite.Ingest;
 
 namespace Telehealth.Clinician.Web.Hosting;
 

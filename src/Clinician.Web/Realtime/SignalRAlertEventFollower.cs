@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Recording;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.Clinician.Web.Api;
 using Telehealth.Clinician.Web.Hubs;
+using Telehealth.CareRecord.Caseload;
 
 namespace Telehealth.Clinician.Web.Realtime;
 

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
+using Telehealth.CareRecord.Staff;
 using Telehealth.Clinician.Web.Auth;
-using Telehealth.Storage;
+using Telehealth.Storage.Sqlite;
 
 namespace Telehealth.Clinician.Web.Staff;
 
@@ -58,7 +59,7 @@ public sealed class StaffAccounts(SqliteDatabase database, StaffDirectory direct
         {
             accounts.Add(new StaffAccount(
                 reader.GetString(0),
-                Telehealth.CareRecord.Access.StaffRoleNames.Normalize(reader.GetString(1)) ?? reader.GetString(1),
+                StaffRoleNames.Normalize(reader.GetString(1)) ?? reader.GetString(1),
                 reader.GetString(2),
                 SqliteTime.FromUnixMs(reader.GetInt64(3)),
                 reader.IsDBNull(4) ? null : SqliteTime.FromUnixMs(reader.GetInt64(4))));

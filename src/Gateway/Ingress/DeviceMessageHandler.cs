@@ -8,8 +8,8 @@ using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
 using Telehealth.Contracts.Rejections;
 using Telehealth.Gateway.Decoding;
-using Telehealth.Gateway.Devices;
 using Telehealth.Gateway.Diagnostics;
+using Telehealth.CareRecord.Devices;
 
 namespace Telehealth.Gateway.Ingress;
 

@@ -9,11 +9,11 @@ using MQTTnet.Protocol;
 using MQTTnet.Server;
 using Telehealth.Contracts.Devices;
 using Telehealth.Contracts.Rejections;
-using Telehealth.Gateway.Devices;
 using Telehealth.Gateway.Diagnostics;
 using Telehealth.Gateway.Ingress;
 using Telehealth.Gateway.Mqtt.Edge;
 using Telehealth.Gateway.Mqtt.Sessions;
+using Telehealth.CareRecord.Devices;
 
 namespace Telehealth.Gateway.Mqtt;
 

@@ -9,7 +9,6 @@ using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Ingestion;
 using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
-using Telehealth.Ingest.Storage;
 
 namespace Telehealth.Ingest.Pipeline;
 

@@ -1,5 +1,5 @@
 using Hl7.Fhir.Model;
-using Telehealth.Gateway.Devices;
+using Telehealth.CareRecord.Devices;
 
 namespace Telehealth.Fhir.Mapping;
 

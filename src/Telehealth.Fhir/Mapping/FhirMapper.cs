@@ -1,6 +1,5 @@
 using System.Globalization;
 using Hl7.Fhir.Model;
-using Telehealth.Alerts.Caseload;
 using Telehealth.CareRecord;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.News2;
@@ -8,7 +7,8 @@ using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
-using Telehealth.Gateway.Devices;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.CareRecord.Devices;
 using FhirTask = Hl7.Fhir.Model.Task;
 
 namespace Telehealth.Fhir.Mapping;

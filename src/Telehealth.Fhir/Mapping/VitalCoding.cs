@@ -1,5 +1,5 @@
 using Telehealth.Contracts.Readings;
-using Telehealth.Gateway.Devices;
+using Telehealth.CareRecord.Devices;
 
 namespace Telehealth.Fhir.Mapping;
 

@@ -1,4 +1,5 @@
 using Telehealth.Alerts.Recording;
+using Telehealth.CareRecord.Alerting;
 
 namespace Telehealth.Fhir.Outbox;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Telehealth.Contracts.Observations;
 using Telehealth.Fhir.Mapping;
-using Telehealth.Ingest.Storage;
 
 namespace Telehealth.Fhir.Outbox;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Telehealth.Fhir.Mapping;
-using Telehealth.Gateway.Devices;
+using Telehealth.CareRecord.Devices;
 
 namespace Telehealth.Fhir.Outbox;
 
@@ -40,6 +40,8 @@ public sealed partial class FhirOutboxDeviceRegistry(
         inner.AuthenticateAsync(deviceId, secret, cancellationToken);
 
     public Task<IReadOnlyList<DeviceRecord>> ListAsync(string? patientId = null, CancellationToken cancellationToken = default) => inner.ListAsync(patientId, cancellationToken);
+
+    public Task<IReadOnlyList<DeviceRecord>> ListForTeamAsync(string teamId, CancellationToken cancellationToken = default) => inner.ListForTeamAsync(teamId, cancellationToken);
 
     public Task RecordHeartbeatAsync(string deviceId, DeviceHeartbeat heartbeat, CancellationToken cancellationToken = default) =>
         inner.RecordHeartbeatAsync(deviceId, heartbeat, cancellationToken);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Fhir.Mapping;
+using Telehealth.CareRecord.Caseload;
 
 namespace Telehealth.Fhir.Outbox;
 

@@ -2,13 +2,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Engine;
 using Telehealth.Alerts.Recording;
 using Telehealth.Contracts.Ingestion;
 using Telehealth.Fhir.Mapping;
-using Telehealth.Ingest.Storage;
-using Telehealth.Gateway.Devices;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.CareRecord.Devices;
+using Telehealth.Contracts.Observations;
 
 namespace Telehealth.Fhir.Outbox;
 

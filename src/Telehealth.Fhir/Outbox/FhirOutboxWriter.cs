@@ -1,8 +1,6 @@
-using Telehealth.Ingest.Storage;
 using System.Collections.Concurrent;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Logging;
-using Telehealth.Alerts.Caseload;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.News2;
 using Telehealth.CareRecord.Thresholds;
@@ -13,7 +11,8 @@ using Telehealth.Contracts.Ingestion;
 using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
 using Telehealth.Fhir.Mapping;
-using Telehealth.Gateway.Devices;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.CareRecord.Devices;
 using Task = System.Threading.Tasks.Task;
 
 namespace Telehealth.Fhir.Outbox;

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Telehealth.Storage;
+using Telehealth.Storage.Sqlite;
 
 namespace Telehealth.Fhir.Outbox;
 

@@ -1,4 +1,5 @@
-using Telehealth.Alerts.Caseload;
+
+using Telehealth.CareRecord.Caseload;
 
 namespace Telehealth.Fhir.Server;
 

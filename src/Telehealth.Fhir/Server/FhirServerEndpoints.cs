@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Fhir.Server.Resources;
 using Telehealth.Fhir.Server.Search;
+using Telehealth.CareRecord.Caseload;
 
 namespace Telehealth.Fhir.Server;
 

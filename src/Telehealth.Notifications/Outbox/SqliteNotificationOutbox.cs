@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Telehealth.Notifications.Channels;
-using Telehealth.Storage;
+using Telehealth.Storage.Sqlite;
 
 namespace Telehealth.Notifications.Outbox;
 

@@ -4,10 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Telehealth.Alerts.Escalation;
 using Telehealth.Alerts.Recording;
-using Telehealth.Alerts.Storage;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.Notifications.Outbox;
 using Telehealth.TestSupport;
+using Telehealth.Storage.Sqlite.Escalation;
 
 namespace Telehealth.Integration.Tests.Escalation;
 

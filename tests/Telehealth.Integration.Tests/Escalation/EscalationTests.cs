@@ -7,6 +7,7 @@ using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.Escalation;
 using Telehealth.Notifications.Webhooks;
 using Telehealth.TestSupport;
+using Telehealth.CareRecord.Staff;
 
 namespace Telehealth.Integration.Tests.Escalation;
 

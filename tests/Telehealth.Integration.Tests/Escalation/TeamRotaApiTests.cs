@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.TestSupport;
+using Telehealth.CareRecord.Staff;
 
 namespace Telehealth.Integration.Tests.Escalation;
 

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Telehealth.Alerts.Storage;
 using Telehealth.Integration.Tests.Platform;
 using Telehealth.TestSupport;
+using Telehealth.CareRecord.News2;
 
 namespace Telehealth.Integration.Tests.Fhir;
 

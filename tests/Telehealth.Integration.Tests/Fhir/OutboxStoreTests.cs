@@ -1,6 +1,6 @@
 using Telehealth.Fhir.Outbox;
 using Telehealth.Integration.Tests.Storage;
-using Telehealth.Storage;
+using Telehealth.Storage.Sqlite;
 
 namespace Telehealth.Integration.Tests.Fhir;
 

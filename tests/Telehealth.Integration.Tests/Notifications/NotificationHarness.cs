@@ -5,8 +5,8 @@ using Telehealth.Notifications.Channels;
 using Telehealth.Notifications.Email;
 using Telehealth.Notifications.Outbox;
 using Telehealth.Notifications.Webhooks;
-using Telehealth.Storage;
 using Telehealth.TestSupport;
+using Telehealth.Storage.Sqlite;
 
 namespace Telehealth.Integration.Tests.Notifications;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.TestSupport;
+using Telehealth.CareRecord.Staff;
 
 namespace Telehealth.Integration.Tests.Platform;
 

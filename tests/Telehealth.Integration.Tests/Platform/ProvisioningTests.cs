@@ -1,13 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Clinician.Web.Demo;
-using Telehealth.Gateway.Devices;
 using Telehealth.Simulation.Caseload;
 using Telehealth.Simulation.Model;
 using Telehealth.Simulation.Provisioning;
 using Telehealth.TestSupport;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.CareRecord.Devices;
 
 namespace Telehealth.Integration.Tests.Platform;
 

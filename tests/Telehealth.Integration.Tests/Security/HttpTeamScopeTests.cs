@@ -7,9 +7,10 @@ using MQTTnet;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Clinician.Web.Hosting;
 using Telehealth.Contracts.Rejections;
-using Telehealth.Ingest.Storage.Sqlite;
 using Telehealth.Integration.Tests.Platform;
 using Telehealth.TestSupport;
+using Telehealth.CareRecord.Staff;
+using Telehealth.Storage.Sqlite.Ingest;
 
 namespace Telehealth.Integration.Tests.Security;
 

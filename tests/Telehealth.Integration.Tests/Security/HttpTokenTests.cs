@@ -7,6 +7,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Integration.Tests.Platform;
+using Telehealth.CareRecord.Staff;
 
 namespace Telehealth.Integration.Tests.Security;
 

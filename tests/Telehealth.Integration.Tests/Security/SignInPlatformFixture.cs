@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.TestSupport;
+using Telehealth.CareRecord.Staff;
 
 namespace Telehealth.Integration.Tests.Security;
 

@@ -1,6 +1,6 @@
-using Telehealth.Ingest.Storage;
 using Telehealth.Ingest.Storage.Influx;
 using Telehealth.TestSupport;
+using Telehealth.Contracts.Readings;
 
 namespace Telehealth.Integration.Tests.Storage;
 

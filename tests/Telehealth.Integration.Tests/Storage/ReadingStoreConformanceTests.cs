@@ -1,5 +1,4 @@
 using Telehealth.Contracts.Readings;
-using Telehealth.Ingest.Storage;
 
 namespace Telehealth.Integration.Tests.Storage;
 

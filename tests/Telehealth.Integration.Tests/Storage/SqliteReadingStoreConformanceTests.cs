@@ -1,6 +1,7 @@
-using Telehealth.Ingest.Storage;
-using Telehealth.Ingest.Storage.Sqlite;
-using Telehealth.Storage;
+
+using Telehealth.Contracts.Readings;
+using Telehealth.Storage.Sqlite;
+using Telehealth.Storage.Sqlite.Ingest;
 
 namespace Telehealth.Integration.Tests.Storage;
 

@@ -1,7 +1,6 @@
 using Telehealth.Contracts.Rejections;
-using Telehealth.Ingest.Storage;
-using Telehealth.Ingest.Storage.Sqlite;
-using Telehealth.Storage;
+using Telehealth.Storage.Sqlite;
+using Telehealth.Storage.Sqlite.Ingest;
 
 namespace Telehealth.Integration.Tests.Storage;
 

@@ -1,6 +1,6 @@
 using Telehealth.Contracts.Events;
-using Telehealth.Ingest.Storage.Sqlite;
-using Telehealth.Storage;
+using Telehealth.Storage.Sqlite;
+using Telehealth.Storage.Sqlite.Ingest;
 
 namespace Telehealth.Integration.Tests.Storage;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Telehealth.CareRecord.Staff;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Integration.Tests.Platform;
 using Telehealth.TestSupport;

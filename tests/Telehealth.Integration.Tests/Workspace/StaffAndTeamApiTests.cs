@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Telehealth.CareRecord.Staff;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Clinician.Web.Staff;
 using Telehealth.Integration.Tests.Platform;

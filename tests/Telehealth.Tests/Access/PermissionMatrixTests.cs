@@ -1,4 +1,4 @@
-using Telehealth.CareRecord.Access;
+using Telehealth.CareRecord.Staff;
 using Telehealth.Contracts;
 
 namespace Telehealth.Tests.Access;

@@ -1,16 +1,17 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Telehealth.Alerts.Caseload;
 using Telehealth.CareRecord;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.News2;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Alerts.Engine;
 using Telehealth.Alerts.Recording;
-using Telehealth.Alerts.Storage;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.Storage.Sqlite.Alerts;
+using Telehealth.Storage.Sqlite.Caseload;
 
 namespace Telehealth.Tests.Alerts;
 

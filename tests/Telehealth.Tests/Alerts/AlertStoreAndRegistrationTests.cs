@@ -13,10 +13,10 @@ using Telehealth.Alerts.Evaluation;
 using Telehealth.Alerts.Recording;
 using Telehealth.Alerts.Rules;
 using Telehealth.Contracts.Evaluation;
-using Telehealth.Storage;
-using Telehealth.Alerts.Storage;
 using Telehealth.Contracts.Ingestion;
-using Telehealth.Ingest.Storage;
+using Telehealth.Contracts.Readings;
+using Telehealth.Storage.Sqlite;
+using Telehealth.Storage.Sqlite.Alerts;
 
 namespace Telehealth.Tests.Alerts;
 

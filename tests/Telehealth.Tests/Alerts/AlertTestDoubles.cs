@@ -3,9 +3,7 @@ using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.Escalation;
 using Telehealth.CareRecord.Evaluation;
 using Telehealth.Alerts.Recording;
-using Telehealth.Alerts.Storage;
 using Telehealth.Contracts.Readings;
-using Telehealth.Ingest.Storage;
 
 namespace Telehealth.Tests.Alerts;
 

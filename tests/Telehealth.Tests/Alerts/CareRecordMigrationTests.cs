@@ -1,7 +1,8 @@
-using Telehealth.Alerts.Caseload;
 using Telehealth.CareRecord.News2;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Readings;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.Storage.Sqlite.Caseload;
 
 namespace Telehealth.Tests.Alerts;
 

@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using Telehealth.Storage;
+using Telehealth.Storage.Sqlite;
 
 namespace Telehealth.Tests.Alerts;
 

@@ -1,6 +1,6 @@
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
-using Telehealth.Gateway.Devices;
+using Telehealth.CareRecord.Devices;
 
 namespace Telehealth.Tests.Devices;
 

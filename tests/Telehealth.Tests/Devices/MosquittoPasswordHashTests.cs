@@ -1,4 +1,5 @@
-using Telehealth.Gateway.Devices;
+
+using Telehealth.CareRecord.Devices;
 
 namespace Telehealth.Tests.Devices;
 

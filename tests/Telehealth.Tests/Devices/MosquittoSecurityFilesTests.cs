@@ -1,5 +1,5 @@
-using Telehealth.Gateway.Devices;
 using Telehealth.Gateway.Mqtt.BrokerSync;
+using Telehealth.CareRecord.Devices;
 
 namespace Telehealth.Tests.Devices;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
-using Telehealth.Gateway.Devices;
 using Telehealth.Tests.Alerts;
+using Telehealth.CareRecord.Devices;
+using Telehealth.Storage.Sqlite.Devices;
 
 namespace Telehealth.Tests.Devices;
 

@@ -1,14 +1,14 @@
 using Microsoft.Extensions.Time.Testing;
 using Telehealth.Alerts.Recording;
-using Telehealth.Alerts.Storage;
 using Telehealth.CareRecord;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.Contracts.Evaluation;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
-using Telehealth.Ingest.Storage.Sqlite;
-using Telehealth.Storage;
 using Telehealth.Tests.Alerts;
+using Telehealth.Storage.Sqlite;
+using Telehealth.Storage.Sqlite.Alerts;
+using Telehealth.Storage.Sqlite.Ingest;
 
 namespace Telehealth.Tests.Evaluation;
 
@@ -100,7 +100,7 @@ public sealed class EvaluationQueueTests : IDisposable
     [Fact]
     public async Task Items_are_done_only_with_the_commit_that_records_their_alerts()
     {
-        var signal = new Telehealth.Alerts.Waking.AlertEventSignal();
+        var signal = new Telehealth.Contracts.Waking.AlertEventSignal();
         var alerts = new SqliteAlertStore(_temp.Database, signal);
         await alerts.InitializeAsync();
         await _queue.EnqueueReadingsAsync([Reading("pat-a", "dev-a", VitalKind.Spo2, 85, 0)]);

@@ -6,14 +6,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.Alerts;
-using Telehealth.Alerts.Caseload;
 using Telehealth.Alerts.Recording;
-using Telehealth.Alerts.Storage;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Evaluation;
 using Telehealth.Contracts.Readings;
-using Telehealth.Ingest.Storage;
 using Telehealth.Tests.Alerts;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.Storage.Sqlite.Alerts;
+using Telehealth.Storage.Sqlite.Caseload;
 
 namespace Telehealth.Tests.Evaluation;
 

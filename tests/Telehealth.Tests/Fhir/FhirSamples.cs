@@ -1,11 +1,11 @@
-using Telehealth.Alerts.Caseload;
 using Telehealth.CareRecord;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.News2;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
-using Telehealth.Gateway.Devices;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.CareRecord.Devices;
 
 namespace Telehealth.Tests.Fhir;
 

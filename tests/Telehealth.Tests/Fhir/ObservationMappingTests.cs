@@ -5,7 +5,7 @@ using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
 using Telehealth.Fhir.Mapping;
-using Telehealth.Gateway.Devices;
+using Telehealth.CareRecord.Devices;
 using static Telehealth.Tests.Fhir.FhirSamples;
 
 namespace Telehealth.Tests.Fhir;

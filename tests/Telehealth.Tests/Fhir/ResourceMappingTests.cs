@@ -7,7 +7,7 @@ using Telehealth.CareRecord.News2;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Readings;
 using Telehealth.Fhir.Mapping;
-using Telehealth.Gateway.Devices;
+using Telehealth.CareRecord.Devices;
 using static Telehealth.Tests.Fhir.FhirSamples;
 using FhirTask = Hl7.Fhir.Model.Task;
 

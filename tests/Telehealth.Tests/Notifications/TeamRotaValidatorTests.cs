@@ -1,5 +1,6 @@
 using Telehealth.Alerts.Escalation;
 using Telehealth.CareRecord;
+using Telehealth.CareRecord.Escalation;
 
 namespace Telehealth.Tests.Notifications;
 

@@ -1,5 +1,5 @@
-using Telehealth.Alerts.Caseload;
 using Telehealth.Simulation.Caseload;
+using Telehealth.CareRecord.Caseload;
 
 namespace Telehealth.Tests.Simulation;
 

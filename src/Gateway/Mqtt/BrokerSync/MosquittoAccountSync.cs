@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Telehealth.Gateway.Devices;
+using Telehealth.CareRecord.Devices;
 
 namespace Telehealth.Gateway.Mqtt.BrokerSync;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using Telehealth.Contracts.Devices;
-using Telehealth.Gateway.Devices;
+using Telehealth.CareRecord.Devices;
 
 namespace Telehealth.Gateway.Mqtt.BrokerSync;
 

@@ -1,13 +1,12 @@
 using Hl7.Fhir.Model;
-using Telehealth.Alerts.Caseload;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
 using Telehealth.Fhir.Mapping;
 using Telehealth.Fhir.Server.Search;
-using Telehealth.Gateway.Devices;
-using Telehealth.Ingest.Storage;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.CareRecord.Devices;
 
 namespace Telehealth.Fhir.Server.Resources;
 

@@ -1,6 +1,6 @@
 using Hl7.Fhir.Model;
-using Telehealth.Alerts.Storage;
 using Telehealth.Fhir.Server.Search;
+using Telehealth.CareRecord.News2;
 
 namespace Telehealth.Fhir.Server.Resources;
 

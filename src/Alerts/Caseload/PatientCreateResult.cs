@@ -1,9 +1,0 @@
-namespace Telehealth.Alerts.Caseload;
-
-public enum PatientCreateResult
-{
-    Created,
-    DuplicateId,
-    /// <summary>The caller's team already has a patient with this NHS number (other teams are never consulted).</summary>
-    DuplicateNhsNumber,
-}

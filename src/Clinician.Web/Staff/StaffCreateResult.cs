@@ -1,7 +1,0 @@
-namespace Telehealth.Clinician.Web.Staff;
-
-public enum StaffCreateResult
-{
-    Created,
-    DuplicateUsername,
-}

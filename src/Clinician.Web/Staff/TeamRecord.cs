@@ -1,4 +1,0 @@
-namespace Telehealth.Clinician.Web.Staff;
-
-/// <param name="CreatedAt">Null for a team known only from its staff (made before teams were managed).</param>
-public sealed record TeamRecord(string Id, string Name, DateTimeOffset? CreatedAt);

@@ -1,8 +1,0 @@
-namespace Telehealth.Gateway.Devices;
-
-public enum DeviceAccessChange
-{
-    Registered,
-    SecretRotated,
-    Revoked,
-}

@@ -1,0 +1,24 @@
+namespace Telehealth.CareRecord.Caseload;
+
+/// <summary>NHS number check (modulus 11, NHS Data Dictionary), so a mistyped number is caught on entry.</summary>
+public static class NhsNumbers
+{
+    public static bool IsValid(string? nhsNumber)
+    {
+        if (nhsNumber is not { Length: 10 } || !nhsNumber.All(char.IsAsciiDigit))
+        {
+            return false;
+        }
+        var sum = 0;
+        for (var i = 0; i < 9; i++)
+        {
+            sum += (nhsNumber[i] - '0') * (10 - i);
+        }
+        var check = 11 - (sum % 11);
+        if (check == 11)
+        {
+            check = 0;
+        }
+        return check != 10 && check == nhsNumber[9] - '0';
+    }
+}

@@ -1,0 +1,8 @@
+namespace Telehealth.CareRecord.Devices;
+
+public enum DeviceAccessChange
+{
+    Registered,
+    SecretRotated,
+    Revoked,
+}

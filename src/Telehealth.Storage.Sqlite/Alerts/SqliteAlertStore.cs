@@ -1,0 +1,335 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Telehealth.CareRecord;
+using Telehealth.CareRecord.Alerting;
+using Telehealth.Contracts;
+using Telehealth.Contracts.Waking;
+using Telehealth.Storage.Sqlite;
+
+namespace Telehealth.Storage.Sqlite.Alerts;
+
+/// <summary>
+/// Alerts and the append-only alert event log in the embedded database. <see cref="CommitAsync"/> writes the alerts,
+/// their events, the rules' state and wake-ups, and the evaluation-queue completions in one transaction. An alert row keeps the core's
+/// <see cref="AlertCase"/> whole as JSON beside the columns that are queried.
+/// </summary>
+public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
+{
+    // The partial unique index makes "one not-resolved alert per patient and condition" a database guarantee,
+    // so even two processes sharing the file cannot raise a duplicate.
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS alerts (
+            id             TEXT PRIMARY KEY,
+            patient_id     TEXT NOT NULL,
+            condition_key  TEXT NOT NULL,
+            incident_id    TEXT NOT NULL,
+            severity       INTEGER NOT NULL,
+            status         TEXT NOT NULL,
+            raised_at      INTEGER NOT NULL,
+            updated_at     INTEGER NOT NULL,
+            respond_by     INTEGER NOT NULL,
+            alert_json     TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS ux_alerts_not_resolved ON alerts(patient_id, condition_key)
+            WHERE status <> 'resolved';
+        CREATE INDEX IF NOT EXISTS ix_alerts_patient_raised ON alerts(patient_id, raised_at);
+        CREATE INDEX IF NOT EXISTS ix_alerts_raised ON alerts(raised_at);
+        CREATE INDEX IF NOT EXISTS ix_alerts_status_respond_by ON alerts(status, respond_by);
+        CREATE TABLE IF NOT EXISTS alert_events (
+            seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+            alert_id    TEXT    NOT NULL,
+            patient_id  TEXT    NOT NULL,
+            type        TEXT    NOT NULL,
+            actor       TEXT    NOT NULL,
+            at_ms       INTEGER NOT NULL,
+            reason      TEXT    NOT NULL,
+            subject     TEXT    NULL,
+            until_ms    INTEGER NULL,
+            severity    INTEGER NULL,
+            alert_json  TEXT    NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_alert_events_alert ON alert_events(alert_id, seq);
+        CREATE INDEX IF NOT EXISTS ix_alert_events_patient ON alert_events(patient_id, seq);
+        CREATE TABLE IF NOT EXISTS alert_event_cursors (
+            follower TEXT PRIMARY KEY,
+            seq      INTEGER NOT NULL
+        );
+        """ + SqliteEvaluationQueue.Schema + SqliteRuleStateStore.Schema;
+
+    private const string NotResolved = "status <> 'resolved'";
+
+    private const string EventColumns = "seq, alert_id, patient_id, type, actor, at_ms, reason, subject, until_ms, severity, alert_json";
+
+    private readonly SqliteDatabase _database;
+    private readonly SchemaGate _schema;
+    private readonly AlertEventSignal? _signal;
+    private readonly RuleWakeupSignal? _wakeups;
+    private readonly TimeProvider _time;
+
+    public SqliteAlertStore(SqliteDatabase database)
+        : this(database, null, null)
+    {
+    }
+
+    /// <param name="signal">Told after every commit that recorded events, so this process's followers act at once.</param>
+    /// <param name="time">The clock for when queue items were done (the system clock when null).</param>
+    /// <param name="wakeups">Told after every commit that recorded a wake-up, so the scheduler looks again at once.</param>
+    public SqliteAlertStore(SqliteDatabase database, AlertEventSignal? signal, TimeProvider? time = null, RuleWakeupSignal? wakeups = null)
+    {
+        _database = database;
+        _schema = new SchemaGate(database, Schema);
+        _signal = signal;
+        _time = time ?? TimeProvider.System;
+        _wakeups = wakeups;
+    }
+
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken);
+
+    public async Task<AlertCase?> GetActiveAsync(string patientId, string conditionKey, CancellationToken cancellationToken = default) =>
+        (await ReadAlertsAsync($"SELECT alert_json FROM alerts WHERE patient_id = $patient AND condition_key = $key AND {NotResolved}",
+            command =>
+            {
+                command.Parameters.AddWithValue("$patient", patientId);
+                command.Parameters.AddWithValue("$key", conditionKey);
+            }, cancellationToken)).SingleOrDefault();
+
+    public Task<IReadOnlyList<AlertCase>> ListActiveForPatientAsync(string patientId, CancellationToken cancellationToken = default) =>
+        ReadAlertsAsync($"SELECT alert_json FROM alerts WHERE patient_id = $patient AND {NotResolved} ORDER BY raised_at, rowid",
+            command => command.Parameters.AddWithValue("$patient", patientId), cancellationToken);
+
+    public async Task<AlertCase?> GetAsync(Guid alertId, CancellationToken cancellationToken = default) =>
+        (await ReadAlertsAsync("SELECT alert_json FROM alerts WHERE id = $id",
+            command => command.Parameters.AddWithValue("$id", alertId.ToString("D")), cancellationToken)).SingleOrDefault();
+
+    public Task<IReadOnlyList<AlertCase>> ListAsync(AlertQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        var filters = new List<string> { "1 = 1" };
+        if (query.PatientId is not null)
+        {
+            filters.Add("patient_id = $patient");
+        }
+        if (query.ConditionKey is not null)
+        {
+            filters.Add("condition_key = $key");
+        }
+        if (query.Status is not null)
+        {
+            filters.Add("status = $status");
+        }
+        if (query.ActiveOnly)
+        {
+            filters.Add(NotResolved);
+        }
+        if (query.TeamId is not null)
+        {
+            filters.Add("patient_id IN (SELECT id FROM patients WHERE team_id = $team)");
+        }
+        return ReadAlertsAsync($"SELECT alert_json FROM alerts WHERE {string.Join(" AND ", filters)} ORDER BY raised_at DESC, rowid DESC LIMIT $limit",
+            command =>
+            {
+                command.Parameters.AddWithValue("$patient", (object?)query.PatientId ?? DBNull.Value);
+                command.Parameters.AddWithValue("$key", (object?)query.ConditionKey ?? DBNull.Value);
+                command.Parameters.AddWithValue("$status", query.Status is { } status ? WireNames.Of(status) : DBNull.Value);
+                command.Parameters.AddWithValue("$limit", query.Limit);
+                command.Parameters.AddWithValue("$team", (object?)query.TeamId ?? DBNull.Value);
+            }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AlertEventRecord>> CommitAsync(AlertCommit commit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        if (commit.IsEmpty)
+        {
+            return [];
+        }
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        // IMMEDIATE: take the write lock up front, so the alert reads this commit is based on cannot be overtaken.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var recorded = new List<AlertEventRecord>();
+        foreach (var change in commit.Changes.Where(change => change.Refused is null))
+        {
+            var alert = change.Alert;
+            if (alert.PatientId != commit.PatientId)
+            {
+                throw new ArgumentException($"A change for alert {alert.Id} belongs to another patient than the commit.", nameof(commit));
+            }
+            await WriteAlertAsync(connection, transaction, alert, cancellationToken);
+            foreach (var alertEvent in change.Events)
+            {
+                await using var append = connection.CreateCommand();
+                append.Transaction = transaction;
+                append.CommandText = """
+                    INSERT INTO alert_events (alert_id, patient_id, type, actor, at_ms, reason, subject, until_ms, severity, alert_json)
+                    VALUES ($alert, $patient, $type, $actor, $at, $reason, $subject, $until, $severity, $json) RETURNING seq
+                    """;
+                append.Parameters.AddWithValue("$alert", alertEvent.AlertId.ToString("D"));
+                append.Parameters.AddWithValue("$patient", alertEvent.PatientId);
+                append.Parameters.AddWithValue("$type", WireNames.Of(alertEvent.Type));
+                append.Parameters.AddWithValue("$actor", alertEvent.Actor);
+                append.Parameters.AddWithValue("$at", SqliteTime.ToUnixMs(alertEvent.At));
+                append.Parameters.AddWithValue("$reason", alertEvent.Reason);
+                append.Parameters.AddWithValue("$subject", (object?)alertEvent.Subject ?? DBNull.Value);
+                append.Parameters.AddWithValue("$until", alertEvent.Until is { } until ? SqliteTime.ToUnixMs(until) : DBNull.Value);
+                append.Parameters.AddWithValue("$severity", alertEvent.Severity is { } severity ? (int)severity : DBNull.Value);
+                append.Parameters.AddWithValue("$json", AlertSnapshots.ToJson(alert));
+                var sequence = (long)(await append.ExecuteScalarAsync(cancellationToken))!;
+                recorded.Add(new AlertEventRecord(sequence, alertEvent with { Sequence = sequence }, alert));
+            }
+        }
+        var ruleStates = commit.RuleStates ?? [];
+        await SqliteRuleStateStore.WriteAsync(connection, transaction, commit.PatientId, ruleStates, _time.GetUtcNow(), cancellationToken);
+        await SqliteEvaluationQueue.MarkDoneAsync(connection, transaction, commit.CompletedDueItems, _time.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        if (recorded.Count > 0)
+        {
+            _signal?.Notify();
+        }
+        if (ruleStates.Any(state => state.WakeAt is not null))
+        {
+            _wakeups?.Notify();
+        }
+        return recorded;
+    }
+
+    private static async Task WriteAlertAsync(SqliteConnection connection, SqliteTransaction transaction, AlertCase alert, CancellationToken cancellationToken)
+    {
+        await using var write = connection.CreateCommand();
+        write.Transaction = transaction;
+        write.CommandText = """
+            INSERT INTO alerts (id, patient_id, condition_key, incident_id, severity, status, raised_at, updated_at, respond_by, alert_json)
+            VALUES ($id, $patient, $key, $incident, $severity, $status, $raised, $updated, $respondBy, $json)
+            ON CONFLICT (id) DO UPDATE SET
+                incident_id = excluded.incident_id, severity = excluded.severity, status = excluded.status,
+                updated_at = excluded.updated_at, respond_by = excluded.respond_by, alert_json = excluded.alert_json
+            """;
+        write.Parameters.AddWithValue("$id", alert.Id.ToString("D"));
+        write.Parameters.AddWithValue("$patient", alert.PatientId);
+        write.Parameters.AddWithValue("$key", alert.ConditionKey);
+        write.Parameters.AddWithValue("$incident", alert.IncidentId.ToString("D"));
+        write.Parameters.AddWithValue("$severity", (int)alert.Severity);
+        write.Parameters.AddWithValue("$status", WireNames.Of(alert.Status));
+        write.Parameters.AddWithValue("$raised", SqliteTime.ToUnixMs(alert.RaisedAt));
+        write.Parameters.AddWithValue("$updated", SqliteTime.ToUnixMs(alert.UpdatedAt));
+        write.Parameters.AddWithValue("$respondBy", SqliteTime.ToUnixMs(alert.RespondBy));
+        write.Parameters.AddWithValue("$json", AlertSnapshots.ToJson(alert));
+        try
+        {
+            await write.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (SqliteException exception) when (exception.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */
+            && exception.Message.Contains("condition_key", StringComparison.Ordinal))
+        {
+            throw new DuplicateActiveAlertException(alert.PatientId, alert.ConditionKey, exception);
+        }
+    }
+
+    public Task<IReadOnlyList<AlertEventRecord>> ReadAfterAsync(long afterSequence, int limit, CancellationToken cancellationToken = default) =>
+        ReadEventsAsync($"SELECT {EventColumns} FROM alert_events WHERE seq > $after ORDER BY seq LIMIT $limit",
+            command =>
+            {
+                command.Parameters.AddWithValue("$after", afterSequence);
+                command.Parameters.AddWithValue("$limit", limit);
+            }, cancellationToken);
+
+    public Task<IReadOnlyList<AlertEventRecord>> ReadForTeamAfterAsync(string teamId, long afterSequence, int limit, CancellationToken cancellationToken = default) =>
+        ReadEventsAsync($"""
+            SELECT {string.Join(", ", EventColumns.Split(", ").Select(c => "e." + c))} FROM alert_events e
+            JOIN patients p ON p.id = e.patient_id
+            WHERE p.team_id = $team AND e.seq > $after ORDER BY e.seq LIMIT $limit
+            """,
+            command =>
+            {
+                command.Parameters.AddWithValue("$team", teamId);
+                command.Parameters.AddWithValue("$after", afterSequence);
+                command.Parameters.AddWithValue("$limit", limit);
+            }, cancellationToken);
+
+    public Task<IReadOnlyList<AlertEventRecord>> ForAlertAsync(Guid alertId, CancellationToken cancellationToken = default) =>
+        ReadEventsAsync($"SELECT {EventColumns} FROM alert_events WHERE alert_id = $alert ORDER BY seq",
+            command => command.Parameters.AddWithValue("$alert", alertId.ToString("D")), cancellationToken);
+
+    public async Task<long> LatestSequenceAsync(CancellationToken cancellationToken = default)
+    {
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM alert_events";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<long?> GetCursorAsync(string follower, CancellationToken cancellationToken = default)
+    {
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq FROM alert_event_cursors WHERE follower = $follower";
+        command.Parameters.AddWithValue("$follower", follower);
+        return await command.ExecuteScalarAsync(cancellationToken) is long sequence ? sequence : null;
+    }
+
+    public async Task SetCursorAsync(string follower, long sequence, CancellationToken cancellationToken = default)
+    {
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO alert_event_cursors (follower, seq) VALUES ($follower, $seq)
+            ON CONFLICT (follower) DO UPDATE SET seq = excluded.seq
+            """;
+        command.Parameters.AddWithValue("$follower", follower);
+        command.Parameters.AddWithValue("$seq", sequence);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<AlertCase>> ReadAlertsAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    {
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        bind(command);
+        var alerts = new List<AlertCase>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            alerts.Add(AlertSnapshots.FromJson(reader.GetString(0)));
+        }
+        return alerts;
+    }
+
+    private async Task<IReadOnlyList<AlertEventRecord>> ReadEventsAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    {
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        bind(command);
+        var events = new List<AlertEventRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var sequence = reader.GetInt64(0);
+            var typeName = reader.GetString(3);
+            if (!WireNames.TryParse<AlertEventType>(typeName, out var type))
+            {
+                throw new InvalidDataException($"Stored alert event {sequence} has unknown type '{typeName}'.");
+            }
+            var alertEvent = new AlertEvent(
+                Sequence: sequence,
+                AlertId: Guid.Parse(reader.GetString(1), CultureInfo.InvariantCulture),
+                PatientId: reader.GetString(2),
+                Type: type,
+                Actor: reader.GetString(4),
+                At: SqliteTime.FromUnixMs(reader.GetInt64(5)),
+                Reason: reader.GetString(6),
+                Subject: reader.IsDBNull(7) ? null : reader.GetString(7),
+                Until: reader.IsDBNull(8) ? null : SqliteTime.FromUnixMs(reader.GetInt64(8)),
+                Severity: reader.IsDBNull(9) ? null : (AlertSeverity)reader.GetInt32(9));
+            events.Add(new AlertEventRecord(sequence, alertEvent, AlertSnapshots.FromJson(reader.GetString(10))));
+        }
+        return events;
+    }
+}

@@ -1,0 +1,102 @@
+using Microsoft.Data.Sqlite;
+using Telehealth.Contracts.Observations;
+using Telehealth.Storage.Sqlite;
+
+namespace Telehealth.Storage.Sqlite.Ingest;
+
+/// <summary>
+/// ACVPU assessments in the embedded database (table consciousness_observations), unique per person and
+/// observation millisecond; the source (device or staff) and receive time are kept with each.
+/// </summary>
+public sealed class SqliteConsciousnessStore(SqliteDatabase database) : IConsciousnessStore
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS consciousness_observations (
+            patient_id      TEXT    NOT NULL,
+            observed_at_ms  INTEGER NOT NULL,
+            level           TEXT    NOT NULL,
+            source_kind     TEXT    NOT NULL CHECK (source_kind IN ('device', 'staff')),
+            source_id       TEXT    NOT NULL,
+            received_at_ms  INTEGER NOT NULL,
+            PRIMARY KEY (patient_id, observed_at_ms)
+        );
+        """;
+
+    private const string Columns = "patient_id, observed_at_ms, level, source_kind, source_id, received_at_ms";
+
+    private readonly SchemaGate _schema = new(database, Schema);
+
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken);
+
+    public async Task<ConsciousnessAppendResult> AppendAsync(ConsciousnessObservation observation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = $"""
+            INSERT OR IGNORE INTO consciousness_observations ({Columns})
+            VALUES ($patient, $at, $level, $kind, $source, $received)
+            """;
+        insert.Parameters.AddWithValue("$patient", observation.PatientId);
+        insert.Parameters.AddWithValue("$at", SqliteTime.ToUnixMs(observation.ObservedAt));
+        insert.Parameters.AddWithValue("$level", observation.Level.WireName());
+        insert.Parameters.AddWithValue("$kind", observation.SourceKind);
+        insert.Parameters.AddWithValue("$source", observation.SourceId);
+        insert.Parameters.AddWithValue("$received", SqliteTime.ToUnixMs(observation.ReceivedAt));
+        if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return ConsciousnessAppendResult.Stored;
+        }
+        await using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = $"SELECT {Columns} FROM consciousness_observations WHERE patient_id = $patient AND observed_at_ms = $at";
+        read.Parameters.AddWithValue("$patient", observation.PatientId);
+        read.Parameters.AddWithValue("$at", SqliteTime.ToUnixMs(observation.ObservedAt));
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var stored = Read(reader);
+        return stored.Level == observation.Level && stored.SourceKind == observation.SourceKind && stored.SourceId == observation.SourceId
+            ? ConsciousnessAppendResult.Repeat
+            : ConsciousnessAppendResult.Conflict;
+    }
+
+    public async Task<ConsciousnessObservation?> LatestAsync(string patientId, CancellationToken cancellationToken = default) =>
+        (await RecentAsync(patientId, 1, cancellationToken)).FirstOrDefault();
+
+    public async Task<IReadOnlyList<ConsciousnessObservation>> RecentAsync(string patientId, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM consciousness_observations WHERE patient_id = $patient ORDER BY observed_at_ms DESC LIMIT $limit";
+        command.Parameters.AddWithValue("$patient", patientId);
+        command.Parameters.AddWithValue("$limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var found = new List<ConsciousnessObservation>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            found.Add(Read(reader));
+        }
+        return found;
+    }
+
+    private static ConsciousnessObservation Read(SqliteDataReader reader)
+    {
+        var level = AcvpuLevels.TryParseWireName(reader.GetString(2), out var parsed)
+            ? parsed
+            : throw new InvalidDataException("consciousness_observations holds an unknown level.");
+        var device = reader.GetString(3) == "device";
+        return new ConsciousnessObservation(
+            reader.GetString(0),
+            level,
+            SqliteTime.FromUnixMs(reader.GetInt64(1)),
+            SqliteTime.FromUnixMs(reader.GetInt64(5)),
+            DeviceId: device ? reader.GetString(4) : null,
+            RecordedBy: device ? null : reader.GetString(4));
+    }
+}

@@ -1,0 +1,183 @@
+using Microsoft.Data.Sqlite;
+using Telehealth.Contracts.Readings;
+using Telehealth.Storage.Sqlite;
+
+namespace Telehealth.Storage.Sqlite.Ingest;
+
+/// <summary>
+/// The embedded reading store. Identity is enforced by a UNIQUE (device_id, kind, device_time_ms) constraint:
+/// a batch is inserted with INSERT OR IGNORE inside one transaction and the per-row change count tells which
+/// rows were new, so a redelivered MQTT message or a repeat inside one batch is stored once. An ignored row whose stored
+/// value differs is reported as a conflict. The new rows are also queued for evaluation in that same transaction
+/// (<see cref="SqliteEvaluationQueue"/>): nothing is stored without being due for evaluation.
+/// </summary>
+public sealed class SqliteReadingStore : IReadingStore
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS vital_readings (
+            device_id      TEXT    NOT NULL,
+            patient_id     TEXT    NOT NULL,
+            kind           TEXT    NOT NULL,
+            value          REAL    NOT NULL,
+            device_time_ms INTEGER NOT NULL,
+            received_at_ms INTEGER NOT NULL,
+            UNIQUE (device_id, kind, device_time_ms)
+        );
+        CREATE INDEX IF NOT EXISTS ix_vital_readings_patient_kind_time ON vital_readings (patient_id, kind, device_time_ms);
+        CREATE INDEX IF NOT EXISTS ix_vital_readings_patient_time ON vital_readings (patient_id, device_time_ms);
+        """;
+
+    private const string Columns = "device_id, patient_id, kind, value, device_time_ms, received_at_ms";
+
+    private readonly SqliteDatabase _database;
+    private readonly TimeProvider _time;
+
+    public SqliteReadingStore(SqliteDatabase database)
+        : this(database, TimeProvider.System)
+    {
+    }
+
+    public SqliteReadingStore(SqliteDatabase database, TimeProvider time)
+    {
+        _database = database;
+        _time = time;
+    }
+
+    public bool QueuesEvaluation => true;
+
+    public Task InitializeAsync(CancellationToken cancellationToken = default) =>
+        _database.EnsureSchemaAsync(Schema + SqliteEvaluationQueue.Schema, cancellationToken);
+
+    public async Task<ReadingAppendResult> AppendAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(readings);
+        if (readings.Count == 0)
+        {
+            return ReadingAppendResult.Empty;
+        }
+
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = $"INSERT OR IGNORE INTO vital_readings ({Columns}) VALUES ($device, $patient, $kind, $value, $time, $received)";
+        var device = insert.Parameters.Add("$device", SqliteType.Text);
+        var patient = insert.Parameters.Add("$patient", SqliteType.Text);
+        var kind = insert.Parameters.Add("$kind", SqliteType.Text);
+        var value = insert.Parameters.Add("$value", SqliteType.Real);
+        var time = insert.Parameters.Add("$time", SqliteType.Integer);
+        var received = insert.Parameters.Add("$received", SqliteType.Integer);
+        insert.Prepare();
+        await using var stored = connection.CreateCommand();
+        stored.Transaction = transaction;
+        stored.CommandText = "SELECT value FROM vital_readings WHERE device_id = $device AND kind = $kind AND device_time_ms = $time";
+        var storedDevice = stored.Parameters.Add("$device", SqliteType.Text);
+        var storedKind = stored.Parameters.Add("$kind", SqliteType.Text);
+        var storedTime = stored.Parameters.Add("$time", SqliteType.Integer);
+
+        var added = new List<Reading>(readings.Count);
+        var conflicts = new List<Reading>();
+        foreach (var reading in readings)
+        {
+            if (!double.IsFinite(reading.Value))
+            {
+                throw new ArgumentException($"Reading from device {reading.DeviceId} has a non-finite value.", nameof(readings));
+            }
+            device.Value = reading.DeviceId;
+            patient.Value = reading.PatientId;
+            kind.Value = reading.Kind.WireName();
+            value.Value = reading.Value;
+            time.Value = SqliteTime.ToUnixMs(reading.DeviceTime);
+            received.Value = SqliteTime.ToUnixMs(reading.ReceivedAt);
+            // ExecuteNonQuery returns sqlite3_changes(): 1 when the row was inserted, 0 when the UNIQUE key ignored it.
+            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
+            {
+                added.Add(reading);
+                continue;
+            }
+            // Ignored: the same identity is stored (earlier, or earlier in this batch). Only a repeat is rare enough
+            // to look up; exact equality, as a resent message carries the very same canonical value.
+            storedDevice.Value = device.Value;
+            storedKind.Value = kind.Value;
+            storedTime.Value = time.Value;
+            if (await stored.ExecuteScalarAsync(cancellationToken) is double storedValue && storedValue != reading.Value)
+            {
+                conflicts.Add(reading);
+            }
+        }
+
+        await SqliteEvaluationQueue.EnqueueAsync(connection, transaction, added, _time.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new ReadingAppendResult(added, conflicts);
+    }
+
+    public async Task<IReadOnlyList<Reading>> QueryAsync(ReadingQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query.Limit));
+
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var sql = new System.Text.StringBuilder($"SELECT {Columns} FROM vital_readings WHERE patient_id = $patient");
+        command.Parameters.AddWithValue("$patient", query.PatientId);
+        if (query.Kind is { } kind)
+        {
+            sql.Append(" AND kind = $kind");
+            command.Parameters.AddWithValue("$kind", kind.WireName());
+        }
+        if (query.From is { } from)
+        {
+            sql.Append(" AND device_time_ms >= $from");
+            command.Parameters.AddWithValue("$from", SqliteTime.ToUnixMs(from));
+        }
+        if (query.To is { } to)
+        {
+            sql.Append(" AND device_time_ms < $to");
+            command.Parameters.AddWithValue("$to", SqliteTime.ToUnixMs(to));
+        }
+        // Ties in device time (a blood-pressure cuff sends systolic and diastolic together) are ordered by
+        // device then kind, the same order InfluxDB's series keys give.
+        sql.Append(" ORDER BY device_time_ms, device_id, kind LIMIT $limit");
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        command.CommandText = sql.ToString();
+
+        var results = new List<Reading>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            results.Add(ReadRow(reader));
+        }
+        return results;
+    }
+
+    public async Task<IReadOnlyDictionary<VitalKind, Reading>> LatestByKindAsync(string patientId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(patientId);
+
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // SQLite documents that with a lone MAX() aggregate the bare columns come from the row holding the maximum.
+        command.CommandText = """
+            SELECT device_id, patient_id, kind, value, MAX(device_time_ms), received_at_ms
+            FROM vital_readings WHERE patient_id = $patient GROUP BY kind
+            """;
+        command.Parameters.AddWithValue("$patient", patientId);
+
+        var latest = new Dictionary<VitalKind, Reading>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var reading = ReadRow(reader);
+            latest[reading.Kind] = reading;
+        }
+        return latest;
+    }
+
+    private static Reading ReadRow(SqliteDataReader reader) => new(
+        DeviceId: reader.GetString(0),
+        PatientId: reader.GetString(1),
+        Kind: VitalKinds.ParseWireName(reader.GetString(2)),
+        Value: reader.GetDouble(3),
+        DeviceTime: SqliteTime.FromUnixMs(reader.GetInt64(4)),
+        ReceivedAt: SqliteTime.FromUnixMs(reader.GetInt64(5)));
+}

@@ -1,0 +1,203 @@
+using Telehealth.Contracts.Rejections;
+using Telehealth.Storage.Sqlite;
+
+namespace Telehealth.Storage.Sqlite.Ingest;
+
+/// <summary>
+/// Refused input in the embedded database. Rows are kept for a retention period (<see cref="PruneAsync"/>, called
+/// periodically by the host) and filtered, paged and scoped to the caller's team in the query itself, so one noisy
+/// device cannot hide another's refusals. A row ceiling (oldest pruned on each write) still bounds the disk if a flood
+/// outruns the retention period; a separate counters table keeps exact all-time totals per reason.
+/// </summary>
+public sealed class SqliteRejectionLog : IRejectionLog
+{
+    /// <summary>Row ceiling by default: far above what retention keeps in normal use (a safety net, not the policy).</summary>
+    public const int DefaultRetainedRows = 1_000_000;
+
+    /// <summary>Longest detail kept; details name fields and limits, so anything longer is a device echoing its payload.</summary>
+    public const int MaxDetailLength = 1_000;
+
+    private const int MaxShortFieldLength = 200;
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS rejections (
+            id        INTEGER PRIMARY KEY AUTOINCREMENT,
+            at_ms     INTEGER NOT NULL,
+            device_id TEXT    NULL,
+            source    TEXT    NOT NULL,
+            reason    TEXT    NOT NULL,
+            detail    TEXT    NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_rejections_device ON rejections (device_id, id);
+        CREATE INDEX IF NOT EXISTS ix_rejections_reason ON rejections (reason, id);
+        CREATE INDEX IF NOT EXISTS ix_rejections_at ON rejections (at_ms);
+        CREATE TABLE IF NOT EXISTS rejection_counts (
+            reason TEXT    PRIMARY KEY,
+            count  INTEGER NOT NULL
+        );
+        """;
+
+    private readonly SqliteDatabase _database;
+    private readonly int _retainedRows;
+
+    public SqliteRejectionLog(SqliteDatabase database, int retainedRows = DefaultRetainedRows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(retainedRows);
+        _database = database;
+        _retainedRows = retainedRows;
+    }
+
+    public Task InitializeAsync(CancellationToken cancellationToken = default) =>
+        _database.EnsureSchemaAsync(Schema, cancellationToken);
+
+    public async ValueTask RecordAsync(Rejection rejection, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rejection);
+
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = (Microsoft.Data.Sqlite.SqliteTransaction)transaction;
+        // AUTOINCREMENT keeps ids strictly increasing, so "id <= newest - retained" is exactly the oldest surplus rows.
+        command.CommandText = """
+            INSERT INTO rejections (at_ms, device_id, source, reason, detail) VALUES ($at, $device, $source, $reason, $detail);
+            DELETE FROM rejections WHERE id <= last_insert_rowid() - $retained;
+            INSERT INTO rejection_counts (reason, count) VALUES ($reason, 1)
+                ON CONFLICT (reason) DO UPDATE SET count = count + 1;
+            """;
+        command.Parameters.AddWithValue("$at", SqliteTime.ToUnixMs(rejection.At));
+        command.Parameters.AddWithValue("$device", (object?)Truncate(rejection.DeviceId, MaxShortFieldLength) ?? DBNull.Value);
+        command.Parameters.AddWithValue("$source", Truncate(rejection.Source, MaxShortFieldLength));
+        command.Parameters.AddWithValue("$reason", Truncate(rejection.Reason, MaxShortFieldLength));
+        command.Parameters.AddWithValue("$detail", Truncate(rejection.Detail, MaxDetailLength));
+        command.Parameters.AddWithValue("$retained", _retainedRows);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The most recent rejections, newest first.</summary>
+    public async Task<IReadOnlyList<Rejection>> RecentAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT at_ms, device_id, source, reason, detail FROM rejections ORDER BY id DESC LIMIT $limit";
+        command.Parameters.AddWithValue("$limit", limit);
+
+        var rejections = new List<Rejection>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rejections.Add(new Rejection(
+                At: SqliteTime.FromUnixMs(reader.GetInt64(0)),
+                DeviceId: reader.IsDBNull(1) ? null : reader.GetString(1),
+                Source: reader.GetString(2),
+                Reason: reader.GetString(3),
+                Detail: reader.GetString(4)));
+        }
+        return rejections;
+    }
+
+    /// <summary>A page of rejections within <see cref="RejectionQuery.Scope"/>, newest first.</summary>
+    public async Task<IReadOnlyList<StoredRejection>> QueryAsync(RejectionQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query.Limit));
+
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT id, at_ms, device_id, source, reason, detail FROM rejections
+            WHERE {ScopeCondition}
+              AND ($device IS NULL OR device_id = $device)
+              AND ($reason IS NULL OR reason = $reason)
+              AND ($before IS NULL OR id < $before)
+            ORDER BY id DESC LIMIT $limit
+            """;
+        AddScope(command, query.Scope);
+        command.Parameters.AddWithValue("$device", (object?)query.DeviceId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$reason", (object?)query.Reason ?? DBNull.Value);
+        command.Parameters.AddWithValue("$before", (object?)query.BeforeId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$limit", query.Limit);
+
+        var rejections = new List<StoredRejection>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rejections.Add(new StoredRejection(reader.GetInt64(0), new Rejection(
+                At: SqliteTime.FromUnixMs(reader.GetInt64(1)),
+                DeviceId: reader.IsDBNull(2) ? null : reader.GetString(2),
+                Source: reader.GetString(3),
+                Reason: reader.GetString(4),
+                Detail: reader.GetString(5))));
+        }
+        return rejections;
+    }
+
+    /// <summary>Kept rejections within <paramref name="scope"/> per device and reason (optionally of one device), most first.</summary>
+    public async Task<IReadOnlyList<RejectionCount>> CountAsync(RejectionScope scope, string? deviceId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT device_id, reason, COUNT(*), MAX(at_ms) FROM rejections
+            WHERE {ScopeCondition} AND ($device IS NULL OR device_id = $device)
+            GROUP BY device_id, reason ORDER BY COUNT(*) DESC, device_id, reason
+            """;
+        AddScope(command, scope);
+        command.Parameters.AddWithValue("$device", (object?)deviceId ?? DBNull.Value);
+        var counts = new List<RejectionCount>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts.Add(new RejectionCount(
+                reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetString(1), reader.GetInt64(2), SqliteTime.FromUnixMs(reader.GetInt64(3))));
+        }
+        return counts;
+    }
+
+    /// <summary>Deletes rejections recorded before <paramref name="cutoff"/> (retention by age); returns how many.</summary>
+    public async Task<int> PruneAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM rejections WHERE at_ms < $cutoff";
+        command.Parameters.AddWithValue("$cutoff", SqliteTime.ToUnixMs(cutoff));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // Team scoping inside the query: the caller's devices, and for admins rows that belong to no known device.
+    // Device lists travel as one JSON array parameter (json_each), so their length never changes the SQL text.
+    private const string ScopeCondition = """
+        (device_id IN (SELECT value FROM json_each($scope_devices))
+         OR ($unattributed = 1 AND (device_id IS NULL OR device_id NOT IN (SELECT value FROM json_each($known_devices)))))
+        """;
+
+    private static void AddScope(Microsoft.Data.Sqlite.SqliteCommand command, RejectionScope scope)
+    {
+        command.Parameters.AddWithValue("$scope_devices", System.Text.Json.JsonSerializer.Serialize(scope.Devices));
+        command.Parameters.AddWithValue("$unattributed", scope.IncludesUnattributed ? 1 : 0);
+        command.Parameters.AddWithValue("$known_devices", System.Text.Json.JsonSerializer.Serialize(scope.KnownDevices ?? []));
+    }
+
+    /// <summary>Exact number of rejections ever recorded per reason code, including pruned rows.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountsByReasonAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT reason, count FROM rejection_counts";
+
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        return counts;
+    }
+
+    private static string? Truncate(string? text, int maxLength) =>
+        text is null || text.Length <= maxLength ? text : text[..maxLength];
+}

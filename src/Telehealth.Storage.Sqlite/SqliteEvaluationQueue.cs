@@ -1,0 +1,262 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Telehealth.Contracts.Devices;
+using Telehealth.Contracts.Evaluation;
+using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Readings;
+
+namespace Telehealth.Storage.Sqlite;
+
+/// <summary>
+/// The evaluation queue in the embedded database. The SQLite reading and event stores add their rows inside the
+/// transaction that stores the data (<see cref="EnqueueAsync(SqliteConnection, SqliteTransaction, IEnumerable{Reading}, DateTimeOffset, CancellationToken)"/>),
+/// so "stored" without "due" cannot happen; the alert store marks rows done inside the transaction that records the
+/// alerts they led to (<see cref="MarkDoneAsync"/>), so "evaluated" without its effect cannot happen either.
+/// The UNIQUE key is the data's identity: a redelivered reading queues nothing twice, and an evaluated one (kept for
+/// <c>Evaluation:DoneRetention</c>) is not queued again.
+/// </summary>
+public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider time) : IEvaluationQueue
+{
+    public const string Schema = """
+        CREATE TABLE IF NOT EXISTS evaluation_queue (
+            seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+            patient_id     TEXT    NOT NULL,
+            item_kind      TEXT    NOT NULL,
+            device_id      TEXT    NOT NULL,
+            name           TEXT    NOT NULL,
+            value          REAL    NULL,
+            device_time_ms INTEGER NOT NULL,
+            received_at_ms INTEGER NOT NULL,
+            enqueued_at_ms INTEGER NOT NULL,
+            attempts       INTEGER NOT NULL DEFAULT 0,
+            due_at_ms      INTEGER NOT NULL,
+            last_error     TEXT    NULL,
+            done_at_ms     INTEGER NULL,
+            interval_ms    INTEGER NULL,
+            UNIQUE (item_kind, device_id, name, device_time_ms)
+        );
+        CREATE INDEX IF NOT EXISTS ix_evaluation_queue_pending ON evaluation_queue (patient_id, seq) WHERE done_at_ms IS NULL;
+        CREATE INDEX IF NOT EXISTS ix_evaluation_queue_done ON evaluation_queue (done_at_ms) WHERE done_at_ms IS NOT NULL;
+        """;
+
+    private const string ReadingKind = "reading";
+    private const string EventKind = "event";
+    private const string StatusKind = "status";
+    private const string TimerKind = "timer";
+
+    private readonly SchemaGate _schema = new(database, Schema);
+
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken);
+
+    public async Task EnqueueReadingsAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(readings);
+        if (readings.Count == 0)
+        {
+            return;
+        }
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await EnqueueAsync(connection, transaction, readings, time.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task EnqueueEventAsync(TelecareEvent telecareEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(telecareEvent);
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await EnqueueAsync(connection, transaction, telecareEvent, time.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task EnqueueStatusAsync(DeviceStatusReport status, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var insert = CreateInsert(connection, null);
+        // name = the device type, value = the battery: a status's identity is its device and device time.
+        Bind(insert, status.PatientId, StatusKind, status.DeviceId, status.DeviceType, status.BatteryPercent, status.DeviceTime, status.ReceivedAt,
+            time.GetUtcNow(), status.Interval);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues a rule's timer inside the caller's transaction (the one that takes it from the wake-up table), keyed by
+    /// patient, rule and wake time so firing it twice queues it once.
+    /// </summary>
+    public static async Task EnqueueTimerAsync(SqliteConnection connection, SqliteTransaction transaction, string patientId, RuleTimer timer, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(timer);
+        await using var insert = CreateInsert(connection, transaction);
+        Bind(insert, patientId, TimerKind, patientId, timer.RuleKey, null, timer.WakeAt, now, now);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Queues readings inside the caller's transaction (the one that stores them).</summary>
+    public static async Task EnqueueAsync(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<Reading> readings, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var insert = CreateInsert(connection, transaction);
+        insert.Prepare();
+        foreach (var reading in readings)
+        {
+            Bind(insert, reading.PatientId, ReadingKind, reading.DeviceId, reading.Kind.WireName(), reading.Value, reading.DeviceTime, reading.ReceivedAt, now);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Queues a telecare event inside the caller's transaction (the one that stores it).</summary>
+    public static async Task EnqueueAsync(SqliteConnection connection, SqliteTransaction transaction, TelecareEvent telecareEvent, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var insert = CreateInsert(connection, transaction);
+        Bind(insert, telecareEvent.PatientId, EventKind, telecareEvent.DeviceId, telecareEvent.Type.WireName(), null, telecareEvent.DeviceTime, telecareEvent.ReceivedAt, now);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Marks items evaluated inside the caller's transaction (the one that records their effects).</summary>
+    public static async Task MarkDoneAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyCollection<long> sequences, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (sequences.Count == 0)
+        {
+            return;
+        }
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = "UPDATE evaluation_queue SET done_at_ms = $now WHERE seq = $seq AND done_at_ms IS NULL";
+        update.Parameters.AddWithValue("$now", SqliteTime.ToUnixMs(now));
+        var seq = update.Parameters.Add("$seq", SqliteType.Integer);
+        update.Prepare();
+        foreach (var sequence in sequences)
+        {
+            seq.Value = sequence;
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlyList<DueItem>> ClaimAsync(int maxItems, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxItems);
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // A patient whose earlier item is backing off is skipped whole: evaluation order per patient is queue order.
+        command.CommandText = """
+            SELECT q.seq, q.patient_id, q.item_kind, q.device_id, q.name, q.value, q.device_time_ms, q.received_at_ms, q.attempts, q.interval_ms
+            FROM evaluation_queue q
+            WHERE q.done_at_ms IS NULL
+              AND NOT EXISTS (SELECT 1 FROM evaluation_queue b
+                              WHERE b.patient_id = q.patient_id AND b.done_at_ms IS NULL AND b.seq <= q.seq AND b.due_at_ms > $now)
+            ORDER BY q.seq
+            LIMIT $max
+            """;
+        command.Parameters.AddWithValue("$now", SqliteTime.ToUnixMs(now));
+        command.Parameters.AddWithValue("$max", maxItems);
+        var items = new List<DueItem>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var sequence = reader.GetInt64(0);
+            var patientId = reader.GetString(1);
+            var deviceId = reader.GetString(3);
+            var name = reader.GetString(4);
+            var deviceTime = SqliteTime.FromUnixMs(reader.GetInt64(6));
+            var receivedAt = SqliteTime.FromUnixMs(reader.GetInt64(7));
+            var attempts = reader.GetInt32(8);
+            items.Add(reader.GetString(2) switch
+            {
+                ReadingKind => DueItem.ForReading(sequence,
+                    new Reading(deviceId, patientId, VitalKinds.ParseWireName(name), reader.GetDouble(5), deviceTime, receivedAt), attempts),
+                EventKind when TelecareEventTypes.TryParseWireName(name, out var type) => DueItem.ForEvent(sequence,
+                    new TelecareEvent(deviceId, patientId, type, deviceTime, receivedAt), attempts),
+                StatusKind => DueItem.ForStatus(sequence, new DeviceStatusReport(deviceId, patientId,
+                    reader.IsDBNull(5) ? null : (int)reader.GetDouble(5), deviceTime, receivedAt, name,
+                    reader.IsDBNull(9) ? null : TimeSpan.FromMilliseconds(reader.GetInt64(9))), attempts),
+                TimerKind => DueItem.ForTimer(sequence, patientId, new RuleTimer(name, deviceTime), attempts),
+                var other => throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"Evaluation queue item {sequence} has unknown kind '{other}' or name."))
+            });
+        }
+        return items;
+    }
+
+    public async Task DeferAsync(IReadOnlyList<long> sequences, string error, DateTimeOffset retryAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = """
+            UPDATE evaluation_queue SET attempts = attempts + 1, due_at_ms = $due, last_error = $error
+            WHERE seq = $seq AND done_at_ms IS NULL
+            """;
+        update.Parameters.AddWithValue("$due", SqliteTime.ToUnixMs(retryAt));
+        update.Parameters.AddWithValue("$error", error.Length > 500 ? error[..500] : error);
+        var seq = update.Parameters.Add("$seq", SqliteType.Integer);
+        foreach (var sequence in sequences)
+        {
+            seq.Value = sequence;
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<(int Count, DateTimeOffset? OldestEnqueuedAt)> PendingAsync(CancellationToken cancellationToken = default)
+    {
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*), MIN(enqueued_at_ms) FROM evaluation_queue WHERE done_at_ms IS NULL";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt32(0), reader.IsDBNull(1) ? null : SqliteTime.FromUnixMs(reader.GetInt64(1)));
+    }
+
+    public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        await _schema.EnsureAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM evaluation_queue WHERE done_at_ms IS NOT NULL AND done_at_ms < $before";
+        command.Parameters.AddWithValue("$before", SqliteTime.ToUnixMs(before));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static SqliteCommand CreateInsert(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT OR IGNORE INTO evaluation_queue
+                (patient_id, item_kind, device_id, name, value, device_time_ms, received_at_ms, enqueued_at_ms, due_at_ms, interval_ms)
+            VALUES ($patient, $kind, $device, $name, $value, $time, $received, $now, $now, $interval)
+            """;
+        insert.Parameters.Add("$patient", SqliteType.Text);
+        insert.Parameters.Add("$kind", SqliteType.Text);
+        insert.Parameters.Add("$device", SqliteType.Text);
+        insert.Parameters.Add("$name", SqliteType.Text);
+        insert.Parameters.Add("$value", SqliteType.Real);
+        insert.Parameters.Add("$time", SqliteType.Integer);
+        insert.Parameters.Add("$received", SqliteType.Integer);
+        insert.Parameters.Add("$now", SqliteType.Integer);
+        insert.Parameters.Add("$interval", SqliteType.Integer).Value = DBNull.Value;
+        return insert;
+    }
+
+    private static void Bind(SqliteCommand insert, string patientId, string kind, string deviceId, string name, double? value,
+        DateTimeOffset deviceTime, DateTimeOffset receivedAt, DateTimeOffset now, TimeSpan? interval = null)
+    {
+        insert.Parameters["$patient"].Value = patientId;
+        insert.Parameters["$kind"].Value = kind;
+        insert.Parameters["$device"].Value = deviceId;
+        insert.Parameters["$name"].Value = name;
+        insert.Parameters["$value"].Value = value is { } v ? v : DBNull.Value;
+        insert.Parameters["$time"].Value = SqliteTime.ToUnixMs(deviceTime);
+        insert.Parameters["$received"].Value = SqliteTime.ToUnixMs(receivedAt);
+        insert.Parameters["$now"].Value = SqliteTime.ToUnixMs(now);
+        insert.Parameters["$interval"].Value = interval is { } i ? (long)i.TotalMilliseconds : DBNull.Value;
+    }
+}
