@@ -1,3 +1,5 @@
+using Telehealth.Clinician.Web.Audit;
+using Telehealth.CareRecord.Audit;
 using Telehealth.CareRecord.Staff;
 using System.Security.Claims;
 using Telehealth.Alerts.Engine;
@@ -13,8 +15,8 @@ public static class AlertEndpoints
 {
     public static IEndpointRouteBuilder MapAlertEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/alerts").Requires(StaffPermission.ViewCaseload).WithTags("Alerts");
-        var work = group.MapGroup("").Requires(StaffPermission.WorkAlerts);
+        var group = app.MapGroup("/api/alerts").Requires(StaffPermission.ViewCaseload).Audited(AuditAction.View, AuditSubject.AlertRoute).WithTags("Alerts");
+        var work = group.MapGroup("").Requires(StaffPermission.WorkAlerts).Audited(AuditAction.Change, AuditSubject.AlertRoute);
 
         // status: active (default: every alert not resolved), open, acknowledged, in_follow_up, resolved, all.
         group.MapGet("/", async (string? status, string? patientId, int? limit, ClaimsPrincipal user,
@@ -40,7 +42,7 @@ public static class AlertEndpoints
             }
             var found = await alerts.ListAsync(query, ct);
             return Results.Ok(found.Select(a => AlertDto.From(a, team.GetValueOrDefault(a.PatientId)?.DisplayName)));
-        });
+        }).Audited(AuditAction.View, AuditSubject.PatientQuery, "patientId");
 
         // What a dashboard missed while disconnected: the team's alert events after the last sequence it saw, in order.
         group.MapGet("/events", async (long? after, int? limit, ClaimsPrincipal user, IPatientRepository patients, IAlertEventLog log, CancellationToken ct) =>

@@ -1,3 +1,5 @@
+using Telehealth.Clinician.Web.Audit;
+using Telehealth.CareRecord.Audit;
 using Telehealth.CareRecord.Staff;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
@@ -40,8 +42,8 @@ public static class DeviceEndpoints
 
     public static IEndpointRouteBuilder MapDeviceEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/devices").Requires(StaffPermission.ViewCaseload).WithTags("Devices");
-        var manage = group.MapGroup("").Requires(StaffPermission.ManageDevices);
+        var group = app.MapGroup("/api/devices").Requires(StaffPermission.ViewCaseload).Audited(AuditAction.View, AuditSubject.DeviceRoute, "deviceId").WithTags("Devices");
+        var manage = group.MapGroup("").Requires(StaffPermission.ManageDevices).Audited(AuditAction.Change, AuditSubject.DeviceRoute, "deviceId");
 
         manage.MapPost("/", async (RegisterDeviceRequest request, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, CancellationToken ct) =>
         {
@@ -62,7 +64,7 @@ public static class DeviceEndpoints
             return Results.Created($"/api/devices/{id}", new DeviceRegisteredResponse(
                 id, registration.Secret, request.PatientId, type.WireName(),
                 DeviceTopics.Readings(id), DeviceTopics.Events(id), DeviceTopics.Status(id)));
-        });
+        }).Audited(AuditAction.Change, AuditSubject.CreatedDevice);
 
         group.MapGet("/", async (string? patientId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
         {
@@ -72,7 +74,7 @@ public static class DeviceEndpoints
             }
             var devices = patientId is null ? await registry.ListForTeamAsync(user.TeamId(), ct) : await registry.ListAsync(patientId, ct);
             return Results.Ok(devices.Select(dtos.ToDto));
-        });
+        }).Audited(AuditAction.View, AuditSubject.PatientQuery, "patientId");
 
         group.MapGet("/{deviceId}", async (string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
             await FindInTeamAsync(deviceId, user, patients, registry, ct) is { } device ? Results.Ok(dtos.ToDto(device)) : NotFound(deviceId));

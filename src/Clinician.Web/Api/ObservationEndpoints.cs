@@ -1,3 +1,5 @@
+using Telehealth.Clinician.Web.Audit;
+using Telehealth.CareRecord.Audit;
 using Telehealth.CareRecord.Staff;
 using Telehealth.Contracts.Diagnostics;
 using System.Security.Claims;
@@ -26,8 +28,8 @@ public static class ObservationEndpoints
 
     public static IEndpointRouteBuilder MapObservationEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/patients").Requires(StaffPermission.ViewCaseload).WithTags("Observations");
-        var record = group.MapGroup("").Requires(StaffPermission.RecordObservations);
+        var group = app.MapGroup("/api/patients").Requires(StaffPermission.ViewCaseload).Audited(AuditAction.View, AuditSubject.PatientRoute).WithTags("Observations");
+        var record = group.MapGroup("").Requires(StaffPermission.RecordObservations).Audited(AuditAction.Change, AuditSubject.PatientRoute);
 
         record.MapPost("/{id}/observations", async (string id, ObservationRequest request, ClaimsPrincipal user, IPatientRepository patients,
             IConsciousnessStore consciousness, TimeProvider time, CancellationToken ct) =>

@@ -1,3 +1,5 @@
+using Telehealth.Clinician.Web.Audit;
+using Telehealth.CareRecord.Audit;
 using Telehealth.CareRecord.Staff;
 using Telehealth.Contracts.Diagnostics;
 using System.Text.Json;
@@ -41,7 +43,7 @@ public static class PatientEndpoints
 
     public static IEndpointRouteBuilder MapPatientEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/patients").Requires(StaffPermission.ViewCaseload).WithTags("Patients");
+        var group = app.MapGroup("/api/patients").Requires(StaffPermission.ViewCaseload).Audited(AuditAction.View, AuditSubject.PatientRoute).WithTags("Patients");
 
         group.MapPost("/", async (CreatePatientRequest request, ClaimsPrincipal user, IPatientRepository patients, ITeamStore teams, TimeProvider time, CancellationToken ct) =>
         {
@@ -77,7 +79,7 @@ public static class PatientEndpoints
                 PatientCreateResult.DuplicateNhsNumber => Results.Problem(statusCode: 409, title: "A patient with this NHS number is already in your team's caseload"),
                 _ => Results.Problem(statusCode: 409, title: "Patient id clash; try again"),
             };
-        }).Requires(StaffPermission.RegisterPatients);
+        }).Requires(StaffPermission.RegisterPatients).Audited(AuditAction.Create, AuditSubject.CreatedPatient);
 
         group.MapGet("/", async (ClaimsPrincipal user, IPatientRepository patients, CancellationToken ct) =>
             Results.Ok((await patients.ListAsync(user.TeamId(), ct)).Select(ToDto)));
@@ -122,7 +124,7 @@ public static class PatientEndpoints
                 return Results.ValidationProblem(problems);
             }
             return await patients.UpdateCareSettingsAsync(id, update, ct) is { } updated ? Results.Ok(ToDto(updated)) : NotFound(id);
-        }).Requires(StaffPermission.ChangeClinicalSettings);
+        }).Requires(StaffPermission.ChangeClinicalSettings).Audited(AuditAction.Change, AuditSubject.PatientRoute);
 
         group.MapGet("/{id}/care-settings/history", async (string id, ClaimsPrincipal user, IPatientRepository patients, CancellationToken ct) =>
         {
@@ -179,7 +181,7 @@ public static class PatientEndpoints
             }
             await thresholds.SetOverridesAsync(id, overrides, user.Username(), time.GetUtcNow(), ct);
             return Results.Ok(await ThresholdsOfAsync(id, thresholds, ct));
-        }).Requires(StaffPermission.ChangeClinicalSettings);
+        }).Requires(StaffPermission.ChangeClinicalSettings).Audited(AuditAction.Change, AuditSubject.PatientRoute);
 
         group.MapGet("/{id}/readings", async (string id, string? kind, DateTimeOffset? from, DateTimeOffset? to, int? limit,
             ClaimsPrincipal user, IPatientRepository patients, IReadingStore readings, CancellationToken ct) =>

@@ -25,6 +25,7 @@ public sealed partial class PlatformInitializer(IServiceProvider services, ILogg
         var staff = services.GetRequiredService<StaffDirectory>();
         await staff.InitializeAsync(cancellationToken);
         await services.GetRequiredService<ITeamStore>().InitializeAsync(cancellationToken);
+        await services.GetRequiredService<Telehealth.CareRecord.Audit.IAuditLog>().InitializeAsync(cancellationToken);
         await services.GetRequiredService<SqliteSignInFailureLog>().InitializeAsync(cancellationToken);
 
         var auth = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value;

@@ -6,6 +6,7 @@ using Telehealth.Alerts.Engine;
 using Telehealth.Alerts.Escalation;
 using Telehealth.Alerts.Recording;
 using Telehealth.Clinician.Web.Api;
+using Telehealth.Clinician.Web.Audit;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Clinician.Web.Demo;
 using Telehealth.Clinician.Web.Hubs;
@@ -102,6 +103,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddSingleton<PasswordHashGate>();
         services.AddSingleton<StaffDirectory>();
         services.AddSingleton<Staff.StaffAccounts>();
+        services.AddSingleton<Telehealth.CareRecord.Audit.IAuditLog, Telehealth.Storage.Sqlite.Audit.SqliteAuditLog>();
         services.AddSingleton<ITeamStore, Telehealth.Storage.Sqlite.Staff.SqliteTeamStore>();
         services.AddSingleton<SqliteSignInFailureLog>();
         services.AddSingleton<SignInService>();
@@ -178,6 +180,7 @@ public static class PlatformServiceCollectionExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<PermissionMiddleware>(); // roles (PermissionMatrix) and disabled accounts, on every endpoint
+        app.UseMiddleware<Audit.AuditMiddleware>(); // views and changes of a person's record (endpoints marked Audited)
         app.MapOpenApi();
         app.MapAuthEndpoints();
         app.MapPatientEndpoints();
@@ -187,7 +190,9 @@ public static class PlatformServiceCollectionExtensions
         app.MapTeamRotaEndpoints();
         app.MapRejectionEndpoints();
         app.MapStaffEndpoints();
-        app.MapGroup("").Requires(Telehealth.CareRecord.Staff.StaffPermission.ViewCaseload).MapFhirServer(user => user.TeamId());
+        app.MapAuditEndpoints();
+        app.MapGroup("").Requires(Telehealth.CareRecord.Staff.StaffPermission.ViewCaseload)
+            .Audited(Telehealth.CareRecord.Audit.AuditAction.View, Audit.AuditSubject.Fhir).MapFhirServer(user => user.TeamId());
         app.MapFhirOutboxEndpoints();
         app.MapHub<AlertsHub>(AlertsHub.Path).Requires(Telehealth.CareRecord.Staff.StaffPermission.ViewCaseload);
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
