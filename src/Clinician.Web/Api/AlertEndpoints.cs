@@ -41,7 +41,7 @@ public static class AlertEndpoints
                     return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["status must be active, open, acknowledged, in_follow_up, resolved or all."] });
             }
             var found = await alerts.ListAsync(query, ct);
-            return Results.Ok(found.Select(a => AlertDto.From(a, team.GetValueOrDefault(a.PatientId)?.DisplayName)));
+            return Results.Ok(found.Select(a => AlertDto.From(a, team.GetValueOrDefault(a.PatientId))));
         }).Audited(AuditAction.View, AuditSubject.PatientQuery, "patientId");
 
         // What a dashboard missed while disconnected: the team's alert events after the last sequence it saw, in order.
@@ -49,7 +49,7 @@ public static class AlertEndpoints
         {
             var team = (await patients.ListAsync(user.TeamId(), ct)).ToDictionary(p => p.Id);
             var events = await log.ReadForTeamAfterAsync(user.TeamId(), Math.Max(0, after ?? 0), Math.Clamp(limit ?? 500, 1, 1000), ct);
-            return Results.Ok(events.Select(e => AlertDto.From(e, team.GetValueOrDefault(e.PatientId)?.DisplayName)));
+            return Results.Ok(events.Select(e => AlertDto.From(e, team.GetValueOrDefault(e.PatientId))));
         });
 
         // The alert's whole history: raised, updated, acknowledged (who, when) ...
@@ -61,14 +61,14 @@ public static class AlertEndpoints
             {
                 return NotFound(id);
             }
-            return Results.Ok((await log.ForAlertAsync(id, ct)).Select(e => AlertDto.From(e, patient.DisplayName)));
+            return Results.Ok((await log.ForAlertAsync(id, ct)).Select(e => AlertDto.From(e, patient)));
         });
 
         group.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal user, IPatientRepository patients, IAlertStore alerts, CancellationToken ct) =>
         {
             var alert = await alerts.GetAsync(id, ct);
             var patient = alert is null ? null : await PatientEndpoints.FindInTeamAsync(alert.PatientId, user, patients, ct);
-            return patient is null ? NotFound(id) : Results.Ok(AlertDto.From(alert!, patient.DisplayName));
+            return patient is null ? NotFound(id) : Results.Ok(AlertDto.From(alert!, patient));
         });
 
         // Staff actions: each is team-scoped, records an event with the caller as actor, and answers with the alert
@@ -143,7 +143,7 @@ public static class AlertEndpoints
                 extensions: new Dictionary<string, object?> { ["code"] = result.Refused }),
             { Refused: { } code } => Results.Problem(statusCode: 400, title: RefusalTitle(code),
                 extensions: new Dictionary<string, object?> { ["code"] = code }),
-            _ => Results.Ok(AlertDto.From(result.Alert, patient.DisplayName)),
+            _ => Results.Ok(AlertDto.From(result.Alert, patient)),
         };
     }
 

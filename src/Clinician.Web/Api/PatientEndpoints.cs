@@ -23,7 +23,8 @@ public static class PatientEndpoints
         string? DisplayName, string? NhsNumber, DateOnly? DateOfBirth, int? News2Scale, bool? OnSupplementalOxygen, string? TeamId = null);
 
     public sealed record PatientDto(
-        string Id, string DisplayName, string? NhsNumber, DateOnly? DateOfBirth, int News2Scale, bool? OnSupplementalOxygen, string TeamId, DateTimeOffset CreatedAt);
+        string Id, string DisplayName, string? NhsNumber, DateOnly? DateOfBirth, int News2Scale, bool? OnSupplementalOxygen, string TeamId, DateTimeOffset CreatedAt,
+        PatientContactEndpoints.PatientContactsDto? Contacts = null);
 
     /// <param name="OnSupplementalOxygen">Required, and may be null: true oxygen, false air, null not known. A JSON element so that
     /// "left out" (refused) can be told from "null" (not known).</param>
@@ -84,8 +85,11 @@ public static class PatientEndpoints
         group.MapGet("/", async (ClaimsPrincipal user, IPatientRepository patients, CancellationToken ct) =>
             Results.Ok((await patients.ListAsync(user.TeamId(), ct)).Select(ToDto)));
 
-        group.MapGet("/{id}", async (string id, ClaimsPrincipal user, IPatientRepository patients, CancellationToken ct) =>
-            await FindInTeamAsync(id, user, patients, ct) is { } patient ? Results.Ok(ToDto(patient)) : NotFound(id));
+        // The person's record carries their phones and contacts (the caseload list does not).
+        group.MapGet("/{id}", async (string id, ClaimsPrincipal user, IPatientRepository patients, IPatientContactStore contacts, CancellationToken ct) =>
+            await FindInTeamAsync(id, user, patients, ct) is { } patient
+                ? Results.Ok(ToDto(patient) with { Contacts = PatientContactEndpoints.ToDto(await contacts.GetAsync(id, ct)) })
+                : NotFound(id));
 
         // Scale and oxygen change how every later NEWS2 is scored: a change names its reason and is kept with who and when.
         group.MapPut("/{id}/care-settings", async (string id, CareSettingsRequest request, ClaimsPrincipal user, IPatientRepository patients, TimeProvider time, CancellationToken ct) =>

@@ -26,6 +26,7 @@ public sealed partial class PlatformInitializer(IServiceProvider services, ILogg
         await staff.InitializeAsync(cancellationToken);
         await services.GetRequiredService<ITeamStore>().InitializeAsync(cancellationToken);
         await services.GetRequiredService<Telehealth.CareRecord.Audit.IAuditLog>().InitializeAsync(cancellationToken);
+        await services.GetRequiredService<Telehealth.CareRecord.Caseload.IPatientContactStore>().InitializeAsync(cancellationToken);
         await services.GetRequiredService<SqliteSignInFailureLog>().InitializeAsync(cancellationToken);
 
         var auth = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value;

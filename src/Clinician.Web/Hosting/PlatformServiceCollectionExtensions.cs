@@ -103,6 +103,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddSingleton<PasswordHashGate>();
         services.AddSingleton<StaffDirectory>();
         services.AddSingleton<Staff.StaffAccounts>();
+        services.AddSingleton<Telehealth.CareRecord.Caseload.IPatientContactStore, Telehealth.Storage.Sqlite.Caseload.SqlitePatientContactStore>();
         services.AddSingleton<Telehealth.CareRecord.Audit.IAuditLog, Telehealth.Storage.Sqlite.Audit.SqliteAuditLog>();
         services.AddSingleton<ITeamStore, Telehealth.Storage.Sqlite.Staff.SqliteTeamStore>();
         services.AddSingleton<SqliteSignInFailureLog>();
@@ -191,6 +192,7 @@ public static class PlatformServiceCollectionExtensions
         app.MapRejectionEndpoints();
         app.MapStaffEndpoints();
         app.MapAuditEndpoints();
+        app.MapPatientContactEndpoints();
         app.MapGroup("").Requires(Telehealth.CareRecord.Staff.StaffPermission.ViewCaseload)
             .Audited(Telehealth.CareRecord.Audit.AuditAction.View, Audit.AuditSubject.Fhir).MapFhirServer(user => user.TeamId());
         app.MapFhirOutboxEndpoints();
