@@ -48,7 +48,8 @@ public sealed record AlertDto(
     string? EventActor = null,
     string? EventReason = null,
     string? EventSubject = null,
-    DateTimeOffset? EventUntil = null)
+    DateTimeOffset? EventUntil = null,
+    int CallAttempts = 0)
 {
     /// <param name="patient">The alert's person (name, NHS number and date of birth go with every name shown), or null when not visible.</param>
     public static AlertDto From(AlertCase alert, PatientRecord? patient)
@@ -82,7 +83,8 @@ public sealed record AlertDto(
             alert.FollowUpBy,
             alert.ResolvedAt,
             alert.ResolvedBy,
-            alert.Outcome is { } outcome ? WireNames.Of(outcome) : null);
+            alert.Outcome is { } outcome ? WireNames.Of(outcome) : null,
+            CallAttempts: alert.Calls?.Count ?? 0);
     }
 
     public static AlertDto From(AlertEventRecord alertEvent, PatientRecord? patient)

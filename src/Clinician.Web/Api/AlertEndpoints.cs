@@ -122,7 +122,7 @@ public static class AlertEndpoints
 
     private static IResult NotFound(Guid id) => Results.Problem(statusCode: 404, title: $"No alert {id} in your team");
 
-    private static async Task<IResult> ActAsync(Guid id, ClaimsPrincipal user, IPatientRepository patients, IAlertStore alerts,
+    internal static async Task<IResult> ActAsync(Guid id, ClaimsPrincipal user, IPatientRepository patients, IAlertStore alerts,
         Func<Task<StaffActionResult>> act, CancellationToken ct)
     {
         var alert = await alerts.GetAsync(id, ct);

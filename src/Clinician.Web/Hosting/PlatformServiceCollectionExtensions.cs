@@ -47,6 +47,8 @@ public static class PlatformServiceCollectionExtensions
         services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SignInOptions>().Bind(configuration.GetSection(SignInOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RejectionOptions>().Bind(configuration.GetSection(RejectionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FollowUpOptions>().Bind(configuration.GetSection(FollowUpOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<FollowUpOptions>>().Value.ToPolicy());
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 
         // Storage: one embedded SQLite file for the care record; readings in SQLite or InfluxDB.
@@ -193,6 +195,7 @@ public static class PlatformServiceCollectionExtensions
         app.MapStaffEndpoints();
         app.MapAuditEndpoints();
         app.MapPatientContactEndpoints();
+        app.MapWorklistEndpoints();
         app.MapGroup("").Requires(Telehealth.CareRecord.Staff.StaffPermission.ViewCaseload)
             .Audited(Telehealth.CareRecord.Audit.AuditAction.View, Audit.AuditSubject.Fhir).MapFhirServer(user => user.TeamId());
         app.MapFhirOutboxEndpoints();
