@@ -21,6 +21,9 @@ public sealed class TelehealthPlatform : IAsyncDisposable
 {
     public const string AdminUsername = "admin";
 
+    /// <summary>The team the admin (and staff made without a team) belongs to: the platform's default team.</summary>
+    public const string DefaultTeamId = "team-community-rehab";
+
     private readonly WebApplicationFactory<Program> _factory;
     private readonly string _dataDirectory;
 
@@ -131,6 +134,20 @@ public sealed class TelehealthPlatform : IAsyncDisposable
     {
         var client = CreateAnonymousClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await GetTokenAsync());
+        return client;
+    }
+
+    /// <summary>
+    /// A signed-in client of a member of staff made for the test (straight into the staff table, as an admin would):
+    /// the role decides what it may do (PermissionMatrix), e.g. only a clinician changes thresholds.
+    /// </summary>
+    public async Task<HttpClient> CreateStaffClientAsync(string username, string role, string teamId = DefaultTeamId)
+    {
+        var password = "pw-" + Guid.NewGuid().ToString("N");
+        await Services.GetRequiredService<Telehealth.Clinician.Web.Auth.StaffDirectory>()
+            .UpsertAsync(new Telehealth.CareRecord.Staff.StaffUser(username, role, teamId), password);
+        var client = CreateAnonymousClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await GetTokenAsync(username, password));
         return client;
     }
 

@@ -1,3 +1,4 @@
+using Telehealth.CareRecord.FollowUp;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -213,6 +214,19 @@ public sealed partial class AlertEngine(
         ArgumentException.ThrowIfNullOrWhiteSpace(staffUser);
         ArgumentException.ThrowIfNullOrWhiteSpace(whose);
         return ActAsync(alertId, NobodyElse, (alert, events, now) => AlertCaseLifecycle.Unsnooze(alert, events, staffUser, whose, now), cancellationToken);
+    }
+
+    /// <summary>
+    /// Records a follow-up call (<see cref="FollowUpCalls.Record"/>): starts the follow-up when nobody else has the
+    /// alert, schedules the retry after an unreached attempt, and re-opens the alert for escalation after too many.
+    /// </summary>
+    public Task<StaffActionResult> RecordCallAsync(Guid alertId, string staffUser, CallOutcome outcome, IReadOnlyList<CallAction> actions, string? notes,
+        CallPolicy calls, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(staffUser);
+        return ActAsync(alertId,
+            alert => !alert.IsResolved && OwnerOf(alert) is { } owner && owner != staffUser ? owner : null,
+            (alert, _, now) => FollowUpCalls.Record(alert, staffUser, outcome, actions, notes, calls, Policy, now), cancellationToken);
     }
 
     /// <summary>Who has the alert: the person it is assigned to, else the one who acknowledged it.</summary>

@@ -1,3 +1,4 @@
+using Telehealth.CareRecord.Caseload;
 using Telehealth.Alerts.Recording;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.Contracts;
@@ -17,6 +18,8 @@ public sealed record AlertDto(
     Guid Id,
     string PatientId,
     string? PatientName,
+    string? PatientNhsNumber,
+    DateOnly? PatientDateOfBirth,
     string Condition,
     string Severity,
     string Reason,
@@ -45,15 +48,19 @@ public sealed record AlertDto(
     string? EventActor = null,
     string? EventReason = null,
     string? EventSubject = null,
-    DateTimeOffset? EventUntil = null)
+    DateTimeOffset? EventUntil = null,
+    int CallAttempts = 0)
 {
-    public static AlertDto From(AlertCase alert, string? patientName)
+    /// <param name="patient">The alert's person (name, NHS number and date of birth go with every name shown), or null when not visible.</param>
+    public static AlertDto From(AlertCase alert, PatientRecord? patient)
     {
         ArgumentNullException.ThrowIfNull(alert);
         return new(
             alert.Id,
             alert.PatientId,
-            patientName,
+            patient?.DisplayName,
+            patient?.NhsNumber,
+            patient?.DateOfBirth,
             alert.ConditionKey,
             alert.Severity.ToString().ToLowerInvariant(),
             alert.Reason,
@@ -76,13 +83,14 @@ public sealed record AlertDto(
             alert.FollowUpBy,
             alert.ResolvedAt,
             alert.ResolvedBy,
-            alert.Outcome is { } outcome ? WireNames.Of(outcome) : null);
+            alert.Outcome is { } outcome ? WireNames.Of(outcome) : null,
+            CallAttempts: alert.Calls?.Count ?? 0);
     }
 
-    public static AlertDto From(AlertEventRecord alertEvent, string? patientName)
+    public static AlertDto From(AlertEventRecord alertEvent, PatientRecord? patient)
     {
         ArgumentNullException.ThrowIfNull(alertEvent);
-        return From(alertEvent.Alert, patientName) with
+        return From(alertEvent.Alert, patient) with
         {
             EventSequence = alertEvent.Sequence,
             EventType = WireNames.Of(alertEvent.Type),

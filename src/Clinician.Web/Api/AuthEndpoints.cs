@@ -68,7 +68,7 @@ public static class AuthEndpoints
             var items = page.Select(f => new SignInFailureDto(f.Id, f.At, f.Username, f.Source, f.Reason)).ToList();
             return Results.Ok(new SignInFailuresResponse(items, items.Count == size ? items[^1].Id : null));
         })
-        .RequireAuthorization(policy => policy.RequireRole(StaffRoles.Admin))
+        .Requires(StaffPermission.ViewOperations)
         .WithTags("Auth");
         return app;
     }

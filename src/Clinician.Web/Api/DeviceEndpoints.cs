@@ -1,3 +1,6 @@
+using Telehealth.Clinician.Web.Audit;
+using Telehealth.CareRecord.Audit;
+using Telehealth.CareRecord.Staff;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using Telehealth.Clinician.Web.Auth;
@@ -39,9 +42,10 @@ public static class DeviceEndpoints
 
     public static IEndpointRouteBuilder MapDeviceEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/devices").RequireAuthorization().WithTags("Devices");
+        var group = app.MapGroup("/api/devices").Requires(StaffPermission.ViewCaseload).Audited(AuditAction.View, AuditSubject.DeviceRoute, "deviceId").WithTags("Devices");
+        var manage = group.MapGroup("").Requires(StaffPermission.ManageDevices).Audited(AuditAction.Change, AuditSubject.DeviceRoute, "deviceId");
 
-        group.MapPost("/", async (RegisterDeviceRequest request, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, CancellationToken ct) =>
+        manage.MapPost("/", async (RegisterDeviceRequest request, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, CancellationToken ct) =>
         {
             if (!DeviceTypes.TryParseWireName(request.Type, out var type))
             {
@@ -60,18 +64,17 @@ public static class DeviceEndpoints
             return Results.Created($"/api/devices/{id}", new DeviceRegisteredResponse(
                 id, registration.Secret, request.PatientId, type.WireName(),
                 DeviceTopics.Readings(id), DeviceTopics.Events(id), DeviceTopics.Status(id)));
-        });
+        }).Audited(AuditAction.Change, AuditSubject.CreatedDevice);
 
         group.MapGet("/", async (string? patientId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
         {
-            var teamPatients = (await patients.ListAsync(user.TeamId(), ct)).Select(p => p.Id).ToHashSet();
-            if (patientId is not null && !teamPatients.Contains(patientId))
+            if (patientId is not null && await PatientEndpoints.FindInTeamAsync(patientId, user, patients, ct) is null)
             {
                 return PatientEndpoints.NotFound(patientId);
             }
-            var devices = await registry.ListAsync(patientId, ct);
-            return Results.Ok(devices.Where(d => teamPatients.Contains(d.PatientId)).Select(dtos.ToDto));
-        });
+            var devices = patientId is null ? await registry.ListForTeamAsync(user.TeamId(), ct) : await registry.ListAsync(patientId, ct);
+            return Results.Ok(devices.Select(dtos.ToDto));
+        }).Audited(AuditAction.View, AuditSubject.PatientQuery, "patientId");
 
         group.MapGet("/{deviceId}", async (string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
             await FindInTeamAsync(deviceId, user, patients, registry, ct) is { } device ? Results.Ok(dtos.ToDto(device)) : NotFound(deviceId));
@@ -86,7 +89,7 @@ public static class DeviceEndpoints
             return Results.Ok(history.Periods.Select(p => new AssignmentDto(p.PatientId, p.From, p.To)));
         });
 
-        group.MapPatch("/{deviceId}", async (string deviceId, DeviceDetailsRequest request, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
+        manage.MapPatch("/{deviceId}", async (string deviceId, DeviceDetailsRequest request, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
         {
             if (await FindInTeamAsync(deviceId, user, patients, registry, ct) is null)
             {
@@ -96,7 +99,7 @@ public static class DeviceEndpoints
             return Results.Ok(dtos.ToDto((await registry.GetAsync(deviceId, ct))!));
         });
 
-        group.MapPost("/{deviceId}/rotate-secret", async (string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, CancellationToken ct) =>
+        manage.MapPost("/{deviceId}/rotate-secret", async (string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, CancellationToken ct) =>
         {
             if (await FindInTeamAsync(deviceId, user, patients, registry, ct) is not { } device)
             {
@@ -112,7 +115,7 @@ public static class DeviceEndpoints
                 : Results.Problem(statusCode: 409, title: $"Device {deviceId} is revoked; register a new device instead");
         });
 
-        group.MapPost("/{deviceId}/revoke", async (string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
+        manage.MapPost("/{deviceId}/revoke", async (string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
         {
             if (await FindInTeamAsync(deviceId, user, patients, registry, ct) is null)
             {
@@ -122,7 +125,7 @@ public static class DeviceEndpoints
             return Results.Ok(dtos.ToDto((await registry.GetAsync(deviceId, ct))!));
         });
 
-        group.MapPost("/{deviceId}/assign", async (string deviceId, AssignDeviceRequest request, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
+        manage.MapPost("/{deviceId}/assign", async (string deviceId, AssignDeviceRequest request, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
         {
             if (await FindInTeamAsync(deviceId, user, patients, registry, ct) is null)
             {
@@ -140,7 +143,7 @@ public static class DeviceEndpoints
             };
         });
 
-        group.MapPost("/{deviceId}/retrieve", async (string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
+        manage.MapPost("/{deviceId}/retrieve", async (string deviceId, ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, DeviceDtos dtos, CancellationToken ct) =>
         {
             if (await FindInTeamAsync(deviceId, user, patients, registry, ct) is null)
             {

@@ -1,3 +1,4 @@
+using Telehealth.CareRecord.Staff;
 using System.Security.Claims;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Fhir.Outbox;
@@ -46,7 +47,7 @@ public static class FhirOutboxEndpoints
                     e.SentAt,
                 }),
             });
-        }).RequireAuthorization().WithTags("FHIR");
+        }).Requires(StaffPermission.ViewOperations).WithTags("FHIR");
         return app;
     }
 }

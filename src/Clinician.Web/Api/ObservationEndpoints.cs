@@ -1,3 +1,6 @@
+using Telehealth.Clinician.Web.Audit;
+using Telehealth.CareRecord.Audit;
+using Telehealth.CareRecord.Staff;
 using Telehealth.Contracts.Diagnostics;
 using Telehealth.Contracts.Evaluation;
 using System.Security.Claims;
@@ -33,9 +36,10 @@ public static class ObservationEndpoints
 
     public static IEndpointRouteBuilder MapObservationEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/patients").RequireAuthorization().WithTags("Observations");
+        var group = app.MapGroup("/api/patients").Requires(StaffPermission.ViewCaseload).Audited(AuditAction.View, AuditSubject.PatientRoute).WithTags("Observations");
+        var record = group.MapGroup("").Requires(StaffPermission.RecordObservations).Audited(AuditAction.Change, AuditSubject.PatientRoute);
 
-        group.MapPost("/{id}/observations", async (string id, ObservationRequest request, ClaimsPrincipal user, IPatientRepository patients,
+        record.MapPost("/{id}/observations", async (string id, ObservationRequest request, ClaimsPrincipal user, IPatientRepository patients,
             IConsciousnessStore consciousness, IEvaluationSignal evaluation, TimeProvider time, CancellationToken ct) =>
         {
             if (await PatientEndpoints.FindInTeamAsync(id, user, patients, ct) is null)

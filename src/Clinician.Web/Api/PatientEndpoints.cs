@@ -1,3 +1,6 @@
+using Telehealth.Clinician.Web.Audit;
+using Telehealth.CareRecord.Audit;
+using Telehealth.CareRecord.Staff;
 using Telehealth.Contracts.Diagnostics;
 using Telehealth.Contracts.Evaluation;
 using System.Text.Json;
@@ -18,10 +21,11 @@ namespace Telehealth.Clinician.Web.Api;
 public static class PatientEndpoints
 {
     public sealed record CreatePatientRequest(
-        string? DisplayName, string? NhsNumber, DateOnly? DateOfBirth, int? News2Scale, bool? OnSupplementalOxygen);
+        string? DisplayName, string? NhsNumber, DateOnly? DateOfBirth, int? News2Scale, bool? OnSupplementalOxygen, string? TeamId = null);
 
     public sealed record PatientDto(
-        string Id, string DisplayName, string? NhsNumber, DateOnly? DateOfBirth, int News2Scale, bool? OnSupplementalOxygen, string TeamId, DateTimeOffset CreatedAt);
+        string Id, string DisplayName, string? NhsNumber, DateOnly? DateOfBirth, int News2Scale, bool? OnSupplementalOxygen, string TeamId, DateTimeOffset CreatedAt,
+        PatientContactEndpoints.PatientContactsDto? Contacts = null);
 
     /// <param name="OnSupplementalOxygen">Required, and may be null: true oxygen, false air, null not known. A JSON element so that
     /// "left out" (refused) can be told from "null" (not known).</param>
@@ -41,10 +45,23 @@ public static class PatientEndpoints
 
     public static IEndpointRouteBuilder MapPatientEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/patients").RequireAuthorization().WithTags("Patients");
+        var group = app.MapGroup("/api/patients").Requires(StaffPermission.ViewCaseload).Audited(AuditAction.View, AuditSubject.PatientRoute).WithTags("Patients");
 
-        group.MapPost("/", async (CreatePatientRequest request, ClaimsPrincipal user, IPatientRepository patients, TimeProvider time, CancellationToken ct) =>
+        group.MapPost("/", async (CreatePatientRequest request, ClaimsPrincipal user, IPatientRepository patients, ITeamStore teams, TimeProvider time, CancellationToken ct) =>
         {
+            // A person belongs to the team of whoever adds them, or to teamId: any known team for admins, only their own for others.
+            var teamId = string.IsNullOrWhiteSpace(request.TeamId) ? user.TeamId() : request.TeamId.Trim();
+            if (teamId != user.TeamId())
+            {
+                if (!user.IsAdmin())
+                {
+                    return user.Refuse(StaffPermission.ManageTeams, $"Only admins may add a person to another team than their own ({user.TeamId()}).");
+                }
+                if (!await teams.ExistsAsync(teamId, ct))
+                {
+                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["teamId"] = [$"Unknown team '{teamId}'."] });
+                }
+            }
             var scale = request.News2Scale ?? 1;
             if (scale is not (1 or 2))
             {
@@ -52,7 +69,7 @@ public static class PatientEndpoints
             }
             var record = new PatientRecord(
                 PatientIds.New(), request.DisplayName?.Trim() ?? string.Empty, request.NhsNumber, request.DateOfBirth,
-                (News2Scale)scale, request.OnSupplementalOxygen, user.TeamId(), time.GetUtcNow());
+                (News2Scale)scale, request.OnSupplementalOxygen, teamId, time.GetUtcNow());
             var problems = record.Validate(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
             if (problems.Count > 0)
             {
@@ -64,13 +81,16 @@ public static class PatientEndpoints
                 PatientCreateResult.DuplicateNhsNumber => Results.Problem(statusCode: 409, title: "A patient with this NHS number is already in your team's caseload"),
                 _ => Results.Problem(statusCode: 409, title: "Patient id clash; try again"),
             };
-        });
+        }).Requires(StaffPermission.RegisterPatients).Audited(AuditAction.Create, AuditSubject.CreatedPatient);
 
         group.MapGet("/", async (ClaimsPrincipal user, IPatientRepository patients, CancellationToken ct) =>
             Results.Ok((await patients.ListAsync(user.TeamId(), ct)).Select(ToDto)));
 
-        group.MapGet("/{id}", async (string id, ClaimsPrincipal user, IPatientRepository patients, CancellationToken ct) =>
-            await FindInTeamAsync(id, user, patients, ct) is { } patient ? Results.Ok(ToDto(patient)) : NotFound(id));
+        // The person's record carries their phones and contacts (the caseload list does not).
+        group.MapGet("/{id}", async (string id, ClaimsPrincipal user, IPatientRepository patients, IPatientContactStore contacts, CancellationToken ct) =>
+            await FindInTeamAsync(id, user, patients, ct) is { } patient
+                ? Results.Ok(ToDto(patient) with { Contacts = PatientContactEndpoints.ToDto(await contacts.GetAsync(id, ct)) })
+                : NotFound(id));
 
         // Scale and oxygen change how every later NEWS2 is scored: a change names its reason and is kept with who and when.
         group.MapPut("/{id}/care-settings", async (string id, CareSettingsRequest request, ClaimsPrincipal user, IPatientRepository patients,
@@ -116,7 +136,7 @@ public static class PatientEndpoints
             // The change was queued for re-scoring with it (same transaction): wake the worker now.
             evaluation.Notify();
             return Results.Ok(ToDto(updated));
-        });
+        }).Requires(StaffPermission.ChangeClinicalSettings).Audited(AuditAction.Change, AuditSubject.PatientRoute);
 
         group.MapGet("/{id}/care-settings/history", async (string id, ClaimsPrincipal user, IPatientRepository patients, CancellationToken ct) =>
         {
@@ -173,7 +193,7 @@ public static class PatientEndpoints
             }
             await thresholds.SetOverridesAsync(id, overrides, user.Username(), time.GetUtcNow(), ct);
             return Results.Ok(await ThresholdsOfAsync(id, thresholds, ct));
-        });
+        }).Requires(StaffPermission.ChangeClinicalSettings).Audited(AuditAction.Change, AuditSubject.PatientRoute);
 
         group.MapGet("/{id}/readings", async (string id, string? kind, DateTimeOffset? from, DateTimeOffset? to, int? limit,
             ClaimsPrincipal user, IPatientRepository patients, IReadingStore readings, CancellationToken ct) =>

@@ -25,7 +25,7 @@ public static class RejectionEndpoints
 
     public static IEndpointRouteBuilder MapRejectionEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/rejections").RequireAuthorization().WithTags("Rejections");
+        var group = app.MapGroup("/api/rejections").Requires(StaffPermission.ViewCaseload).WithTags("Rejections");
 
         // Refused input never disappears silently: staff see the reason, filtered and paged so one noisy device
         // cannot hide another's refusals, and only for their own team's devices.
@@ -63,10 +63,8 @@ public static class RejectionEndpoints
     /// </summary>
     private static async Task<RejectionScope> ScopeOfAsync(ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, CancellationToken ct)
     {
-        var teamPatients = (await patients.ListAsync(user.TeamId(), ct)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
-        var allDevices = await registry.ListAsync(null, ct);
-        var teamDevices = allDevices.Where(d => teamPatients.Contains(d.PatientId)).Select(d => d.DeviceId).ToList();
-        var known = user.IsInRole(StaffRoles.Admin) ? allDevices.Select(d => d.DeviceId).ToList() : null;
+        var teamDevices = (await registry.ListForTeamAsync(user.TeamId(), ct)).Select(d => d.DeviceId).ToList();
+        var known = user.Can(StaffPermission.ViewOperations) ? (await registry.ListAsync(null, ct)).Select(d => d.DeviceId).ToList() : null;
         return new RejectionScope(teamDevices, known);
     }
 

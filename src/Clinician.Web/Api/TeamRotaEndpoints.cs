@@ -30,7 +30,7 @@ public static class TeamRotaEndpoints
 
     public static IEndpointRouteBuilder MapTeamRotaEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/teams/{teamId}/rota").RequireAuthorization().WithTags("Escalation");
+        var group = app.MapGroup("/api/teams/{teamId}/rota").Requires(StaffPermission.ViewCaseload).WithTags("Escalation");
 
         group.MapGet("/", async (string teamId, ClaimsPrincipal user, ITeamRotaStore rotas, CancellationToken ct) =>
         {
@@ -49,11 +49,6 @@ public static class TeamRotaEndpoints
             {
                 return NotFound(teamId);
             }
-            var current = await rotas.GetAsync(teamId, ct);
-            if (!user.IsInRole(StaffRoles.Admin) && current?.TeamLead != user.Username())
-            {
-                return Results.Problem(statusCode: 403, title: "Only an admin or the team lead can change the duty rota", type: "rota_forbidden");
-            }
             var rota = FromRequest(teamId, request, user.Username(), time.GetUtcNow());
             var problems = TeamRotaValidator.Validate(rota, webhooks.Value.Targets.Keys.ToHashSet(StringComparer.Ordinal));
             if (problems.Count > 0)
@@ -62,7 +57,7 @@ public static class TeamRotaEndpoints
             }
             await rotas.PutAsync(rota, ct);
             return Results.Ok(ToDto(rota));
-        });
+        }).Requires(StaffPermission.ManageRota);
         return app;
     }
 

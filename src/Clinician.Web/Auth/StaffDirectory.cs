@@ -42,7 +42,7 @@ public sealed class StaffDirectory(SqliteDatabase database, PasswordHashGate has
         command.CommandText = """
             INSERT INTO staff_users (username, role, team_id, password_salt, password_hash, created_at_ms)
             VALUES ($username, $role, $team, $salt, $hash, $at)
-            ON CONFLICT(username) DO UPDATE SET role = $role, team_id = $team, password_salt = $salt, password_hash = $hash
+            ON CONFLICT(username) DO UPDATE SET role = $role, team_id = $team, password_salt = $salt, password_hash = $hash, disabled_at_ms = NULL
             """;
         command.Parameters.AddWithValue("$username", user.Username);
         command.Parameters.AddWithValue("$role", user.Role);
@@ -61,12 +61,13 @@ public sealed class StaffDirectory(SqliteDatabase database, PasswordHashGate has
         await using (var connection = await database.OpenAsync(cancellationToken))
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT role, team_id, password_salt, password_hash FROM staff_users WHERE username = $username";
+            // A disabled account is answered like an unknown one (StaffAccounts adds the column before sign-in opens).
+            command.CommandText = "SELECT role, team_id, password_salt, password_hash FROM staff_users WHERE username = $username AND disabled_at_ms IS NULL";
             command.Parameters.AddWithValue("$username", username);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (await reader.ReadAsync(cancellationToken))
             {
-                user = new StaffUser(username, reader.GetString(0), reader.GetString(1));
+                user = new StaffUser(username, StaffRoleNames.Normalize(reader.GetString(0)) ?? reader.GetString(0), reader.GetString(1));
                 salt = (byte[])reader["password_salt"];
                 expected = (byte[])reader["password_hash"];
             }

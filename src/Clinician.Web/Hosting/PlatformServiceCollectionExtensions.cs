@@ -7,6 +7,7 @@ using Telehealth.Alerts.Engine;
 using Telehealth.Alerts.Escalation;
 using Telehealth.Alerts.Recording;
 using Telehealth.Clinician.Web.Api;
+using Telehealth.Clinician.Web.Audit;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Clinician.Web.Demo;
 using Telehealth.Clinician.Web.Hubs;
@@ -47,6 +48,8 @@ public static class PlatformServiceCollectionExtensions
         services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SignInOptions>().Bind(configuration.GetSection(SignInOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RejectionOptions>().Bind(configuration.GetSection(RejectionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FollowUpOptions>().Bind(configuration.GetSection(FollowUpOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<FollowUpOptions>>().Value.ToPolicy());
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 
         // Storage: one embedded SQLite file for the care record; readings in SQLite or InfluxDB.
@@ -115,6 +118,10 @@ public static class PlatformServiceCollectionExtensions
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<PasswordHashGate>();
         services.AddSingleton<StaffDirectory>();
+        services.AddSingleton<Staff.StaffAccounts>();
+        services.AddSingleton<Telehealth.CareRecord.Caseload.IPatientContactStore, Telehealth.Storage.Sqlite.Caseload.SqlitePatientContactStore>();
+        services.AddSingleton<Telehealth.CareRecord.Audit.IAuditLog, Telehealth.Storage.Sqlite.Audit.SqliteAuditLog>();
+        services.AddSingleton<ITeamStore, Telehealth.Storage.Sqlite.Staff.SqliteTeamStore>();
         services.AddSingleton<SqliteSignInFailureLog>();
         services.AddSingleton<SignInService>();
         services.AddSingleton<SigningKeyProvider>();
@@ -191,6 +198,8 @@ public static class PlatformServiceCollectionExtensions
         app.UseMiddleware<CsrfGuardMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<PermissionMiddleware>(); // roles (PermissionMatrix) and disabled accounts, on every endpoint
+        app.UseMiddleware<Audit.AuditMiddleware>(); // views and changes of a person's record (endpoints marked Audited)
         app.MapOpenApi();
         app.MapAuthEndpoints();
         app.MapSessionEndpoints();
@@ -205,9 +214,14 @@ public static class PlatformServiceCollectionExtensions
         app.MapPersonTimelineEndpoints();
         app.MapTeamRotaEndpoints();
         app.MapRejectionEndpoints();
-        app.MapFhirServer(user => user.TeamId());
+        app.MapStaffEndpoints();
+        app.MapAuditEndpoints();
+        app.MapPatientContactEndpoints();
+        app.MapWorklistEndpoints();
+        app.MapGroup("").Requires(Telehealth.CareRecord.Staff.StaffPermission.ViewCaseload)
+            .Audited(Telehealth.CareRecord.Audit.AuditAction.View, Audit.AuditSubject.Fhir).MapFhirServer(user => user.TeamId());
         app.MapFhirOutboxEndpoints();
-        app.MapHub<AlertsHub>(AlertsHub.Path);
+        app.MapHub<AlertsHub>(AlertsHub.Path).Requires(Telehealth.CareRecord.Staff.StaffPermission.ViewCaseload);
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
         app.MapReadiness();
         return app;

@@ -16,7 +16,7 @@ namespace Telehealth.Clinician.Web.Realtime;
 /// </summary>
 public sealed class SignalRAlertEventFollower(IHubContext<AlertsHub> hub, IPatientRepository patients) : IAlertEventFollower
 {
-    private readonly ConcurrentDictionary<string, (string TeamId, string Name)> _patients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PatientRecord> _patients = new(StringComparer.Ordinal);
 
     public string Name => "signalr";
 
@@ -34,11 +34,11 @@ public sealed class SignalRAlertEventFollower(IHubContext<AlertsHub> hub, IPatie
             }
             var method = alertEvent.Type == AlertEventType.Raised ? AlertsHubMethods.AlertRaised : AlertsHubMethods.AlertUpdated;
             await hub.Clients.Group(AlertsHub.TeamGroup(patient.TeamId))
-                .SendAsync(method, AlertDto.From(alertEvent, patient.Name), cancellationToken);
+                .SendAsync(method, AlertDto.From(alertEvent, patient), cancellationToken);
         }
     }
 
-    private async Task<(string TeamId, string Name)?> FindPatientAsync(string patientId, CancellationToken cancellationToken)
+    private async Task<PatientRecord?> FindPatientAsync(string patientId, CancellationToken cancellationToken)
     {
         if (_patients.TryGetValue(patientId, out var known))
         {
@@ -48,7 +48,7 @@ public sealed class SignalRAlertEventFollower(IHubContext<AlertsHub> hub, IPatie
         {
             return null;
         }
-        // A patient's team and name are cached for this process; a change of team is rare and seen after a restart.
-        return _patients[patientId] = (patient.TeamId, patient.DisplayName);
+        // A patient's team, name, NHS number and date of birth are cached for this process; a change of team is rare and seen after a restart.
+        return _patients[patientId] = patient;
     }
 }

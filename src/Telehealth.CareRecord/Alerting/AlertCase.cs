@@ -14,6 +14,7 @@ namespace Telehealth.CareRecord.Alerting;
 /// <param name="ReopenStep">How much further out, after acknowledgement, re-opens it.</param>
 /// <param name="AcknowledgedSeverity">Severity staff acknowledged: a finding above it re-opens the alert.</param>
 /// <param name="AcknowledgedMeasure">Measure staff acknowledged: a finding <see cref="ReopenStep"/> beyond it re-opens.</param>
+/// <param name="Calls">Follow-up calls about it, in order (null before the first).</param>
 public sealed record AlertCase(
     Guid Id,
     string PatientId,
@@ -45,7 +46,8 @@ public sealed record AlertCase(
     DateTimeOffset? ClearedAt = null,
     DateTimeOffset? ResolvedAt = null,
     string? ResolvedBy = null,
-    AlertOutcome? Outcome = null)
+    AlertOutcome? Outcome = null,
+    IReadOnlyList<FollowUp.CallAttempt>? Calls = null)
 {
     public bool IsResolved => Status == AlertCaseStatus.Resolved;
 }

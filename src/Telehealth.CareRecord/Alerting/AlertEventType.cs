@@ -16,4 +16,7 @@ public enum AlertEventType
     AutoCleared,
     NotificationSent,
     NotificationFailed,
+
+    /// <summary>A follow-up call: subject is the outcome, until the retry time (see <c>FollowUp.FollowUpCalls</c>).</summary>
+    CallAttempted,
 }

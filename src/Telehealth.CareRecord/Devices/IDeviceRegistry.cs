@@ -31,6 +31,9 @@ public interface IDeviceRegistry
     /// <summary>Devices whose current (or, once retrieved, last) person is <paramref name="patientId"/>; all when null.</summary>
     Task<IReadOnlyList<DeviceRecord>> ListAsync(string? patientId = null, CancellationToken cancellationToken = default);
 
+    /// <summary>The devices of <paramref name="teamId"/>'s patients (as <see cref="ListAsync"/> attributes them), the team chosen in the query.</summary>
+    Task<IReadOnlyList<DeviceRecord>> ListForTeamAsync(string teamId, CancellationToken cancellationToken = default);
+
     /// <summary>A status message: last heard, and what it reported (battery, firmware, the device clock's offset).</summary>
     Task RecordHeartbeatAsync(string deviceId, DeviceHeartbeat heartbeat, CancellationToken cancellationToken = default);
 

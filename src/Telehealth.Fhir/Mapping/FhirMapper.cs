@@ -285,6 +285,22 @@ public sealed class FhirMapper
                 End = ClosedAt(alert) is { } closedAt ? DateTimeText(closedAt) : null,
             };
         }
+        // The Task follows the calls: one note per attempt with its outcome and actions (codes only; staff notes stay
+        // in the platform, they may hold values or names). An escalation after unreached calls re-opens the alert, so
+        // the Task goes back to requested.
+        foreach (var call in alert.Calls ?? [])
+        {
+            var text = $"Call {call.Number}: {Contracts.WireNames.Of(call.Outcome)}"
+                + (call.Actions.Count > 0 ? "; " + string.Join(", ", call.Actions.Select(CareRecord.FollowUp.CallActions.Of)) : "")
+                + (call.RetryAt is { } retry ? $"; retry at {DateTimeText(retry)}" : "")
+                + (call.Escalated ? "; not reached, escalated" : "");
+            task.Note.Add(new Annotation
+            {
+                Author = new FhirString(call.By),
+                Time = DateTimeText(call.At),
+                Text = new Markdown(text),
+            });
+        }
         return task;
     }
 

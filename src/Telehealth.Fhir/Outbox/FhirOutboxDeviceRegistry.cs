@@ -39,6 +39,8 @@ public sealed partial class FhirOutboxDeviceRegistry(
 
     public Task<IReadOnlyList<DeviceRecord>> ListAsync(string? patientId = null, CancellationToken cancellationToken = default) => inner.ListAsync(patientId, cancellationToken);
 
+    public Task<IReadOnlyList<DeviceRecord>> ListForTeamAsync(string teamId, CancellationToken cancellationToken = default) => inner.ListForTeamAsync(teamId, cancellationToken);
+
     public Task RecordHeartbeatAsync(string deviceId, DeviceHeartbeat heartbeat, CancellationToken cancellationToken = default) =>
         inner.RecordHeartbeatAsync(deviceId, heartbeat, cancellationToken);
 

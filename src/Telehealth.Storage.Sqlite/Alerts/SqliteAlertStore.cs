@@ -87,6 +87,10 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
         {
             filters.Add(NotResolved);
         }
+        if (query.TeamId is not null)
+        {
+            filters.Add("patient_id IN (SELECT id FROM patients WHERE team_id = $team)");
+        }
         return ReadAlertsAsync($"SELECT alert_json FROM alerts WHERE {string.Join(" AND ", filters)} ORDER BY raised_at DESC, rowid DESC LIMIT $limit",
             command =>
             {
@@ -94,6 +98,7 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
                 command.Parameters.AddWithValue("$key", (object?)query.ConditionKey ?? DBNull.Value);
                 command.Parameters.AddWithValue("$status", query.Status is { } status ? WireNames.Of(status) : DBNull.Value);
                 command.Parameters.AddWithValue("$limit", query.Limit);
+                command.Parameters.AddWithValue("$team", (object?)query.TeamId ?? DBNull.Value);
             }, cancellationToken);
     }
 

@@ -222,6 +222,20 @@ public sealed class SqliteDeviceRegistry(SqliteDatabase database, TimeProvider t
         {
             command.Parameters.AddWithValue("$patient", patientId);
         }
+        return await ReadDevicesAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<DeviceRecord>> ListForTeamAsync(string teamId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM devices WHERE patient_id IN (SELECT id FROM patients WHERE team_id = $team) ORDER BY registered_at_ms, device_id";
+        command.Parameters.AddWithValue("$team", teamId);
+        return await ReadDevicesAsync(command, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<DeviceRecord>> ReadDevicesAsync(Microsoft.Data.Sqlite.SqliteCommand command, CancellationToken cancellationToken)
+    {
         var devices = new List<DeviceRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

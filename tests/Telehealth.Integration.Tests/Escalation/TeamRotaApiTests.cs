@@ -80,9 +80,9 @@ public sealed class TeamRotaApiTests : IAsyncLifetime
     public async Task Another_team_cannot_see_or_change_the_rota_and_only_an_admin_or_the_team_lead_may_change_it()
     {
         Assert.Equal(HttpStatusCode.OK, (await _admin.PutAsJsonAsync(Path, Rota())).StatusCode);
-        using var outsider = await ClientAsync("south-nurse", StaffRoles.Clinician, "team-south");
+        using var outsider = await ClientAsync("south-lead", StaffRoles.TeamLead, "team-south"); // a lead, but of another team
         using var nurse = await ClientAsync("nurse1", StaffRoles.Clinician, Team);
-        using var lead = await ClientAsync("lead", StaffRoles.Clinician, Team);
+        using var lead = await ClientAsync("lead", StaffRoles.TeamLead, Team);
 
         Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync(Path)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await outsider.PutAsJsonAsync(Path, Rota())).StatusCode);

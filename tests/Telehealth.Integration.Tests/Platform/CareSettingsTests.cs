@@ -18,6 +18,9 @@ public sealed class CareSettingsTests(PlatformFixture fixture) : IClassFixture<P
     private TelehealthPlatform Platform => fixture.Platform;
     private HttpClient Staff => fixture.Staff;
 
+    /// <summary>Thresholds and care settings are changed by clinicians only.</summary>
+    private HttpClient Clinician => fixture.Clinician;
+
     [Fact]
     [Trait("Hazard", "H7")]
     public async Task H7_a_temperature_band_sent_in_fahrenheit_is_stored_in_celsius_and_a_normal_temperature_raises_nothing()
@@ -25,7 +28,7 @@ public sealed class CareSettingsTests(PlatformFixture fixture) : IClassFixture<P
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Fahrenheit Band");
         var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(Staff, patientId, "thermometer");
 
-        var put = await Staff.PutAsync($"/api/patients/{patientId}/thresholds", Body(
+        var put = await Clinician.PutAsync($"/api/patients/{patientId}/thresholds", Body(
             """{"thresholds":[{"kind":"body_temperature","unit":"[degF]","criticalLow":95,"low":96.8,"high":100.4,"criticalHigh":102.2}]}"""));
 
         Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
@@ -54,7 +57,7 @@ public sealed class CareSettingsTests(PlatformFixture fixture) : IClassFixture<P
     {
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Odd Unit");
 
-        var put = await Staff.PutAsync($"/api/patients/{patientId}/thresholds", Body(
+        var put = await Clinician.PutAsync($"/api/patients/{patientId}/thresholds", Body(
             $$"""{"thresholds":[{"kind":"body_temperature","unit":"{{unit}}","low":96.8,"high":100.4}]}"""));
 
         Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
@@ -71,9 +74,9 @@ public sealed class CareSettingsTests(PlatformFixture fixture) : IClassFixture<P
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Plausible After");
 
         // 98.6 is a plausible number of °F but would be an impossible °C; 120 °F (48.9 °C) is outside 25–45 °C.
-        var fine = await Staff.PutAsync($"/api/patients/{patientId}/thresholds", Body("""{"thresholds":[{"kind":"body_temperature","unit":"[degF]","high":98.6}]}"""));
-        var impossible = await Staff.PutAsync($"/api/patients/{patientId}/thresholds", Body("""{"thresholds":[{"kind":"body_temperature","unit":"[degF]","high":120}]}"""));
-        var kilopascals = await Staff.PutAsync($"/api/patients/{patientId}/thresholds", Body("""{"thresholds":[{"kind":"systolic_bp","unit":"kPa","low":12,"high":20}]}"""));
+        var fine = await Clinician.PutAsync($"/api/patients/{patientId}/thresholds", Body("""{"thresholds":[{"kind":"body_temperature","unit":"[degF]","high":98.6}]}"""));
+        var impossible = await Clinician.PutAsync($"/api/patients/{patientId}/thresholds", Body("""{"thresholds":[{"kind":"body_temperature","unit":"[degF]","high":120}]}"""));
+        var kilopascals = await Clinician.PutAsync($"/api/patients/{patientId}/thresholds", Body("""{"thresholds":[{"kind":"systolic_bp","unit":"kPa","low":12,"high":20}]}"""));
 
         Assert.Equal(HttpStatusCode.OK, fine.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, impossible.StatusCode);
@@ -116,19 +119,19 @@ public sealed class CareSettingsTests(PlatformFixture fixture) : IClassFixture<P
     {
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Changing Care", news2Scale: 1, onOxygen: false);
 
-        var noReason = await Staff.PutAsJsonAsync($"/api/patients/{patientId}/care-settings", new { news2Scale = 2, onSupplementalOxygen = true });
-        var noOxygen = await Staff.PutAsync($"/api/patients/{patientId}/care-settings", Body("""{"news2Scale":2,"reason":"COPD"}"""));
-        var badScale = await Staff.PutAsJsonAsync($"/api/patients/{patientId}/care-settings", new { news2Scale = 3, onSupplementalOxygen = true, reason = "x" });
+        var noReason = await Clinician.PutAsJsonAsync($"/api/patients/{patientId}/care-settings", new { news2Scale = 2, onSupplementalOxygen = true });
+        var noOxygen = await Clinician.PutAsync($"/api/patients/{patientId}/care-settings", Body("""{"news2Scale":2,"reason":"COPD"}"""));
+        var badScale = await Clinician.PutAsJsonAsync($"/api/patients/{patientId}/care-settings", new { news2Scale = 3, onSupplementalOxygen = true, reason = "x" });
         Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
         Assert.Contains("reason", await noReason.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, noOxygen.StatusCode);
         Assert.Contains("onSupplementalOxygen is required", await noOxygen.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, badScale.StatusCode);
 
-        var toScale2 = await Staff.PutAsync($"/api/patients/{patientId}/care-settings",
+        var toScale2 = await Clinician.PutAsync($"/api/patients/{patientId}/care-settings",
             Body("""{"news2Scale":2,"onSupplementalOxygen":true,"reason":"Hypercapnic respiratory failure documented by the respiratory team"}"""));
         Assert.Equal(HttpStatusCode.OK, toScale2.StatusCode);
-        var toUnknown = await Staff.PutAsync($"/api/patients/{patientId}/care-settings",
+        var toUnknown = await Clinician.PutAsync($"/api/patients/{patientId}/care-settings",
             Body("""{"news2Scale":2,"onSupplementalOxygen":null,"reason":"Oxygen prescription being reviewed"}"""));
         Assert.Equal(HttpStatusCode.OK, toUnknown.StatusCode);
 
@@ -138,7 +141,7 @@ public sealed class CareSettingsTests(PlatformFixture fixture) : IClassFixture<P
         var history = (await Staff.GetJsonAsync($"/api/patients/{patientId}/care-settings/history")).EnumerateArray().ToList();
         Assert.Equal(2, history.Count);
         Assert.Equal(1, history[0].GetProperty("sequence").GetInt32());
-        Assert.Equal(TelehealthPlatform.AdminUsername, history[0].Str("changedBy"));
+        Assert.Equal(PlatformFixture.ClinicianUsername, history[0].Str("changedBy"));
         Assert.Equal("Hypercapnic respiratory failure documented by the respiratory team", history[0].Str("reason"));
         Assert.Equal(1, history[0].GetProperty("previousNews2Scale").GetInt32());
         Assert.False(history[0].GetProperty("previousOnSupplementalOxygen").GetBoolean());
@@ -174,7 +177,7 @@ public sealed class CareSettingsTests(PlatformFixture fixture) : IClassFixture<P
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Changed Limits");
         var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(Staff, patientId);
         var measuredBefore = DateTimeOffset.UtcNow.AddMinutes(-10);
-        var put = await Staff.PutAsync($"/api/patients/{patientId}/thresholds", Body("""{"thresholds":[{"kind":"spo2","criticalLow":84,"low":88}]}"""));
+        var put = await Clinician.PutAsync($"/api/patients/{patientId}/thresholds", Body("""{"thresholds":[{"kind":"spo2","criticalLow":84,"low":88}]}"""));
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         await using var device = await MqttDevice.ConnectAsync(Platform, deviceId, secret);
 

@@ -19,22 +19,25 @@ public sealed class ConsciousnessTests(PlatformFixture fixture) : IClassFixture<
     private TelehealthPlatform Platform => fixture.Platform;
     private HttpClient Staff => fixture.Staff;
 
+    /// <summary>Clinical observations are recorded by clinicians only.</summary>
+    private HttpClient Clinician => fixture.Clinician;
+
     [Fact]
     public async Task H5_staff_record_new_confusion_and_it_is_stored_with_who_and_when_and_queued_as_a_FHIR_Observation()
     {
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Confused Person");
         var observedAt = new DateTimeOffset(DateTime.UtcNow.AddMinutes(-20).Ticks / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
 
-        var created = await Staff.PostAsJsonAsync($"/api/patients/{patientId}/observations", new { kind = "consciousness", value = "new_confusion", observedAt });
-        var repeat = await Staff.PostAsJsonAsync($"/api/patients/{patientId}/observations", new { kind = "consciousness", value = "new_confusion", observedAt });
-        var conflict = await Staff.PostAsJsonAsync($"/api/patients/{patientId}/observations", new { kind = "consciousness", value = "alert", observedAt });
+        var created = await Clinician.PostAsJsonAsync($"/api/patients/{patientId}/observations", new { kind = "consciousness", value = "new_confusion", observedAt });
+        var repeat = await Clinician.PostAsJsonAsync($"/api/patients/{patientId}/observations", new { kind = "consciousness", value = "new_confusion", observedAt });
+        var conflict = await Clinician.PostAsJsonAsync($"/api/patients/{patientId}/observations", new { kind = "consciousness", value = "alert", observedAt });
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
         Assert.Contains("conflicting_duplicate", await conflict.Content.ReadAsStringAsync());
         var stored = Assert.Single((await Staff.GetJsonAsync($"/api/patients/{patientId}/observations?kind=consciousness")).EnumerateArray());
-        Assert.Equal(("consciousness", "new_confusion", "staff", TelehealthPlatform.AdminUsername),
+        Assert.Equal(("consciousness", "new_confusion", "staff", PlatformFixture.ClinicianUsername),
             (stored.Str("kind"), stored.Str("value"), stored.Str("source"), stored.Str("sourceId")));
         Assert.Equal(observedAt, stored.GetProperty("observedAt").GetDateTimeOffset());
 
@@ -44,7 +47,7 @@ public sealed class ConsciousnessTests(PlatformFixture fixture) : IClassFixture<
         var value = observation.GetProperty("valueCodeableConcept").GetProperty("coding")[0];
         Assert.Equal(("urn:telehealth:fhir:CodeSystem:acvpu", "new_confusion"), (value.Str("system"), value.Str("code")));
         Assert.Equal($"Patient/{patientId}", observation.GetProperty("subject").Str("reference"));
-        Assert.Equal(TelehealthPlatform.AdminUsername, observation.GetProperty("performer")[0].Str("display"));
+        Assert.Equal(PlatformFixture.ClinicianUsername, observation.GetProperty("performer")[0].Str("display"));
         Assert.Equal("A", observation.GetProperty("interpretation")[0].GetProperty("coding")[0].Str("code"));
 
         // The same Observation is served by /fhir: searched by its LOINC code and read by id.
@@ -63,7 +66,7 @@ public sealed class ConsciousnessTests(PlatformFixture fixture) : IClassFixture<
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Scored Confusion Person");
         var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(Staff, patientId, "pulse_oximeter");
         var observedAt = DateTimeOffset.UtcNow.AddMinutes(-5);
-        var created = await Staff.PostAsJsonAsync($"/api/patients/{patientId}/observations", new { kind = "consciousness", value = "new_confusion", observedAt });
+        var created = await Clinician.PostAsJsonAsync($"/api/patients/{patientId}/observations", new { kind = "consciousness", value = "new_confusion", observedAt });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
         await using (var device = await MqttDevice.ConnectAsync(Platform, deviceId, secret))
@@ -87,7 +90,7 @@ public sealed class ConsciousnessTests(PlatformFixture fixture) : IClassFixture<
     {
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Refused Entry");
 
-        var response = await Staff.PostAsync($"/api/patients/{patientId}/observations", new StringContent(body, Encoding.UTF8, "application/json"));
+        var response = await Clinician.PostAsync($"/api/patients/{patientId}/observations", new StringContent(body, Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");

@@ -107,7 +107,7 @@ public sealed class DevicePathTests(PlatformFixture fixture) : IClassFixture<Pla
     {
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Copd Person", news2Scale: 2);
         var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(Staff, patientId);
-        var put = await Staff.PutAsync($"/api/patients/{patientId}/thresholds", JsonBody("""{"thresholds":[{"kind":"spo2","criticalLow":84,"low":88}]}"""));
+        var put = await fixture.Clinician.PutAsync($"/api/patients/{patientId}/thresholds", JsonBody("""{"thresholds":[{"kind":"spo2","criticalLow":84,"low":88}]}"""));
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         await using var device = await MqttDevice.ConnectAsync(Platform, deviceId, secret);
 
@@ -121,7 +121,7 @@ public sealed class DevicePathTests(PlatformFixture fixture) : IClassFixture<Pla
         Assert.Equal("critical", spo2Alert.Str("severity"));
         Assert.Contains("personal", spo2Alert.Str("reason"));
 
-        var invalid = await Staff.PutAsync($"/api/patients/{patientId}/thresholds", JsonBody("""{"thresholds":[{"kind":"spo2","low":95,"criticalLow":97}]}"""));
+        var invalid = await fixture.Clinician.PutAsync($"/api/patients/{patientId}/thresholds", JsonBody("""{"thresholds":[{"kind":"spo2","low":95,"criticalLow":97}]}"""));
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
     }
 

@@ -68,8 +68,9 @@ public sealed class HttpTeamScopeTests(PlatformFixture fixture) : IClassFixture<
         using var east = await StaffOfAsync("nurse-east", "team-east");
         var homePatient = await TelehealthPlatform.CreatePatientAsync(Admin, "Home Team Person");
         var (homeDevice, homeSecret) = await TelehealthPlatform.RegisterDeviceAsync(Admin, homePatient);
+        using var eastAdmin = await StaffOfAsync("admin-east", "team-east", StaffRoles.Admin); // devices are issued by admins
         var eastPatient = await TelehealthPlatform.CreatePatientAsync(east, "East Team Person");
-        var (eastDevice, eastSecret) = await TelehealthPlatform.RegisterDeviceAsync(east, eastPatient);
+        var (eastDevice, eastSecret) = await TelehealthPlatform.RegisterDeviceAsync(eastAdmin, eastPatient);
         await using (var home = await MqttDevice.ConnectAsync(Platform.MqttPort, homeDevice, homeSecret))
         await using (var away = await MqttDevice.ConnectAsync(Platform.MqttPort, eastDevice, eastSecret))
         {
@@ -102,7 +103,7 @@ public sealed class HttpTeamScopeTests(PlatformFixture fixture) : IClassFixture<
     [Fact]
     public async Task A_noisy_device_cannot_hide_a_quiet_one_filters_pages_and_summary_are_exact()
     {
-        using var west = await StaffOfAsync("nurse-west", "team-west");
+        using var west = await StaffOfAsync("admin-west", "team-west", StaffRoles.Admin);
         var patient = await TelehealthPlatform.CreatePatientAsync(west, "West Person");
         var (noisy, _) = await TelehealthPlatform.RegisterDeviceAsync(west, patient);
         var (quiet, _) = await TelehealthPlatform.RegisterDeviceAsync(west, patient);
@@ -162,7 +163,7 @@ public sealed class HttpTeamScopeTests(PlatformFixture fixture) : IClassFixture<
     {
         var patient = await TelehealthPlatform.CreatePatientAsync(Admin, "Threshold Person");
 
-        var response = await Admin.PutAsync($"/api/patients/{patient}/thresholds", JsonBody($$"""{"thresholds":[{{threshold}}]}"""));
+        var response = await fixture.Clinician.PutAsync($"/api/patients/{patient}/thresholds", JsonBody($$"""{"thresholds":[{{threshold}}]}"""));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").GetProperty("thresholds");

@@ -21,15 +21,8 @@ public sealed class AlertResources(IAlertStore alerts)
         {
             return [];
         }
-        var found = await alerts.ListAsync(new AlertQuery(PatientId: patientId, Limit: MaxAlertsPerSearch), cancellationToken);
-        var visible = new List<AlertCase>(found.Count);
-        foreach (var alert in found)
-        {
-            if (await caller.CanSeeAsync(alert.PatientId, cancellationToken))
-            {
-                visible.Add(alert);
-            }
-        }
+        // The caller's team is in the query, so the cap counts only their alerts.
+        var visible = await alerts.ListAsync(new AlertQuery(PatientId: patientId, Limit: MaxAlertsPerSearch, TeamId: caller.TeamId), cancellationToken);
         return request.Sort == SearchSort.DateAscending
             ? [.. visible.OrderBy(a => a.RaisedAt).ThenBy(a => a.Id)]
             : [.. visible.OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id)];

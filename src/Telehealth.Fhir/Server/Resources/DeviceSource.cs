@@ -29,14 +29,9 @@ public sealed class DeviceSource(FhirMapper mapper, IDeviceRegistry devices) : I
         {
             return SearchPage.Empty;
         }
-        var visible = new List<DeviceRecord>();
-        foreach (var device in await devices.ListAsync(patientId, cancellationToken))
-        {
-            if (await caller.CanSeeAsync(device.PatientId, cancellationToken))
-            {
-                visible.Add(device);
-            }
-        }
+        var visible = patientId is null
+            ? await devices.ListForTeamAsync(caller.TeamId, cancellationToken)
+            : await devices.ListAsync(patientId, cancellationToken);
         var ordered = visible.OrderBy(d => d.RegisteredAt).ThenBy(d => d.DeviceId, StringComparer.Ordinal).Select(d => (Resource)mapper.ToDevice(d)).ToList();
         return SearchPage.Of(ordered, request);
     }

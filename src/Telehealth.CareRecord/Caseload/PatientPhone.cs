@@ -1,0 +1,3 @@
+namespace Telehealth.CareRecord.Caseload;
+
+public sealed record PatientPhone(PhoneLabel Label, string Number);

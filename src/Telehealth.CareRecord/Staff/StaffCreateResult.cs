@@ -1,0 +1,7 @@
+namespace Telehealth.CareRecord.Staff;
+
+public enum StaffCreateResult
+{
+    Created,
+    DuplicateUsername,
+}
