@@ -1,3 +1,4 @@
+using Telehealth.CareRecord.Staff;
 using System.Security.Claims;
 using Telehealth.CareRecord.Caseload;
 using Telehealth.Alerts.Recording;
@@ -19,17 +20,16 @@ public static class AlertSnoozeEndpoints
         app.MapGet("/api/alerts/snoozes", async (ClaimsPrincipal user, IPatientRepository patients, IAlertStore alerts, IAlertEventLog log,
             TimeProvider time, CancellationToken ct) =>
         {
-            var team = (await patients.ListAsync(user.TeamId(), ct)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
             var now = time.GetUtcNow();
             var snoozes = new List<SnoozeDto>();
-            foreach (var alert in (await alerts.ListAsync(new AlertQuery(ActiveOnly: true, Limit: 1000), ct)).Where(a => team.Contains(a.PatientId)))
+            foreach (var alert in await alerts.ListAsync(new AlertQuery(ActiveOnly: true, Limit: 1000, TeamId: user.TeamId()), ct))
             {
                 var events = (await log.ForAlertAsync(alert.Id, ct)).Select(e => e.Event).ToList();
                 snoozes.AddRange(AlertSnoozes.Active(alert, events, now).Select(s => new SnoozeDto(alert.Id, s.Key, s.Value)));
             }
             return Results.Ok(snoozes);
         })
-        .RequireAuthorization()
+        .Requires(StaffPermission.ViewCaseload)
         .WithTags("Alerts");
         return app;
     }

@@ -42,10 +42,6 @@ public static class FiguresEndpoints
             IServiceFiguresSource source, IPatientRepository patients, IMonitoringPlanStore plans, IReadingStore readings, IRuleStateStore ruleStates,
             TimeProvider time, CancellationToken ct) =>
         {
-            if (!user.IsInRole(StaffRoles.Admin))
-            {
-                return Results.Problem(statusCode: 403, title: "forbidden", detail: "Service figures are for team leads and admins.");
-            }
             var now = time.GetUtcNow();
             var periodTo = to ?? now;
             var period = new FiguresPeriod(from ?? periodTo - DefaultPeriod, periodTo);
@@ -97,7 +93,7 @@ public static class FiguresEndpoints
                 ? Results.File(Encoding.UTF8.GetBytes(ToCsv(dto)), "text/csv; charset=utf-8",
                     string.Create(CultureInfo.InvariantCulture, $"figures-{team}-{period.From:yyyyMMdd}-{period.To:yyyyMMdd}.csv"))
                 : Results.Ok(dto);
-        }).RequireAuthorization().WithTags("Figures");
+        }).Requires(StaffPermission.ReadServiceFigures).WithTags("Figures");
         return app;
     }
 

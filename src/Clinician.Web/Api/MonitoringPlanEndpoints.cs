@@ -1,3 +1,6 @@
+using Telehealth.Clinician.Web.Audit;
+using Telehealth.CareRecord.Staff;
+using Telehealth.CareRecord.Audit;
 using System.Globalization;
 using System.Security.Claims;
 using Telehealth.CareRecord.Caseload;
@@ -49,7 +52,7 @@ public static class MonitoringPlanEndpoints
 
     public static IEndpointRouteBuilder MapMonitoringPlanEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/patients").RequireAuthorization().WithTags("Monitoring plan");
+        var group = app.MapGroup("/api/patients").Requires(StaffPermission.ViewCaseload).WithTags("Monitoring plan");
 
         group.MapGet("/{id}/monitoring-plan", async (string id, ClaimsPrincipal user, IPatientRepository patients, IMonitoringPlanStore plans, CancellationToken ct) =>
         {
@@ -58,7 +61,7 @@ public static class MonitoringPlanEndpoints
                 return PatientEndpoints.NotFound(id);
             }
             return Results.Ok(ToDto(await plans.GetAsync(id, ct) ?? MonitoringPlan.Empty(id)));
-        });
+        }).Audited(AuditAction.View, AuditSubject.PatientRoute);
 
         group.MapPut("/{id}/monitoring-plan", async (string id, MonitoringPlanRequest request, ClaimsPrincipal user, IPatientRepository patients,
             IDeviceRegistry devices, IMonitoringPlanStore plans, IEvaluationSignal evaluation, TimeProvider time, CancellationToken ct) =>
@@ -156,7 +159,7 @@ public static class MonitoringPlanEndpoints
             var saved = await plans.SaveAsync(plan, new MonitoringPlanChange(user.Username(), reason, now), ct);
             evaluation.Notify();
             return Results.Ok(ToDto(saved));
-        });
+        }).Requires(StaffPermission.ChangeClinicalSettings).Audited(AuditAction.Change, AuditSubject.PatientRoute);
 
         group.MapGet("/{id}/monitoring-plan/history", async (string id, ClaimsPrincipal user, IPatientRepository patients, IMonitoringPlanStore plans, CancellationToken ct) =>
         {
@@ -166,7 +169,7 @@ public static class MonitoringPlanEndpoints
             }
             var history = await plans.GetHistoryAsync(id, ct);
             return Results.Ok(history.Select(r => new MonitoringPlanRevisionDto(r.Sequence, r.Change.At, r.Change.ChangedBy, r.Change.Reason, ToDto(r.Plan))));
-        });
+        }).Audited(AuditAction.View, AuditSubject.PatientRoute);
         return app;
     }
 

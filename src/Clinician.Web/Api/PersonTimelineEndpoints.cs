@@ -1,3 +1,7 @@
+using Telehealth.Clinician.Web.Auth;
+using Telehealth.Clinician.Web.Audit;
+using Telehealth.CareRecord.Staff;
+using Telehealth.CareRecord.Audit;
 using System.Globalization;
 using System.Security.Claims;
 using Telehealth.CareRecord.Alerting;
@@ -76,7 +80,8 @@ public static class PersonTimelineEndpoints
             // Newest first; at the same instant (times are kept to the millisecond) a consequence reads above its cause.
             return Results.Ok(items.OrderByDescending(i => i.At).ThenBy(i => TieOrder(i.Kind)).Take(take));
         })
-        .RequireAuthorization()
+        .Requires(StaffPermission.ViewCaseload)
+        .Audited(AuditAction.View, AuditSubject.PatientRoute)
         .WithTags("Patients");
         return app;
     }

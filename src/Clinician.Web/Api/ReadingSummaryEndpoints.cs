@@ -1,3 +1,7 @@
+using Telehealth.Clinician.Web.Auth;
+using Telehealth.Clinician.Web.Audit;
+using Telehealth.CareRecord.Staff;
+using Telehealth.CareRecord.Audit;
 using System.Globalization;
 using System.Security.Claims;
 using Telehealth.CareRecord.Caseload;
@@ -26,7 +30,7 @@ public static class ReadingSummaryEndpoints
 
     public static IEndpointRouteBuilder MapReadingSummaryEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/patients").RequireAuthorization().WithTags("Patients");
+        var group = app.MapGroup("/api/patients").Requires(StaffPermission.ViewCaseload).Audited(AuditAction.View, AuditSubject.PatientRoute).WithTags("Patients");
 
         group.MapGet("/{id}/readings/summary", async (string id, string? kind, DateTimeOffset? from, DateTimeOffset? to, string? interval,
             ClaimsPrincipal user, IPatientRepository patients, IReadingStore readings, TimeProvider time, CancellationToken ct) =>

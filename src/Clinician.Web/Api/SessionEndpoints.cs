@@ -1,3 +1,4 @@
+using Telehealth.CareRecord.Staff;
 using System.Globalization;
 using System.Security.Claims;
 using Telehealth.Clinician.Web.Auth;
@@ -59,7 +60,7 @@ public static class SessionEndpoints
                 ? DateTimeOffset.FromUnixTimeSeconds(seconds) : (DateTimeOffset?)null;
             return Results.Ok(new SessionDto(user.Username(), user.FindFirstValue(StaffClaims.Role) ?? string.Empty, user.TeamId(), expires));
         })
-        .RequireAuthorization();
+        .Requires(StaffPermission.ViewCaseload); // every role has it: "who am I" for any signed-in member of staff
 
         // Anonymous on purpose: signing out must work with an expired cookie too.
         group.MapDelete("/", (HttpContext context) =>

@@ -42,6 +42,7 @@ public static class StaffPermissions
         StaffPermission.ViewTeams => "list teams",
         StaffPermission.ReadAudit => "read the audit log (team leads and admins)",
         StaffPermission.ManageRota => "manage the duty rota (team leads and admins)",
+        StaffPermission.ReadServiceFigures => "read service figures (team leads and admins)",
         StaffPermission.ViewOperations => "view security and integration records (admins only)",
         _ => permission.ToString(),
     };

@@ -26,12 +26,14 @@ public static class PermissionMatrix
         [
             StaffPermission.ViewCaseload, StaffPermission.RegisterPatients, StaffPermission.EditContacts, StaffPermission.WorkAlerts,
             StaffPermission.ViewStaff, StaffPermission.ViewTeams, StaffPermission.ReadAudit, StaffPermission.ManageRota,
+            StaffPermission.ReadServiceFigures,
         ]),
         [StaffRole.Admin] = FrozenSet.ToFrozenSet(
         [
             StaffPermission.ViewCaseload, StaffPermission.RegisterPatients, StaffPermission.EditContacts, StaffPermission.WorkAlerts,
             StaffPermission.ManageDevices, StaffPermission.ViewStaff, StaffPermission.ManageStaff, StaffPermission.ManageTeams,
-            StaffPermission.ViewTeams, StaffPermission.ReadAudit, StaffPermission.ManageRota, StaffPermission.ViewOperations,
+            StaffPermission.ViewTeams, StaffPermission.ReadAudit, StaffPermission.ManageRota, StaffPermission.ReadServiceFigures,
+            StaffPermission.ViewOperations,
         ]),
     }.ToFrozenDictionary();
 

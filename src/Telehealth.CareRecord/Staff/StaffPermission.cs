@@ -42,6 +42,9 @@ public enum StaffPermission
     /// <summary>Set a team's duty rota.</summary>
     ManageRota,
 
+    /// <summary>Read the team's service figures (alerts, response times, adherence, uptime) for a period.</summary>
+    ReadServiceFigures,
+
     /// <summary>Security and integration records: failed sign-ins, unattributed device refusals, the FHIR outbox.</summary>
     ViewOperations,
 }

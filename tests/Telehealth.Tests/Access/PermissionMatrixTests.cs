@@ -22,6 +22,7 @@ public sealed class PermissionMatrixTests
         "view_teams               x x x x",
         "read_audit               . . x x",
         "manage_rota              . . x x",
+        "read_service_figures     . . x x",
         "view_operations          . . . x",
     ];
 
