@@ -3,6 +3,7 @@ using BenchmarkDotNet.Engines;
 using Telehealth.Contracts.Readings;
 using Telehealth.Storage.Sqlite;
 using Telehealth.Storage.Sqlite.Ingest;
+using Telehealth.Storage.Sqlite.Migrations;
 
 namespace Telehealth.Bench;
 
@@ -35,8 +36,8 @@ public class SqliteReadingStoreBenchmarks
     public void IterationSetup()
     {
         var database = new SqliteDatabase(Path.Combine(_folder, Guid.NewGuid().ToString("N") + ".db"));
+        new SqliteMigrator(database, TimeProvider.System).MigrateAsync().GetAwaiter().GetResult();
         _store = new SqliteReadingStore(database);
-        _store.InitializeAsync().GetAwaiter().GetResult();
     }
 
     [Benchmark(Description = "AppendAsync (new readings)")]
