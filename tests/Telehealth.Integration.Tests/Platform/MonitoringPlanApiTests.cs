@@ -14,6 +14,9 @@ public sealed class MonitoringPlanApiTests(PlatformFixture fixture) : IClassFixt
     private TelehealthPlatform Platform => fixture.Platform;
     private HttpClient Staff => fixture.Staff;
 
+    /// <summary>Only clinicians change a person's plan or record an observation; the admin registers people and devices.</summary>
+    private HttpClient Clinician => fixture.Clinician;
+
     [Fact]
     [Trait("Hazard", "H15")]
     public async Task H15_a_plan_names_issued_devices_is_kept_with_its_history_and_saving_it_again_keeps_each_start()
@@ -29,7 +32,7 @@ public sealed class MonitoringPlanApiTests(PlatformFixture fixture) : IClassFixt
              "reason":"agreed at the first visit"}
             """;
 
-        var first = await Staff.PutAsync($"/api/patients/{patientId}/monitoring-plan", Body(body));
+        var first = await Clinician.PutAsync($"/api/patients/{patientId}/monitoring-plan", Body(body));
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         var saved = await first.Content.ReadFromJsonElementAsync();
         var scheduled = saved.GetProperty("scheduledReadings").EnumerateArray().Single();
@@ -39,7 +42,7 @@ public sealed class MonitoringPlanApiTests(PlatformFixture fixture) : IClassFixt
         Assert.Equal((pendant, "pendant_alarm", 15), (heartbeat.Str("deviceId"), heartbeat.Str("deviceType"), heartbeat.GetProperty("intervalMinutes").GetInt32()));
         var since = scheduled.GetProperty("since").GetDateTimeOffset();
 
-        var again = await Staff.PutAsync($"/api/patients/{patientId}/monitoring-plan", Body(body.Replace("agreed at the first visit", "reviewed", StringComparison.Ordinal)));
+        var again = await Clinician.PutAsync($"/api/patients/{patientId}/monitoring-plan", Body(body.Replace("agreed at the first visit", "reviewed", StringComparison.Ordinal)));
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         var plan = await Staff.GetJsonAsync($"/api/patients/{patientId}/monitoring-plan");
         Assert.Equal(since, plan.GetProperty("scheduledReadings")[0].GetProperty("since").GetDateTimeOffset());
@@ -47,7 +50,7 @@ public sealed class MonitoringPlanApiTests(PlatformFixture fixture) : IClassFixt
 
         var history = (await Staff.GetJsonAsync($"/api/patients/{patientId}/monitoring-plan/history")).EnumerateArray().ToList();
         Assert.Equal([(1, "agreed at the first visit"), (2, "reviewed")], history.Select(h => (h.GetProperty("sequence").GetInt32(), h.Str("reason"))));
-        Assert.All(history, h => Assert.Equal(TelehealthPlatform.AdminUsername, h.Str("changedBy")));
+        Assert.All(history, h => Assert.Equal(PlatformFixture.ClinicianUsername, h.Str("changedBy")));
     }
 
     [Theory]
@@ -66,12 +69,24 @@ public sealed class MonitoringPlanApiTests(PlatformFixture fixture) : IClassFixt
         var other = await TelehealthPlatform.CreatePatientAsync(Staff, "Someone Else");
         var (stranger, _) = await TelehealthPlatform.RegisterDeviceAsync(Staff, other, "pendant_alarm");
 
-        var response = await Staff.PutAsync($"/api/patients/{patientId}/monitoring-plan",
+        var response = await Clinician.PutAsync($"/api/patients/{patientId}/monitoring-plan",
             Body(template.Replace("{oximeter}", oximeter, StringComparison.Ordinal).Replace("{stranger}", stranger, StringComparison.Ordinal)));
 
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, because);
         var errors = (await response.Content.ReadFromJsonElementAsync()).GetProperty("errors");
         Assert.Equal([field], errors.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(0, (await Staff.GetJsonAsync($"/api/patients/{patientId}/monitoring-plan/history")).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Only_a_clinician_changes_a_plan_the_others_are_refused_naming_the_permission()
+    {
+        var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Guarded Plan");
+
+        var response = await Staff.PutAsync($"/api/patients/{patientId}/monitoring-plan", Body("""{"reason":"r"}"""));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("change_clinical_settings", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0, (await Staff.GetJsonAsync($"/api/patients/{patientId}/monitoring-plan/history")).GetArrayLength());
     }
 
@@ -99,7 +114,7 @@ public sealed class MonitoringPlanApiTests(PlatformFixture fixture) : IClassFixt
         await Platform.SettledAsync();
         Assert.DoesNotContain((await Staff.GetJsonAsync($"/api/alerts?patientId={patientId}")).EnumerateArray(), a => a.Str("condition") == "news2");
 
-        var recorded = await Staff.PostAsync($"/api/patients/{patientId}/observations", Body("""{"kind":"consciousness","value":"voice"}"""));
+        var recorded = await Clinician.PostAsync($"/api/patients/{patientId}/observations", Body("""{"kind":"consciousness","value":"voice"}"""));
         Assert.Equal(HttpStatusCode.Created, recorded.StatusCode);
         await Platform.SettledAsync();
 

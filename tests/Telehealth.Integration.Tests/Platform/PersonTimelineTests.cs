@@ -58,8 +58,10 @@ public sealed class PersonTimelineTests : IAsyncLifetime
         }
         var alertId = (await _staff.GetJsonAsync("/api/alerts")).EnumerateArray().Single().Str("id");
         (await _staff.PostAsync($"/api/alerts/{alertId}/acknowledge", null)).EnsureSuccessStatusCode();
-        (await _staff.PutAsJsonAsync($"/api/patients/{patientId}/care-settings", new { news2Scale = 2, onSupplementalOxygen = (bool?)null, reason = "Hypercapnic failure documented" })).EnsureSuccessStatusCode();
-        (await _staff.PutAsJsonAsync($"/api/patients/{patientId}/thresholds", new { thresholds = new[] { new { kind = "heart_rate", low = 45.0, high = 110.0 } } })).EnsureSuccessStatusCode();
+        // Care settings and thresholds are a clinician's to change (the admin registered the person and devices).
+        using var clinician = await _platform.CreateStaffClientAsync("timeline-clinician", StaffRoles.Clinician);
+        (await clinician.PutAsJsonAsync($"/api/patients/{patientId}/care-settings", new { news2Scale = 2, onSupplementalOxygen = (bool?)null, reason = "Hypercapnic failure documented" })).EnsureSuccessStatusCode();
+        (await clinician.PutAsJsonAsync($"/api/patients/{patientId}/thresholds", new { thresholds = new[] { new { kind = "heart_rate", low = 45.0, high = 110.0 } } })).EnsureSuccessStatusCode();
 
         var items = (await _staff.GetJsonAsync($"/api/patients/{patientId}/timeline")).EnumerateArray().ToList();
 
@@ -68,7 +70,7 @@ public sealed class PersonTimelineTests : IAsyncLifetime
             [("thresholds", "changed"), ("care_settings", "changed"), ("alert_event", "acknowledged"), ("alert_event", "raised"), ("telecare_event", "pendant_press"), ("reading", "spo2")],
             items.Select(i => (i.Str("kind"), i.Str("type"))));
         Assert.Equal("Thresholds changed: heart rate 40/50–100/130 → none/45–110/none", items[0].Str("text"));
-        Assert.Equal(("NEWS2 scale 2, oxygen not known: Hypercapnic failure documented", "admin"), (items[1].Str("text"), items[1].Str("actor")));
+        Assert.Equal(("NEWS2 scale 2, oxygen not known: Hypercapnic failure documented", "timeline-clinician"), (items[1].Str("text"), items[1].Str("actor")));
         Assert.Equal(("admin", "critical", alertId), (items[2].Str("actor"), items[2].Str("severity"), items[2].Str("alertId")));
         Assert.Equal(("spo2 96 %", oximeter.DeviceId), (items[5].Str("text"), items[5].Str("deviceId")));
         var all = (await _staff.GetJsonAsync($"/api/patients/{patientId}/timeline?from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-30).ToString("O"))}&limit=2")).EnumerateArray().ToList();
