@@ -1,3 +1,5 @@
+using Telehealth.Storage.Sqlite.Staff;
+using Telehealth.CareRecord.Staff;
 using Telehealth.CareRecord.Figures;
 using Telehealth.CareRecord.Monitoring;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +47,11 @@ public static class SqliteStorageServiceCollectionExtensions
         services.TryAddSingleton<IThresholdRepository, SqliteThresholdRepository>();
         services.TryAddSingleton<IMonitoringPlanStore, SqliteMonitoringPlanStore>();
         services.TryAddSingleton<IServiceFiguresSource, SqliteServiceFiguresSource>();
+        services.TryAddSingleton<IStaffStore, SqliteStaffStore>();
+        services.TryAddSingleton<ISignInFailureLog, SqliteSignInFailureLog>();
+        services.TryAddSingleton<ITeamStore, SqliteTeamStore>();
+        services.TryAddSingleton<Telehealth.CareRecord.Caseload.IPatientContactStore, Caseload.SqlitePatientContactStore>();
+        services.TryAddSingleton<Telehealth.CareRecord.Audit.IAuditLog, Audit.SqliteAuditLog>();
         services.TryAddSingleton<DeviceAccessChanges>(); // the registry tells the device edges of revocations through it
         services.TryAddSingleton<IDeviceRegistry, SqliteDeviceRegistry>();
         services.TryAddSingleton<ITelecareEventStore, SqliteTelecareEventStore>();

@@ -26,9 +26,11 @@ public sealed class PersonViewTests(ChromiumBrowser chromium) : IClassFixture<Ch
             await device.PublishReadingsAsync($$"""[{"bt":{{twoHoursAgo}},"n":"spo2","u":"%","v":95},{"n":"heart_rate","u":"beat/min","v":72},{"n":"spo2","u":"%","v":90,"t":3600}]""");
             await device.PublishStatusAsync("""{"battery":85}""");
         }
-        (await staff.PutAsJsonAsync($"/api/patients/{adaId}/thresholds",
+        // Thresholds and care settings are a clinician's (change_clinical_settings); the admin issued the device.
+        using var clinician = await platform.CreateStaffClientAsync("person-view-clinician", "clinician");
+        (await clinician.PutAsJsonAsync($"/api/patients/{adaId}/thresholds",
             new { thresholds = new[] { new { kind = "spo2", criticalLow = 88.0, low = 92.0 } } })).EnsureSuccessStatusCode();
-        (await staff.PutAsJsonAsync($"/api/patients/{adaId}/care-settings",
+        (await clinician.PutAsJsonAsync($"/api/patients/{adaId}/care-settings",
             new { news2Scale = 2, onSupplementalOxygen = true, reason = "Documented hypercapnic respiratory failure" })).EnsureSuccessStatusCode();
 
         await using var dashboard = await chromium.OpenDashboardAsync(platform.BaseAddress);
@@ -43,15 +45,16 @@ public sealed class PersonViewTests(ChromiumBrowser chromium) : IClassFixture<Ch
         await Assertions.Expect(page).ToHaveTitleAsync("(1 critical) Ada Testwell — Telehealth");
         await Assertions.Expect(page.Locator("#person-alerts li.alert .severity")).ToHaveTextAsync(["critical", "medium"]);
 
-        // One timeline: three readings, the two alerts raised, the care-setting change and the threshold change.
+        // One timeline: three readings, the two alerts raised, the care-setting change and the threshold change, and the
+        // NEWS2 alert's update: the change of scale and oxygen re-scores NEWS2 at once (SpO2 90 % scores 0 on scale 2).
         var timeline = page.Locator("#timeline li.timeline-item");
         await Assertions.Expect(timeline.And(page.Locator("[data-kind=reading]"))).ToHaveCountAsync(3);
-        await Assertions.Expect(timeline.And(page.Locator("[data-kind=alert_event]"))).ToHaveCountAsync(2);
+        await Assertions.Expect(timeline.And(page.Locator("[data-kind=alert_event]"))).ToHaveCountAsync(3);
         await Assertions.Expect(timeline.And(page.Locator("[data-kind=alert_event][data-type=raised]"))).ToHaveCountAsync(2);
         await Assertions.Expect(timeline.And(page.Locator("[data-kind=care_settings]"))).ToContainTextAsync("NEWS2 scale 2, on oxygen: Documented hypercapnic respiratory failure");
         await Assertions.Expect(timeline.And(page.Locator("[data-kind=thresholds]"))).ToContainTextAsync("Thresholds changed: spo2 91/94–none/none → 88/92–none/none");
-        await Assertions.Expect(timeline).ToHaveCountAsync(7);
-        await Assertions.Expect(timeline.Locator(".timeline-actor")).ToContainTextAsync(new[] { "— admin" });
+        await Assertions.Expect(timeline).ToHaveCountAsync(8);
+        await Assertions.Expect(timeline.Locator(".timeline-actor")).ToContainTextAsync(new[] { "— person-view-clinician" });
 
         // A chart per vital, shading the person's own thresholds.
         await Assertions.Expect(page.Locator("#charts figure.chart")).ToHaveCountAsync(2);

@@ -61,7 +61,7 @@ public static class AuthEndpoints
         .WithTags("Auth");
 
         // Admins only: what was typed at sign-in may be a mistyped password, so it is not for every member of staff.
-        app.MapGet("/api/auth/failures", async (int? limit, long? before, SqliteSignInFailureLog failures, CancellationToken ct) =>
+        app.MapGet("/api/auth/failures", async (int? limit, long? before, ISignInFailureLog failures, CancellationToken ct) =>
         {
             var size = Math.Clamp(limit ?? 100, 1, MaxFailuresPage);
             var page = await failures.PageAsync(size, before, ct);

@@ -1,3 +1,4 @@
+using Telehealth.CareRecord.Staff;
 using Telehealth.Contracts.Diagnostics;
 using Telehealth.Clinician.Web.Hosting;
 
@@ -10,7 +11,7 @@ namespace Telehealth.Clinician.Web.Auth;
 public sealed partial class SignInService(
     SignInThrottle throttle,
     StaffDirectory staff,
-    SqliteSignInFailureLog failures,
+    ISignInFailureLog failures,
     TimeProvider timeProvider,
     ILogger<SignInService> logger)
 {

@@ -119,10 +119,6 @@ public static class PlatformServiceCollectionExtensions
         services.AddSingleton<PasswordHashGate>();
         services.AddSingleton<StaffDirectory>();
         services.AddSingleton<Staff.StaffAccounts>();
-        services.AddSingleton<Telehealth.CareRecord.Caseload.IPatientContactStore, Telehealth.Storage.Sqlite.Caseload.SqlitePatientContactStore>();
-        services.AddSingleton<Telehealth.CareRecord.Audit.IAuditLog, Telehealth.Storage.Sqlite.Audit.SqliteAuditLog>();
-        services.AddSingleton<ITeamStore, Telehealth.Storage.Sqlite.Staff.SqliteTeamStore>();
-        services.AddSingleton<SqliteSignInFailureLog>();
         services.AddSingleton<SignInService>();
         services.AddSingleton<SigningKeyProvider>();
         services.AddSingleton<TokenIssuer>();

@@ -1,3 +1,4 @@
+using Telehealth.CareRecord.Staff;
 using Microsoft.Extensions.Options;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Contracts.Events;
@@ -12,7 +13,7 @@ namespace Telehealth.Clinician.Web.Hosting;
 /// </summary>
 public sealed partial class RetentionPruner(
     SqliteRejectionLog rejections,
-    SqliteSignInFailureLog signInFailures,
+    ISignInFailureLog signInFailures,
     IReadingStore readings,
     ITelecareEventStore events,
     IOptions<RejectionOptions> rejectionOptions,

@@ -1,3 +1,4 @@
+using Telehealth.CareRecord.Staff;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -128,7 +129,11 @@ public sealed class HttpSessionCookieTests(SignInPlatformFixture fixture) : ICla
         var (_, token, _) = await SignInAsync(nurse, password);
         using var page = WithCookie(token, csrfHeader: true);
         var patientId = (await page.PostJsonAsync("/api/patients", new { displayName = "Hub Cookie" })).Str("id");
-        var device = await page.PostJsonAsync("/api/devices", new { patientId, type = "pulse_oximeter" });
+        // Devices are issued by an admin (manage_devices); the nurse's cookie is what the hub must accept.
+        var (admin, adminPassword) = await fixture.AddStaffAsync("admin-cookie-hub", StaffRoles.Admin);
+        var (_, adminToken, _) = await SignInAsync(admin, adminPassword);
+        using var adminPage = WithCookie(adminToken, csrfHeader: true);
+        var device = await adminPage.PostJsonAsync("/api/devices", new { patientId, type = "pulse_oximeter" });
         var raised = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(fixture.Platform.BaseAddress, "/hubs/alerts"), options =>

@@ -1,11 +1,10 @@
+using Telehealth.CareRecord.Staff;
 using Telehealth.Contracts.Diagnostics;
-using Telehealth.Clinician.Web.Hosting;
-using Telehealth.Storage.Sqlite;
 
-namespace Telehealth.Clinician.Web.Auth;
+namespace Telehealth.Storage.Sqlite.Staff;
 
 /// <summary>Refused sign-ins in the embedded database, for admins (GET /api/auth/failures); pruned by age.</summary>
-public sealed class SqliteSignInFailureLog(SqliteDatabase database)
+public sealed class SqliteSignInFailureLog(SqliteDatabase database) : ISignInFailureLog
 {
     /// <summary>Longest source kept: an IPv6 address with a zone fits easily.</summary>
     private const int MaxSourceLength = 100;
@@ -22,7 +21,6 @@ public sealed class SqliteSignInFailureLog(SqliteDatabase database)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Newest first; <paramref name="beforeId"/> continues a page (the last id of the previous one).</summary>
     public async Task<IReadOnlyList<SignInFailure>> PageAsync(int limit, long? beforeId, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
@@ -43,7 +41,6 @@ public sealed class SqliteSignInFailureLog(SqliteDatabase database)
         return failures;
     }
 
-    /// <summary>Deletes failures recorded before <paramref name="cutoff"/>; returns how many.</summary>
     public async Task<int> PruneAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

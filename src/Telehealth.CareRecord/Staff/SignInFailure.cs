@@ -1,4 +1,4 @@
-namespace Telehealth.Clinician.Web.Auth;
+namespace Telehealth.CareRecord.Staff;
 
 /// <summary>A refused sign-in as kept for admins. <see cref="Username"/> is what was typed, cut and escaped
 /// (<see cref="Telehealth.Contracts.Diagnostics.UntrustedText"/>); it may name no account at all.</summary>
