@@ -2,6 +2,8 @@ using System.Diagnostics;
 using MQTTnet;
 using MQTTnet.Formatter;
 using Microsoft.Extensions.DependencyInjection;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
 using Telehealth.Gateway.Mqtt.Nats;
 using Telehealth.TestSupport;
 using Xunit.Abstractions;
@@ -96,6 +98,42 @@ public sealed class NatsJetStreamTests(ITestOutputHelper output)
         Assert.Equal(MqttClientConnectResultCode.NotAuthorized, refused);
         // The other device's account is untouched.
         Assert.Equal(MqttClientConnectResultCode.Success, await TryConnectAsync(nats, otherDevice, otherSecret));
+    }
+
+    [Fact]
+    public async Task Readiness_fails_while_the_durable_consumer_is_missing_and_the_platform_makes_it_again()
+    {
+        await using var nats = await StartNatsAsync();
+        var settings = Settings(nats, TimeSpan.FromSeconds(5));
+        // Long enough that the gap between losing the consumer and making it again is seen by a poll.
+        settings["Mqtt:Nats:ReconnectDelay"] = "00:00:03";
+        await using var platform = await TelehealthPlatform.StartAsync(settings);
+        await platform.Services.GetRequiredService<NatsJetStreamIngress>().Consuming.WaitAsync(TimeSpan.FromSeconds(30));
+        using var staff = await platform.CreateStaffClientAsync();
+        using var anonymous = platform.CreateAnonymousClient();
+        var patientId = await TelehealthPlatform.CreatePatientAsync(staff, "Nats Consumer");
+        var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
+
+        await using (var admin = new NatsConnection(NatsOpts.Default with
+        {
+            Url = nats.Url,
+            AuthOpts = NatsAuthOpts.Default with { Username = NatsServer.ServiceUser, Password = nats.ServicePassword },
+        }))
+        {
+            await new NatsJSContext(admin).DeleteConsumerAsync(NatsDeviceSubjects.MqttStream, ConsumerName);
+        }
+
+        var down = await Eventually.GetAsync(() => anonymous.GetAsync("/health/ready"),
+            r => r.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30));
+        Assert.Equal("broker_not_consuming", (await down.Content.ReadFromJsonElementAsync()).Str("reason"));
+        await Eventually.GetAsync(() => anonymous.GetAsync("/health/ready"), r => r.StatusCode == System.Net.HttpStatusCode.OK, TimeSpan.FromSeconds(30));
+        Assert.NotNull(await nats.GetConsumerAsync(NatsDeviceSubjects.MqttStream, ConsumerName));
+        await using (var device = await ConnectWhenUserExistsAsync(nats, deviceId, secret))
+        {
+            await device.PublishReadingsAsync(Spo2(DateTimeOffset.UtcNow.AddMinutes(-1)));
+        }
+        await Eventually.GetAsync(() => staff.GetJsonAsync($"/api/patients/{patientId}/readings"), r => r.GetArrayLength() == 1, TimeSpan.FromSeconds(30));
     }
 
     [Fact]
