@@ -51,6 +51,37 @@ public sealed class NatsJetStreamTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_device_over_its_rate_is_held_back_in_jetstream_not_refused_since_nats_already_acknowledged_it()
+    {
+        await using var nats = await StartNatsAsync();
+        var settings = Settings(nats, TimeSpan.FromSeconds(5));
+        settings["Devices:Burst"] = "5";
+        settings["Devices:MessagesPerSecond"] = "2";
+        await using var platform = await TelehealthPlatform.StartAsync(settings);
+        await platform.Services.GetRequiredService<NatsJetStreamIngress>().Consuming.WaitAsync(TimeSpan.FromSeconds(30));
+        using var staff = await platform.CreateStaffClientAsync();
+        var patientId = await TelehealthPlatform.CreatePatientAsync(staff, "Nats Rate");
+        var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId);
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+
+        await using (var device = await ConnectWhenUserExistsAsync(nats, deviceId, secret))
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                await device.PublishReadingsAsync(Spo2(start.AddSeconds(i)));
+            }
+        }
+
+        // 5 at once, then 2 a second as the bucket refills: every one of the 12 is stored, none twice.
+        var stored = await Eventually.GetAsync(() => staff.GetJsonAsync($"/api/patients/{patientId}/readings"), r => r.GetArrayLength() >= 12, TimeSpan.FromSeconds(60));
+        await Eventually.GetAsync(() => nats.GetConsumerAsync(NatsDeviceSubjects.MqttStream, ConsumerName),
+            c => c is { AckPending: 0, Pending: 0 }, TimeSpan.FromSeconds(30));
+        stored = await staff.GetJsonAsync($"/api/patients/{patientId}/readings");
+        Assert.Equal(12, stored.GetArrayLength());
+        Assert.Equal(12, platform.Services.GetRequiredService<NatsJetStreamIngress>().Acknowledged);
+    }
+
+    [Fact]
     public async Task A_device_cannot_publish_under_another_devices_id_on_nats()
     {
         await using var nats = await StartNatsAsync();

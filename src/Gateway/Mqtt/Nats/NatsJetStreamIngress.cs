@@ -148,9 +148,11 @@ public sealed partial class NatsJetStreamIngress(
             {
                 return; // shutting down: not acknowledged, so it is offered to another instance after AckWait
             }
-            if (outcome.MustRetry)
+            if (outcome.MustRetry || outcome.IsRateLimited)
             {
-                // Not stored: offered again (to any instance) after RetryDelay.
+                // Not stored: offered again (to any instance) after RetryDelay. A rate-limited message too: nats-server
+                // has already acknowledged it to the device, which will not send it again, so refusing it would lose a
+                // reading; returned to JetStream it waits there until the device is within its rate.
                 await message.NakAsync(delay: settings.RetryDelay, cancellationToken: stoppingToken);
                 return;
             }
