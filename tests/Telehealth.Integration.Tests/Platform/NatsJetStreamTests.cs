@@ -132,6 +132,24 @@ public sealed class NatsJetStreamTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_rotated_secret_replaces_the_old_one_on_nats_after_the_reload()
+    {
+        await using var nats = await StartNatsAsync();
+        await using var platform = await StartPlatformAsync(nats);
+        using var staff = await platform.CreateStaffClientAsync();
+        var patientId = await TelehealthPlatform.CreatePatientAsync(staff, "Nats Rotation");
+        var (deviceId, oldSecret) = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId);
+        await (await ConnectWhenUserExistsAsync(nats, deviceId, oldSecret)).DisposeAsync();
+
+        var newSecret = (await staff.PostJsonAsync($"/api/devices/{deviceId}/rotate-secret", new { })).Str("secret");
+
+        await using var renewed = await ConnectWhenUserExistsAsync(nats, deviceId, newSecret);
+        Assert.Equal(MqttClientConnectResultCode.NotAuthorized, await TryConnectAsync(nats, deviceId, oldSecret));
+        await renewed.PublishReadingsAsync(Spo2(DateTimeOffset.UtcNow.AddMinutes(-1)));
+        await Eventually.GetAsync(() => staff.GetJsonAsync($"/api/patients/{patientId}/readings"), r => r.GetArrayLength() == 1, TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task Readiness_fails_while_the_durable_consumer_is_missing_and_the_platform_makes_it_again()
     {
         await using var nats = await StartNatsAsync();
