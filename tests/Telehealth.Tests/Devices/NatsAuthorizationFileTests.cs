@@ -1,5 +1,6 @@
 using Telehealth.CareRecord.Devices;
 using Telehealth.Gateway.Mqtt.Nats;
+using Telehealth.Storage.Sqlite.Devices;
 
 namespace Telehealth.Tests.Devices;
 

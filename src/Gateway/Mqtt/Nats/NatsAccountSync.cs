@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telehealth.CareRecord.Devices;
 using Telehealth.Gateway.Mqtt.BrokerSync;
+using Telehealth.Storage.Sqlite.Devices;
 
 namespace Telehealth.Gateway.Mqtt.Nats;
 

@@ -1,9 +1,10 @@
-namespace Telehealth.CareRecord.Devices;
+namespace Telehealth.Storage.Sqlite.Devices;
 
 /// <summary>
 /// A bcrypt hash (<c>$2a$…</c>) of a device secret, the only password hash nats-server accepts in its configuration.
-/// Computed when a secret is issued (the only moment it is known), like <see cref="MosquittoPasswordHash"/>, so
-/// nats-server's authorization file can be written from the registry without ever storing a secret.
+/// Computed when a secret is issued (the only moment it is known), like <c>MosquittoPasswordHash</c>, so
+/// nats-server's authorization file can be written from the registry without ever storing a secret. Kept here, beside
+/// the registry that stores it, rather than in the care-record core, which references no third-party library.
 /// </summary>
 public static class NatsPasswordHash
 {
