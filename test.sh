@@ -13,6 +13,7 @@ command -v influxd >/dev/null 2>&1 || need+=(influxdb)
 command -v socat >/dev/null 2>&1 || need+=(socat)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql)
 [ -x /usr/bin/redis-server ] || need+=(redis-server)
+[ -x /usr/sbin/nats-server ] || need+=(nats-server)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test servers: ${need[*]}"
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -6,6 +6,7 @@ using Telehealth.Gateway.Decoding;
 using Telehealth.Gateway.Ingress;
 using Telehealth.Gateway.Mqtt;
 using Telehealth.Gateway.Mqtt.BrokerSync;
+using Telehealth.Gateway.Mqtt.Nats;
 using Telehealth.CareRecord.Devices;
 
 namespace Telehealth.Gateway;
@@ -13,7 +14,7 @@ namespace Telehealth.Gateway;
 public static class GatewayServiceCollectionExtensions
 {
     /// <summary>
-    /// The device edge: registry, decoding and either the embedded broker or the external-broker subscriber.
+    /// The device edge: registry, decoding and the embedded broker, the external-broker subscriber or the NATS JetStream consumer.
     /// Expects an IDeviceRegistry, an IIngestSink and an IRejectionLog from the host.
     /// </summary>
     public static IServiceCollection AddTelehealthGateway(this IServiceCollection services, IConfiguration configuration)
@@ -37,6 +38,16 @@ public static class GatewayServiceCollectionExtensions
         {
             services.AddSingleton<EmbeddedMqttBroker>();
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedMqttBroker>());
+        }
+        else if (mode == MqttMode.NatsJetStream)
+        {
+            services.AddSingleton<NatsJetStreamIngress>();
+            services.AddHostedService(sp => sp.GetRequiredService<NatsJetStreamIngress>());
+            if (configuration.GetSection($"{MqttOptions.SectionName}:Nats:Sync").GetValue<bool>(nameof(NatsAccountSyncOptions.Enabled)))
+            {
+                services.AddSingleton<NatsAccountSync>();
+                services.AddHostedService(sp => sp.GetRequiredService<NatsAccountSync>());
+            }
         }
         else
         {

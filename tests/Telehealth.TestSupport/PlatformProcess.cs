@@ -32,7 +32,9 @@ public sealed class PlatformProcess : IAsyncDisposable
     public string OutputTail => _process.OutputTail;
 
     /// <param name="crashPoint">A <c>CrashPoints</c> name at which the process kills itself, or null.</param>
-    public static async Task<PlatformProcess> StartAsync(string dataDirectory, string adminPassword, int httpPort, int mqttPort, string? crashPoint = null)
+    /// <param name="settings">More settings, given as <c>--Key value</c> (e.g. an ingress mode).</param>
+    public static async Task<PlatformProcess> StartAsync(string dataDirectory, string adminPassword, int httpPort, int mqttPort, string? crashPoint = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var host = Path.Combine(AppContext.BaseDirectory, "Telehealth.Clinician.Web.dll");
         var process = ManagedProcess.Start("dotnet", [
@@ -42,6 +44,7 @@ public sealed class PlatformProcess : IAsyncDisposable
             "--Storage:DataDirectory", dataDirectory,
             "--Auth:InitialAdminPassword", adminPassword,
             "--Evaluation:PollInterval", "00:00:00.100",
+            .. (settings ?? new Dictionary<string, string?>()).SelectMany(s => new[] { "--" + s.Key, s.Value ?? "" }),
         ], workingDirectory: AppContext.BaseDirectory, environment: new Dictionary<string, string?>
         {
             ["TELEHEALTH_CRASH_POINT"] = crashPoint,

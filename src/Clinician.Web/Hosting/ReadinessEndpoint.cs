@@ -7,7 +7,8 @@ namespace Telehealth.Clinician.Web.Hosting;
 
 /// <summary>
 /// <c>GET /health/ready</c>: whether this instance is doing its job, as opposed to <c>/health</c> (the process is alive).
-/// It fails (503) while, with an external broker, the platform is not connected with its subscription in place; while
+/// It fails (503) while, with an external broker, the platform is not connected with its subscription in place (with
+/// NATS JetStream: not connected, or its durable consumer missing); while
 /// the care-record database cannot be read; or while the evaluation queue is stalled (its oldest due item has waited
 /// longer than <c>Evaluation:StallAfter</c>). Counts only, never patient data.
 /// </summary>
@@ -20,6 +21,11 @@ public static class ReadinessEndpoint
             if (services.GetService<ExternalBrokerIngress>() is { IsSubscribed: false })
             {
                 return Results.Json(new { status = "unavailable", reason = "broker_not_subscribed" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+            if (services.GetService<Telehealth.Gateway.Mqtt.Nats.NatsJetStreamIngress>() is { IsConsuming: false })
+            {
+                // Not connected to nats-server, or its durable consumer is missing: readings wait in JetStream.
+                return Results.Json(new { status = "unavailable", reason = "broker_not_consuming" }, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
             int pending;
             DateTimeOffset? oldest;

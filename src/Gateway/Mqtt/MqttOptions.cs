@@ -7,7 +7,10 @@ public sealed class MqttOptions
 {
     public const string SectionName = "Mqtt";
 
-    /// <summary>Embedded (MQTTnet broker in this process) or External (subscribe to mosquitto or another MQTT 5 broker).</summary>
+    /// <summary>
+    /// Embedded (MQTTnet broker in this process), External (subscribe to mosquitto or another MQTT 5 broker) or
+    /// NatsJetStream (devices publish to nats-server's MQTT listener; the platform pulls from JetStream).
+    /// </summary>
     public MqttMode Mode { get; set; } = MqttMode.Embedded;
 
     [Required]
@@ -15,4 +18,7 @@ public sealed class MqttOptions
 
     [Required]
     public ExternalBrokerOptions External { get; set; } = new();
+
+    [Required]
+    public Nats.NatsJetStreamOptions Nats { get; set; } = new();
 }

@@ -1,3 +1,4 @@
+using Telehealth.Contracts.Devices;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using Telehealth.CareRecord.Devices;
@@ -27,8 +28,8 @@ public sealed class SqliteDeviceRegistry(SqliteDatabase database, TimeProvider t
             command.Transaction = transaction;
             command.CommandText = """
                 INSERT INTO devices (device_id, patient_id, type, secret_salt, secret_hash, registered_at_ms,
-                                     model, serial_number, firmware, provisioned_by, broker_hash)
-                VALUES ($id, $patient, $type, $salt, $hash, $at, $model, $serial, $firmware, $by, $broker)
+                                     model, serial_number, firmware, provisioned_by, broker_hash, nats_hash)
+                VALUES ($id, $patient, $type, $salt, $hash, $at, $model, $serial, $firmware, $by, $broker, $nats)
                 """;
             command.Parameters.AddWithValue("$id", record.DeviceId);
             command.Parameters.AddWithValue("$patient", patientId);
@@ -41,6 +42,7 @@ public sealed class SqliteDeviceRegistry(SqliteDatabase database, TimeProvider t
             command.Parameters.AddWithValue("$firmware", (object?)details.Firmware ?? DBNull.Value);
             command.Parameters.AddWithValue("$by", (object?)provisionedBy ?? DBNull.Value);
             command.Parameters.AddWithValue("$broker", MosquittoPasswordHash.Create(secret));
+            command.Parameters.AddWithValue("$nats", NatsPasswordHash.Create(secret));
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
         await OpenAssignmentAsync(connection, transaction, record.DeviceId, patientId, from: null, cancellationToken);
@@ -56,13 +58,14 @@ public sealed class SqliteDeviceRegistry(SqliteDatabase database, TimeProvider t
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            UPDATE devices SET secret_salt = $salt, secret_hash = $hash, broker_hash = $broker
+            UPDATE devices SET secret_salt = $salt, secret_hash = $hash, broker_hash = $broker, nats_hash = $nats
             WHERE device_id = $id AND revoked_at_ms IS NULL
             """;
         command.Parameters.AddWithValue("$id", deviceId);
         command.Parameters.AddWithValue("$salt", salt);
         command.Parameters.AddWithValue("$hash", DeviceSecrets.Hash(secret, salt));
         command.Parameters.AddWithValue("$broker", MosquittoPasswordHash.Create(secret));
+        command.Parameters.AddWithValue("$nats", NatsPasswordHash.Create(secret));
         if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
         {
             return null;
@@ -77,7 +80,7 @@ public sealed class SqliteDeviceRegistry(SqliteDatabase database, TimeProvider t
         await using var command = connection.CreateCommand();
         // The hashes are overwritten too, so no secret (old or current) can ever match again.
         command.CommandText = """
-            UPDATE devices SET revoked_at_ms = $at, secret_hash = zeroblob(32), broker_hash = NULL
+            UPDATE devices SET revoked_at_ms = $at, secret_hash = zeroblob(32), broker_hash = NULL, nats_hash = NULL
             WHERE device_id = $id AND revoked_at_ms IS NULL
             """;
         command.Parameters.AddWithValue("$id", deviceId);
@@ -271,14 +274,14 @@ public sealed class SqliteDeviceRegistry(SqliteDatabase database, TimeProvider t
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT device_id, broker_hash FROM devices
+            SELECT device_id, broker_hash, nats_hash FROM devices
             WHERE revoked_at_ms IS NULL AND broker_hash IS NOT NULL ORDER BY device_id
             """;
         var accounts = new List<BrokerAccount>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            accounts.Add(new BrokerAccount(reader.GetString(0), reader.GetString(1)));
+            accounts.Add(new BrokerAccount(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
         }
         return accounts;
     }
