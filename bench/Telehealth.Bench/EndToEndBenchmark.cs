@@ -22,11 +22,16 @@ public static class EndToEndBenchmark
     public static async Task<EndToEndResult> RunAsync(EndToEndSettings settings, CancellationToken cancellationToken)
     {
         // Throughput of the path itself: the per-device rate limit (FloodBenchmark measures it) is lifted here.
-        await using var platform = await TelehealthPlatform.StartAsync(new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["Devices:MessagesPerSecond"] = "100000",
             ["Devices:Burst"] = "1000000",
-        });
+        };
+        if (settings.LookupCacheTtl is { } ttl)
+        {
+            configuration["Devices:LookupCacheTtl"] = ttl.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        }
+        await using var platform = await TelehealthPlatform.StartAsync(configuration);
         using var staff = await platform.CreateStaffClientAsync();
 
         var devices = new List<(string PatientId, string DeviceId, string Secret)>(settings.Devices);

@@ -1,7 +1,8 @@
 namespace Telehealth.Bench;
 
 /// <summary>Shape of one end-to-end run: K devices (one MQTT client each), messages of 2 readings, W publishes in flight per client.</summary>
-public sealed record EndToEndSettings(int Devices, int ReadingsPerDevice, int InFlightPerClient)
+/// <param name="LookupCacheTtl">Devices:LookupCacheTtl for the run (null: the platform's default), to measure the cache against none.</param>
+public sealed record EndToEndSettings(int Devices, int ReadingsPerDevice, int InFlightPerClient, TimeSpan? LookupCacheTtl = null)
 {
     public const int ReadingsPerMessage = 2;
 
@@ -10,5 +11,6 @@ public sealed record EndToEndSettings(int Devices, int ReadingsPerDevice, int In
     public int TotalReadings => Devices * MessagesPerDevice * ReadingsPerMessage;
 
     public override string ToString() =>
-        $"{Devices} devices x {ReadingsPerDevice} readings ({MessagesPerDevice} messages of {ReadingsPerMessage}), {InFlightPerClient} in flight per client";
+        $"{Devices} devices x {ReadingsPerDevice} readings ({MessagesPerDevice} messages of {ReadingsPerMessage}), {InFlightPerClient} in flight per client" +
+        (LookupCacheTtl is { } ttl ? $", device lookup cache {ttl.TotalSeconds:0} s" : string.Empty);
 }

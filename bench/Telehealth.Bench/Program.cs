@@ -53,12 +53,14 @@ if (mode is "e2e" or "all")
     var devices = Arg(0, 50);
     var readingsPerDevice = Arg(1, 400);
     var runs = Arg(3, 3);
+    // A fifth argument sets Devices:LookupCacheTtl in seconds (0 turns the cache off), for an A/B of the lookup cache.
+    TimeSpan? lookupTtl = mode == "e2e" && rest.Length > 4 ? TimeSpan.FromSeconds(Arg(4, 5)) : null;
     int[] inFlightOptions = mode == "e2e" && rest.Length > 2 ? [Arg(2, 1)] : [1, 10];
     using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(10));
 
     foreach (var inFlight in inFlightOptions)
     {
-        var settings = new EndToEndSettings(devices, readingsPerDevice, inFlight);
+        var settings = new EndToEndSettings(devices, readingsPerDevice, inFlight, lookupTtl);
         Console.WriteLine($"End to end: {settings}; {runs} runs, each on a fresh platform");
         var rates = new List<double>();
         for (var run = 1; run <= runs; run++)
