@@ -1,4 +1,4 @@
-// Entry module: sign-in, the hash router (#/queue, #/people, #/person/{id}) and the wiring between the live store and
+// Entry module: sign-in, the hash router (#/queue, #/worklist, #/people, #/person/{id}) and the wiring between the live store and
 // the pages. Each page lives in its own module; nothing here holds a token (the session is an HttpOnly cookie).
 import { $, h, setText } from "./dom.js";
 import { api, whenSignedOut, ApiError } from "./api.js";
@@ -8,11 +8,12 @@ import { connectLive, disconnectLive } from "./live.js";
 import { renderQueue, renderCaseload } from "./queue.js";
 import { showPerson, renderPersonAlerts, initPersonPage, leavePerson, currentPersonId } from "./person.js";
 import { loadRejections } from "./rejections.js";
+import { renderWorklist } from "./worklist.js";
 import { tick, forget } from "./alert-view.js";
 import { identityText } from "./format.js";
 import * as attention from "./attention.js";
 
-const pages = ["login", "dashboard", "people-page", "person-page"];
+const pages = ["login", "dashboard", "worklist-page", "people-page", "person-page"];
 let timers = [];
 
 function showOnly(id) {
@@ -46,7 +47,11 @@ async function route() {
     await showPerson(decodeURIComponent(person[1]));
   } else {
     leavePerson();
-    if (hash.startsWith("#/people")) {
+    if (hash.startsWith("#/worklist")) {
+      showOnly("worklist-page");
+      attention.setBaseTitle("Calls to make — Telehealth");
+      await renderWorklist();
+    } else if (hash.startsWith("#/people")) {
       showOnly("people-page");
       attention.setBaseTitle("People — Telehealth");
       renderPeople();
