@@ -21,6 +21,7 @@ public sealed partial class MosquittoAccountSync(
     ILogger<MosquittoAccountSync> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _changed = new(0, 1);
+    private ReloadSignal _lastReload = ReloadSignal.NotConfigured;
     private long _passes;
 
     /// <summary>Completed passes (files written and reload signalled); tests wait on it rather than sleeping.</summary>
@@ -44,11 +45,13 @@ public sealed partial class MosquittoAccountSync(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value.External.Sync;
+        var retry = new ReloadRetry(settings.ResyncInterval);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await SyncOnceAsync(stoppingToken);
+                retry.Record(_lastReload);
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
@@ -57,7 +60,7 @@ public sealed partial class MosquittoAccountSync(
             }
             try
             {
-                await _changed.WaitAsync(settings.ResyncInterval, stoppingToken);
+                await _changed.WaitAsync(retry.NextWait, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -78,7 +81,7 @@ public sealed partial class MosquittoAccountSync(
         var mode = (UnixFileMode)Convert.ToInt32(settings.FileMode, 8);
         await WriteAtomicallyAsync(settings.PasswordFile!, MosquittoSecurityFiles.PasswordFile(accounts, external.Username, serviceHash), mode, cancellationToken);
         await WriteAtomicallyAsync(settings.AclFile!, MosquittoSecurityFiles.AclFile(accounts, external.Username), mode, cancellationToken);
-        await SignalReloadAsync(settings.PidFile, cancellationToken);
+        _lastReload = await SignalReloadAsync(settings.PidFile, cancellationToken);
         var pass = Interlocked.Increment(ref _passes);
         LogSynced(logger, accounts.Count, pass);
         Synced?.Invoke(pass);
@@ -100,24 +103,18 @@ public sealed partial class MosquittoAccountSync(
         }
     }
 
-    private async Task SignalReloadAsync(string? pidFile, CancellationToken cancellationToken)
+    private async Task<ReloadSignal> SignalReloadAsync(string? pidFile, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(pidFile))
+        var (outcome, pid, exitCode) = await UnixSignals.ReloadAsync(pidFile, cancellationToken);
+        if (outcome == ReloadSignal.NoPid)
         {
-            return;
+            LogNoPid(logger, pidFile!);
         }
-        if (!File.Exists(pidFile)
-            || !int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 1)
+        else if (outcome == ReloadSignal.Failed)
         {
-            // Not running yet (or not writing its pid): it reads the files when it starts.
-            LogNoPid(logger, pidFile);
-            return;
+            LogSignalFailed(logger, pid, exitCode);
         }
-        var error = await UnixSignals.HangupAsync(pid, cancellationToken);
-        if (error != 0)
-        {
-            LogSignalFailed(logger, pid, error);
-        }
+        return outcome;
     }
 
     private static async Task WriteAtomicallyAsync(string path, string content, UnixFileMode mode, CancellationToken cancellationToken)
@@ -152,9 +149,9 @@ public sealed partial class MosquittoAccountSync(
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not write mosquitto's password and ACL files; retrying at the next change")]
     private static partial void LogSyncFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No mosquitto pid in {PidFile}: the new accounts apply when mosquitto next starts")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No mosquitto pid in {PidFile}: trying again shortly (mosquitto also reads the files when it starts)")]
     private static partial void LogNoPid(ILogger logger, string pidFile);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not signal mosquitto (pid {Pid}) to reload its accounts: kill exited with {ExitCode}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not signal mosquitto (pid {Pid}) to reload its accounts: kill exited with {ExitCode}; trying again shortly")]
     private static partial void LogSignalFailed(ILogger logger, int pid, int exitCode);
 }

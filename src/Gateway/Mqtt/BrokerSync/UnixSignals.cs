@@ -9,6 +9,34 @@ namespace Telehealth.Gateway.Mqtt.BrokerSync;
 /// </summary>
 internal static class UnixSignals
 {
+    /// <summary>
+    /// Reads the broker's pid file and sends it SIGHUP. A missing, empty or half-written pid file (the broker not
+    /// started yet, or starting right now) is <see cref="ReloadSignal.NoPid"/>: the caller retries soon rather than
+    /// waiting a whole resync interval with accounts the broker has not loaded.
+    /// </summary>
+    public static async Task<(ReloadSignal Outcome, int ProcessId, int ExitCode)> ReloadAsync(string? pidFile, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(pidFile))
+        {
+            return (ReloadSignal.NotConfigured, 0, 0);
+        }
+        string text;
+        try
+        {
+            text = File.Exists(pidFile) ? await File.ReadAllTextAsync(pidFile, cancellationToken) : "";
+        }
+        catch (IOException)
+        {
+            text = "";
+        }
+        if (!int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 1)
+        {
+            return (ReloadSignal.NoPid, 0, 0);
+        }
+        var exitCode = await HangupAsync(pid, cancellationToken);
+        return (exitCode == 0 ? ReloadSignal.Sent : ReloadSignal.Failed, pid, exitCode);
+    }
+
     /// <returns>0 when sent; otherwise kill's exit code (1: no such process or not allowed), or -1 when kill could not run.</returns>
     public static async Task<int> HangupAsync(int processId, CancellationToken cancellationToken)
     {

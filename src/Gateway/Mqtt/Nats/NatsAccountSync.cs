@@ -22,6 +22,7 @@ public sealed partial class NatsAccountSync(
     ILogger<NatsAccountSync> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _changed = new(0, 1);
+    private ReloadSignal _lastReload = ReloadSignal.NotConfigured;
     private long _passes;
 
     /// <summary>Completed passes (file written and reload signalled); tests wait on it rather than sleeping.</summary>
@@ -42,11 +43,13 @@ public sealed partial class NatsAccountSync(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value.Nats.Sync;
+        var retry = new ReloadRetry(settings.ResyncInterval);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await SyncOnceAsync(stoppingToken);
+                retry.Record(_lastReload);
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
@@ -55,7 +58,7 @@ public sealed partial class NatsAccountSync(
             }
             try
             {
-                await _changed.WaitAsync(settings.ResyncInterval, stoppingToken);
+                await _changed.WaitAsync(retry.NextWait, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -73,7 +76,7 @@ public sealed partial class NatsAccountSync(
         var serviceHash = nats.Username is not null && nats.Password is not null ? NatsPasswordHash.Create(nats.Password) : null;
         var content = NatsAuthorizationFile.Write(accounts, nats.Username, serviceHash);
         await WriteAtomicallyAsync(settings.AuthorizationFile!, content, (UnixFileMode)Convert.ToInt32(settings.FileMode, 8), cancellationToken);
-        await SignalReloadAsync(settings.PidFile, cancellationToken);
+        _lastReload = await SignalReloadAsync(settings.PidFile, cancellationToken);
         var pass = Interlocked.Increment(ref _passes);
         LogSynced(logger, accounts.Count(a => a.NatsPasswordHash is not null), pass);
     }
@@ -90,24 +93,18 @@ public sealed partial class NatsAccountSync(
         }
     }
 
-    private async Task SignalReloadAsync(string? pidFile, CancellationToken cancellationToken)
+    private async Task<ReloadSignal> SignalReloadAsync(string? pidFile, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(pidFile))
+        var (outcome, pid, exitCode) = await UnixSignals.ReloadAsync(pidFile, cancellationToken);
+        if (outcome == ReloadSignal.NoPid)
         {
-            return;
+            LogNoPid(logger, pidFile!);
         }
-        if (!File.Exists(pidFile)
-            || !int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 1)
+        else if (outcome == ReloadSignal.Failed)
         {
-            // Not running yet (or not writing its pid): it reads the file when it starts.
-            LogNoPid(logger, pidFile);
-            return;
+            LogSignalFailed(logger, pid, exitCode);
         }
-        var error = await UnixSignals.HangupAsync(pid, cancellationToken);
-        if (error != 0)
-        {
-            LogSignalFailed(logger, pid, error);
-        }
+        return outcome;
     }
 
     private static async Task WriteAtomicallyAsync(string path, string content, UnixFileMode mode, CancellationToken cancellationToken)
@@ -141,9 +138,9 @@ public sealed partial class NatsAccountSync(
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not write nats-server's authorization file; retrying at the next change")]
     private static partial void LogSyncFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No nats-server pid in {PidFile}: the new users apply when nats-server next starts")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No nats-server pid in {PidFile}: trying again shortly (nats-server also reads the file when it starts)")]
     private static partial void LogNoPid(ILogger logger, string pidFile);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not signal nats-server (pid {Pid}) to reload its users: kill exited with {ExitCode}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not signal nats-server (pid {Pid}) to reload its users: kill exited with {ExitCode}; trying again shortly")]
     private static partial void LogSignalFailed(ILogger logger, int pid, int exitCode);
 }
