@@ -22,7 +22,8 @@ public static partial class StartupFailure
         }
         if (Find<OptionsValidationException>(root) is { } invalid)
         {
-            return "Invalid setting: " + string.Join(" ", invalid.Failures.Select(Sentence));
+            var section = SectionOf(invalid.OptionsType);
+            return "Invalid setting: " + string.Join(" ", invalid.Failures.Select(failure => Qualified(Sentence(failure), Members(failure), section)));
         }
         for (var current = root; current is not null; current = current.InnerException)
         {
@@ -42,6 +43,43 @@ public static partial class StartupFailure
         }
         return $"Cannot start: {FirstLine(root.Message)} ({root.GetType().Name})";
     }
+
+    /// <summary>
+    /// Where an options type is bound. Its <c>SectionName</c>, except for sections the host nests under another one
+    /// (the adapter that owns the options does not know where the host puts them).
+    /// </summary>
+    private static string? SectionOf(Type? optionsType)
+    {
+        if (optionsType is null)
+        {
+            return null;
+        }
+        if (optionsType == typeof(Telehealth.Ingest.Storage.Influx.InfluxOptions))
+        {
+            return $"{StorageOptions.SectionName}:{Telehealth.Ingest.Storage.Influx.InfluxOptions.SectionName}";
+        }
+        return optionsType.GetField("SectionName", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetRawConstantValue() as string;
+    }
+
+    /// <summary>
+    /// A failure that does not already name its setting ("The field BatchSize must be …", "Url must be …") gets the
+    /// full path (Fhir:BatchSize), so the operator knows which file line to change without reading the source.
+    /// </summary>
+    private static string Qualified(string sentence, string? members, string? section)
+    {
+        if (section is null || string.IsNullOrEmpty(members) || members.Contains(',', StringComparison.Ordinal)
+            || sentence.StartsWith(section + ":", StringComparison.Ordinal) || sentence.Contains(section + ":", StringComparison.Ordinal))
+        {
+            return sentence;
+        }
+        var path = $"{section}:{members.Replace('.', ':')}";
+        return sentence.StartsWith(members + " ", StringComparison.Ordinal)
+            ? path + sentence[members.Length..]
+            : $"{path}: {sentence}";
+    }
+
+    private static string? Members(string failure) =>
+        DataAnnotationPrefix().Match(failure) is { Success: true } match ? match.Groups["members"].Value : null;
 
     private static Type? FindType(string fullName) =>
         AppDomain.CurrentDomain.GetAssemblies().Select(assembly => assembly.GetType(fullName)).FirstOrDefault(type => type is not null);
@@ -96,6 +134,6 @@ public static partial class StartupFailure
     [GeneratedRegex(@"Failed to convert configuration value '(?<value>.*)' at '(?<path>[^']+)' to type '(?<type>[^']+)'", RegexOptions.Singleline)]
     private static partial Regex ConversionFailure();
 
-    [GeneratedRegex(@"^DataAnnotation validation failed for '[^']+' members: '[^']*' with the error: '", RegexOptions.None)]
+    [GeneratedRegex(@"^DataAnnotation validation failed for '[^']+' members: '(?<members>[^']*)' with the error: '", RegexOptions.None)]
     private static partial Regex DataAnnotationPrefix();
 }

@@ -23,6 +23,8 @@ public sealed class BadSettingTests
     [InlineData("--Storage:DeliveredOutboxRetention=00:10:00", "Invalid setting: Storage:DeliveredOutboxRetention must be between 1 hour and 3650 days.")]
     [InlineData("--Storage:ReadingRetention=30.00:00:00", "Invalid setting: Storage:ReadingRetention must be between 400 days and 100 years.")]
     [InlineData("--Realtime:Redis=,,,", "Invalid setting: Realtime:Redis must be a Redis configuration naming a server, e.g. 'redis:6379' (it was not understood).")]
+    [InlineData("--Fhir:BatchSize=0", "Invalid setting: Fhir:BatchSize: The field BatchSize must be between 1 and 10000.")]
+    [InlineData("--Storage:Influx:Url=ftp://influx:8086", "Invalid setting: Storage:Influx:Url must be an absolute http or https address.")]
     [InlineData("--Realtime:ChannelPrefix=Tele Health", "Invalid setting: Realtime:ChannelPrefix must be 1–40 lowercase letters, digits or '-'.")]
     public async Task A_wrong_setting_stops_the_process_with_one_line_naming_it(string setting, string expectedLine)
     {
