@@ -24,6 +24,7 @@ public sealed class InfluxServer : IAsyncLifetime
     private IContainer? _container;
     private ManagedProcess? _process;
     private string? _folder;
+    private string? _config;
     private Uri? _url;
 
     /// <summary>Base address of the HTTP API, e.g. http://127.0.0.1:41234/.</summary>
@@ -53,6 +54,50 @@ public sealed class InfluxServer : IAsyncLifetime
         }
         ServerStartup.DeleteFolder(_folder);
         _http.Dispose();
+    }
+
+    /// <summary>Stops the local influxd (SIGTERM, or SIGKILL when not graceful); its ports and data stay for <see cref="StartAgainAsync"/>.</summary>
+    public async Task StopAsync(bool graceful = true)
+    {
+        if (_process is null)
+        {
+            throw new InvalidOperationException("Only a local influxd can be stopped and started again.");
+        }
+        await _process.StopAsync(graceful);
+        await _process.DisposeAsync();
+        _process = null;
+    }
+
+    /// <summary>Starts the stopped local influxd again on the same ports and data, like a restarted server.</summary>
+    public async Task StartAgainAsync()
+    {
+        if (_process is not null || _config is null || _url is null)
+        {
+            throw new InvalidOperationException("influxd is running, or was never started locally.");
+        }
+        var process = ManagedProcess.Start(InfluxdPath, ["-config", _config]);
+        var url = _url;
+        await ServerStartup.WaitUntilReadyAsync("influxd", process, async ct =>
+        {
+            using var response = await _http.GetAsync(new Uri(url, "ping"), ct);
+            return response.StatusCode == HttpStatusCode.NoContent;
+        }, ReadyTimeout);
+        _process = process;
+    }
+
+    /// <summary>Runs one InfluxQL query and returns the first statement's series (name, tags and rows of values).</summary>
+    public async Task<JsonElement> QueryAsync(string database, string influxQl, CancellationToken cancellationToken = default)
+    {
+        var address = new Uri(Url, $"query?db={Uri.EscapeDataString(database)}&q={Uri.EscapeDataString(influxQl)}");
+        using var response = await _http.GetAsync(address, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode || body.Contains("\"error\"", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"InfluxDB refused '{influxQl}': HTTP {(int)response.StatusCode} {body}");
+        }
+        using var document = JsonDocument.Parse(body);
+        var result = document.RootElement.GetProperty("results")[0];
+        return result.TryGetProperty("series", out var series) ? series.Clone() : JsonDocument.Parse("[]").RootElement.Clone();
     }
 
     /// <summary>A database name no other test uses.</summary>
@@ -121,6 +166,7 @@ public sealed class InfluxServer : IAsyncLifetime
                 }, ReadyTimeout);
                 _process = process;
                 _url = url;
+                _config = config;
                 return;
             }
             catch (ServerStartException) when (attempt < StartAttempts && process.HasExited)

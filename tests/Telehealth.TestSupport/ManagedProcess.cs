@@ -107,6 +107,9 @@ public sealed class ManagedProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>Sends a Unix signal (e.g. SIGUSR2: nats-server's lame-duck stop); 0 when sent.</summary>
+    public int Signal(int signal) => _process.HasExited ? -1 : Kill(_process.Id, signal);
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync(graceful: false);

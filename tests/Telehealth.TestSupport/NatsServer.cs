@@ -112,6 +112,9 @@ public sealed class NatsServer : IAsyncLifetime, IAsyncDisposable
             http: 127.0.0.1:{{MonitorPort}}
             server_name: telehealth_test
             pid_file: "{{PidFile}}"
+            # The shortest nats-server allows; a lame-duck stop (LameDuckStopAsync) takes about this long.
+            lame_duck_duration: "30s"
+            lame_duck_grace_period: "1s"
             jetstream { store_dir: "{{Folder}}/js" }
             mqtt { listen: 127.0.0.1:{{MqttPort}} }
             include "auth.conf"
@@ -132,6 +135,28 @@ public sealed class NatsServer : IAsyncLifetime, IAsyncDisposable
             await _process.DisposeAsync();
             _process = null;
         }
+    }
+
+    /// <summary>
+    /// Stops the server the way the docs tell operators to (SIGUSR2, lame-duck mode): it refuses new connections, closes
+    /// the existing ones over <c>lame_duck_duration</c> while JetStream keeps running, then exits. A plain SIGTERM stop
+    /// of nats-server 2.9 acknowledges a device's last QoS 1 messages and then drops them (measured by
+    /// SplitTopologyFaultMatrixTests; docs/architecture.md).
+    /// </summary>
+    public async Task LameDuckStopAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+        const int sigusr2 = 12;
+        if (_process.Signal(sigusr2) == 0)
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        await _process.DisposeAsync();
+        _process = null;
     }
 
     /// <summary>A durable consumer's state from the monitoring endpoint (<c>/jsz</c>); null when it does not exist.</summary>

@@ -249,6 +249,43 @@ public sealed class AlertEngineTests : IDisposable
     }
 
     [Fact]
+    [Trait("Hazard", "H1")]
+    public async Task A_critical_reading_that_arrives_after_a_newer_normal_one_still_raises_one_alert_saying_it_came_late()
+    {
+        // Delivery order after a store outage or a redelivery is not device-time order: the critical value must alert anyway.
+        await Store(VitalKind.Spo2, 97);
+        var measuredAt = _clock.GetUtcNow().AddMinutes(-3);
+        var late = new Reading("dev-ox", Patient, VitalKind.Spo2, 82, measuredAt, _clock.GetUtcNow());
+        await _readings.AppendAsync([late]);
+
+        await _engine.EvaluateReadingsAsync([late], CancellationToken.None);
+        await _engine.EvaluateReadingsAsync([late], CancellationToken.None); // a redelivery of the same reading
+
+        var alert = Assert.Single(await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key)));
+        Assert.Equal(AlertSeverity.Critical, alert.Severity);
+        Assert.False(alert.ConditionActive); // the present value is normal: the late reading describes the past
+        Assert.Equal(AlertCaseStatus.Open, alert.Status);
+        Assert.Equal($"SpO2 82 % below default critical low 91 % at {measuredAt:yyyy-MM-dd HH:mm:ss}Z, received after a newer reading (of {_clock.GetUtcNow():yyyy-MM-dd HH:mm:ss}Z)", alert.Reason);
+        var events = await _alerts.ReadAfterAsync(0, 100);
+        Assert.Equal(1, events.Count(e => e.Type == AlertEventType.Raised && e.Alert.ConditionKey == SpO2Key));
+    }
+
+    [Fact]
+    public async Task A_late_abnormal_reading_while_the_condition_is_raised_belongs_to_that_episode_and_changes_nothing()
+    {
+        await Store(VitalKind.Spo2, 89);
+        var late = new Reading("dev-ox", Patient, VitalKind.Spo2, 80, _clock.GetUtcNow().AddMinutes(-3), _clock.GetUtcNow());
+        await _readings.AppendAsync([late]);
+
+        await _engine.EvaluateReadingsAsync([late], CancellationToken.None);
+
+        var alert = Assert.Single(await _alerts.ListAsync(new AlertQuery(Patient, SpO2Key)));
+        Assert.Equal(1, alert.Occurrences);
+        Assert.True(alert.ConditionActive);
+        Assert.Single(await _alerts.ReadAfterAsync(0, 100), e => e.Alert.ConditionKey == SpO2Key);
+    }
+
+    [Fact]
     public async Task Personal_thresholds_are_used()
     {
         await _thresholds.SetOverridesAsync(Patient, [new VitalThreshold(VitalKind.Spo2, 84, 88, null, null)], "dr.patel", _clock.GetUtcNow());

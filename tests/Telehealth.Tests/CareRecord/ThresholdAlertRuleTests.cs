@@ -119,17 +119,31 @@ public sealed class ThresholdAlertRuleTests
         Assert.Equal(RuleVerdict.False, run.Reading(VitalKind.Spo2, 94).Verdict);
     }
 
-    [Fact]
-    public void A_back_filled_older_reading_neither_raises_nor_clears_the_present()
+    [Theory]
+    [Trait("Hazard", "H1")]
+    // present value, late value → verdict, late one-off finding
+    [InlineData(97, 96, RuleVerdict.Unknown, false)] // a normal old value: nothing to say
+    [InlineData(97, 80, RuleVerdict.True, true)]     // a critical old value nobody saw: a one-off alert, however late
+    [InlineData(97, 93, RuleVerdict.True, true)]     // below low (Medium) likewise
+    [InlineData(88, 80, RuleVerdict.Unknown, false)] // the present condition is raised: the old value is part of that episode
+    [InlineData(88, 97, RuleVerdict.Unknown, false)] // an old normal value never clears the present condition
+    public void A_back_filled_older_reading_never_changes_the_present_condition_but_an_unseen_abnormal_one_still_alerts(
+        double present, double late, RuleVerdict expected, bool oneOff)
     {
         var run = new RuleRun(Rule(VitalKind.Spo2), RuleRun.ClockAt(2026, 1, 10, 9));
-        run.Reading(VitalKind.Spo2, 97);
+        run.Reading(VitalKind.Spo2, present);
         var now = run.Clock.GetUtcNow();
 
         var result = run.Feed(new Telehealth.CareRecord.Observations.ReadingObserved(
-            new Reading("dev-1", RuleRun.Patient, VitalKind.Spo2, 80, now.AddHours(-2), now)));
+            new Reading("dev-1", RuleRun.Patient, VitalKind.Spo2, late, now.AddHours(-2), now)));
+        var after = run.Feed(new Telehealth.CareRecord.Observations.ReadingObserved(
+            new Reading("dev-1", RuleRun.Patient, VitalKind.Spo2, present, now, now)));
 
-        Assert.Equal(RuleVerdict.Unknown, result.Verdict);
+        Assert.Equal(expected, result.Verdict);
+        Assert.Equal(oneOff, result.Finding?.Instantaneous ?? false);
+        Assert.Equal(oneOff, result.Finding?.Reason.EndsWith("received after a newer reading (of 2026-01-10 09:00:00Z)", StringComparison.Ordinal) ?? false);
+        // The present is judged as before: the late reading left the rule's state alone.
+        Assert.Equal(present < 94 ? RuleVerdict.True : RuleVerdict.False, after.Verdict);
     }
 
     [Fact]

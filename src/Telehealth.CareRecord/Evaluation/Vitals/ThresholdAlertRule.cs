@@ -40,17 +40,23 @@ public sealed class ThresholdAlertRule(
         {
             return Unchanged(state);
         }
-        if (state.LatestAt is { } latest && observed.At < latest)
-        {
-            // A back-filled reading describes the past; it neither raises nor clears the present condition.
-            return Unchanged(state);
-        }
         var at = observed.At;
         if ((inForceAt is null ? (threshold, personal) : inForceAt(reading.DeviceTime)) is not var (bands, bandsPersonal))
         {
             return Unchanged(state); // no bands for this vital at the reading's time
         }
         var band = bands.Classify(reading.Value);
+        if (state.LatestAt is { } latest && at < latest)
+        {
+            // A reading older than one already judged (a store outage, a redelivery, a device's spool) describes the
+            // past: it neither raises nor clears the present condition. But an out-of-band value nobody has seen must
+            // still reach someone, whatever order it arrived in: it raises a one-off alert saying it came late, unless
+            // the present condition is already raised (then it belongs to that episode). Without this, whether a
+            // critical reading alerted would depend on delivery order after a fault.
+            return band == Interpretation.Normal || state.Raised is not null
+                ? Unchanged(state)
+                : (RuleVerdict.True, ArrivedLate(Abnormal(bands, bandsPersonal, reading, band, SeverityOf(band), at), latest), state, null);
+        }
         if (band != Interpretation.Normal)
         {
             var severity = SeverityOf(band);
@@ -98,6 +104,13 @@ public sealed class ThresholdAlertRule(
         var reason = $"{VitalLabels.Name(reading.Kind)} {VitalLabels.Quantity(reading.Kind, reading.Value)} {direction} {whose} {boundName} {VitalLabels.Quantity(reading.Kind, bound)}";
         return new RuleFinding(Key, severity, code, reason, Instantaneous: false, at, Measure: measure, ReopenStep: tuning.ReopenStep);
     }
+
+    private static RuleFinding ArrivedLate(RuleFinding finding, DateTimeOffset newestJudged) => finding with
+    {
+        Reason = finding.Reason + string.Create(CultureInfo.InvariantCulture,
+            $" at {finding.ObservedAt:yyyy-MM-dd HH:mm:ss}Z, received after a newer reading (of {newestJudged:yyyy-MM-dd HH:mm:ss}Z)"),
+        Instantaneous = true,
+    };
 
     private string ClearLevel(VitalThreshold threshold, bool lowSide)
     {
