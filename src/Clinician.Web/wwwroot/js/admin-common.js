@@ -18,6 +18,8 @@ export function field(label, control, hint) {
   const errorId = `${control.id}-error`;
   const hintId = hint ? `${control.id}-hint` : null;
   if (hintId) control.setAttribute("aria-describedby", hintId);
+  // An error stays until the field is changed, so what is on screen is never an answer to an older value.
+  control.addEventListener("input", () => clearFieldError(control));
   return h("div", { class: "field" },
     h("label", { for: control.id }, label),
     hint ? h("p", { class: "hint", id: hintId }, hint) : null,
@@ -34,12 +36,17 @@ export function showFieldError(control, message) {
   control.setAttribute("aria-describedby", [...described].join(" "));
 }
 
+function clearFieldError(control) {
+  if (!control.hasAttribute("aria-invalid")) return;
+  control.removeAttribute("aria-invalid");
+  const described = (control.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== `${control.id}-error`);
+  if (described.length) control.setAttribute("aria-describedby", described.join(" ")); else control.removeAttribute("aria-describedby");
+  const error = document.getElementById(`${control.id}-error`);
+  if (error) setText(error, "");
+}
+
 export function clearFieldErrors(form) {
-  form.querySelectorAll("[aria-invalid]").forEach((control) => {
-    control.removeAttribute("aria-invalid");
-    const described = (control.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== `${control.id}-error`);
-    if (described.length) control.setAttribute("aria-describedby", described.join(" ")); else control.removeAttribute("aria-describedby");
-  });
+  form.querySelectorAll("[aria-invalid]").forEach(clearFieldError);
   form.querySelectorAll(".field-error").forEach((error) => setText(error, ""));
   form.querySelectorAll(".form-error").forEach((error) => setText(error, ""));
 }

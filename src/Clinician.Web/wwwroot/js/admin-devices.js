@@ -51,6 +51,7 @@ function credentialPanel(issued) {
 export function issueForm(onIssued, patientId) {
   const person = h("select", { id: uid("device-person"), required: true }, h("option", { value: "" }, "Choose a person"), ...peopleOptions());
   if (patientId) person.value = patientId;
+  else if (store.patients.size === 1) person.value = [...store.patients.keys()][0]; // the only one: nothing to choose
   const type = h("select", { id: uid("device-type"), required: true }, ...deviceTypes.map(([value, label]) => h("option", { value }, label)));
   const model = h("input", { id: uid("device-model"), maxlength: "100", autocomplete: "off" });
   const serial = h("input", { id: uid("device-serial"), maxlength: "100", autocomplete: "off" });

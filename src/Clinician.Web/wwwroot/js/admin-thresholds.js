@@ -7,7 +7,7 @@ import { api, ApiError } from "./api.js";
 import * as store from "./store.js";
 import { identityText } from "./format.js";
 import { vitals, unitOf, toCanonical, fromCanonical, toWire } from "./units.js";
-import { can, field, showFieldError, clearFieldErrors, showApiError, formError, announce, uid } from "./admin-common.js";
+import { can, field, clearFieldErrors, showApiError, formError, announce, uid } from "./admin-common.js";
 
 const bounds = [["criticalLow", "Critical low"], ["low", "Low"], ["high", "High"], ["criticalHigh", "Critical high"]];
 const unitKey = (kind) => `telehealth.thresholdUnit.${kind}`;
@@ -81,28 +81,25 @@ async function thresholdForm(person, container) {
   const current = await api(`/api/patients/${encodeURIComponent(person.id)}/thresholds`);
   const sets = vitals.map((vital) => vitalFieldset(vital,
     current.effective.find((t) => t.kind === vital.kind), current.overrides.find((t) => t.kind === vital.kind), editable));
-  const reason = h("textarea", { id: uid("threshold-reason"), rows: "2", maxlength: "500", required: true, disabled: !editable });
   const form = h("form", { class: "admin-form threshold-form", novalidate: true, dataset: { patientId: person.id } },
     editable ? null : h("p", { class: "notice", id: "thresholds-read-only" },
       "Read only: only clinicians change thresholds, because a threshold set wrong silences or floods a person's alerts. "
       + "Ask the person's clinician to sign in and open Administration → Thresholds."),
     ...sets,
-    editable ? field("Reason for the change", reason, "Recorded with the change, e.g. \"Baseline SpO2 88–92% agreed with respiratory team\".") : null,
     formError(),
     editable ? h("div", { class: "form-actions" }, h("button", { type: "submit" }, "Save thresholds")) : null);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearFieldErrors(form);
-    if (!reason.value.trim()) { showFieldError(reason, "Say why the thresholds change."); reason.focus(); return; }
     const thresholds = sets.map((set) => set.read()).filter(Boolean);
     try {
-      await api(`/api/patients/${encodeURIComponent(person.id)}/thresholds`, { method: "PUT", body: { thresholds, reason: reason.value.trim() } });
+      await api(`/api/patients/${encodeURIComponent(person.id)}/thresholds`, { method: "PUT", body: { thresholds } });
       announce(`Thresholds saved for ${person.displayName}.`);
       await thresholdForm(person, container);
       container.querySelector(".saved").textContent = "Saved.";
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      showApiError(form, error, { reason });
+      showApiError(form, error);
     }
   });
   container.replaceChildren(h("p", { class: "saved", role: "status" }), form);
