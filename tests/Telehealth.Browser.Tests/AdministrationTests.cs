@@ -310,6 +310,59 @@ public sealed class AdministrationTests(ChromiumBrowser chromium) : IClassFixtur
     }
 
     [Fact]
+    public async Task An_admin_adds_a_member_of_staff_puts_them_on_the_duty_rota_and_disables_another()
+    {
+        await using var platform = await TelehealthPlatform.StartAsync();
+        using var admin = await platform.CreateStaffClientAsync();
+        var personId = await Workspace.CreatePersonAsync(admin, "Hal Rota", "9434765919", "1941-03-12");
+        var (leaver, leaverPassword) = await Workspace.AddStaffAsync(platform, "leaver", StaffRoles.TelephoneSupport);
+        using var anonymous = platform.CreateAnonymousClient();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsJsonAsync("/api/auth/token", new { username = leaver, password = leaverPassword })).StatusCode);
+
+        await using var dashboard = await chromium.OpenDashboardAsync(platform.BaseAddress);
+        var page = dashboard.Page;
+        await dashboard.SignInAsync(TelehealthPlatform.AdminUsername, platform.AdminPassword, personId);
+        await page.GotoAsync("/#/admin/staff");
+        var pane = page.Locator("#admin-page");
+        await Assertions.Expect(page.Locator("#admin-body[data-loaded=staff]")).ToHaveCountAsync(1, new() { Timeout = DashboardPage.LiveTimeoutMs });
+
+        // A password the policy refuses is answered on the password field, from the server.
+        await pane.GetByLabel("Username").FillAsync("nurse.rota");
+        await pane.GetByLabel("Password").FillAsync("short");
+        await pane.GetByLabel("Role").SelectOptionAsync("team_lead");
+        await pane.GetByRole(AriaRole.Button, new() { Name = "Add member of staff" }).ClickAsync();
+        await Assertions.Expect(pane.GetByLabel("Password")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(page.Locator(".field-error").Filter(new() { HasTextString = "at least 12 characters" })).ToHaveCountAsync(1);
+        await pane.GetByLabel("Password").FillAsync("a-long-enough-password-42");
+        await pane.GetByRole(AriaRole.Button, new() { Name = "Add member of staff" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#admin-staff-list li[data-username='nurse.rota']")).ToContainTextAsync("team lead · team-community-rehab");
+
+        await pane.GetByRole(AriaRole.Button, new() { Name = "Disable leaver" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#admin-staff-list li[data-username=leaver]")).ToHaveAttributeAsync("data-disabled", "true");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/auth/token", new { username = leaver, password = leaverPassword })).StatusCode);
+        // No button to disable oneself.
+        await Assertions.Expect(page.Locator("#admin-staff-list li[data-username=admin] button")).ToHaveCountAsync(0);
+
+        // The duty rota: a team lead first, then a shift running now.
+        await page.Locator("#admin-nav a[data-section=rota]").ClickAsync();
+        await Assertions.Expect(page.Locator("#admin-body[data-loaded=rota]")).ToHaveCountAsync(1, new() { Timeout = DashboardPage.LiveTimeoutMs });
+        await Assertions.Expect(page.Locator("#on-duty-now")).ToHaveTextAsync("Nobody is on the rota right now: escalation goes to the team lead.");
+        await pane.GetByLabel("Team lead (username)").FillAsync("nurse.rota");
+        await pane.GetByLabel("Team lead's email").FillAsync("lead@example.org");
+        await pane.GetByRole(AriaRole.Button, new() { Name = "Save team lead" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#admin-body[data-loaded=rota] .empty")).ToHaveCountAsync(0);
+        await pane.GetByLabel("Who (username)").FillAsync("nurse.rota");
+        await pane.GetByLabel("Their email").FillAsync("duty@example.org");
+        await pane.GetByRole(AriaRole.Button, new() { Name = "Add shift" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#on-duty-now")).ToHaveTextAsync("On duty now: nurse.rota");
+        var rota = await admin.GetFromJsonAsync<JsonElement>($"/api/teams/{TelehealthPlatform.DefaultTeamId}/rota");
+        Assert.Equal("nurse.rota", rota.GetProperty("teamLead").GetString());
+        var shift = rota.GetProperty("entries").EnumerateArray().Single();
+        Assert.Equal(("nurse.rota", "duty@example.org"), (shift.GetProperty("username").GetString(), shift.GetProperty("email").GetString()));
+        Assert.True(shift.GetProperty("start").GetDateTimeOffset() <= DateTimeOffset.UtcNow && DateTimeOffset.UtcNow < shift.GetProperty("end").GetDateTimeOffset());
+    }
+
+    [Fact]
     public async Task Every_admin_page_has_no_axe_violations_and_no_sideways_scrolling_at_phone_tablet_and_laptop_widths()
     {
         await using var platform = await TelehealthPlatform.StartAsync();
