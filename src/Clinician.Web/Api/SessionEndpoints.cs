@@ -2,6 +2,7 @@ using Telehealth.CareRecord.Staff;
 using System.Globalization;
 using System.Security.Claims;
 using Telehealth.Clinician.Web.Auth;
+using Telehealth.Contracts;
 
 namespace Telehealth.Clinician.Web.Api;
 
@@ -18,7 +19,7 @@ public static class SessionEndpoints
     public sealed record SessionDto(string Username, string Role, string TeamId, DateTimeOffset? ExpiresAt, IReadOnlyList<string>? Permissions = null);
 
     private static IReadOnlyList<string> PermissionsOf(string? role) =>
-        StaffRoleNames.TryParse(role, out var parsed) ? [.. PermissionMatrix.PermissionsOf(parsed).Select(p => p.ToString())] : [];
+        StaffRoleNames.TryParse(role, out var parsed) ? [.. PermissionMatrix.PermissionsOf(parsed).Select(WireNames.Of)] : [];
 
     public static IEndpointRouteBuilder MapSessionEndpoints(this IEndpointRouteBuilder app)
     {

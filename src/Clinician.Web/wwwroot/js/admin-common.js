@@ -4,12 +4,12 @@
 import { h, setText } from "./dom.js";
 import * as session from "./session.js";
 
-/** True when the signed-in role has `permission` (PermissionMatrix names, e.g. "ManageDevices"). The server still decides. */
+/** True when the signed-in role has `permission` (PermissionMatrix names, e.g. "manage_devices"). The server still decides. */
 export const can = (permission) => (session.me()?.permissions || []).includes(permission);
 
 /** Roles that may open the administration pages at all: whoever may change something there. */
 export const canAdminister = () =>
-  ["RegisterPatients", "ManageDevices", "ManageStaff", "ManageTeams", "ManageRota", "ChangeClinicalSettings"].some(can);
+  ["register_patients", "manage_devices", "manage_staff", "manage_teams", "manage_rota", "change_clinical_settings"].some(can);
 
 export const words = (text) => String(text ?? "").replace(/_/g, " ");
 

@@ -94,7 +94,7 @@ function deviceItem(device, redraw) {
       h("p", { class: "identity" },
         `Battery ${device.batteryPercent ?? "not reported"}${device.batteryPercent == null ? "" : "%"} · `
         + `last heard ${device.lastSeenAt ? timeText(device.lastSeenAt) : "never"}`)));
-  if (!can("ManageDevices") || device.status === "revoked") return item;
+  if (!can("manage_devices") || device.status === "revoked") return item;
   const actions = h("div", { class: "admin-item-actions" });
   const error = h("p", { class: "error", role: "alert" });
   if (device.status === "assigned") {
@@ -132,7 +132,7 @@ export async function renderDevicesAdmin(body) {
     setText(document.getElementById("admin-device-count"), String(fresh.length));
   };
   body.replaceChildren(
-    can("ManageDevices")
+    can("manage_devices")
       ? h("section", { class: "card", "aria-labelledby": "admin-issue-title" },
         h("h2", { id: "admin-issue-title" }, "Issue a device"),
         store.patients.size ? issueForm(redraw) : h("p", { class: "empty" }, "Add a person first: a device is issued to someone."))

@@ -56,7 +56,7 @@ function personItem(person, redraw) {
     h("div", {},
       h("p", { class: "admin-item-title" }, h("a", { href: `#/person/${encodeURIComponent(person.id)}` }, person.displayName)),
       h("p", { class: "identity" }, `${nhsText(person.nhsNumber)} · ${birthText(person.dateOfBirth)}`)));
-  if (can("RegisterPatients")) {
+  if (can("register_patients")) {
     const edit = h("button", { type: "button", class: "secondary", "aria-label": `Edit ${person.displayName}` }, "Edit");
     edit.addEventListener("click", () => {
       const form = personForm(person, redraw, () => { item.replaceWith(personItem(person, redraw)); });
@@ -77,7 +77,7 @@ export async function renderPeopleAdmin(body) {
     h("section", { class: "card", "aria-labelledby": "admin-people-title" },
       h("h2", { id: "admin-people-title" }, `People `, h("span", { class: "count" }, String(people.length))),
       people.length ? list : h("p", { class: "empty" }, "Nobody on the caseload yet.")),
-    can("RegisterPatients")
+    can("register_patients")
       ? h("section", { class: "card", "aria-labelledby": "admin-add-person-title" },
         h("h2", { id: "admin-add-person-title" }, "Add a person"),
         personForm(null, () => renderPeopleAdmin(body)))

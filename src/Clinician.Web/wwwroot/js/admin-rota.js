@@ -38,7 +38,7 @@ function shiftItem(entry, now, onRemove) {
 export async function renderRotaAdmin(body) {
   const teamId = session.me().teamId;
   const rota = await currentRota(teamId);
-  const editable = can("ManageRota");
+  const editable = can("manage_rota");
   const now = new Date();
   const entries = [...(rota?.entries ?? [])].sort((a, b) => new Date(a.start) - new Date(b.start));
   const save = async (changed, form, fields) => {

@@ -45,7 +45,7 @@ function complete(done) {
 
 /** Whether the walkthrough is still to do (admins only). */
 export async function setupPending() {
-  if (!can("ManageStaff")) return false;
+  if (!can("manage_staff")) return false;
   return !complete((await setupState()).done);
 }
 
@@ -54,7 +54,7 @@ export async function setupPending() {
  * followed (any other page) is respected.
  */
 export async function firstRunLanding() {
-  if (!can("ManageStaff") || store.patients.size > 0) return;
+  if (!can("manage_staff") || store.patients.size > 0) return;
   if (location.hash && location.hash !== "#/queue" && location.hash !== "#/") return;
   if (await setupPending()) history.replaceState(null, "", "#/admin/setup");
 }

@@ -68,7 +68,7 @@ function staffItem(account, teams, redraw) {
     h("div", {},
       h("p", { class: "admin-item-title" }, account.username, account.disabled ? h("span", { class: "tag" }, " disabled") : null),
       h("p", { class: "identity" }, `${words(account.role)} · ${teamName(teams, account.teamId)}`)));
-  if (can("ManageStaff") && !account.disabled && account.username !== session.me().username) {
+  if (can("manage_staff") && !account.disabled && account.username !== session.me().username) {
     const error = h("p", { class: "error", role: "alert" });
     const disable = h("button", { type: "button", class: "secondary", "aria-label": `Disable ${account.username}` }, "Disable");
     disable.addEventListener("click", async () => {
@@ -90,7 +90,7 @@ export async function renderStaffAdmin(body) {
     h("section", { class: "card", "aria-labelledby": "admin-staff-title" },
       h("h2", { id: "admin-staff-title" }, "Staff ", h("span", { class: "count" }, String(staff.length))),
       h("ul", { class: "admin-list", id: "admin-staff-list", "aria-label": "Staff accounts" }, ...staff.map((a) => staffItem(a, teams, redraw)))),
-    can("ManageStaff")
+    can("manage_staff")
       ? h("section", { class: "card", "aria-labelledby": "admin-add-staff-title" },
         h("h2", { id: "admin-add-staff-title" }, "Add a member of staff"), staffForm(teams, redraw))
       : null);
@@ -104,7 +104,7 @@ export async function renderTeamsAdmin(body) {
       h("ul", { class: "admin-list", id: "admin-team-list", "aria-label": "Teams" }, ...teams.map((t) =>
         h("li", { class: "admin-item", dataset: { teamId: t.id } },
           h("div", {}, h("p", { class: "admin-item-title" }, t.name), h("p", { class: "identity" }, t.id === session.me().teamId ? `${t.id} · your team` : t.id)))))),
-    can("ManageTeams")
+    can("manage_teams")
       ? h("section", { class: "card", "aria-labelledby": "admin-add-team-title" },
         h("h2", { id: "admin-add-team-title" }, "Add a team"), teamForm(() => renderTeamsAdmin(body)))
       : null);

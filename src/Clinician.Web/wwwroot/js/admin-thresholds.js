@@ -77,7 +77,7 @@ function vitalFieldset(vital, effective, override, editable) {
 }
 
 async function thresholdForm(person, container) {
-  const editable = can("ChangeClinicalSettings");
+  const editable = can("change_clinical_settings");
   const current = await api(`/api/patients/${encodeURIComponent(person.id)}/thresholds`);
   const sets = vitals.map((vital) => vitalFieldset(vital,
     current.effective.find((t) => t.kind === vital.kind), current.overrides.find((t) => t.kind === vital.kind), editable));

@@ -11,13 +11,13 @@ import { renderRotaAdmin } from "./admin-rota.js";
 import { renderSetup, setupPending } from "./admin-setup.js";
 
 const sections = [
-  { id: "setup", label: "Getting started", allowed: () => can("ManageStaff"), render: renderSetup },
-  { id: "people", label: "People", allowed: () => can("RegisterPatients"), render: renderPeopleAdmin },
-  { id: "devices", label: "Devices", allowed: () => can("ManageDevices"), render: renderDevicesAdmin },
-  { id: "thresholds", label: "Thresholds", allowed: () => can("ViewCaseload"), render: renderThresholdsAdmin },
-  { id: "staff", label: "Staff", allowed: () => can("ViewStaff"), render: renderStaffAdmin },
-  { id: "teams", label: "Teams", allowed: () => can("ViewTeams"), render: renderTeamsAdmin },
-  { id: "rota", label: "Duty rota", allowed: () => can("ViewCaseload"), render: renderRotaAdmin },
+  { id: "setup", label: "Getting started", allowed: () => can("manage_staff"), render: renderSetup },
+  { id: "people", label: "People", allowed: () => can("register_patients"), render: renderPeopleAdmin },
+  { id: "devices", label: "Devices", allowed: () => can("manage_devices"), render: renderDevicesAdmin },
+  { id: "thresholds", label: "Thresholds", allowed: () => can("view_caseload"), render: renderThresholdsAdmin },
+  { id: "staff", label: "Staff", allowed: () => can("view_staff"), render: renderStaffAdmin },
+  { id: "teams", label: "Teams", allowed: () => can("view_teams"), render: renderTeamsAdmin },
+  { id: "rota", label: "Duty rota", allowed: () => can("view_caseload"), render: renderRotaAdmin },
 ];
 
 /** Shows the Admin link in the main navigation only to roles that may change something there. */
@@ -36,7 +36,7 @@ export async function renderAdmin(hash) {
     body.dataset.loaded = "refused";
     return;
   }
-  const pending = can("ManageStaff") && await setupPending();
+  const pending = can("manage_staff") && await setupPending();
   const visible = sections.filter((s) => s.allowed() && (s.id !== "setup" || pending || hash.startsWith("#/admin/setup")));
   const wanted = hash.match(/^#\/admin\/([a-z]+)/)?.[1];
   const section = visible.find((s) => s.id === wanted) ?? visible[0];
