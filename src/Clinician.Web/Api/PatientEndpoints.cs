@@ -236,7 +236,7 @@ public static class PatientEndpoints
 
     internal static IResult NotFound(string id) => Results.Problem(statusCode: 404, title: $"No patient {id} in your team");
 
-    private static PatientDto ToDto(PatientRecord p) =>
+    internal static PatientDto ToDto(PatientRecord p) =>
         new(p.Id, p.DisplayName, p.NhsNumber, p.DateOfBirth, (int)p.News2Scale, p.OnSupplementalOxygen, p.TeamId, p.CreatedAt);
 
     private static async Task<ThresholdsResponse> ThresholdsOfAsync(string id, IThresholdRepository thresholds, CancellationToken ct)

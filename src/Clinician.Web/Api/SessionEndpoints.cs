@@ -2,6 +2,7 @@ using Telehealth.CareRecord.Staff;
 using System.Globalization;
 using System.Security.Claims;
 using Telehealth.Clinician.Web.Auth;
+using Telehealth.Contracts;
 
 namespace Telehealth.Clinician.Web.Api;
 
@@ -14,7 +15,11 @@ public static class SessionEndpoints
     public sealed record SessionRequest(string? Username, string? Password);
 
     /// <summary>Who is signed in: enough for the page to greet them and to offer what their role allows.</summary>
-    public sealed record SessionDto(string Username, string Role, string TeamId, DateTimeOffset? ExpiresAt);
+    /// <param name="Permissions">What the role may do (<see cref="PermissionMatrix"/>), so the page offers only that; the server still decides.</param>
+    public sealed record SessionDto(string Username, string Role, string TeamId, DateTimeOffset? ExpiresAt, IReadOnlyList<string>? Permissions = null);
+
+    private static IReadOnlyList<string> PermissionsOf(string? role) =>
+        StaffRoleNames.TryParse(role, out var parsed) ? [.. PermissionMatrix.PermissionsOf(parsed).Select(WireNames.Of)] : [];
 
     public static IEndpointRouteBuilder MapSessionEndpoints(this IEndpointRouteBuilder app)
     {
@@ -40,7 +45,7 @@ public static class SessionEndpoints
                     var user = result.User!;
                     var (token, expiresAt) = issuer.Issue(user);
                     SessionCookie.Append(context, token, expiresAt);
-                    return Results.Ok(new SessionDto(user.Username, user.Role, user.TeamId, expiresAt));
+                    return Results.Ok(new SessionDto(user.Username, user.Role, user.TeamId, expiresAt, PermissionsOf(user.Role)));
                 case SignInOutcome.Throttled:
                     SetRetryAfter(context, result.RetryAfter);
                     return Results.Problem(statusCode: 429, title: "Too many failed sign-ins; try again later",
@@ -58,7 +63,8 @@ public static class SessionEndpoints
         {
             var expires = long.TryParse(user.FindFirstValue("exp"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
                 ? DateTimeOffset.FromUnixTimeSeconds(seconds) : (DateTimeOffset?)null;
-            return Results.Ok(new SessionDto(user.Username(), user.FindFirstValue(StaffClaims.Role) ?? string.Empty, user.TeamId(), expires));
+            var role = user.FindFirstValue(StaffClaims.Role) ?? string.Empty;
+            return Results.Ok(new SessionDto(user.Username(), role, user.TeamId(), expires, PermissionsOf(role)));
         })
         .Requires(StaffPermission.ViewCaseload); // every role has it: "who am I" for any signed-in member of staff
 

@@ -200,6 +200,7 @@ public static class PlatformServiceCollectionExtensions
         app.MapAuthEndpoints();
         app.MapSessionEndpoints();
         app.MapPatientEndpoints();
+        app.MapPatientDetailsEndpoints();
         app.MapReadingSummaryEndpoints();
         app.MapObservationEndpoints();
         app.MapMonitoringPlanEndpoints();

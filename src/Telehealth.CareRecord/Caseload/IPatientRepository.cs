@@ -12,6 +12,9 @@ public interface IPatientRepository
 
     Task<bool> ExistsAsync(string patientId, CancellationToken cancellationToken = default);
 
+    /// <summary>Replaces the person's name, NHS number and date of birth. Validate first (<see cref="PatientDetails.Validate"/>).</summary>
+    Task<PatientUpdateResult> UpdateDetailsAsync(string patientId, PatientDetails details, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Changes the person's NEWS2 scale and supplemental oxygen and records the change (who, when, why, before and
     /// after) in one transaction. Validate first (<see cref="CareSettingsUpdate.Validate"/>).

@@ -38,6 +38,24 @@ public sealed partial class FhirOutboxPatientRepository(
 
     public Task<bool> ExistsAsync(string patientId, CancellationToken cancellationToken = default) => inner.ExistsAsync(patientId, cancellationToken);
 
+    // Name, NHS number and date of birth are the FHIR Patient: the corrected resource is queued (a conditional update).
+    public async Task<PatientUpdateResult> UpdateDetailsAsync(string patientId, PatientDetails details, CancellationToken cancellationToken = default)
+    {
+        var result = await inner.UpdateDetailsAsync(patientId, details, cancellationToken);
+        if (result == PatientUpdateResult.Updated && await inner.GetAsync(patientId, cancellationToken) is { } patient)
+        {
+            try
+            {
+                await outbox.EnqueueAsync([FhirOutboxItems.Create(patient.Id, mapper.ToPatient(patient))], cancellationToken);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogUpdateQueueFailed(patient.Id, exception);
+            }
+        }
+        return result;
+    }
+
     // Scale and oxygen are not part of the FHIR Patient (NEWS2 carries its scale on each RiskAssessment): nothing to queue.
     public Task<PatientRecord?> UpdateCareSettingsAsync(string patientId, CareSettingsUpdate update, CancellationToken cancellationToken = default) =>
         inner.UpdateCareSettingsAsync(patientId, update, cancellationToken);
@@ -47,4 +65,7 @@ public sealed partial class FhirOutboxPatientRepository(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Patient {PatientId} is stored but could not be queued as FHIR; it is queued with their first data")]
     private partial void LogQueueFailed(string patientId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Patient {PatientId}'s corrected details are stored but could not be queued as FHIR; the FHIR server keeps the old ones until the next change")]
+    private partial void LogUpdateQueueFailed(string patientId, Exception exception);
 }

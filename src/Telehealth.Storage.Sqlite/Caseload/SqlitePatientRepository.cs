@@ -77,6 +77,27 @@ public sealed class SqlitePatientRepository : IPatientRepository
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 1;
     }
 
+    public async Task<PatientUpdateResult> UpdateDetailsAsync(string patientId, PatientDetails details, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(patientId);
+        ArgumentNullException.ThrowIfNull(details);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE patients SET display_name = $name, nhs_number = $nhs, date_of_birth = $dob WHERE id = $id";
+        command.Parameters.AddWithValue("$id", patientId);
+        command.Parameters.AddWithValue("$name", details.DisplayName);
+        command.Parameters.AddWithValue("$nhs", (object?)details.NhsNumber ?? DBNull.Value);
+        command.Parameters.AddWithValue("$dob", details.DateOfBirth is { } dob ? dob.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : DBNull.Value);
+        try
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? PatientUpdateResult.Updated : PatientUpdateResult.UnknownPatient;
+        }
+        catch (SqliteException exception) when (exception.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: ux_patients_team_nhs_number
+        {
+            return PatientUpdateResult.DuplicateNhsNumber;
+        }
+    }
+
     public async Task<PatientRecord?> UpdateCareSettingsAsync(string patientId, CareSettingsUpdate update, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(patientId);

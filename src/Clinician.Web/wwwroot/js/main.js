@@ -9,11 +9,13 @@ import { renderQueue, renderCaseload } from "./queue.js";
 import { showPerson, renderPersonAlerts, initPersonPage, leavePerson, currentPersonId } from "./person.js";
 import { loadRejections } from "./rejections.js";
 import { renderWorklist } from "./worklist.js";
+import { renderAdmin, showAdminLink } from "./admin.js";
+import { firstRunLanding } from "./admin-setup.js";
 import { tick, forget } from "./alert-view.js";
 import { identityText } from "./format.js";
 import * as attention from "./attention.js";
 
-const pages = ["login", "dashboard", "worklist-page", "people-page", "person-page"];
+const pages = ["login", "dashboard", "worklist-page", "people-page", "person-page", "admin-page"];
 let timers = [];
 
 function showOnly(id) {
@@ -51,6 +53,10 @@ async function route() {
       showOnly("worklist-page");
       attention.setBaseTitle("Calls to make — Telehealth");
       await renderWorklist();
+    } else if (hash.startsWith("#/admin")) {
+      showOnly("admin-page");
+      attention.setBaseTitle("Administration — Telehealth");
+      await renderAdmin(hash);
     } else if (hash.startsWith("#/people")) {
       showOnly("people-page");
       attention.setBaseTitle("People — Telehealth");
@@ -102,6 +108,8 @@ async function startWorkspace() {
   await connectLive();
   await Promise.all([store.loadPatients(), store.loadAlerts()]);
   await openLinkedAlert();
+  showAdminLink();
+  await firstRunLanding();
   await route();
   loadRejections().catch(() => {});
   timers = [
