@@ -102,7 +102,28 @@ public sealed class SplitTopology : IAsyncDisposable
         settings["Realtime:Redis"] = Redis.Configuration;
         // The same key everywhere, so a token issued by one instance is accepted by the other.
         settings["Auth:SigningKey"] = _signingKey;
+        if (CareRecordConnectionString is not null && !settings.Keys.Order(StringComparer.Ordinal).SequenceEqual(SettingKeys(index).Order(StringComparer.Ordinal)))
+        {
+            // ComposeTopologyTests compares docker-compose.yml with SettingKeys: they must be what the instances really get.
+            throw new InvalidOperationException("SplitTopology.SettingKeys is out of date: " + string.Join(", ", settings.Keys));
+        }
         return settings;
+    }
+
+    /// <summary>The setting names every instance of the topology gets (values need running servers; names do not).</summary>
+    public static IReadOnlyCollection<string> SettingKeys(int index)
+    {
+        var keys = new List<string>
+        {
+            "Mqtt:Mode", "Mqtt:Nats:Url", "Mqtt:Nats:Username", "Mqtt:Nats:Password", "Mqtt:Nats:AckWait",
+            "Mqtt:Nats:ReconnectDelay", "Mqtt:Nats:RetryDelay", "Mqtt:Nats:Sync:Enabled",
+            "Storage:Influx:Url", "Storage:Influx:Database", "Storage:Postgres:ConnectionString", "Realtime:Redis", "Auth:SigningKey",
+        };
+        if (index == 0)
+        {
+            keys.AddRange(["Mqtt:Nats:Sync:AuthorizationFile", "Mqtt:Nats:Sync:PidFile"]);
+        }
+        return keys;
     }
 
     public async Task StartInstanceAsync(int index)
