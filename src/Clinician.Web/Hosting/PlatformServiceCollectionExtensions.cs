@@ -203,6 +203,7 @@ public static class PlatformServiceCollectionExtensions
         app.MapReadingSummaryEndpoints();
         app.MapObservationEndpoints();
         app.MapMonitoringPlanEndpoints();
+        app.MapCarePlanEndpoints();
         app.MapFiguresEndpoints();
         app.MapDeviceEndpoints();
         app.MapAlertEndpoints();
