@@ -204,6 +204,7 @@ public static class PlatformServiceCollectionExtensions
         app.MapObservationEndpoints();
         app.MapMonitoringPlanEndpoints();
         app.MapCarePlanEndpoints();
+        app.MapThresholdHistoryEndpoints();
         app.MapFiguresEndpoints();
         app.MapDeviceEndpoints();
         app.MapAlertEndpoints();

@@ -160,9 +160,10 @@ public static class FhirIds
     public static bool TryParseCarePlanId(string? id, [NotNullWhen(true)] out string? patientId)
     {
         patientId = IsValidId(id) && id.EndsWith(CarePlanSuffix, StringComparison.Ordinal) && id.Length > CarePlanSuffix.Length
+            && id.IndexOf('.', StringComparison.Ordinal) == id.Length - CarePlanSuffix.Length
             ? id[..^CarePlanSuffix.Length]
             : null;
-        return patientId is not null && !patientId.Contains('.', StringComparison.Ordinal);
+        return patientId is not null;
     }
 
     /// <summary>FHIR id rule: 1–64 of A–Z, a–z, 0–9, '-', '.'.</summary>

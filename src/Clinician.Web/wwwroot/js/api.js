@@ -6,6 +6,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = problem.code || null;
     this.owner = problem.owner || null;
+    this.errors = problem.errors || null; // a ValidationProblem's problems per field
   }
 }
 
