@@ -46,6 +46,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.TryAddSingleton<IPatientRepository, SqlitePatientRepository>();
         services.TryAddSingleton<IThresholdRepository, SqliteThresholdRepository>();
         services.TryAddSingleton<IMonitoringPlanStore, SqliteMonitoringPlanStore>();
+        services.TryAddSingleton<Telehealth.CareRecord.CarePlans.ICarePlanStore, SqliteCarePlanStore>();
         services.TryAddSingleton<IServiceFiguresSource, SqliteServiceFiguresSource>();
         services.TryAddSingleton<IStaffStore, SqliteStaffStore>();
         services.TryAddSingleton<ISignInFailureLog, SqliteSignInFailureLog>();

@@ -59,11 +59,14 @@ public sealed class PersonViewTests(ChromiumBrowser chromium) : IClassFixture<Ch
         // A chart per vital, shading the person's own thresholds.
         await Assertions.Expect(page.Locator("#charts figure.chart")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("#charts figure.chart figcaption")).ToHaveTextAsync(["SpO₂ (%)", "Heart rate (beat/min)"]);
-        var bands = await page.EvaluateAsync<double[]>("""
-            () => { const t = Chart.getChart(document.querySelector("figure[data-kind=spo2] canvas")).options.plugins.thresholdBands.threshold;
-                    return [t.criticalLow, t.low]; }
+        // Each stretch of the week shaded with the limits then in force: the defaults the readings were judged
+        // against (critical low 91: hence the critical alert at 90 %), then the clinician's new limits.
+        var bands = await page.EvaluateAsync<double[][]>("""
+            () => Chart.getChart(document.querySelector("figure[data-kind=spo2] canvas")).options.plugins.thresholdBands.periods
+                    .map((p) => [p.threshold.criticalLow, p.threshold.low])
             """);
-        Assert.Equal([88.0, 92.0], bands);
+        Assert.Equal([[91.0, 94.0], [88.0, 92.0]], bands);
+        await Assertions.Expect(page.Locator("figure[data-kind=spo2]")).ToHaveAttributeAsync("data-periods", "2");
         Assert.Equal(2, await page.EvaluateAsync<int>("() => Chart.getChart(document.querySelector('figure[data-kind=spo2] canvas')).data.datasets[0].data.length"));
         await Assertions.Expect(page.Locator("figure[data-kind=spo2] canvas")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("^SpO₂: 2 readings, latest 90 %"));
 

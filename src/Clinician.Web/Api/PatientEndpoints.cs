@@ -277,6 +277,6 @@ public static class PatientEndpoints
         return true;
     }
 
-    private static ThresholdDto ToDto(VitalThreshold t) =>
+    internal static ThresholdDto ToDto(VitalThreshold t) =>
         new(t.Kind.WireName(), t.Kind.CanonicalUnit(), t.CriticalLow, t.Low, t.High, t.CriticalHigh);
 }

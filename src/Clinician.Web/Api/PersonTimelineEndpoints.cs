@@ -6,6 +6,8 @@ using System.Globalization;
 using System.Security.Claims;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.Caseload;
+using Telehealth.CareRecord.CarePlans;
+using Telehealth.CareRecord.FollowUp;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Alerts.Recording;
 using Telehealth.Contracts;
@@ -16,8 +18,9 @@ using Telehealth.Ingest.Storage;
 namespace Telehealth.Clinician.Web.Api;
 
 /// <summary>
-/// The whole person in one read: readings, telecare events, every event of their alerts, care-setting and threshold
-/// changes, merged newest first. A read model over the existing stores; nothing is written.
+/// The whole person in one read: readings, telecare events, every event of their alerts, the follow-up calls about
+/// them (outcome and what was done), care-setting, threshold, goal and care-plan changes, merged newest first. A read
+/// model over the existing stores; nothing is written.
 /// </summary>
 public static class PersonTimelineEndpoints
 {
@@ -29,7 +32,7 @@ public static class PersonTimelineEndpoints
         // from/to default to the last 7 days; at most `limit` entries (the newest) are returned.
         app.MapGet("/api/patients/{id}/timeline", async (string id, DateTimeOffset? from, DateTimeOffset? to, int? limit, ClaimsPrincipal user,
             IPatientRepository patients, IThresholdRepository thresholds, IReadingStore readings, ITelecareEventStore telecare,
-            IAlertStore alerts, IAlertEventLog log, TimeProvider time, CancellationToken ct) =>
+            IAlertStore alerts, IAlertEventLog log, ICarePlanStore plans, TimeProvider time, CancellationToken ct) =>
         {
             if (await PatientEndpoints.FindInTeamAsync(id, user, patients, ct) is null)
             {
@@ -56,11 +59,21 @@ public static class PersonTimelineEndpoints
                 {
                     continue; // nothing of this alert can fall in the range (every event is at or before its last update)
                 }
-                foreach (var e in (await log.ForAlertAsync(alert.Id, ct)).Where(e => InRange(e.At)))
+                // A call is shown as itself (outcome, actions, notes) rather than as its alert event.
+                foreach (var e in (await log.ForAlertAsync(alert.Id, ct)).Where(e => InRange(e.At) && e.Type != AlertEventType.CallAttempted))
                 {
                     items.Add(new TimelineItemDto(e.At, "alert_event", WireNames.Of(e.Type), e.Event.Reason,
                         (e.Event.Severity ?? alert.Severity).ToString().ToLowerInvariant(), alert.Id, alert.Device?.DeviceId, e.Actor));
                 }
+                foreach (var call in (alert.Calls ?? []).Where(c => InRange(c.At)))
+                {
+                    items.Add(new TimelineItemDto(call.At, "call", WireNames.Of(call.Outcome), CallText(call, alert.Reason),
+                        alert.Severity.ToString().ToLowerInvariant(), alert.Id, alert.Device?.DeviceId, call.By));
+                }
+            }
+            foreach (var r in (await plans.GetHistoryAsync(id, ct)).Where(r => InRange(r.Change.At)))
+            {
+                items.Add(new TimelineItemDto(r.Change.At, "care_plan", WireNames.Of(r.Kind), $"{r.Summary}. Reason: {r.Change.Reason}", Actor: r.Change.ChangedBy));
             }
             foreach (var c in (await patients.GetCareSettingsHistoryAsync(id, ct)).Where(c => InRange(c.ChangedAt)))
             {
@@ -88,11 +101,30 @@ public static class PersonTimelineEndpoints
 
     private static int TieOrder(string kind) => kind switch
     {
-        "thresholds" or "care_settings" => 0,
-        "alert_event" => 1,
+        "thresholds" or "care_settings" or "care_plan" => 0,
+        "call" or "alert_event" => 1,
         "telecare_event" => 2,
         _ => 3,
     };
+
+    /// <summary>"Call 2 about SpO₂ low: reached; advice given, repeat reading requested. Notes: …".</summary>
+    private static string CallText(CallAttempt call, string about)
+    {
+        var text = $"Call {call.Number.ToString(CultureInfo.InvariantCulture)} about {about}: {WireNames.Of(call.Outcome).Replace('_', ' ')}";
+        if (call.Actions.Count > 0)
+        {
+            text += "; " + string.Join(", ", call.Actions.Select(a => CallActions.Of(a).Replace('_', ' ')));
+        }
+        if (call.Escalated)
+        {
+            text += "; not reached, escalated";
+        }
+        else if (call.RetryAt is { } retry)
+        {
+            text += $"; retry at {retry.ToString("HH:mm", CultureInfo.InvariantCulture)} UTC";
+        }
+        return string.IsNullOrWhiteSpace(call.Notes) ? text : $"{text}. Notes: {call.Notes}";
+    }
 
     private static string Label(VitalKind kind) => kind.WireName().Replace('_', ' ');
 

@@ -204,6 +204,8 @@ public static class PlatformServiceCollectionExtensions
         app.MapReadingSummaryEndpoints();
         app.MapObservationEndpoints();
         app.MapMonitoringPlanEndpoints();
+        app.MapCarePlanEndpoints();
+        app.MapThresholdHistoryEndpoints();
         app.MapFiguresEndpoints();
         app.MapDeviceEndpoints();
         app.MapAlertEndpoints();

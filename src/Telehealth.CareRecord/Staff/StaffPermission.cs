@@ -12,7 +12,7 @@ public enum StaffPermission
     /// <summary>Edit a person's phone numbers and contacts (carer, next of kin, key worker).</summary>
     EditContacts,
 
-    /// <summary>Change thresholds, care settings (NEWS2 scale, oxygen) and rules.</summary>
+    /// <summary>Change thresholds, care settings (NEWS2 scale, oxygen), rules, and goals and care plans.</summary>
     ChangeClinicalSettings,
 
     /// <summary>Record a clinical observation such as an ACVPU assessment.</summary>

@@ -46,6 +46,11 @@ public static class FhirIdentifiers
 
     public static Identifier FollowUpCall(Guid alertId) => new(TelehealthSystems.FollowUpCallIdentifier, alertId.ToString("D"));
 
+    public static Identifier Goal(Guid goalId) => new(TelehealthSystems.GoalIdentifier, goalId.ToString("D"));
+
+    /// <summary>One care plan per person: the person's platform id.</summary>
+    public static Identifier CarePlan(string patientId) => new(TelehealthSystems.CarePlanIdentifier, patientId);
+
     /// <summary>Shortest round-trip text, invariant culture (72, 36.6, 5.25).</summary>
     internal static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 

@@ -16,6 +16,7 @@ namespace Telehealth.Fhir.Mapping;
 /// <item>Observation (telecare event): <c>{deviceId}.ev-{wire name with '-'}.{deviceTimeUnixMs}</c>, e.g. <c>dev-x.ev-fall-detected.1740819600000</c>.</item>
 /// <item>Observation (ACVPU): <c>{patientId}.acvpu.{observedAtUnixMs}</c>.</item>
 /// <item>RiskAssessment: the assessment id (<c>news2-</c> + 24 hex). Flag: <c>alert-{guid:N}</c>. Task: <c>call-{guid:N}</c> (the alert's guid).</item>
+/// <item>Goal: <c>goal-{guid:N}</c>. CarePlan: <c>{patientId}.careplan</c> (one care plan per person).</item>
 /// </list>
 /// Device ids must consist of letters, digits and '-' (the registry issues <c>dev-</c> + 10 characters); '.' separates the parts.
 /// </summary>
@@ -26,6 +27,8 @@ public static class FhirIds
     private const string EventTokenPrefix = "ev-";
     private const string FlagPrefix = "alert-";
     private const string TaskPrefix = "call-";
+    private const string GoalPrefix = "goal-";
+    private const string CarePlanSuffix = ".careplan";
     private const int MaxIdLength = 64;
 
     public static string Patient(string patientId) => RequireValidId(patientId, nameof(patientId));
@@ -146,6 +149,22 @@ public static class FhirIds
     public static bool TryParseFlagId(string? id, out Guid alertId) => TryParseGuidId(id, FlagPrefix, out alertId);
 
     public static bool TryParseTaskId(string? id, out Guid alertId) => TryParseGuidId(id, TaskPrefix, out alertId);
+
+    public static string Goal(Guid goalId) => GoalPrefix + goalId.ToString("N");
+
+    public static bool TryParseGoalId(string? id, out Guid goalId) => TryParseGuidId(id, GoalPrefix, out goalId);
+
+    public static string CarePlan(string patientId) => RequireValidId(patientId + CarePlanSuffix, nameof(patientId));
+
+    /// <summary>Parses a CarePlan id (<see cref="CarePlan"/>) into the person's id; false for anything else.</summary>
+    public static bool TryParseCarePlanId(string? id, [NotNullWhen(true)] out string? patientId)
+    {
+        patientId = IsValidId(id) && id.EndsWith(CarePlanSuffix, StringComparison.Ordinal) && id.Length > CarePlanSuffix.Length
+            && id.IndexOf('.', StringComparison.Ordinal) == id.Length - CarePlanSuffix.Length
+            ? id[..^CarePlanSuffix.Length]
+            : null;
+        return patientId is not null;
+    }
 
     /// <summary>FHIR id rule: 1–64 of A–Z, a–z, 0–9, '-', '.'.</summary>
     public static bool IsValidId([NotNullWhen(true)] string? id) =>

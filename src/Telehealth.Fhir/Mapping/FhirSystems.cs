@@ -15,6 +15,7 @@ public static class FhirSystems
     public const string DataAbsentReason = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
     public const string RiskProbability = "http://terminology.hl7.org/CodeSystem/risk-probability";
     public const string FlagCategory = "http://terminology.hl7.org/CodeSystem/flag-category";
+    public const string GoalAchievement = "http://terminology.hl7.org/CodeSystem/goal-achievement";
     public const string NhsNumber = "https://fhir.nhs.uk/Id/nhs-number";
 
     /// <summary>Core vital-signs profiles (R4) the vital Observations claim in meta.profile.</summary>

@@ -42,6 +42,8 @@ public static class TelehealthSystems
     public const string News2AssessmentIdentifier = Root + "id:news2-assessment";
     public const string AlertIdentifier = Root + "id:alert";
     public const string FollowUpCallIdentifier = Root + "id:follow-up-call";
+    public const string GoalIdentifier = Root + "id:goal";
+    public const string CarePlanIdentifier = Root + "id:care-plan";
 
     // ── Extensions ─────────────────────────────────────────────────────────────────────────────────
     /// <summary>RiskAssessment: the NEWS2 aggregate score (valueInteger).</summary>

@@ -6,6 +6,7 @@ using Telehealth.Alerts.Engine;
 using Telehealth.Alerts.Recording;
 using Telehealth.Contracts.Ingestion;
 using Telehealth.Fhir.Mapping;
+using Telehealth.CareRecord.CarePlans;
 using Telehealth.CareRecord.Caseload;
 using Telehealth.CareRecord.Devices;
 using Telehealth.Contracts.Observations;
@@ -16,7 +17,7 @@ public static class FhirOutboxServiceCollectionExtensions
 {
     /// <summary>
     /// The FHIR outbox: <see cref="FhirOutbox"/> (on the platform's IOutboxStore), <see cref="FhirOutboxWriter"/> as follower of stored data and
-    /// NEWS2 observer, <see cref="FhirAlertEventFollower"/> on the alert event log, decorators that queue new patients and devices, and <see cref="FhirPushWorker"/>
+    /// NEWS2 observer, <see cref="FhirAlertEventFollower"/> on the alert event log, decorators that queue new patients and devices and every change to goals and care plans, and <see cref="FhirPushWorker"/>
     /// pushing to <c>Fhir:Server</c>. Call it after the alert core and the gateway are added (it decorates their
     /// <see cref="IPatientRepository"/> and <see cref="IDeviceRegistry"/>); it puts its ingest observer ahead of the
     /// ones already registered, so a reading's Observation is queued before the alert engine derives anything from it.
@@ -55,6 +56,12 @@ public static class FhirOutboxServiceCollectionExtensions
         {
             Decorate<IConsciousnessStore>(services, (inner, provider) => new FhirOutboxConsciousnessStore(
                 inner, provider.GetRequiredService<FhirOutboxWriter>(), provider.GetRequiredService<ILogger<FhirOutboxConsciousnessStore>>()));
+        }
+
+        if (IndexOf<ICarePlanStore>(services, last: true) is not null)
+        {
+            Decorate<ICarePlanStore>(services, (inner, provider) => new FhirOutboxCarePlanStore(
+                inner, provider.GetRequiredService<FhirOutboxWriter>(), provider.GetRequiredService<ILogger<FhirOutboxCarePlanStore>>()));
         }
 
         // The pipeline's timeout bounds each attempt; the HttpClient's own timeout would cut across retries.

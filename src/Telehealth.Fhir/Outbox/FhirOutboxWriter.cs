@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Logging;
 using Telehealth.CareRecord.Alerting;
+using Telehealth.CareRecord.CarePlans;
 using Telehealth.CareRecord.News2;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Alerts.Engine;
@@ -124,6 +125,25 @@ public sealed partial class FhirOutboxWriter(
             resources.Add(followUp);
         }
         await EnqueueAsync(alert.PatientId, resources, cancellationToken);
+    }
+
+    /// <summary>
+    /// A saved change to a person's goals or care plan: the goal it changed (if any), then the CarePlan, whose version
+    /// moves with every change and whose goal list names the goals (so a new Goal is on the server before it is named).
+    /// </summary>
+    public async Task EnqueueCarePlanAsync(CarePlanRecord plan, Guid? changedGoal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var resources = new List<Resource>();
+        if (changedGoal is { } goalId && plan.Goal(goalId) is { } goal)
+        {
+            resources.Add(CarePlanResources.ToGoal(goal));
+        }
+        if (CarePlanResources.ToCarePlan(plan) is { } carePlan)
+        {
+            resources.Add(carePlan);
+        }
+        await EnqueueAsync(plan.PatientId, resources, cancellationToken);
     }
 
     private async Task EnqueueAsync(string patientId, IEnumerable<Resource> resources, CancellationToken cancellationToken)

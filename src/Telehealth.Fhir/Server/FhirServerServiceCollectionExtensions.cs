@@ -10,7 +10,7 @@ public static class FhirServerServiceCollectionExtensions
 {
     /// <summary>
     /// The served FHIR endpoint's services: one source per resource type (Observation, RiskAssessment, Flag, Task,
-    /// Device, Patient) over the platform's stores. Needs the stores, registry and repositories already registered.
+    /// Device, Patient, Goal, CarePlan) over the platform's stores. Needs the stores, registry and repositories already registered.
     /// Map it with <see cref="FhirServerEndpoints.MapFhirServer"/>.
     /// </summary>
     public static IServiceCollection AddFhirServer(this IServiceCollection services)
@@ -26,6 +26,8 @@ public static class FhirServerServiceCollectionExtensions
         services.AddSingleton<IFhirResourceSource, TaskSource>();
         services.AddSingleton<IFhirResourceSource, DeviceSource>();
         services.AddSingleton<IFhirResourceSource, PatientSource>();
+        services.AddSingleton<IFhirResourceSource, GoalSource>();
+        services.AddSingleton<IFhirResourceSource, CarePlanSource>();
         // Replaces the default result handler (registered with TryAdd by AddAuthorization) and delegates to it outside /fhir.
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, FhirAuthorizationResultHandler>();
         return services;

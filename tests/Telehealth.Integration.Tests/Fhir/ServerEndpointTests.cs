@@ -31,13 +31,15 @@ public sealed class ServerEndpointTests(PlatformFixture fixture) : IClassFixture
         Assert.Equal(["json"], capabilities.Format);
         var rest = Assert.Single(capabilities.Rest);
         Assert.Equal(CapabilityStatement.RestfulCapabilityMode.Server, rest.Mode);
-        Assert.Equal(["Device", "Flag", "Observation", "Patient", "RiskAssessment", "Task"], rest.Resource.Select(r => r.Type!).ToArray());
+        Assert.Equal(["CarePlan", "Device", "Flag", "Goal", "Observation", "Patient", "RiskAssessment", "Task"], rest.Resource.Select(r => r.Type!).ToArray());
         Assert.All(rest.Resource, r => Assert.Equal(
             [CapabilityStatement.TypeRestfulInteraction.Read, CapabilityStatement.TypeRestfulInteraction.SearchType],
             r.Interaction.Select(i => i.Code!.Value).ToArray()));
         string[] ParametersOf(string type) => rest.Resource.Single(r => r.Type == type).SearchParam.Select(p => p.Name!).ToArray();
         Assert.Equal(["patient", "code", "category", "date"], ParametersOf("Observation"));
         Assert.Equal(["patient", "date"], ParametersOf("RiskAssessment"));
+        Assert.Equal(["patient", "lifecycle-status"], ParametersOf("Goal"));
+        Assert.Equal(["patient"], ParametersOf("CarePlan"));
         Assert.Equal(["patient", "status"], ParametersOf("Flag"));
         Assert.Equal(["patient", "status"], ParametersOf("Task"));
         Assert.Equal(["patient"], ParametersOf("Device"));

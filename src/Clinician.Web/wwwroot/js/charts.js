@@ -1,4 +1,5 @@
-// Trend charts (Chart.js, vendored in lib/): one per vital, the person's own thresholds shaded behind the line.
+// Trend charts (Chart.js, vendored in lib/): one per vital, the person's own thresholds shaded behind the line, each
+// stretch of time with the limits that were in force then (a reading is judged against the limits of its own time).
 // Times are plain numbers on a linear axis, formatted here, so no date adapter is needed.
 const bandColours = { critical: "rgba(179, 0, 27, 0.12)", warning: "rgba(244, 119, 56, 0.14)", normal: "rgba(0, 112, 60, 0.08)" };
 
@@ -24,18 +25,35 @@ function bands(threshold) {
 const thresholdBands = {
   id: "thresholdBands",
   beforeDatasetsDraw(chart, _args, options) {
-    const { ctx, chartArea, scales: { y } } = chart;
+    const { ctx, chartArea, scales: { x, y } } = chart;
     ctx.save();
-    for (const [from, to, level] of bands(options.threshold)) {
-      const top = to === Infinity ? chartArea.top : Math.max(chartArea.top, y.getPixelForValue(to));
-      const bottom = from === -Infinity ? chartArea.bottom : Math.min(chartArea.bottom, y.getPixelForValue(from));
-      if (bottom <= top) continue;
-      ctx.fillStyle = bandColours[level];
-      ctx.fillRect(chartArea.left, top, chartArea.right - chartArea.left, bottom - top);
+    for (const period of options.periods || []) {
+      const left = Math.max(chartArea.left, x.getPixelForValue(period.from));
+      const right = period.to === null ? chartArea.right : Math.min(chartArea.right, x.getPixelForValue(period.to));
+      if (right <= left) continue;
+      for (const [from, to, level] of bands(period.threshold)) {
+        const top = to === Infinity ? chartArea.top : Math.max(chartArea.top, y.getPixelForValue(to));
+        const bottom = from === -Infinity ? chartArea.bottom : Math.min(chartArea.bottom, y.getPixelForValue(from));
+        if (bottom <= top) continue;
+        ctx.fillStyle = bandColours[level];
+        ctx.fillRect(left, top, right - left, bottom - top);
+      }
     }
     ctx.restore();
   },
 };
+
+/**
+ * One vital's limits over time from GET /api/patients/{id}/thresholds/history: [{ from, to, threshold }] with times
+ * in ms (to null while still in force); a period without limits for the vital has threshold undefined.
+ */
+export function thresholdPeriods(history, kind) {
+  return history.map((period) => ({
+    from: new Date(period.from).getTime(),
+    to: period.to === null ? null : new Date(period.to).getTime(),
+    threshold: period.effective.find((t) => t.kind === kind),
+  }));
+}
 
 function tickText(value, spanMs) {
   const date = new Date(value);
@@ -44,11 +62,15 @@ function tickText(value, spanMs) {
     : date.toLocaleDateString("en-GB", { day: "numeric", month: "short" });
 }
 
-/** Draws one vital's readings into `canvas` between `from` and `to` (ms); returns the Chart to destroy later. */
-export function trendChart(canvas, kind, readings, threshold, from, to) {
+/**
+ * Draws one vital's readings into `canvas` between `from` and `to` (ms), shading each period's limits
+ * (`thresholdPeriods`); returns the Chart to destroy later.
+ */
+export function trendChart(canvas, kind, readings, periods, from, to) {
   const points = readings.map((r) => ({ x: new Date(r.deviceTime).getTime(), y: r.value }));
   const values = points.map((p) => p.y);
-  const bounds = [threshold?.criticalLow, threshold?.criticalHigh, threshold?.low, threshold?.high].filter((v) => typeof v === "number");
+  const bounds = periods.flatMap(({ threshold }) => [threshold?.criticalLow, threshold?.criticalHigh, threshold?.low, threshold?.high])
+    .filter((v) => typeof v === "number");
   const min = Math.min(...values, ...bounds);
   const max = Math.max(...values, ...bounds);
   const pad = Math.max(1, (max - min) * 0.1);
@@ -64,7 +86,7 @@ export function trendChart(canvas, kind, readings, threshold, from, to) {
         x: { type: "linear", min: from, max: to, ticks: { maxTicksLimit: 6, callback: (value) => tickText(value, to - from) } },
         y: { suggestedMin: min - pad, suggestedMax: max + pad },
       },
-      plugins: { legend: { display: false }, thresholdBands: { threshold }, tooltip: { callbacks: { title: (items) => new Date(items[0].parsed.x).toLocaleString("en-GB") } } },
+      plugins: { legend: { display: false }, thresholdBands: { periods }, tooltip: { callbacks: { title: (items) => new Date(items[0].parsed.x).toLocaleString("en-GB") } } },
     },
     plugins: [thresholdBands],
   });

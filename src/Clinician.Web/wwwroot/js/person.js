@@ -1,13 +1,14 @@
 // The whole person: who they are (NHS number, date of birth), their active alerts with the same actions as the
 // queue, trend charts per vital with their own thresholds shaded, their devices with assignment history, and one
-// timeline of readings, telecare events, alert events and care-plan changes.
+// timeline of readings, telecare events, alert events, calls and care-plan changes; their goals and care plan.
 import { api } from "./api.js";
 import { $, h, reconcile, setText } from "./dom.js";
 import { birthText, durationText, identityText, nhsText, severityRank, timeText } from "./format.js";
 import { activeAlertsOf, patients } from "./store.js";
 import { alertElement } from "./alert-view.js";
-import { trendChart, vitalLabel, vitalOrder } from "./charts.js";
+import { thresholdPeriods, trendChart, vitalLabel, vitalOrder } from "./charts.js";
 import { announce, setBaseTitle } from "./attention.js";
+import { initCarePlan, leaveCarePlan, renderCarePlan } from "./care-plan.js";
 
 const rangeMs = { day: 24 * 3600 * 1000, week: 7 * 24 * 3600 * 1000, month: 30 * 24 * 3600 * 1000 };
 let shown = null; // { id, range }
@@ -24,7 +25,7 @@ export function renderPersonAlerts(now = Date.now()) {
   $("person-no-alerts").hidden = list.length > 0;
 }
 
-function renderCharts(readings, thresholds, from, to) {
+function renderCharts(readings, thresholds, history, from, to) {
   charts.forEach((chart) => chart.destroy());
   charts = [];
   const byKind = new Map();
@@ -34,15 +35,18 @@ function renderCharts(readings, thresholds, from, to) {
     const threshold = thresholds.effective.find((t) => t.kind === kind);
     const latest = list.at(-1);
     const limits = threshold ? `limits: critical low ${threshold.criticalLow ?? "none"}, low ${threshold.low ?? "none"}, high ${threshold.high ?? "none"}, critical high ${threshold.criticalHigh ?? "none"}` : "no limits";
-    const summary = `${vitalLabel(kind)}: ${list.length} readings, latest ${latest.value} ${latest.unit} at ${timeText(latest.deviceTime)}; ${limits}.`;
+    const periods = thresholdPeriods(history, kind);
+    const changes = periods.length > 1 ? ` Limits changed ${periods.length - 1} time${periods.length > 2 ? "s" : ""} in this period; each stretch is shaded with the limits then in force.` : "";
+    const summary = `${vitalLabel(kind)}: ${list.length} readings, latest ${latest.value} ${latest.unit} at ${timeText(latest.deviceTime)}; ${limits}.${changes}`;
     const canvas = h("canvas", { role: "img", "aria-label": summary });
     const figure = h("figure", { class: "chart", dataset: { kind } },
       h("figcaption", {}, `${vitalLabel(kind)} (${latest.unit})`), h("div", { class: "chart-box" }, canvas));
-    return { figure, canvas, kind, list, threshold };
+    figure.dataset.periods = String(periods.length);
+    return { figure, canvas, kind, list, periods };
   });
   $("charts").replaceChildren(...figures.map((f) => f.figure));
   $("no-readings").hidden = figures.length > 0;
-  charts = figures.map((f) => trendChart(f.canvas, f.kind, f.list, f.threshold, from, to));
+  charts = figures.map((f) => trendChart(f.canvas, f.kind, f.list, f.periods, from, to));
 }
 
 async function renderDevices(id) {
@@ -77,17 +81,19 @@ async function load() {
   const from = to - rangeMs[range];
   document.querySelectorAll(".range-button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.range === range)));
   const iso = (ms) => new Date(ms).toISOString();
-  const [readings, thresholds] = await Promise.all([
+  const [readings, thresholds, history] = await Promise.all([
     api(`/api/patients/${encodeURIComponent(id)}/readings?from=${iso(from)}&to=${iso(to)}&limit=5000`),
     api(`/api/patients/${encodeURIComponent(id)}/thresholds`),
+    api(`/api/patients/${encodeURIComponent(id)}/thresholds/history?from=${iso(from)}&to=${iso(to)}`),
   ]);
   if (shown?.id !== id) return; // another person was opened meanwhile
-  renderCharts(readings, thresholds, from, to);
-  await Promise.all([renderDevices(id), renderTimeline(id, from, to)]);
+  renderCharts(readings, thresholds, history, from, to);
+  await Promise.all([renderDevices(id), renderTimeline(id, from, to), renderCarePlan(id)]);
   document.getElementById("person-page").dataset.loaded = `${id}:${range}`;
 }
 
 export async function showPerson(id) {
+  if (shown?.id !== id) leaveCarePlan();
   shown = { id, range: shown?.id === id ? shown.range : "week" };
   $("person-page").dataset.loaded = "";
   setText($("person-error"), "");
@@ -110,6 +116,8 @@ export async function showPerson(id) {
 }
 
 export function initPersonPage() {
+  // A saved goal or care plan change reloads the page's data, so the timeline shows it at once.
+  initCarePlan(async () => { if (shown) await load(); });
   document.querySelectorAll(".range-button").forEach((button) => button.addEventListener("click", () => {
     if (!shown) return;
     shown.range = button.dataset.range;
@@ -118,6 +126,7 @@ export function initPersonPage() {
 }
 
 export function leavePerson() {
+  leaveCarePlan();
   charts.forEach((chart) => chart.destroy());
   charts = [];
   shown = null;
