@@ -12,8 +12,12 @@ import { renderWorklist } from "./worklist.js";
 import { tick, forget } from "./alert-view.js";
 import { identityText } from "./format.js";
 import * as attention from "./attention.js";
+import { renderFigures, leaveFigures, showFiguresLink } from "./figures.js";
+import { loadColleagues } from "./colleagues.js";
+import { colleagueList } from "./alert-view.js";
 
 const pages = ["login", "dashboard", "worklist-page", "people-page", "person-page"];
+pages.push("figures-page");
 let timers = [];
 
 function showOnly(id) {
@@ -47,7 +51,12 @@ async function route() {
     await showPerson(decodeURIComponent(person[1]));
   } else {
     leavePerson();
-    if (hash.startsWith("#/worklist")) {
+    if (!hash.startsWith("#/figures")) leaveFigures();
+    if (hash.startsWith("#/figures")) {
+      showOnly("figures-page");
+      attention.setBaseTitle("Service figures — Telehealth");
+      await renderFigures();
+    } else if (hash.startsWith("#/worklist")) {
       showOnly("worklist-page");
       attention.setBaseTitle("Calls to make — Telehealth");
       await renderWorklist();
@@ -97,6 +106,8 @@ async function openLinkedAlert() {
 
 async function startWorkspace() {
   setText($("signed-in-as"), `${session.me().username} (${session.me().role.replace(/_/g, " ")})`);
+  showFiguresLink();
+  loadColleagues().then(colleagueList).catch(() => {}); // the assign lists fill in when it arrives
   showOnly("dashboard");
   // Subscribe first, then load: an alert raised in between is not missed (the store de-duplicates by id).
   await connectLive();
