@@ -108,9 +108,11 @@ public sealed partial class LiveQueueTests(ChromiumBrowser chromium) : IClassFix
         var stored = Assert.Single((await staff.GetFromJsonAsync<AlertDto[]>("/api/alerts?status=all"))!);
         Assert.Equal(("acknowledged", nurseA, (string?)null), (stored.Status, stored.AcknowledgedBy, stored.AssignedTo));
 
-        // A hands it over to B on purpose: B sees it is theirs at once, and has nothing left to take.
+        // A hands it over to B on purpose, picking B from the team's colleagues (GET /api/staff/colleagues: everyone
+        // active in A's team but A): B sees it is theirs at once, and has nothing left to take.
         await alertOnA.Locator("summary").ClickAsync();
-        await alertOnA.Locator("input.assign-to").FillAsync(nurseB);
+        await Assertions.Expect(alertOnA.Locator("select.assign-to option")).ToHaveTextAsync(["Choose a colleague", "admin (admin)", "nurse-b (clinician)"]);
+        await alertOnA.Locator("select.assign-to").SelectOptionAsync(nurseB);
         await alertOnA.Locator(".assign-form button").ClickAsync();
 
         await Assertions.Expect(alertOnB.Locator(".meta")).ToContainTextAsync("assigned to nurse-b", new() { Timeout = DashboardPage.LiveTimeoutMs });

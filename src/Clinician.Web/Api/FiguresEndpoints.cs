@@ -5,10 +5,12 @@ using Telehealth.CareRecord.Caseload;
 using Telehealth.CareRecord.Evaluation;
 using Telehealth.CareRecord.Evaluation.MissingData;
 using Telehealth.CareRecord.Figures;
+using Telehealth.CareRecord.FollowUp;
 using Telehealth.CareRecord.Monitoring;
 using Telehealth.CareRecord.Observations;
 using Telehealth.CareRecord.Staff;
 using Telehealth.Clinician.Web.Auth;
+using Telehealth.Contracts;
 using Telehealth.Contracts.Readings;
 
 namespace Telehealth.Clinician.Web.Api;
@@ -16,7 +18,8 @@ namespace Telehealth.Clinician.Web.Api;
 /// <summary>
 /// Service figures for team leads and commissioners (<c>GET /api/figures?from=&amp;to=</c>, JSON or
 /// <c>format=csv</c>): alerts by severity and kind, time to acknowledge against the telecare call-handling
-/// standards, outcomes, readings adherence per person, device uptime. Scoped to the caller's team in every query.
+/// standards, time to first call, outcomes, telephone follow-ups, readings adherence per person, device uptime.
+/// Scoped to the caller's team in every query.
 /// </summary>
 public static class FiguresEndpoints
 {
@@ -31,10 +34,12 @@ public static class FiguresEndpoints
 
     public sealed record UptimeDto(string DeviceId, string DeviceType, string PatientId, double WatchedHours, double FlaggedSilentMinutes, double? Share);
 
+    public sealed record FollowUpsDto(int AlertsCalled, int Calls, IReadOnlyDictionary<string, int> ByOutcome, IReadOnlyDictionary<string, int> ByAction, int Escalated);
+
     public sealed record FiguresDto(
         string TeamId, DateTimeOffset From, DateTimeOffset To, int AlertsRaised, IReadOnlyDictionary<string, int> BySeverity,
         IReadOnlyDictionary<string, int> ByKind, ResponseTimesDto TimeToAcknowledge, IReadOnlyDictionary<string, int> Outcomes,
-        IReadOnlyList<AdherenceDto> Adherence, IReadOnlyList<UptimeDto> Uptime);
+        IReadOnlyList<AdherenceDto> Adherence, IReadOnlyList<UptimeDto> Uptime, ResponseTimesDto TimeToFirstCall, FollowUpsDto FollowUps);
 
     public static IEndpointRouteBuilder MapFiguresEndpoints(this IEndpointRouteBuilder app)
     {
@@ -100,17 +105,24 @@ public static class FiguresEndpoints
     private static FiguresDto ToDto(ServiceFigures figures, IReadOnlyDictionary<string, PatientRecord> people)
     {
         static double? Seconds(TimeSpan? span) => span?.TotalSeconds;
-        var ack = figures.TimeToAcknowledge;
+        static ResponseTimesDto Times(ResponseTimes t) =>
+            new(t.Responded, t.Waiting, Seconds(t.Median), Seconds(t.Percentile90), t.ShareWithin60Seconds, t.ShareWithin3Minutes);
+        var calls = figures.FollowUps;
         return new FiguresDto(
             figures.TeamId, figures.Period.From, figures.Period.To, figures.AlertsRaised,
             figures.BySeverity.ToDictionary(p => p.Key.ToString().ToLowerInvariant(), p => p.Value),
             figures.ByKind,
-            new ResponseTimesDto(ack.Responded, ack.Waiting, Seconds(ack.Median), Seconds(ack.Percentile90), ack.ShareWithin60Seconds, ack.ShareWithin3Minutes),
+            Times(figures.TimeToAcknowledge),
             figures.Outcomes.ToDictionary(p => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Key.ToString()), p => p.Value),
             [.. figures.Adherence.Select(a => people.TryGetValue(a.PatientId, out var person)
                 ? new AdherenceDto(a.PatientId, person.DisplayName, person.NhsNumber, person.DateOfBirth, a.ConditionKey, a.WindowsClosed, a.WindowsWithReading, a.Share)
                 : new AdherenceDto(a.PatientId, a.PatientId, null, null, a.ConditionKey, a.WindowsClosed, a.WindowsWithReading, a.Share))],
-            [.. figures.Uptime.Select(u => new UptimeDto(u.DeviceId, u.DeviceType, u.PatientId, u.Watched.TotalHours, u.FlaggedSilent.TotalMinutes, u.Share))]);
+            [.. figures.Uptime.Select(u => new UptimeDto(u.DeviceId, u.DeviceType, u.PatientId, u.Watched.TotalHours, u.FlaggedSilent.TotalMinutes, u.Share))],
+            Times(figures.TimeToFirstCall),
+            new FollowUpsDto(calls.AlertsCalled, calls.Calls,
+                calls.ByOutcome.ToDictionary(p => WireNames.Of(p.Key), p => p.Value),
+                calls.ByAction.ToDictionary(p => CallActions.Of(p.Key), p => p.Value),
+                calls.Escalated));
     }
 
     /// <summary>One row per figure (section, key, detail, value), so a spreadsheet can pivot it without parsing.</summary>
@@ -131,16 +143,31 @@ public static class FiguresEndpoints
         {
             Row("alerts_by_kind", kind, string.Empty, count);
         }
-        var ack = dto.TimeToAcknowledge;
-        Row("time_to_acknowledge", "responded", string.Empty, ack.Responded);
-        Row("time_to_acknowledge", "waiting", string.Empty, ack.Waiting);
-        Row("time_to_acknowledge", "median_seconds", string.Empty, ack.MedianSeconds);
-        Row("time_to_acknowledge", "p90_seconds", string.Empty, ack.Percentile90Seconds);
-        Row("time_to_acknowledge", "share_within_60s", string.Empty, ack.ShareWithin60Seconds);
-        Row("time_to_acknowledge", "share_within_3min", string.Empty, ack.ShareWithin3Minutes);
+        void Times(string section, ResponseTimesDto times)
+        {
+            Row(section, "responded", string.Empty, times.Responded);
+            Row(section, "waiting", string.Empty, times.Waiting);
+            Row(section, "median_seconds", string.Empty, times.MedianSeconds);
+            Row(section, "p90_seconds", string.Empty, times.Percentile90Seconds);
+            Row(section, "share_within_60s", string.Empty, times.ShareWithin60Seconds);
+            Row(section, "share_within_3min", string.Empty, times.ShareWithin3Minutes);
+        }
+        Times("time_to_acknowledge", dto.TimeToAcknowledge);
+        Times("time_to_first_call", dto.TimeToFirstCall);
         foreach (var (outcome, count) in dto.Outcomes)
         {
             Row("outcomes", outcome, string.Empty, count);
+        }
+        Row("follow_ups", "alerts_called", string.Empty, dto.FollowUps.AlertsCalled);
+        Row("follow_ups", "calls", string.Empty, dto.FollowUps.Calls);
+        Row("follow_ups", "escalated", string.Empty, dto.FollowUps.Escalated);
+        foreach (var (outcome, count) in dto.FollowUps.ByOutcome)
+        {
+            Row("call_outcomes", outcome, string.Empty, count);
+        }
+        foreach (var (action, count) in dto.FollowUps.ByAction)
+        {
+            Row("call_actions", action, string.Empty, count);
         }
         foreach (var a in dto.Adherence)
         {

@@ -44,6 +44,7 @@ public static class StaffPermissions
         StaffPermission.ManageRota => "manage the duty rota (team leads and admins)",
         StaffPermission.ReadServiceFigures => "read service figures (team leads and admins)",
         StaffPermission.ViewOperations => "view security and integration records (admins only)",
+        StaffPermission.ViewColleagues => "list their team's colleagues",
         _ => permission.ToString(),
     };
 }

@@ -214,6 +214,7 @@ public static class PlatformServiceCollectionExtensions
         app.MapTeamRotaEndpoints();
         app.MapRejectionEndpoints();
         app.MapStaffEndpoints();
+        app.MapColleagueEndpoints();
         app.MapAuditEndpoints();
         app.MapPatientContactEndpoints();
         app.MapWorklistEndpoints();

@@ -1,5 +1,6 @@
 using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.Evaluation.MissingData;
+using Telehealth.CareRecord.FollowUp;
 using Telehealth.CareRecord.Monitoring;
 using Telehealth.CareRecord.Observations;
 using Telehealth.Contracts.Readings;
@@ -34,8 +35,24 @@ public static class ServiceFiguresCalculator
             .GroupBy(a => a.Alert.Outcome!.Value)
             .OrderBy(g => g.Key)
             .ToDictionary(g => g.Key, g => g.Count());
+        // An alert called about counts even when its kind does not usually need a call: the call was made and timed.
+        var firstCall = Times(raised.Where(a => a.FirstCallAt is not null || FollowUpCalls.IsCallKind(a.Alert))
+            .Select(a => a.FirstCallAt is { } at ? at - a.Alert.RaisedAt : (TimeSpan?)null).ToList());
         return new ServiceFigures(teamId, period, raised.Count, bySeverity, byKind, acknowledge, outcomes,
-            Adherence(period, now, plans), Uptime(period, now, silences, watched));
+            Adherence(period, now, plans), Uptime(period, now, silences, watched), firstCall, FollowUps(raised));
+    }
+
+    /// <summary>The calls kept on each alert raised in the period (every outcome and action listed, zeros included, so a chart's bars stay put).</summary>
+    public static FollowUpFigures FollowUps(IReadOnlyList<AlertFact> raised)
+    {
+        ArgumentNullException.ThrowIfNull(raised);
+        var calls = raised.SelectMany(a => a.Alert.Calls ?? []).ToList();
+        return new FollowUpFigures(
+            raised.Count(a => a.Alert.Calls is { Count: > 0 }),
+            calls.Count,
+            Enum.GetValues<CallOutcome>().ToDictionary(o => o, o => calls.Count(c => c.Outcome == o)),
+            Enum.GetValues<CallAction>().ToDictionary(action => action, action => calls.Count(c => c.Actions.Contains(action))),
+            calls.Count(c => c.Escalated));
     }
 
     /// <summary>The family of a condition: the part of its key before the first ':' (<c>threshold</c>, <c>silence</c>, <c>news2</c>…).</summary>

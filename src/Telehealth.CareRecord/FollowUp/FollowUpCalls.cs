@@ -21,11 +21,17 @@ public static class FollowUpCalls
     public static bool NeedsCall(AlertCase alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        return !alert.IsResolved
-            && (alert.Severity >= AlertSeverity.High
-                || alert.ConditionKey.StartsWith("event:", StringComparison.Ordinal)
-                || alert.ConditionKey == ConditionKeys.News2
-                || IsMissingData(alert.ConditionKey));
+        return !alert.IsResolved && IsCallKind(alert);
+    }
+
+    /// <summary>An alert of a kind that calls for a call back while it is open (service figures time the first call of these).</summary>
+    public static bool IsCallKind(AlertCase alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return alert.Severity >= AlertSeverity.High
+            || alert.ConditionKey.StartsWith("event:", StringComparison.Ordinal)
+            || alert.ConditionKey == ConditionKeys.News2
+            || IsMissingData(alert.ConditionKey);
     }
 
     public static bool IsMissingData(string conditionKey)

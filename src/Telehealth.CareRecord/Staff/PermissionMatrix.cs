@@ -16,24 +16,25 @@ public static class PermissionMatrix
         [
             StaffPermission.ViewCaseload, StaffPermission.RegisterPatients, StaffPermission.EditContacts,
             StaffPermission.ChangeClinicalSettings, StaffPermission.RecordObservations, StaffPermission.WorkAlerts,
-            StaffPermission.ViewTeams,
+            StaffPermission.ViewTeams, StaffPermission.ViewColleagues,
         ]),
         [StaffRole.TelephoneSupport] = FrozenSet.ToFrozenSet(
         [
             StaffPermission.ViewCaseload, StaffPermission.EditContacts, StaffPermission.WorkAlerts, StaffPermission.ViewTeams,
+            StaffPermission.ViewColleagues,
         ]),
         [StaffRole.TeamLead] = FrozenSet.ToFrozenSet(
         [
             StaffPermission.ViewCaseload, StaffPermission.RegisterPatients, StaffPermission.EditContacts, StaffPermission.WorkAlerts,
             StaffPermission.ViewStaff, StaffPermission.ViewTeams, StaffPermission.ReadAudit, StaffPermission.ManageRota,
-            StaffPermission.ReadServiceFigures,
+            StaffPermission.ReadServiceFigures, StaffPermission.ViewColleagues,
         ]),
         [StaffRole.Admin] = FrozenSet.ToFrozenSet(
         [
             StaffPermission.ViewCaseload, StaffPermission.RegisterPatients, StaffPermission.EditContacts, StaffPermission.WorkAlerts,
             StaffPermission.ManageDevices, StaffPermission.ViewStaff, StaffPermission.ManageStaff, StaffPermission.ManageTeams,
             StaffPermission.ViewTeams, StaffPermission.ReadAudit, StaffPermission.ManageRota, StaffPermission.ReadServiceFigures,
-            StaffPermission.ViewOperations,
+            StaffPermission.ViewOperations, StaffPermission.ViewColleagues,
         ]),
     }.ToFrozenDictionary();
 

@@ -47,4 +47,7 @@ public enum StaffPermission
 
     /// <summary>Security and integration records: failed sign-ins, unattributed device refusals, the FHIR outbox.</summary>
     ViewOperations,
+
+    /// <summary>List the active members of one's own team (username and role), to hand an alert to one of them.</summary>
+    ViewColleagues,
 }

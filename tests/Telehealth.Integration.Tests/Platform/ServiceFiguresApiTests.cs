@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Telehealth.TestSupport;
 
 namespace Telehealth.Integration.Tests.Platform;
@@ -7,7 +8,7 @@ namespace Telehealth.Integration.Tests.Platform;
 public sealed class ServiceFiguresApiTests
 {
     [Fact]
-    public async Task Figures_count_the_team_s_alerts_by_severity_and_kind_and_time_the_acknowledgement_as_JSON_and_CSV()
+    public async Task Figures_count_the_team_s_alerts_by_severity_and_kind_time_the_acknowledgement_and_first_call_and_count_calls_as_JSON_and_CSV()
     {
         await using var platform = await TelehealthPlatform.StartAsync();
         using var staff = await platform.CreateStaffClientAsync();
@@ -22,6 +23,8 @@ public sealed class ServiceFiguresApiTests
         await platform.SettledAsync();
         var threshold = Assert.Single((await staff.GetJsonAsync($"/api/alerts?patientId={patientId}")).EnumerateArray(), a => a.Str("condition") == "threshold:spo2");
         Assert.True((await staff.PostAsync($"/api/alerts/{threshold.Str("id")}/acknowledge", null)).IsSuccessStatusCode);
+        Assert.True((await staff.PostAsJsonAsync($"/api/alerts/{threshold.Str("id")}/calls",
+            new { outcome = "reached", actions = new[] { "advice_given", "gp_informed" } })).IsSuccessStatusCode);
 
         var figures = await staff.GetJsonAsync($"/api/figures?from={Uri.EscapeDataString(start.ToString("O"))}");
 
@@ -35,6 +38,16 @@ public sealed class ServiceFiguresApiTests
         Assert.Equal((1, 1), (ack.GetProperty("responded").GetInt32(), ack.GetProperty("waiting").GetInt32()));
         Assert.True(ack.GetProperty("medianSeconds").GetDouble() >= 0);
         Assert.Equal(0, figures.GetProperty("adherence").GetArrayLength());
+        // Both alerts call for a call (a critical red flag, NEWS2); one got it.
+        var firstCall = figures.GetProperty("timeToFirstCall");
+        Assert.Equal((1, 1), (firstCall.GetProperty("responded").GetInt32(), firstCall.GetProperty("waiting").GetInt32()));
+        Assert.True(firstCall.GetProperty("medianSeconds").GetDouble() >= ack.GetProperty("medianSeconds").GetDouble());
+        var followUps = figures.GetProperty("followUps");
+        Assert.Equal((1, 1, 0), (followUps.GetProperty("alertsCalled").GetInt32(), followUps.GetProperty("calls").GetInt32(), followUps.GetProperty("escalated").GetInt32()));
+        Assert.Equal(["reached:1", "no_answer:0", "wrong_number:0", "busy:0"],
+            followUps.GetProperty("byOutcome").EnumerateObject().Select(p => $"{p.Name}:{p.Value.GetInt32()}"));
+        Assert.Equal(["advice_given:1", "repeat_reading_requested:0", "gp_informed:1", "visit_arranged:0", "advised_111:0", "advised_999:0", "ambulance_called:0"],
+            followUps.GetProperty("byAction").EnumerateObject().Select(p => $"{p.Name}:{p.Value.GetInt32()}"));
 
         var csv = await staff.GetAsync($"/api/figures?format=csv&from={Uri.EscapeDataString(start.ToString("O"))}");
         Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
@@ -44,6 +57,11 @@ public sealed class ServiceFiguresApiTests
         Assert.Contains("alerts,raised,,2", lines);
         Assert.Contains("alerts_by_severity,critical,,1", lines);
         Assert.Contains("time_to_acknowledge,responded,,1", lines);
+        Assert.Contains("time_to_first_call,responded,,1", lines);
+        Assert.Contains("time_to_first_call,waiting,,1", lines);
+        Assert.Contains("follow_ups,calls,,1", lines);
+        Assert.Contains("call_outcomes,reached,,1", lines);
+        Assert.Contains("call_actions,gp_informed,,1", lines);
     }
 
     [Theory]

@@ -24,6 +24,7 @@ public sealed class PermissionMatrixTests
         "manage_rota              . . x x",
         "read_service_figures     . . x x",
         "view_operations          . . . x",
+        "view_colleagues          x x x x",
     ];
 
     private static readonly StaffRole[] Columns = [StaffRole.Clinician, StaffRole.TelephoneSupport, StaffRole.TeamLead, StaffRole.Admin];

@@ -1,6 +1,7 @@
 using Telehealth.CareRecord;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.Figures;
+using Telehealth.CareRecord.FollowUp;
 using Telehealth.CareRecord.Monitoring;
 using Telehealth.Contracts.Readings;
 
@@ -65,12 +66,61 @@ public sealed class ServiceFiguresCalculatorTests
         Assert.Equal(new Dictionary<AlertOutcome, int> { [AlertOutcome.AutoCleared] = 1 }, figures.Outcomes);
     }
 
+    private static AlertFact Called(string key, AlertSeverity severity, double? firstCallSeconds, params (CallOutcome Outcome, CallAction[] Actions, bool Escalated)[] calls)
+    {
+        var raised = Monday.AddHours(10);
+        var attempts = calls.Select((c, i) => new CallAttempt(i + 1, raised.AddSeconds((firstCallSeconds ?? 0) + (i * 600)), "nurse-a", c.Outcome, c.Actions, null, null, c.Escalated)).ToList();
+        var alert = Alert(key, severity, raised) with { Calls = attempts.Count == 0 ? null : attempts };
+        return new AlertFact(alert, null, firstCallSeconds is { } s ? raised.AddSeconds(s) : null);
+    }
+
+    [Fact]
+    public void Time_to_first_call_covers_the_alerts_that_call_for_a_call_and_any_other_that_got_one()
+    {
+        var figures = Calculate([
+            Called("event:pendant_press", AlertSeverity.Critical, 50, (CallOutcome.Reached, [CallAction.AdviceGiven], false)),
+            Called("threshold:spo2", AlertSeverity.High, 170, (CallOutcome.NoAnswer, [], false), (CallOutcome.Reached, [CallAction.GpInformed, CallAction.VisitArranged], false)),
+            Called("silence:hub-1", AlertSeverity.Medium, 900, (CallOutcome.Busy, [], false)),
+            Called("news2", AlertSeverity.Medium, null),                              // needs a call, none yet: waiting
+            Called("threshold:heart_rate", AlertSeverity.Low, 30, (CallOutcome.WrongNumber, [], false)), // not a call kind, but called
+            Called("threshold:weight", AlertSeverity.Low, null),                     // neither: not counted
+        ]);
+
+        var call = figures.TimeToFirstCall;
+        Assert.Equal((4, 1), (call.Responded, call.Waiting));
+        // Sorted 30, 50, 170, 900: nearest-rank median is the 2nd, the 90th percentile the 4th.
+        Assert.Equal((TimeSpan.FromSeconds(50), TimeSpan.FromSeconds(900)), (call.Median!.Value, call.Percentile90!.Value));
+        Assert.Equal((0.5, 0.75), (call.ShareWithin60Seconds!.Value, call.ShareWithin3Minutes!.Value));
+    }
+
+    [Fact]
+    public void Follow_ups_count_the_alerts_called_the_calls_each_outcome_each_action_and_the_escalations()
+    {
+        var followUps = Calculate([
+            Called("event:fall_detected", AlertSeverity.Critical, 40, (CallOutcome.Reached, [CallAction.Advised999, CallAction.AmbulanceCalled], false)),
+            Called("threshold:spo2", AlertSeverity.High, 100,
+                (CallOutcome.NoAnswer, [], false), (CallOutcome.Busy, [], false), (CallOutcome.NoAnswer, [], true)),
+            Called("news2", AlertSeverity.Medium, null),
+        ]).FollowUps;
+
+        Assert.Equal((2, 4, 1), (followUps.AlertsCalled, followUps.Calls, followUps.Escalated));
+        Assert.Equal(new Dictionary<CallOutcome, int> { [CallOutcome.Reached] = 1, [CallOutcome.NoAnswer] = 2, [CallOutcome.WrongNumber] = 0, [CallOutcome.Busy] = 1 },
+            followUps.ByOutcome);
+        Assert.Equal(new Dictionary<CallAction, int>
+        {
+            [CallAction.AdviceGiven] = 0, [CallAction.RepeatReadingRequested] = 0, [CallAction.GpInformed] = 0, [CallAction.VisitArranged] = 0,
+            [CallAction.Advised111] = 0, [CallAction.Advised999] = 1, [CallAction.AmbulanceCalled] = 1,
+        }, followUps.ByAction);
+    }
+
     [Fact]
     public void No_alerts_give_zero_counts_and_no_times_rather_than_zero_times()
     {
         var figures = Calculate();
 
         Assert.Equal((0, 0, null, null), (figures.TimeToAcknowledge.Responded, figures.TimeToAcknowledge.Waiting, figures.TimeToAcknowledge.Median, figures.TimeToAcknowledge.ShareWithin60Seconds));
+        Assert.Equal((0, 0, null), (figures.TimeToFirstCall.Responded, figures.TimeToFirstCall.Waiting, figures.TimeToFirstCall.Median));
+        Assert.Equal((0, 0, 0), (figures.FollowUps.AlertsCalled, figures.FollowUps.Calls, figures.FollowUps.ByOutcome.Values.Sum()));
     }
 
     [Fact]

@@ -2,7 +2,8 @@
 // never re-creates a button someone is about to press (or has focused).
 import { h, setData, setText } from "./dom.js";
 import { alertKind, durationText, outcomes, clockText } from "./format.js";
-import { colleagues, snoozedUntil } from "./store.js";
+import { snoozedUntil } from "./store.js";
+import { fillColleagueSelect } from "./colleagues.js";
 import { me } from "./session.js";
 import * as actions from "./actions.js";
 
@@ -42,13 +43,14 @@ function build(alert) {
   const take = h("button", { type: "button", class: "take secondary", "aria-describedby": `reason-${id}` }, "Take it");
   take.addEventListener("click", run(take, () => actions.takeIt(current(), error)));
 
-  const colleague = h("input", { id: `assign-${id}`, class: "assign-to", list: "colleague-names", autocomplete: "off", required: true });
+  const colleague = h("select", { id: `assign-${id}`, class: "assign-to", required: true });
+  fillColleagueSelect(colleague);
   const assignForm = h("form", { class: "assign-form" },
-    h("label", { for: `assign-${id}` }, "Assign to colleague (username)"), colleague,
+    h("label", { for: `assign-${id}` }, "Assign to a colleague"), colleague,
     h("button", { type: "submit", class: "secondary" }, "Assign"));
   assignForm.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (await actions.assignTo(current(), colleague.value.trim(), error)) colleague.value = "";
+    if (await actions.assignTo(current(), colleague.value, error)) colleague.value = "";
   });
   const outcome = h("select", { id: `outcome-${id}`, class: "outcome" }, ...outcomes.map(([value, label]) => h("option", { value }, label)));
   const note = h("input", { id: `note-${id}`, class: "note", maxlength: "1000" });
@@ -66,7 +68,7 @@ function build(alert) {
     h("span", { class: "severity" }),
     h("div", { class: "alert-body" }, kind, reason, meta, error),
     h("div", { class: "actions" }, acknowledge, take), more);
-  const view = { item, reason, kind, meta, acknowledge, take, alert };
+  const view = { item, reason, kind, meta, acknowledge, take, colleague, alert };
   elements.set(id, view);
   return view;
 }
@@ -96,11 +98,7 @@ export function tick(now = Date.now()) {
   }
 }
 
-/** The usernames offered when assigning: everyone seen acting on an alert, and me. */
+/** The colleagues offered when assigning (my team's active staff, loaded at sign-in), in every assign control. */
 export function colleagueList() {
-  const list = document.getElementById("colleague-names");
-  const names = [...colleagues].sort();
-  if (list.children.length !== names.length || [...list.children].some((o, i) => o.value !== names[i])) {
-    list.replaceChildren(...names.map((name) => h("option", { value: name })));
-  }
+  for (const view of elements.values()) fillColleagueSelect(view.colleague);
 }

@@ -14,8 +14,13 @@ import { firstRunLanding } from "./admin-setup.js";
 import { tick, forget } from "./alert-view.js";
 import { identityText } from "./format.js";
 import * as attention from "./attention.js";
+import { renderFigures, leaveFigures, showFiguresLink } from "./figures.js";
+import { loadColleagues } from "./colleagues.js";
+import { colleagueList } from "./alert-view.js";
 
 const pages = ["login", "dashboard", "worklist-page", "people-page", "person-page", "admin-page"];
+const pages = ["login", "dashboard", "worklist-page", "people-page", "person-page"];
+pages.push("figures-page");
 let timers = [];
 
 function showOnly(id) {
@@ -49,7 +54,12 @@ async function route() {
     await showPerson(decodeURIComponent(person[1]));
   } else {
     leavePerson();
-    if (hash.startsWith("#/worklist")) {
+    if (!hash.startsWith("#/figures")) leaveFigures();
+    if (hash.startsWith("#/figures")) {
+      showOnly("figures-page");
+      attention.setBaseTitle("Service figures — Telehealth");
+      await renderFigures();
+    } else if (hash.startsWith("#/worklist")) {
       showOnly("worklist-page");
       attention.setBaseTitle("Calls to make — Telehealth");
       await renderWorklist();
@@ -103,6 +113,8 @@ async function openLinkedAlert() {
 
 async function startWorkspace() {
   setText($("signed-in-as"), `${session.me().username} (${session.me().role.replace(/_/g, " ")})`);
+  showFiguresLink();
+  loadColleagues().then(colleagueList).catch(() => {}); // the assign lists fill in when it arrives
   showOnly("dashboard");
   // Subscribe first, then load: an alert raised in between is not missed (the store de-duplicates by id).
   await connectLive();

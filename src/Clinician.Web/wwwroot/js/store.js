@@ -6,8 +6,6 @@ export const patients = new Map();
 export const alerts = new Map();
 /** alertId → Map(staff → until ISO) */
 export const snoozes = new Map();
-/** Usernames seen acting on alerts: offered when assigning to a colleague. */
-export const colleagues = new Set();
 
 const listeners = new Set();
 
@@ -39,7 +37,7 @@ export async function loadAlerts() {
     arrivedWhileLoading = null;
   }
   alerts.clear();
-  active.forEach((a) => { alerts.set(a.id, a); noteColleagues(a); });
+  active.forEach((a) => { alerts.set(a.id, a); });
   snoozes.clear();
   snoozed.forEach((s) => snoozesOf(s.alertId).set(s.staff, s.until));
   replay.forEach((alert) => apply(alert));
@@ -51,17 +49,10 @@ function snoozesOf(alertId) {
   return snoozes.get(alertId);
 }
 
-function noteColleagues(alert) {
-  for (const name of [alert.acknowledgedBy, alert.assignedTo, alert.followUpBy, alert.resolvedBy, alert.eventActor]) {
-    if (name && name !== "system") colleagues.add(name);
-  }
-}
-
 /** An alert as the server now has it: from a staff action's answer, or a live event (with eventType). */
 export function apply(alert, { raised = false } = {}) {
   const previous = alerts.get(alert.id) || null;
   if (arrivedWhileLoading) arrivedWhileLoading.push(alert);
-  noteColleagues(alert);
   if (alert.eventType === "snoozed" && alert.eventSubject && alert.eventUntil) snoozesOf(alert.id).set(alert.eventSubject, alert.eventUntil);
   if (alert.eventType === "unsnoozed" && alert.eventSubject) snoozesOf(alert.id).delete(alert.eventSubject);
   if (alert.eventType === "reopened") snoozes.delete(alert.id); // a re-opened alert is fresh news for everyone
