@@ -19,7 +19,6 @@ import { loadColleagues } from "./colleagues.js";
 import { colleagueList } from "./alert-view.js";
 
 const pages = ["login", "dashboard", "worklist-page", "people-page", "person-page", "admin-page"];
-const pages = ["login", "dashboard", "worklist-page", "people-page", "person-page"];
 pages.push("figures-page");
 let timers = [];
 
