@@ -1,0 +1,53 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Telehealth.Contracts.Rejections;
+using Telehealth.Storage.Postgres;
+using Telehealth.Storage.Postgres.Ingest;
+
+namespace Telehealth.Tests.Storage.Engines;
+
+/// <summary>
+/// The shared engine: a fresh database per test on the collection's real PostgreSQL server, copied from a template
+/// that was migrated once (CREATE DATABASE … TEMPLATE is a file copy: milliseconds, not a migration per test).
+/// </summary>
+public sealed class PostgresStoreEngine(PostgresStoreFixture fixture) : IStoreEngine
+{
+    private readonly List<(ServiceProvider Provider, PostgresDatabase Database)> _opened = [];
+    private string? _connectionString;
+
+    public string Name => "postgres";
+
+    /// <summary>The test's database (pooled), once opened.</summary>
+    public string ConnectionString => _connectionString ?? throw new InvalidOperationException("Open the engine first.");
+
+    public async Task<ServiceProvider> OpenAsync(TimeProvider clock)
+    {
+        _connectionString ??= await fixture.CreateDatabaseAsync();
+        return Build(clock);
+    }
+
+    public Task<ServiceProvider> OpenAnotherAsync(TimeProvider clock) => Task.FromResult(Build(clock));
+
+    private ServiceProvider Build(TimeProvider clock)
+    {
+        var database = new PostgresDatabase(ConnectionString);
+        var services = new ServiceCollection();
+        services.AddSingleton(clock);
+        services.AddSingleton(database);
+        services.AddTelehealthPostgresStorage();
+        services.AddSingleton(sp => new PostgresRejectionLog(sp.GetRequiredService<PostgresDatabase>()));
+        services.AddSingleton<IRejectionLog>(sp => sp.GetRequiredService<PostgresRejectionLog>());
+        var provider = services.BuildServiceProvider();
+        _opened.Add((provider, database));
+        return provider;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (provider, database) in _opened)
+        {
+            await provider.DisposeAsync();
+            await database.DisposeAsync();
+        }
+    }
+}
