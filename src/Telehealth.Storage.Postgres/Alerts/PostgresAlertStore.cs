@@ -157,7 +157,7 @@ public sealed class PostgresAlertStore : IAlertStore, IAlertEventLog
                 incident_id = excluded.incident_id, severity = excluded.severity, status = excluded.status,
                 updated_at = excluded.updated_at, respond_by = excluded.respond_by, alert_json = excluded.alert_json,
                 version = alerts.version + 1
-            WHERE @expected IS NULL OR alerts.version = @expected
+            WHERE @expected::bigint IS NULL OR alerts.version = @expected
             """;
         write.Parameters.AddWithValue("@expected", expectedVersion is { } expected ? expected : DBNull.Value);
         write.Parameters.AddWithValue("@id", alert.Id.ToString("D"));

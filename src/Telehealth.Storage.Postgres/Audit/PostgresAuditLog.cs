@@ -42,7 +42,7 @@ public sealed class PostgresAuditLog(PostgresDatabase database) : IAuditLog
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT seq, at_ms, actor, role, patient_id, team_id, action, resource FROM audit_log
-            WHERE (@team IS NULL OR team_id = @team) AND (@patient IS NULL OR patient_id = @patient) AND (@before IS NULL OR seq < @before)
+            WHERE (@team::text IS NULL OR team_id = @team) AND (@patient::text IS NULL OR patient_id = @patient) AND (@before::bigint IS NULL OR seq < @before)
             ORDER BY seq DESC LIMIT @limit
             """;
         command.Parameters.AddWithValue("@team", (object?)query.TeamId ?? DBNull.Value);

@@ -181,8 +181,8 @@ public sealed class PostgresDeviceRegistry(PostgresDatabase database, TimeProvid
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            UPDATE devices SET model = COALESCE(@model, model), serial_number = COALESCE(@serial, serial_number),
-                               firmware = COALESCE(@firmware, firmware)
+            UPDATE devices SET model = COALESCE(@model::text, model), serial_number = COALESCE(@serial::text, serial_number),
+                               firmware = COALESCE(@firmware::text, firmware)
             WHERE device_id = @id
             """;
         command.Parameters.AddWithValue("@id", deviceId);
@@ -256,9 +256,9 @@ public sealed class PostgresDeviceRegistry(PostgresDatabase database, TimeProvid
         // Keep the newest heartbeat only: a delayed, older status must not roll the device's state back.
         command.CommandText = """
             UPDATE devices SET
-                battery_percent = COALESCE(@battery, battery_percent),
-                firmware = COALESCE(@firmware, firmware),
-                clock_offset_ms = COALESCE(@offset, clock_offset_ms),
+                battery_percent = COALESCE(@battery::integer, battery_percent),
+                firmware = COALESCE(@firmware::text, firmware),
+                clock_offset_ms = COALESCE(@offset::bigint, clock_offset_ms),
                 last_seen_at_ms = @at
             WHERE device_id = @id AND (last_seen_at_ms IS NULL OR last_seen_at_ms <= @at)
             """;

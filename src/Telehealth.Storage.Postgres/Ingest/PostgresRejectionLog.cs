@@ -90,9 +90,9 @@ public sealed class PostgresRejectionLog : IRejectionLog
         command.CommandText = $"""
             SELECT id, at_ms, device_id, source, reason, detail FROM rejections
             WHERE {ScopeCondition}
-              AND (@device IS NULL OR device_id = @device)
-              AND (@reason IS NULL OR reason = @reason)
-              AND (@before IS NULL OR id < @before)
+              AND (@device::text IS NULL OR device_id = @device)
+              AND (@reason::text IS NULL OR reason = @reason)
+              AND (@before::bigint IS NULL OR id < @before)
             ORDER BY id DESC LIMIT @limit
             """;
         AddScope(command, query.Scope);
@@ -123,7 +123,7 @@ public sealed class PostgresRejectionLog : IRejectionLog
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT device_id, reason, COUNT(*), MAX(at_ms) FROM rejections
-            WHERE {ScopeCondition} AND (@device IS NULL OR device_id = @device)
+            WHERE {ScopeCondition} AND (@device::text IS NULL OR device_id = @device)
             GROUP BY device_id, reason ORDER BY COUNT(*) DESC, device_id, reason
             """;
         AddScope(command, scope);

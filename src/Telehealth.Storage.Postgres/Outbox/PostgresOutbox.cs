@@ -178,7 +178,7 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
         command.CommandText = """
             UPDATE outbox
             SET lease_owner = NULL, lease_until = NULL, status = @status, passes = passes + 1, attempts = attempts + @attempts, last_status_code = @code,
-                last_error = @error, next_attempt_at = COALESCE(@next, next_attempt_at), completed_at = @completed
+                last_error = @error, next_attempt_at = COALESCE(@next::bigint, next_attempt_at), completed_at = @completed
             WHERE seq = @seq
             """;
         command.Parameters.AddWithValue("@status", StatusText(status));

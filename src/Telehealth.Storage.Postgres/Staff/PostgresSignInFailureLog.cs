@@ -28,7 +28,7 @@ public sealed class PostgresSignInFailureLog(PostgresDatabase database) : ISignI
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT id, at_ms, username, source, reason FROM sign_in_failures
-            WHERE @before IS NULL OR id < @before ORDER BY id DESC LIMIT @limit
+            WHERE @before::bigint IS NULL OR id < @before ORDER BY id DESC LIMIT @limit
             """;
         command.Parameters.AddWithValue("@before", (object?)beforeId ?? DBNull.Value);
         command.Parameters.AddWithValue("@limit", limit);

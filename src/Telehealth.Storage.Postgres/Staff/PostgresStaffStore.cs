@@ -73,7 +73,7 @@ public sealed class PostgresStaffStore(PostgresDatabase database) : IStaffStore
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT username, role, team_id, created_at_ms, disabled_at_ms FROM staff_users
-            WHERE @team IS NULL OR team_id = @team ORDER BY username
+            WHERE @team::text IS NULL OR team_id = @team ORDER BY username
             """;
         command.Parameters.AddWithValue("@team", (object?)teamId ?? DBNull.Value);
         var accounts = new List<StaffAccount>();

@@ -1,4 +1,5 @@
 using Telehealth.Tests.Alerts;
+using Telehealth.Tests.Evaluation;
 
 namespace Telehealth.Tests.Storage.Engines;
 
@@ -6,3 +7,9 @@ namespace Telehealth.Tests.Storage.Engines;
 
 [Collection(PostgresStoresCollection.Name)]
 public sealed class PostgresCaseloadRepositoryTests(PostgresStoreFixture fixture) : CaseloadRepositoryConformance(new PostgresStoreEngine(fixture));
+
+[Collection(PostgresStoresCollection.Name)]
+public sealed class PostgresAlertStoreTests(PostgresStoreFixture fixture) : AlertStoreConformance(new PostgresStoreEngine(fixture));
+
+[Collection(PostgresStoresCollection.Name)]
+public sealed class PostgresEvaluationQueueTests(PostgresStoreFixture fixture) : EvaluationQueueConformance(new PostgresStoreEngine(fixture));
