@@ -13,3 +13,6 @@ public sealed class PostgresAlertStoreTests(PostgresStoreFixture fixture) : Aler
 
 [Collection(PostgresStoresCollection.Name)]
 public sealed class PostgresEvaluationQueueTests(PostgresStoreFixture fixture) : EvaluationQueueConformance(new PostgresStoreEngine(fixture));
+
+[Collection(PostgresStoresCollection.Name)]
+public sealed class PostgresOutboxTests(PostgresStoreFixture fixture) : OutboxConformance(new PostgresStoreEngine(fixture));
