@@ -17,4 +17,7 @@ public interface IStoreEngine : IAsyncDisposable
 
     /// <summary>A second, independent set of stores on the same database (another process's view: its own pool, signals and owners).</summary>
     Task<ServiceProvider> OpenAnotherAsync(TimeProvider clock);
+
+    /// <summary>Registers the opened database (own connections) and every store of the engine, for a test that builds its own container.</summary>
+    void AddStorage(IServiceCollection services);
 }

@@ -1,4 +1,5 @@
 using Telehealth.Tests.Alerts;
+using Telehealth.Tests.Devices;
 using Telehealth.Tests.Evaluation;
 
 namespace Telehealth.Tests.Storage.Engines;
@@ -16,3 +17,9 @@ public sealed class PostgresEvaluationQueueTests(PostgresStoreFixture fixture) :
 
 [Collection(PostgresStoresCollection.Name)]
 public sealed class PostgresOutboxTests(PostgresStoreFixture fixture) : OutboxConformance(new PostgresStoreEngine(fixture));
+
+[Collection(PostgresStoresCollection.Name)]
+public sealed class PostgresCrossProcessTakeTests(PostgresStoreFixture fixture) : CrossProcessTakeConformance(new PostgresStoreEngine(fixture));
+
+[Collection(PostgresStoresCollection.Name)]
+public sealed class PostgresDeviceRegistryTests(PostgresStoreFixture fixture) : DeviceRegistryConformance(new PostgresStoreEngine(fixture));

@@ -12,7 +12,8 @@ namespace Telehealth.Tests.Storage.Engines;
 /// </summary>
 public sealed class PostgresStoreEngine(PostgresStoreFixture fixture) : IStoreEngine
 {
-    private readonly List<(ServiceProvider Provider, PostgresDatabase Database)> _opened = [];
+    private readonly List<ServiceProvider> _providers = [];
+    private readonly List<PostgresDatabase> _databases = [];
     private string? _connectionString;
 
     public string Name => "postgres";
@@ -28,25 +29,34 @@ public sealed class PostgresStoreEngine(PostgresStoreFixture fixture) : IStoreEn
 
     public Task<ServiceProvider> OpenAnotherAsync(TimeProvider clock) => Task.FromResult(Build(clock));
 
-    private ServiceProvider Build(TimeProvider clock)
+    public void AddStorage(IServiceCollection services)
     {
         var database = new PostgresDatabase(ConnectionString);
-        var services = new ServiceCollection();
-        services.AddSingleton(clock);
+        _databases.Add(database);
         services.AddSingleton(database);
         services.AddTelehealthPostgresStorage();
+    }
+
+    private ServiceProvider Build(TimeProvider clock)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(clock);
+        AddStorage(services);
         services.AddSingleton(sp => new PostgresRejectionLog(sp.GetRequiredService<PostgresDatabase>()));
         services.AddSingleton<IRejectionLog>(sp => sp.GetRequiredService<PostgresRejectionLog>());
         var provider = services.BuildServiceProvider();
-        _opened.Add((provider, database));
+        _providers.Add(provider);
         return provider;
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var (provider, database) in _opened)
+        foreach (var provider in _providers)
         {
             await provider.DisposeAsync();
+        }
+        foreach (var database in _databases)
+        {
             await database.DisposeAsync();
         }
     }

@@ -26,12 +26,17 @@ public sealed class SqliteStoreEngine : IStoreEngine
 
     public Task<ServiceProvider> OpenAnotherAsync(TimeProvider clock) => Task.FromResult(Build(clock));
 
+    public void AddStorage(IServiceCollection services)
+    {
+        services.AddSingleton(new SqliteDatabase(DatabasePath));
+        services.AddTelehealthSqliteStorage();
+    }
+
     private ServiceProvider Build(TimeProvider clock)
     {
         var services = new ServiceCollection();
         services.AddSingleton(clock);
-        services.AddSingleton(new SqliteDatabase(DatabasePath));
-        services.AddTelehealthSqliteStorage();
+        AddStorage(services);
         services.AddSingleton(sp => new SqliteRejectionLog(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<IRejectionLog>(sp => sp.GetRequiredService<SqliteRejectionLog>());
         var provider = services.BuildServiceProvider();
