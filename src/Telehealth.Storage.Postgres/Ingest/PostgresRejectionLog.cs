@@ -10,7 +10,7 @@ namespace Telehealth.Storage.Postgres.Ingest;
 /// device cannot hide another's refusals. A row ceiling (oldest pruned on each write) still bounds the disk if a flood
 /// outruns the retention period; a separate counters table keeps exact all-time totals per reason.
 /// </summary>
-public sealed class PostgresRejectionLog : IRejectionLog
+public sealed class PostgresRejectionLog : IRejectionLog, IRejectionQueries
 {
     /// <summary>Row ceiling by default: far above what retention keeps in normal use (a safety net, not the policy).</summary>
     public const int DefaultRetainedRows = 1_000_000;
