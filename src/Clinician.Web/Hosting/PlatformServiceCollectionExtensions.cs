@@ -57,8 +57,14 @@ public static class PlatformServiceCollectionExtensions
         // Storage: the care record in one embedded SQLite file, or (Storage:Postgres:ConnectionString) in a shared PostgreSQL
         // database for several instances; readings in SQLite (embedded only) or InfluxDB.
         services.AddOptions<PostgresStorageOptions>().Bind(configuration.GetSection(PostgresStorageOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        var postgres = configuration.GetSection(PostgresStorageOptions.SectionName).Get<PostgresStorageOptions>()?.ConnectionString;
-        var onPostgres = !string.IsNullOrWhiteSpace(postgres);
+        var postgres = configuration.GetSection(PostgresStorageOptions.SectionName).Get<PostgresStorageOptions>() ?? new();
+        var onPostgres = !string.IsNullOrWhiteSpace(postgres.ConnectionString);
+        var postgresProblems = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (onPostgres && !System.ComponentModel.DataAnnotations.Validator.TryValidateObject(postgres, new(postgres), postgresProblems, validateAllProperties: true))
+        {
+            // Checked here, before anything below decides on the engine: a malformed string is the one line reported.
+            throw new OptionsValidationException(PostgresStorageOptions.SectionName, typeof(PostgresStorageOptions), postgresProblems.Select(p => p.ErrorMessage ?? ""));
+        }
         if (onPostgres)
         {
             // Created when first asked for, after the options above were validated: a malformed string is one line at start.
