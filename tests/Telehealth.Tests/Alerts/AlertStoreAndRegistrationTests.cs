@@ -19,6 +19,7 @@ using Telehealth.Storage.Sqlite;
 using Telehealth.Storage.Sqlite.Alerts;
 
 using Telehealth.Tests.Storage.Engines;
+using Telehealth.TestSupport.Storage;
 
 namespace Telehealth.Tests.Alerts;
 

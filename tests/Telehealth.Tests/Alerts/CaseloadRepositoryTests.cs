@@ -3,6 +3,7 @@ using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Readings;
 using Telehealth.CareRecord.Caseload;
 using Telehealth.Tests.Storage.Engines;
+using Telehealth.TestSupport.Storage;
 
 namespace Telehealth.Tests.Alerts;
 

@@ -7,6 +7,7 @@ using Telehealth.Alerts.Engine;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.Contracts.Readings;
 using Telehealth.Tests.Storage.Engines;
+using Telehealth.TestSupport.Storage;
 
 namespace Telehealth.Tests.Alerts;
 

@@ -3,6 +3,7 @@ using Telehealth.Tests.Alerts;
 using Telehealth.CareRecord.Devices;
 using Microsoft.Extensions.DependencyInjection;
 using Telehealth.Tests.Storage.Engines;
+using Telehealth.TestSupport.Storage;
 
 namespace Telehealth.Tests.Devices;
 

@@ -8,6 +8,7 @@ using Telehealth.Contracts.Readings;
 using Telehealth.Tests.Alerts;
 using Telehealth.CareRecord.Evaluation;
 using Telehealth.Tests.Storage.Engines;
+using Telehealth.TestSupport.Storage;
 
 namespace Telehealth.Tests.Evaluation;
 

@@ -11,6 +11,7 @@ using Telehealth.Storage.Sqlite.Alerts;
 using Telehealth.Storage.Sqlite.Ingest;
 
 using Telehealth.Tests.Storage.Engines;
+using Telehealth.TestSupport.Storage;
 
 namespace Telehealth.Tests.Evaluation;
 

@@ -8,6 +8,7 @@ using Telehealth.Notifications.Channels;
 using Telehealth.Notifications.Outbox;
 using Telehealth.Contracts.Outbox;
 using Telehealth.Tests.Storage.Engines;
+using Telehealth.TestSupport.Storage;
 
 namespace Telehealth.Tests.Storage;
 

@@ -10,6 +10,7 @@ using Telehealth.Storage.Sqlite.Migrations;
 using Telehealth.Storage.Sqlite.Outbox;
 using Telehealth.Tests.Alerts;
 using Telehealth.Tests.Storage.Engines;
+using Telehealth.TestSupport.Storage;
 
 namespace Telehealth.Tests.Storage;
 

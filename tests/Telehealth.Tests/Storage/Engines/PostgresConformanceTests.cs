@@ -2,6 +2,8 @@ using Telehealth.Tests.Alerts;
 using Telehealth.Tests.Devices;
 using Telehealth.Tests.Evaluation;
 
+using Telehealth.TestSupport.Storage;
+
 namespace Telehealth.Tests.Storage.Engines;
 
 // Each conformance suite once more, on a real PostgreSQL (one server for all of them, a fresh database per test).

@@ -6,6 +6,8 @@ using Telehealth.Contracts.Outbox;
 using Telehealth.Contracts.Readings;
 using Xunit.Abstractions;
 
+using Telehealth.TestSupport.Storage;
+
 namespace Telehealth.Tests.Storage.Engines;
 
 /// <summary>

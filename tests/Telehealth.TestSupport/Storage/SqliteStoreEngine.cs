@@ -5,7 +5,7 @@ using Telehealth.Storage.Sqlite;
 using Telehealth.Storage.Sqlite.Ingest;
 using Telehealth.Storage.Sqlite.Migrations;
 
-namespace Telehealth.Tests.Storage.Engines;
+namespace Telehealth.TestSupport.Storage;
 
 /// <summary>The embedded engine: a real SQLite file in a fresh temp folder, deleted afterwards.</summary>
 public sealed class SqliteStoreEngine : IStoreEngine

@@ -1,9 +1,9 @@
+using Xunit;
 using Npgsql;
 using Telehealth.Storage.Postgres;
 using Telehealth.Storage.Postgres.Migrations;
-using Telehealth.TestSupport;
 
-namespace Telehealth.Tests.Storage.Engines;
+namespace Telehealth.TestSupport.Storage;
 
 /// <summary>
 /// One real PostgreSQL server (Debian's package as a local process) for every PostgreSQL store test, and one template
@@ -32,11 +32,4 @@ public sealed class PostgresStoreFixture : IAsyncLifetime
         await Server.ExecuteAsync($"CREATE DATABASE \"{name}\" TEMPLATE \"{_template}\"");
         return new NpgsqlConnectionStringBuilder(Server.ConnectionString(name)) { Pooling = true }.ConnectionString;
     }
-}
-
-/// <summary>Every PostgreSQL store test shares one server (and runs one class at a time on it).</summary>
-[CollectionDefinition(Name)]
-public sealed class PostgresStoresCollection : ICollectionFixture<PostgresStoreFixture>
-{
-    public const string Name = "PostgreSQL stores";
 }

@@ -1,11 +1,12 @@
+using Xunit;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Telehealth.Tests.Storage.Engines;
+namespace Telehealth.TestSupport.Storage;
 
 /// <summary>
 /// The base of a store conformance suite: each test gets a fresh database of <paramref name="engine"/> with every store
 /// registered, and asks for stores by interface (<see cref="Get{T}"/>). A suite runs once per engine (a SQLite class
-/// that keeps the suite's old name, and a PostgreSQL class in <see cref="PostgresStoresCollection"/>).
+/// that keeps the suite's old name, and a PostgreSQL class in <c>PostgresStoresCollection</c>).
 /// </summary>
 public abstract class StoreSuite(IStoreEngine engine) : IAsyncLifetime
 {

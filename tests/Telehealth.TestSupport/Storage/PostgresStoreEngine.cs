@@ -4,7 +4,7 @@ using Telehealth.Contracts.Rejections;
 using Telehealth.Storage.Postgres;
 using Telehealth.Storage.Postgres.Ingest;
 
-namespace Telehealth.Tests.Storage.Engines;
+namespace Telehealth.TestSupport.Storage;
 
 /// <summary>
 /// The shared engine: a fresh database per test on the collection's real PostgreSQL server, copied from a template

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Telehealth.Tests.Storage.Engines;
+namespace Telehealth.TestSupport.Storage;
 
 /// <summary>
 /// One care-record engine under test: a fresh, migrated database per test and every store of the engine registered
