@@ -25,3 +25,9 @@ public sealed class PostgresCrossProcessTakeTests(PostgresStoreFixture fixture) 
 
 [Collection(PostgresStoresCollection.Name)]
 public sealed class PostgresDeviceRegistryTests(PostgresStoreFixture fixture) : DeviceRegistryConformance(new PostgresStoreEngine(fixture));
+
+[Collection(PostgresStoresCollection.Name)]
+public sealed class PostgresRuleWiringTests(PostgresStoreFixture fixture) : RuleWiringConformance(new PostgresStoreEngine(fixture));
+
+[Collection(PostgresStoresCollection.Name)]
+public sealed class PostgresMonitoringPlanWiringTests(PostgresStoreFixture fixture) : MonitoringPlanWiringConformance(new PostgresStoreEngine(fixture));
