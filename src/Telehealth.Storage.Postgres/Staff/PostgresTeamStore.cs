@@ -47,9 +47,10 @@ public sealed class PostgresTeamStore(PostgresDatabase database, TimeProvider ti
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT id, name, created_at_ms FROM teams
-            UNION ALL
-            SELECT DISTINCT team_id, team_id, NULL FROM staff_users WHERE team_id NOT IN (SELECT id FROM teams)
+            SELECT id, name, created_at_ms FROM (
+                SELECT id, name, created_at_ms FROM teams
+                UNION ALL
+                SELECT DISTINCT team_id, team_id, NULL::bigint FROM staff_users WHERE team_id NOT IN (SELECT id FROM teams)) AS known
             ORDER BY lower(name), id
             """;
         var teams = new List<TeamRecord>();

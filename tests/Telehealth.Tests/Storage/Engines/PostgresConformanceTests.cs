@@ -1,6 +1,7 @@
 using Telehealth.Tests.Alerts;
 using Telehealth.Tests.Devices;
 using Telehealth.Tests.Evaluation;
+using Telehealth.Tests.Storage;
 
 using Telehealth.TestSupport.Storage;
 
@@ -31,3 +32,6 @@ public sealed class PostgresRuleWiringTests(PostgresStoreFixture fixture) : Rule
 
 [Collection(PostgresStoresCollection.Name)]
 public sealed class PostgresMonitoringPlanWiringTests(PostgresStoreFixture fixture) : MonitoringPlanWiringConformance(new PostgresStoreEngine(fixture));
+
+[Collection(PostgresStoresCollection.Name)]
+public sealed class PostgresRecordStoresTests(PostgresStoreFixture fixture) : RecordStoresConformance(new PostgresStoreEngine(fixture));
