@@ -4,7 +4,6 @@ using Telehealth.CareRecord.Caseload;
 using Telehealth.CareRecord.Devices;
 using Telehealth.CareRecord.Staff;
 using Telehealth.Contracts.Rejections;
-using Telehealth.Storage.Sqlite.Ingest;
 
 namespace Telehealth.Clinician.Web.Api;
 
@@ -30,7 +29,7 @@ public static class RejectionEndpoints
         // Refused input never disappears silently: staff see the reason, filtered and paged so one noisy device
         // cannot hide another's refusals, and only for their own team's devices.
         group.MapGet("/", async (string? deviceId, string? reason, int? limit, long? before, ClaimsPrincipal user,
-            IPatientRepository patients, IDeviceRegistry registry, SqliteRejectionLog log, CancellationToken ct) =>
+            IPatientRepository patients, IDeviceRegistry registry, IRejectionQueries log, CancellationToken ct) =>
         {
             var scope = await ScopeOfAsync(user, patients, registry, ct);
             var size = Math.Clamp(limit ?? 100, 1, MaxPage);
@@ -42,7 +41,7 @@ public static class RejectionEndpoints
             return Results.Ok(new RejectionsResponse(counts, items, items.Count == size ? items[^1].Id : null));
         });
 
-        group.MapGet("/summary", async (ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, SqliteRejectionLog log, CancellationToken ct) =>
+        group.MapGet("/summary", async (ClaimsPrincipal user, IPatientRepository patients, IDeviceRegistry registry, IRejectionQueries log, CancellationToken ct) =>
         {
             var scope = await ScopeOfAsync(user, patients, registry, ct);
             var devices = (await log.CountAsync(scope, null, ct))

@@ -23,6 +23,8 @@ using Telehealth.CareRecord.Staff;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
+using Telehealth.Storage.Postgres;
+using Telehealth.Storage.Postgres.Ingest;
 using Telehealth.Storage.Sqlite;
 using Telehealth.Storage.Sqlite.Ingest;
 
@@ -52,13 +54,32 @@ public static class PlatformServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<FollowUpOptions>>().Value.ToPolicy());
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 
-        // Storage: one embedded SQLite file for the care record; readings in SQLite or InfluxDB.
-        services.AddSingleton(sp =>
+        // Storage: the care record in one embedded SQLite file, or (Storage:Postgres:ConnectionString) in a shared PostgreSQL
+        // database for several instances; readings in SQLite (embedded only) or InfluxDB.
+        services.AddOptions<PostgresStorageOptions>().Bind(configuration.GetSection(PostgresStorageOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        var postgres = configuration.GetSection(PostgresStorageOptions.SectionName).Get<PostgresStorageOptions>() ?? new();
+        var onPostgres = !string.IsNullOrWhiteSpace(postgres.ConnectionString);
+        var postgresProblems = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (onPostgres && !System.ComponentModel.DataAnnotations.Validator.TryValidateObject(postgres, new(postgres), postgresProblems, validateAllProperties: true))
         {
-            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return new SqliteDatabase(Path.Combine(storage.DataDirectory, "telehealth.db"));
-        });
-        services.AddTelehealthSqliteStorage(); // every care-record store, the one outbox and the migrator
+            // Checked here, before anything below decides on the engine: a malformed string is the one line reported.
+            throw new OptionsValidationException(PostgresStorageOptions.SectionName, typeof(PostgresStorageOptions), postgresProblems.Select(p => p.ErrorMessage ?? ""));
+        }
+        if (onPostgres)
+        {
+            // Created when first asked for, after the options above were validated: a malformed string is one line at start.
+            services.AddSingleton(sp => new PostgresDatabase(sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value.ConnectionString!));
+            services.AddTelehealthPostgresStorage(); // every care-record store, the one outbox and the migrator
+        }
+        else
+        {
+            services.AddSingleton(sp =>
+            {
+                var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+                return new SqliteDatabase(Path.Combine(storage.DataDirectory, "telehealth.db"));
+            });
+            services.AddTelehealthSqliteStorage(); // every care-record store, the one outbox and the migrator
+        }
         services.AddSingleton<CareRecordSchemaStartup>();
         var influx = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.Influx;
         if (!string.IsNullOrWhiteSpace(influx?.Url))
@@ -74,13 +95,30 @@ public static class PlatformServiceCollectionExtensions
                 sp.GetRequiredService<ILogger<InfluxReadingStore>>(),
                 sp.GetRequiredService<TimeProvider>()));
         }
+        else if (onPostgres)
+        {
+            // SQLite readings queue their evaluation in the SQLite file: with a shared care record they must be in InfluxDB.
+            throw new OptionsValidationException(PostgresStorageOptions.SectionName, typeof(PostgresStorageOptions),
+                ["Storage:Postgres:ConnectionString needs Storage:Influx:Url: with a shared PostgreSQL care record, readings are kept in InfluxDB."]);
+        }
         else
         {
             services.AddSingleton<IReadingStore, SqliteReadingStore>();
         }
-        services.AddSingleton(sp => new SqliteRejectionLog(
-            sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<IOptions<RejectionOptions>>().Value.MaxRows));
-        services.AddSingleton<IRejectionLog>(sp => sp.GetRequiredService<SqliteRejectionLog>());
+        if (onPostgres)
+        {
+            services.AddSingleton(sp => new PostgresRejectionLog(
+                sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<IOptions<RejectionOptions>>().Value.MaxRows));
+            services.AddSingleton<IRejectionLog>(sp => sp.GetRequiredService<PostgresRejectionLog>());
+            services.AddSingleton<IRejectionQueries>(sp => sp.GetRequiredService<PostgresRejectionLog>());
+        }
+        else
+        {
+            services.AddSingleton(sp => new SqliteRejectionLog(
+                sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<IOptions<RejectionOptions>>().Value.MaxRows));
+            services.AddSingleton<IRejectionLog>(sp => sp.GetRequiredService<SqliteRejectionLog>());
+            services.AddSingleton<IRejectionQueries>(sp => sp.GetRequiredService<SqliteRejectionLog>());
+        }
 
         // Schema migrations first: registered before every other hosted service, so it starts first.
         services.AddHostedService<PlatformInitializer>();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Telehealth.Clinician.Web.Auth;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
+using Telehealth.Contracts.Rejections;
 using Telehealth.Storage.Sqlite.Ingest;
 
 namespace Telehealth.Clinician.Web.Hosting;
@@ -12,7 +13,7 @@ namespace Telehealth.Clinician.Web.Hosting;
 /// at start and then every PruneInterval.
 /// </summary>
 public sealed partial class RetentionPruner(
-    SqliteRejectionLog rejections,
+    IRejectionQueries rejections,
     ISignInFailureLog signInFailures,
     IReadingStore readings,
     ITelecareEventStore events,
@@ -31,7 +32,12 @@ public sealed partial class RetentionPruner(
         var readingsBefore = now - storageOptions.Value.ReadingRetention;
         // InfluxDB prunes by its own retention policies (Storage:Influx): only the embedded tables are ours to prune.
         var removedReadings = readings is SqliteReadingStore sqliteReadings ? await sqliteReadings.PruneAsync(readingsBefore, cancellationToken) : 0;
-        var removedEvents = events is SqliteTelecareEventStore sqliteEvents ? await sqliteEvents.PruneAsync(readingsBefore, cancellationToken) : 0;
+        var removedEvents = events switch
+        {
+            SqliteTelecareEventStore sqliteEvents => await sqliteEvents.PruneAsync(readingsBefore, cancellationToken),
+            Telehealth.Storage.Postgres.Ingest.PostgresTelecareEventStore postgresEvents => await postgresEvents.PruneAsync(readingsBefore, cancellationToken),
+            _ => 0,
+        };
         if (removedRejections + removedFailures + removedReadings + removedEvents > 0)
         {
             LogPruned(logger, removedRejections, removedFailures, removedReadings, removedEvents);

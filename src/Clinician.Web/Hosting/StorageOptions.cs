@@ -29,4 +29,7 @@ public sealed class StorageOptions
 
     /// <summary>InfluxDB 1.x for readings; when Url is empty readings stay in the embedded SQLite store.</summary>
     public InfluxStorageOptions Influx { get; set; } = new();
+
+    /// <summary>The shared PostgreSQL care record of the scaled deployment; when its connection string is empty, the embedded SQLite file.</summary>
+    public PostgresStorageOptions Postgres { get; set; } = new();
 }

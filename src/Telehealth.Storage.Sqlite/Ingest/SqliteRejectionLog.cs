@@ -9,7 +9,7 @@ namespace Telehealth.Storage.Sqlite.Ingest;
 /// device cannot hide another's refusals. A row ceiling (oldest pruned on each write) still bounds the disk if a flood
 /// outruns the retention period; a separate counters table keeps exact all-time totals per reason.
 /// </summary>
-public sealed class SqliteRejectionLog : IRejectionLog
+public sealed class SqliteRejectionLog : IRejectionLog, IRejectionQueries
 {
     /// <summary>Row ceiling by default: far above what retention keeps in normal use (a safety net, not the policy).</summary>
     public const int DefaultRetainedRows = 1_000_000;

@@ -1,20 +1,37 @@
 using Telehealth.Contracts.Rejections;
+using Telehealth.Storage.Postgres;
+using Telehealth.Storage.Postgres.Ingest;
 using Telehealth.Storage.Sqlite;
 using Telehealth.Storage.Sqlite.Ingest;
+using Telehealth.TestSupport.Storage;
 
 namespace Telehealth.Integration.Tests.Storage;
 
-public sealed class SqliteRejectionLogTests : IDisposable
+/// <summary>The rejection log on every care-record engine: newest first, a row ceiling, exact all-time counts, team scope.</summary>
+public abstract class RejectionLogConformance(IStoreEngine engine) : StoreSuite(engine)
 {
+    private const int DefaultRetainedRows = 1_000_000;
     private static readonly DateTimeOffset T0 = new(2025, 3, 14, 9, 0, 0, TimeSpan.Zero);
-    private readonly TempSqliteFile _file = new();
 
-    public void Dispose() => _file.Dispose();
+    /// <summary>A log object of the engine on the test's database (a new one is another process's view).</summary>
+    protected abstract LogUnderTest Create(int retainedRows);
 
-    private async Task<SqliteRejectionLog> CreateAsync(int retainedRows = SqliteRejectionLog.DefaultRetainedRows)
+    private Task<LogUnderTest> CreateAsync(int retainedRows = DefaultRetainedRows) => Task.FromResult(Create(retainedRows));
+
+    /// <summary>The log's two faces (recording and querying) as one object for the tests.</summary>
+    protected sealed class LogUnderTest(IRejectionLog log, IRejectionQueries queries)
     {
-        var log = new SqliteRejectionLog(_file.Database, retainedRows);
-        return log;
+        public ValueTask RecordAsync(Rejection rejection) => log.RecordAsync(rejection);
+
+        public Task<IReadOnlyList<Rejection>> RecentAsync(int limit) => log.RecentAsync(limit);
+
+        public Task<IReadOnlyList<StoredRejection>> QueryAsync(RejectionQuery query) => queries.QueryAsync(query);
+
+        public Task<IReadOnlyList<RejectionCount>> CountAsync(RejectionScope scope, string? deviceId = null) => queries.CountAsync(scope, deviceId);
+
+        public Task<IReadOnlyDictionary<string, long>> CountsByReasonAsync() => queries.CountsByReasonAsync();
+
+        public Task<int> PruneAsync(DateTimeOffset cutoff) => queries.PruneAsync(cutoff);
     }
 
     private static Rejection Rejected(int n, string reason, string? deviceId = "dev-xy34") =>
@@ -80,7 +97,7 @@ public sealed class SqliteRejectionLogTests : IDisposable
 
         var stored = Assert.Single(await log.RecentAsync(1));
 
-        Assert.Equal(SqliteRejectionLog.MaxDetailLength, stored.Detail.Length);
+        Assert.Equal(1_000, stored.Detail.Length); // MaxDetailLength of both engines
     }
 
     public static TheoryData<string, string[]> ScopeCases() => new()
@@ -161,5 +178,26 @@ public sealed class SqliteRejectionLogTests : IDisposable
 
         Assert.Equal(3, removed);
         Assert.Equal(["rejection 4", "rejection 3"], (await log.RecentAsync(10)).Select(r => r.Detail));
+    }
+}
+
+/// <summary>The rejection log on the embedded engine.</summary>
+public sealed class SqliteRejectionLogTests() : RejectionLogConformance(new SqliteStoreEngine())
+{
+    protected override LogUnderTest Create(int retainedRows)
+    {
+        var log = new SqliteRejectionLog(Get<SqliteDatabase>(), retainedRows);
+        return new(log, log);
+    }
+}
+
+/// <summary>The rejection log on PostgreSQL.</summary>
+[Collection(PostgresStoresCollection.Name)]
+public sealed class PostgresRejectionLogTests(PostgresStoreFixture fixture) : RejectionLogConformance(new PostgresStoreEngine(fixture))
+{
+    protected override LogUnderTest Create(int retainedRows)
+    {
+        var log = new PostgresRejectionLog(Get<PostgresDatabase>(), retainedRows);
+        return new(log, log);
     }
 }

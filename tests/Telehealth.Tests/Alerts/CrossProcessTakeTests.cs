@@ -6,28 +6,26 @@ using Telehealth.Alerts;
 using Telehealth.Alerts.Engine;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.Contracts.Readings;
-using Telehealth.Storage.Sqlite;
-using Telehealth.Storage.Sqlite.Alerts;
+using Telehealth.Tests.Storage.Engines;
+using Telehealth.TestSupport.Storage;
 
 namespace Telehealth.Tests.Alerts;
 
 /// <summary>
-/// "Two people cannot take the same alert" across processes: two alert cores, each with its own store and connections
-/// on one SQLite file (as two platform instances share it), race for one alert. The per-patient lock cannot help here;
-/// the store's conditional write on the alert's version does.
+/// "Two people cannot take the same alert" across processes, on every care-record engine: two alert cores, each with
+/// its own store and connections on one database (as two platform instances share it), race for one alert. The
+/// per-patient lock cannot help here; the store's conditional write on the alert's version does.
 /// </summary>
-public sealed class CrossProcessTakeTests : IDisposable
+public abstract class CrossProcessTakeConformance(IStoreEngine engine) : StoreSuite(engine)
 {
     private static readonly DateTimeOffset At = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
-    private readonly TempDatabase _temp = new();
-
-    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public async Task A_commit_decided_on_an_older_version_of_the_alert_is_refused_and_records_nothing()
     {
-        var first = new SqliteAlertStore(new SqliteDatabase(_temp.Database.Path));
-        var second = new SqliteAlertStore(new SqliteDatabase(_temp.Database.Path));
+        var first = Get<IAlertStore>();
+        await using var other = await Engine.OpenAnotherAsync(Clock);
+        var second = other.GetRequiredService<IAlertStore>();
         var alert = await RaiseAsync(first);
         var seenByFirst = (await first.GetStoredAsync(alert.Id))!;
         var seenBySecond = (await second.GetStoredAsync(alert.Id))!;
@@ -38,7 +36,7 @@ public sealed class CrossProcessTakeTests : IDisposable
         Assert.Equal((alert.Id, 1L), (refused.AlertId, refused.ExpectedVersion));
         var stored = (await second.GetStoredAsync(alert.Id))!;
         Assert.Equal(("nurse.a", 2L), (stored.Alert.AcknowledgedBy, stored.Version));
-        Assert.Equal([AlertEventType.Raised, AlertEventType.Acknowledged], (await second.ForAlertAsync(alert.Id)).Select(e => e.Type).ToArray());
+        Assert.Equal([AlertEventType.Raised, AlertEventType.Acknowledged], (await other.GetRequiredService<IAlertEventLog>().ForAlertAsync(alert.Id)).Select(e => e.Type).ToArray());
     }
 
     [Theory]
@@ -49,7 +47,7 @@ public sealed class CrossProcessTakeTests : IDisposable
         var gate = new CommitGate();
         await using var instanceA = Instance(gate: null);
         await using var instanceB = Instance(gate);
-        var alert = await RaiseAsync(instanceA.GetRequiredService<SqliteAlertStore>());
+        var alert = await RaiseAsync(instanceA.GetRequiredService<IAlertStore>());
         var engineA = instanceA.GetRequiredService<AlertEngine>();
         var engineB = instanceB.GetRequiredService<AlertEngine>();
         Task<StaffActionResult> Take(AlertEngine engine, string who) => action == "acknowledge"
@@ -80,7 +78,7 @@ public sealed class CrossProcessTakeTests : IDisposable
         var gate = new CommitGate();
         await using var instanceA = Instance(gate: null);
         await using var instanceB = Instance(gate);
-        var alert = await RaiseAsync(instanceA.GetRequiredService<SqliteAlertStore>());
+        var alert = await RaiseAsync(instanceA.GetRequiredService<IAlertStore>());
 
         var snoozeB = instanceB.GetRequiredService<AlertEngine>().SnoozeAsync(alert.Id, "nurse.b", DateTimeOffset.UtcNow.AddMinutes(30));
         await gate.Paused.WaitAsync(TimeSpan.FromSeconds(30));
@@ -96,7 +94,7 @@ public sealed class CrossProcessTakeTests : IDisposable
             (await instanceA.GetRequiredService<IAlertEventLog>().ForAlertAsync(alert.Id)).Select(e => e.Type).ToArray());
     }
 
-    private static async Task<AlertCase> RaiseAsync(SqliteAlertStore store)
+    private static async Task<AlertCase> RaiseAsync(IAlertStore store)
     {
         var raise = TestAlerts.Raise("pat-race", "vital:spo2", At);
         await store.CommitAsync(new AlertCommit("pat-race", [raise], []));
@@ -107,20 +105,21 @@ public sealed class CrossProcessTakeTests : IDisposable
         stored.Alert.PatientId, [AlertCaseLifecycle.Acknowledge(stored.Alert, who, At.AddMinutes(1))], [],
         ExpectedVersions: new Dictionary<Guid, long> { [stored.Alert.Id] = stored.Version });
 
-    /// <summary>One platform instance's alert core: its own SqliteDatabase (own connections) on the shared file.</summary>
+    /// <summary>One platform instance's alert core: its own database object (own connections) on the shared database.</summary>
     private ServiceProvider Instance(CommitGate? gate)
     {
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
-        services.AddSingleton(new SqliteDatabase(_temp.Database.Path));
         services.AddSingleton<IReadingStore, InMemoryReadingStore>();
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        Engine.AddStorage(services);
         if (gate is not null)
         {
-            services.AddSingleton<IAlertStore>(provider => new GatedAlertStore(provider.GetRequiredService<SqliteAlertStore>(), gate));
+            var inner = services.Last(descriptor => descriptor.ServiceType == typeof(IAlertStore));
+            services.Remove(inner);
+            services.AddSingleton<IAlertStore>(provider => new GatedAlertStore((IAlertStore)inner.ImplementationFactory!(provider), gate));
         }
-        services.AddTelehealthSqliteStorage();
         services.AddTelehealthAlerts();
         return services.BuildServiceProvider();
     }
@@ -165,3 +164,6 @@ public sealed class CrossProcessTakeTests : IDisposable
         public Task<IReadOnlyList<AlertCase>> ListAsync(AlertQuery query, CancellationToken cancellationToken = default) => inner.ListAsync(query, cancellationToken);
     }
 }
+
+/// <summary>The race on the embedded engine: two SqliteDatabase objects on one file.</summary>
+public sealed class CrossProcessTakeTests() : CrossProcessTakeConformance(new SqliteStoreEngine());

@@ -9,15 +9,16 @@ using Telehealth.Contracts.Devices;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
-using Telehealth.Storage.Sqlite;
-using Telehealth.Storage.Sqlite.Alerts;
-using Telehealth.Storage.Sqlite.Caseload;
-using Telehealth.Storage.Sqlite.Ingest;
+using Microsoft.Extensions.DependencyInjection;
+using Telehealth.CareRecord.Caseload;
+using Telehealth.CareRecord.Evaluation;
+using Telehealth.CareRecord.News2;
+using Telehealth.Contracts.Evaluation;
 
 namespace Telehealth.Tests.Alerts;
 
 /// <summary>
-/// The alert engine on real SQLite stores and a fake clock, driven through the durable path the platform uses:
+/// The alert engine on a real engine's stores (SQLite, or PostgreSQL through the stores' interfaces) and a fake clock, driven through the durable path the platform uses:
 /// data is queued, due wake-ups are fired into the queue, and the queue is evaluated per patient in order. A new
 /// harness on the same database is a restart (nothing is carried over in memory).
 /// </summary>
@@ -25,21 +26,22 @@ internal sealed class EngineHarness
 {
     public const string Patient = "pat-harness";
 
-    private readonly SqliteEvaluationQueue _queue;
+    private readonly IEvaluationQueue _queue;
 
-    public EngineHarness(SqliteDatabase database, FakeTimeProvider clock, AlertOptions? options = null, InMemoryReadingStore? readings = null)
+    /// <param name="stores">Every store of one engine on the test's database (a new set is a restart), on <paramref name="clock"/>.</param>
+    public EngineHarness(IServiceProvider stores, FakeTimeProvider clock, AlertOptions? options = null, InMemoryReadingStore? readings = null)
     {
         Clock = clock;
         Readings = readings ?? new InMemoryReadingStore();
-        Alerts = new SqliteAlertStore(database, null, clock);
-        RuleStates = new SqliteRuleStateStore(database);
-        Thresholds = new SqliteThresholdRepository(database);
-        _queue = new SqliteEvaluationQueue(database, clock);
-        Patients = new SqlitePatientRepository(database);
-        Plans = new SqliteMonitoringPlanStore(database);
-        Consciousness = new SqliteConsciousnessStore(database);
-        Engine = new AlertEngine(Alerts, Alerts, RuleStates, Readings, Thresholds, Patients,
-            new SqliteNews2AssessmentStore(database), [], Options.Create(options ?? new AlertOptions()), clock, NullLogger<AlertEngine>.Instance,
+        Alerts = stores.GetRequiredService<IAlertStore>();
+        RuleStates = stores.GetRequiredService<IRuleStateStore>();
+        Thresholds = stores.GetRequiredService<IThresholdRepository>();
+        _queue = stores.GetRequiredService<IEvaluationQueue>();
+        Patients = stores.GetRequiredService<IPatientRepository>();
+        Plans = stores.GetRequiredService<IMonitoringPlanStore>();
+        Consciousness = stores.GetRequiredService<IConsciousnessStore>();
+        Engine = new AlertEngine(Alerts, stores.GetRequiredService<IAlertEventLog>(), RuleStates, Readings, Thresholds, Patients,
+            stores.GetRequiredService<INews2AssessmentStore>(), [], Options.Create(options ?? new AlertOptions()), clock, NullLogger<AlertEngine>.Instance,
             Consciousness, Plans);
     }
 
@@ -47,19 +49,19 @@ internal sealed class EngineHarness
 
     public InMemoryReadingStore Readings { get; }
 
-    public SqliteAlertStore Alerts { get; }
+    public IAlertStore Alerts { get; }
 
-    public SqliteRuleStateStore RuleStates { get; }
+    public IRuleStateStore RuleStates { get; }
 
-    public SqliteThresholdRepository Thresholds { get; }
+    public IThresholdRepository Thresholds { get; }
 
     public AlertEngine Engine { get; }
 
-    public SqlitePatientRepository Patients { get; }
+    public IPatientRepository Patients { get; }
 
-    public SqliteMonitoringPlanStore Plans { get; }
+    public IMonitoringPlanStore Plans { get; }
 
-    public SqliteConsciousnessStore Consciousness { get; }
+    public IConsciousnessStore Consciousness { get; }
 
     /// <summary>Saves the harness patient's monitoring plan (queued for re-evaluation with it) and evaluates.</summary>
     public async Task<IReadOnlyList<AlertEventRecord>> PlanAsync(MonitoringPlan plan, string reason = "agreed with the person")

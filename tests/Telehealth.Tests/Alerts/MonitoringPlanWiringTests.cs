@@ -9,6 +9,8 @@ using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
 
+using Telehealth.TestSupport.Storage;
+
 namespace Telehealth.Tests.Alerts;
 
 /// <summary>
@@ -17,18 +19,17 @@ namespace Telehealth.Tests.Alerts;
 /// heartbeat overrides the device's own, a plan survives a restart, and a change to the care record (a plan, an
 /// ACVPU assessment, the NEWS2 care settings) re-evaluates the person at once, without waiting for a reading.
 /// </summary>
-public sealed class MonitoringPlanWiringTests : IDisposable
+public abstract class MonitoringPlanWiringConformance(IStoreEngine engine) : StoreSuite(engine)
 {
     // Monday 2 March 2026, 09:00 UTC = 09:00 in London (GMT until 29 March).
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
-    private readonly TempDatabase _temp = new();
     // Tests begin at 05:00 (a clock cannot go back) and move to the times they need.
     private readonly FakeTimeProvider _clock = new(Start.AddHours(-4));
 
-    public void Dispose() => _temp.Dispose();
+    protected override TimeProvider Clock => _clock;
 
-    private EngineHarness Harness() => new(_temp.Database, _clock);
+    private EngineHarness Harness() => new(Engine.OpenAnotherAsync(_clock).GetAwaiter().GetResult(), _clock);
 
     private static MonitoringPlan Plan(
         IReadOnlyList<ScheduledReading>? scheduled = null, IReadOnlyList<ActivityWindow>? activity = null, IReadOnlyList<HeartbeatExpectation>? heartbeats = null) =>
@@ -201,3 +202,6 @@ public sealed class MonitoringPlanWiringTests : IDisposable
         public int GetHashCode(MonitoringPlan? obj) => obj?.PatientId.GetHashCode(StringComparison.Ordinal) ?? 0;
     }
 }
+
+/// <summary>On the embedded engine.</summary>
+public sealed class MonitoringPlanWiringTests() : MonitoringPlanWiringConformance(new SqliteStoreEngine());

@@ -6,6 +6,8 @@ using Telehealth.CareRecord.Evaluation.MissingData;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
 
+using Telehealth.TestSupport.Storage;
+
 namespace Telehealth.Tests.Alerts;
 
 /// <summary>
@@ -13,16 +15,15 @@ namespace Telehealth.Tests.Alerts;
 /// state, wake-ups fired into the queue): missing data raised by time alone, state that survives a restart, and the
 /// lifecycle defects found from outside.
 /// </summary>
-public sealed class RuleWiringTests : IDisposable
+public abstract class RuleWiringConformance(IStoreEngine engine) : StoreSuite(engine)
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
-    private readonly TempDatabase _temp = new();
     private readonly FakeTimeProvider _clock = new(Start);
 
-    public void Dispose() => _temp.Dispose();
+    protected override TimeProvider Clock => _clock;
 
-    private EngineHarness Harness(AlertOptions? options = null, InMemoryReadingStore? readings = null) => new(_temp.Database, _clock, options, readings);
+    private EngineHarness Harness(AlertOptions? options = null, InMemoryReadingStore? readings = null) => new(Engine.OpenAnotherAsync(_clock).GetAwaiter().GetResult(), _clock, options, readings);
 
     [Theory]
     [Trait("Hazard", "H15")]
@@ -240,3 +241,6 @@ public sealed class RuleWiringTests : IDisposable
         Assert.Equal(["event:pendant_press"], (await engine.RuleStates.LoadAsync(EngineHarness.Patient)).Keys);
     }
 }
+
+/// <summary>On the embedded engine.</summary>
+public sealed class RuleWiringTests() : RuleWiringConformance(new SqliteStoreEngine());

@@ -10,30 +10,28 @@ using Telehealth.Storage.Sqlite;
 using Telehealth.Storage.Sqlite.Alerts;
 using Telehealth.Storage.Sqlite.Ingest;
 
+using Telehealth.Tests.Storage.Engines;
+using Telehealth.TestSupport.Storage;
+
 namespace Telehealth.Tests.Evaluation;
 
 /// <summary>
-/// The durable "evaluation due" record (H2): written with the data, in order per patient, idempotent on the data's
-/// identity, completed only together with the alerts it led to.
+/// The evaluation queue on the embedded engine (<see cref="EvaluationQueueConformance"/>), and the SQLite reading store
+/// that queues readings in the transaction that stores them.
 /// </summary>
 [Trait("Hazard", "H2")]
-public sealed class EvaluationQueueTests : IDisposable
+public sealed class EvaluationQueueTests() : EvaluationQueueConformance(new SqliteStoreEngine())
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+    private SqliteReadingStore? _readingStore;
 
-    private readonly TempDatabase _temp = new();
-    private readonly FakeTimeProvider _clock = new(Start);
-    private readonly SqliteEvaluationQueue _queue;
-    private readonly SqliteReadingStore _readings;
+    private SqliteReadingStore Readings => _readingStore ?? throw new InvalidOperationException("Not initialised.");
 
-    public EvaluationQueueTests()
+    public override async Task InitializeAsync()
     {
-        _queue = new SqliteEvaluationQueue(_temp.Database, _clock);
-        _readings = new SqliteReadingStore(_temp.Database, _clock);
-        _readings.InitializeAsync().GetAwaiter().GetResult();
+        await base.InitializeAsync();
+        _readingStore = new SqliteReadingStore(Get<SqliteDatabase>(), Clock);
+        await _readingStore.InitializeAsync();
     }
-
-    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public async Task Storing_new_readings_queues_exactly_them_in_the_same_transaction_and_repeats_queue_nothing()
@@ -41,115 +39,14 @@ public sealed class EvaluationQueueTests : IDisposable
         var first = Reading("pat-a", "dev-1", VitalKind.Spo2, 91, 0);
         var second = Reading("pat-a", "dev-1", VitalKind.HeartRate, 80, 0);
 
-        await _readings.AppendAsync([first, second]);
-        await _readings.AppendAsync([first, second, first]);
+        await Readings.AppendAsync([first, second]);
+        await Readings.AppendAsync([first, second, first]);
 
-        var due = await _queue.ClaimAsync(100, _clock.GetUtcNow());
+        var due = await Queue.ClaimAsync(100, Clock.GetUtcNow());
         Assert.Equal([first, second], due.Select(item => item.Reading));
         Assert.Equal([DueItemKind.Reading, DueItemKind.Reading], due.Select(item => item.Kind));
         Assert.True(due[0].Sequence < due[1].Sequence);
-        Assert.Equal((2, Start), await _queue.PendingAsync());
+        Assert.Equal((2, Start), await Queue.PendingAsync());
     }
 
-    [Fact]
-    public async Task A_stored_event_is_queued_with_its_data_and_a_repeat_is_not()
-    {
-        var events = new SqliteTelecareEventStore(_temp.Database, _clock);
-        var press = new TelecareEvent("dev-p", "pat-a", TelecareEventType.PendantPress, Start, Start);
-
-        Assert.True(await events.AppendAsync(press));
-        Assert.False(await events.AppendAsync(press));
-
-        var item = Assert.Single(await _queue.ClaimAsync(100, Start));
-        Assert.Equal((DueItemKind.TelecareEvent, press), (item.Kind, item.Event));
-    }
-
-    [Fact]
-    public async Task Enqueueing_again_what_was_already_evaluated_queues_nothing_so_a_late_redelivery_is_not_evaluated_twice()
-    {
-        var reading = Reading("pat-a", "dev-1", VitalKind.Spo2, 91, 0);
-        await _queue.EnqueueReadingsAsync([reading]);
-        var item = Assert.Single(await _queue.ClaimAsync(100, Start));
-        await CompleteAsync("pat-a", item.Sequence);
-
-        await _queue.EnqueueReadingsAsync([reading]);
-
-        Assert.Empty(await _queue.ClaimAsync(100, Start));
-        Assert.Equal((0, null), await _queue.PendingAsync());
-    }
-
-    [Fact]
-    public async Task A_failed_patient_waits_out_its_back_off_whole_while_other_patients_go_on()
-    {
-        await _queue.EnqueueReadingsAsync([Reading("pat-a", "dev-a", VitalKind.Spo2, 91, 0), Reading("pat-b", "dev-b", VitalKind.Spo2, 97, 0)]);
-        var first = await _queue.ClaimAsync(100, Start);
-        var failed = first.Single(item => item.PatientId == "pat-a");
-        await _queue.DeferAsync([failed.Sequence], "InvalidOperationException", Start.AddSeconds(10));
-        // Newer data for the failed patient must not overtake its failed item.
-        await _queue.EnqueueReadingsAsync([Reading("pat-a", "dev-a", VitalKind.Spo2, 85, 60)]);
-
-        var during = await _queue.ClaimAsync(100, Start.AddSeconds(9));
-        Assert.Equal(["pat-b"], during.Select(item => item.PatientId));
-
-        var after = await _queue.ClaimAsync(100, Start.AddSeconds(10));
-        Assert.Equal(["pat-a", "pat-b", "pat-a"], after.Select(item => item.PatientId));
-        Assert.Equal([1, 0, 0], after.Select(item => item.Attempts));
-    }
-
-    [Fact]
-    public async Task Items_are_done_only_with_the_commit_that_records_their_alerts()
-    {
-        var signal = new Telehealth.Contracts.Waking.AlertEventSignal();
-        var alerts = new SqliteAlertStore(_temp.Database, signal);
-        await _queue.EnqueueReadingsAsync([Reading("pat-a", "dev-a", VitalKind.Spo2, 85, 0)]);
-        var item = Assert.Single(await _queue.ClaimAsync(100, Start));
-        var raised = TestAlerts.Raise("pat-a", "threshold:spo2", Start);
-        var woken = signal.Signal.Next;
-
-        var recorded = await alerts.CommitAsync(new AlertCommit("pat-a", [raised], [item.Sequence]));
-
-        Assert.Equal([(1L, AlertEventType.Raised)], recorded.Select(e => (e.Sequence, e.Type)));
-        Assert.Empty(await _queue.ClaimAsync(100, Start));
-        Assert.True(woken.IsCompleted);
-    }
-
-    [Fact]
-    public async Task A_commit_that_fails_leaves_its_items_due_and_records_no_event()
-    {
-        var alerts = new SqliteAlertStore(_temp.Database);
-        var existing = TestAlerts.Raise("pat-a", "threshold:spo2", Start);
-        await alerts.CommitAsync(new AlertCommit("pat-a", [existing], []));
-        await _queue.EnqueueReadingsAsync([Reading("pat-a", "dev-a", VitalKind.Spo2, 85, 0)]);
-        var item = Assert.Single(await _queue.ClaimAsync(100, Start));
-        // A second "raised" for the same open condition violates the one-open-alert rule: the whole commit is refused.
-        var duplicate = TestAlerts.Raise("pat-a", "threshold:spo2", Start);
-
-        await Assert.ThrowsAsync<DuplicateActiveAlertException>(() =>
-            alerts.CommitAsync(new AlertCommit("pat-a", [duplicate], [item.Sequence])));
-
-        Assert.Equal([item.Sequence], (await _queue.ClaimAsync(100, Start)).Select(i => i.Sequence));
-        Assert.Equal(1, await alerts.LatestSequenceAsync());
-    }
-
-    [Fact]
-    public async Task Evaluated_items_are_pruned_after_retention_and_pending_ones_never()
-    {
-        await _queue.EnqueueReadingsAsync([Reading("pat-a", "dev-a", VitalKind.Spo2, 85, 0), Reading("pat-b", "dev-b", VitalKind.Spo2, 85, 0)]);
-        var items = await _queue.ClaimAsync(100, Start);
-        await CompleteAsync("pat-a", items.Single(i => i.PatientId == "pat-a").Sequence);
-
-        Assert.Equal(0, await _queue.PruneAsync(Start));
-        Assert.Equal(1, await _queue.PruneAsync(Start.AddMilliseconds(1)));
-        Assert.Equal(["pat-b"], (await _queue.ClaimAsync(100, Start)).Select(i => i.PatientId));
-    }
-
-    private async Task CompleteAsync(string patientId, long sequence)
-    {
-        var alerts = new SqliteAlertStore(_temp.Database, null, _clock);
-        var finding = TestAlerts.Raise(patientId, "threshold:" + sequence, Start, AlertSeverity.Medium);
-        await alerts.CommitAsync(new AlertCommit(patientId, [finding], [sequence]));
-    }
-
-    private static Reading Reading(string patientId, string deviceId, VitalKind kind, double value, int seconds) =>
-        new(deviceId, patientId, kind, value, Start.AddSeconds(seconds), Start.AddSeconds(seconds));
 }

@@ -1,0 +1,128 @@
+using Npgsql;
+using NpgsqlTypes;
+using Telehealth.CareRecord.Evaluation;
+using Telehealth.CareRecord.Observations;
+using Telehealth.Contracts.Evaluation;
+using Telehealth.Storage.Postgres;
+
+namespace Telehealth.Storage.Postgres.Alerts;
+
+/// <summary>
+/// Rule state (<c>rule_states</c>) and wake-ups (<c>rule_wakeups</c>) in the shared PostgreSQL care record. The alert store writes
+/// both inside its commit (<see cref="WriteAsync"/>); <see cref="FireDueAsync"/> moves due wake-ups into the evaluation
+/// queue in one transaction, so a timer is never lost between the two tables.
+/// </summary>
+public sealed class PostgresRuleStateStore(PostgresDatabase database) : IRuleStateStore
+{
+
+    public async Task<IReadOnlyDictionary<string, StoredRuleState>> LoadAsync(string patientId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT s.rule_key, s.state_json, s.device_id, s.device_type, s.since_ms, w.wake_at_ms
+            FROM rule_states s LEFT JOIN rule_wakeups w ON w.patient_id = s.patient_id AND w.rule_key = s.rule_key
+            WHERE s.patient_id = @patient
+            """;
+        command.Parameters.AddWithValue("@patient", patientId);
+        var states = new Dictionary<string, StoredRuleState>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var key = reader.GetString(0);
+            states[key] = new StoredRuleState(
+                key,
+                new RuleState(reader.GetString(1)),
+                reader.IsDBNull(5) ? null : PostgresTime.FromUnixMs(reader.GetInt64(5)),
+                reader.IsDBNull(2) ? null : new DeviceRef(reader.GetString(2), reader.IsDBNull(3) ? "unknown" : reader.GetString(3)),
+                PostgresTime.FromUnixMs(reader.GetInt64(4)));
+        }
+        return states;
+    }
+
+    public async Task<DateTimeOffset?> NextWakeAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT MIN(wake_at_ms) FROM rule_wakeups";
+        return await command.ExecuteScalarAsync(cancellationToken) is long next ? PostgresTime.FromUnixMs(next) : null;
+    }
+
+    public async Task<int> FireDueAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var due = new List<(string PatientId, RuleTimer Timer)>();
+        await using (var select = connection.CreateCommand())
+        {
+            select.Transaction = transaction;
+            select.CommandText = "SELECT patient_id, rule_key, wake_at_ms FROM rule_wakeups WHERE wake_at_ms <= @now ORDER BY wake_at_ms LIMIT 10000";
+            select.Parameters.AddWithValue("@now", PostgresTime.ToUnixMs(now));
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                due.Add((reader.GetString(0), new RuleTimer(reader.GetString(1), PostgresTime.FromUnixMs(reader.GetInt64(2)))));
+            }
+        }
+        foreach (var (patientId, timer) in due)
+        {
+            await PostgresEvaluationQueue.EnqueueTimerAsync(connection, transaction, patientId, timer, now, cancellationToken);
+            await using var delete = connection.CreateCommand();
+            delete.Transaction = transaction;
+            // Only the wake-up that fired: an evaluation may have moved it meanwhile (then it stays for its new time).
+            delete.CommandText = "DELETE FROM rule_wakeups WHERE patient_id = @patient AND rule_key = @key AND wake_at_ms = @at";
+            delete.Parameters.AddWithValue("@patient", patientId);
+            delete.Parameters.AddWithValue("@key", timer.RuleKey);
+            delete.Parameters.AddWithValue("@at", PostgresTime.ToUnixMs(timer.WakeAt));
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return due.Count;
+    }
+
+    /// <summary>Writes rule states and their wake-ups inside the caller's transaction (the alert commit).</summary>
+    public static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string patientId,
+        IReadOnlyList<StoredRuleState> states, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var state in states)
+        {
+            await using (var upsert = connection.CreateCommand())
+            {
+                upsert.Transaction = transaction;
+                upsert.CommandText = """
+                    INSERT INTO rule_states (patient_id, rule_key, state_json, device_id, device_type, since_ms, updated_ms)
+                    VALUES (@patient, @key, @state, @device, @type, @since, @now)
+                    ON CONFLICT (patient_id, rule_key) DO UPDATE SET
+                        state_json = excluded.state_json, device_id = excluded.device_id, device_type = excluded.device_type,
+                        updated_ms = excluded.updated_ms
+                    """;
+                upsert.Parameters.AddWithValue("@patient", patientId);
+                upsert.Parameters.AddWithValue("@key", state.RuleKey);
+                upsert.Parameters.AddWithValue("@state", state.State.Json);
+                upsert.Parameters.AddWithValue("@device", (object?)state.Device?.DeviceId ?? DBNull.Value);
+                upsert.Parameters.AddWithValue("@type", (object?)state.Device?.DeviceType ?? DBNull.Value);
+                upsert.Parameters.AddWithValue("@since", PostgresTime.ToUnixMs(state.Since));
+                upsert.Parameters.AddWithValue("@now", PostgresTime.ToUnixMs(now));
+                await upsert.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await using var wake = connection.CreateCommand();
+            wake.Transaction = transaction;
+            if (state.WakeAt is { } at)
+            {
+                wake.CommandText = """
+                    INSERT INTO rule_wakeups (patient_id, rule_key, wake_at_ms) VALUES (@patient, @key, @at)
+                    ON CONFLICT (patient_id, rule_key) DO UPDATE SET wake_at_ms = excluded.wake_at_ms
+                    """;
+                wake.Parameters.AddWithValue("@at", PostgresTime.ToUnixMs(at));
+            }
+            else
+            {
+                wake.CommandText = "DELETE FROM rule_wakeups WHERE patient_id = @patient AND rule_key = @key";
+            }
+            wake.Parameters.AddWithValue("@patient", patientId);
+            wake.Parameters.AddWithValue("@key", state.RuleKey);
+            await wake.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+}

@@ -1,0 +1,275 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using Telehealth.Contracts.Outbox;
+
+namespace Telehealth.Storage.Postgres.Outbox;
+
+/// <summary>
+/// The <see cref="IOutboxStore"/> as the <c>outbox</c> table of the shared PostgreSQL care record. <c>seq</c> is an
+/// identity, never reused: the order of sending is the order of <c>seq</c>. The dedupe check and the append are one
+/// statement under the kind's advisory lock, so two writers cannot both see "not there yet".
+/// <para>
+/// Several instances push one outbox. <see cref="PendingAsync"/> is therefore a claim: it returns only rows this
+/// instance may send now and leases them to it (<c>lease_owner</c>, <c>lease_until</c>) in the same transaction; a
+/// subject (a person) with a row leased to another live instance is skipped whole, so one person's messages still go
+/// out in order, and claims of a kind are serialised by an advisory lock so two never take the same row.
+/// <see cref="RecordPassAsync"/> ends the lease. A dead instance's rows are taken over when its lease runs out
+/// (<see cref="DefaultLeaseDuration"/>).
+/// </para>
+/// </summary>
+public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time, TimeSpan? leaseDuration = null) : IOutboxStore
+{
+    /// <summary>Far longer than one delivery pass (timeouts included), short enough that a dead instance's rows go out soon.</summary>
+    public static readonly TimeSpan DefaultLeaseDuration = TimeSpan.FromMinutes(2);
+
+    private readonly TimeSpan _leaseDuration = leaseDuration ?? DefaultLeaseDuration;
+
+    /// <summary>This pusher's name in the lease columns (unique per store object).</summary>
+    public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    private const string Columns =
+        "seq, kind, subject, message_key, correlation_id, header, payload, status, passes, attempts, recorded_passes, last_status_code, last_error, next_attempt_at, created_at, completed_at";
+
+    public async Task<int> EnqueueAsync(string kind, IReadOnlyList<OutboxMessage> messages, OutboxDedupe dedupe, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(kind);
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0)
+        {
+            return 0;
+        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // The kind's lock: the dedupe check and the append cannot interleave with another instance's.
+        await PostgresLocks.TakeAsync(connection, transaction, "outbox:" + kind, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var notThere = dedupe switch
+        {
+            OutboxDedupe.OncePerKey => "SELECT 1 FROM outbox WHERE kind = @kind AND message_key = @key",
+            OutboxDedupe.UnlessNewestIsSame => """
+                SELECT 1 FROM (
+                    SELECT content_hash, status FROM outbox WHERE kind = @kind AND message_key = @key
+                    ORDER BY seq DESC LIMIT 1) AS newest
+                WHERE newest.content_hash = @hash AND newest.status <> 'failed'
+                """,
+            _ => throw new ArgumentOutOfRangeException(nameof(dedupe), dedupe, null),
+        };
+        command.CommandText = $"""
+            INSERT INTO outbox (kind, subject, message_key, correlation_id, header, payload, content_hash, status, next_attempt_at, created_at)
+            SELECT @kind, @subject, @key, @correlation, @header, @payload, @hash, 'pending', @now, @now
+            WHERE NOT EXISTS ({notThere})
+            """;
+        command.Parameters.AddWithValue("@kind", kind);
+        var subject = command.Parameters.Add("@subject", NpgsqlDbType.Text);
+        var key = command.Parameters.Add("@key", NpgsqlDbType.Text);
+        var correlation = command.Parameters.Add("@correlation", NpgsqlDbType.Text);
+        var header = command.Parameters.Add("@header", NpgsqlDbType.Text);
+        var payload = command.Parameters.Add("@payload", NpgsqlDbType.Text);
+        var hash = command.Parameters.Add("@hash", NpgsqlDbType.Text);
+        command.Parameters.AddWithValue("@now", PostgresTime.ToUnixMs(time.GetUtcNow()));
+        var appended = 0;
+        foreach (var message in messages)
+        {
+            subject.Value = message.Subject;
+            key.Value = message.Key;
+            correlation.Value = (object?)message.CorrelationId ?? DBNull.Value;
+            header.Value = message.Header;
+            payload.Value = message.Payload;
+            hash.Value = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(message.Payload)));
+            appended += await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return appended;
+    }
+
+    public async Task<IReadOnlyList<OutboxRow>> PendingAsync(string kind, int limit, IReadOnlyCollection<string>? excludedSubjects = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var now = PostgresTime.ToUnixMs(time.GetUtcNow());
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await PostgresLocks.TakeAsync(connection, transaction, "outbox-claim:" + kind, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            UPDATE outbox SET lease_owner = @owner, lease_until = @until
+            WHERE seq IN (
+                SELECT o.seq FROM outbox o
+                WHERE o.kind = @kind AND o.status = 'pending' AND NOT (o.subject = ANY(@excluded))
+                  AND NOT EXISTS (SELECT 1 FROM outbox h
+                                  WHERE h.kind = o.kind AND h.subject = o.subject AND h.status = 'pending'
+                                    AND h.lease_owner <> @owner AND h.lease_until > @now)
+                ORDER BY o.seq LIMIT @limit)
+            RETURNING {Columns}
+            """;
+        command.Parameters.AddWithValue("@owner", Owner);
+        command.Parameters.AddWithValue("@until", now + (long)_leaseDuration.TotalMilliseconds);
+        command.Parameters.AddWithValue("@now", now);
+        command.Parameters.AddWithValue("@kind", kind);
+        command.Parameters.AddWithValue("@excluded", (excludedSubjects ?? []).ToArray());
+        command.Parameters.AddWithValue("@limit", limit);
+        var rows = new List<OutboxRow>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(Read(reader));
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return [.. rows.OrderBy(row => row.Seq)];
+    }
+
+    public Task<IReadOnlyList<OutboxRow>> UnrecordedAsync(string kind, int limit, CancellationToken cancellationToken = default) =>
+        QueryAsync(kind, "recorded_passes < passes", "seq", limit, null, cancellationToken);
+
+    public Task<IReadOnlyList<OutboxRow>> ForCorrelationAsync(string kind, string correlationId, CancellationToken cancellationToken = default) =>
+        QueryAsync(kind, "correlation_id = @correlation", "seq", 10_000, command => command.Parameters.AddWithValue("@correlation", correlationId), cancellationToken);
+
+    public Task<IReadOnlyList<OutboxRow>> ListAsync(string kind, OutboxStatus? status, int limit, IReadOnlyCollection<string>? subjects, bool newestFirst, CancellationToken cancellationToken = default) =>
+        QueryAsync(kind, $"{(status is null ? "1 = 1" : "status = @status")} AND {SubjectFilter(subjects)}", newestFirst ? "seq DESC" : "seq", limit, command =>
+        {
+            if (status is { } wanted)
+            {
+                command.Parameters.AddWithValue("@status", StatusText(wanted));
+            }
+            BindSubjects(command, subjects);
+        }, cancellationToken);
+
+    public async Task<bool> ContainsAsync(string kind, string key, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = @kind AND message_key = @key)";
+        command.Parameters.AddWithValue("@kind", kind);
+        command.Parameters.AddWithValue("@key", key);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<OutboxCounts> CountAsync(string kind, IReadOnlyCollection<string>? subjects = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT status, COUNT(*) FROM outbox WHERE kind = @kind AND {SubjectFilter(subjects)} GROUP BY status";
+        command.Parameters.AddWithValue("@kind", kind);
+        BindSubjects(command, subjects);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        int pending = 0, sent = 0, failed = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var count = (int)reader.GetInt64(1);
+            switch (ParseStatus(reader.GetString(0)))
+            {
+                case OutboxStatus.Pending: pending = count; break;
+                case OutboxStatus.Sent: sent = count; break;
+                case OutboxStatus.Failed: failed = count; break;
+            }
+        }
+        return new OutboxCounts(pending, sent, failed);
+    }
+
+    public async Task RecordPassAsync(long seq, OutboxStatus status, int attempts, int? statusCode, string? error, DateTimeOffset? nextAttemptAt, DateTimeOffset? completedAt, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE outbox
+            SET lease_owner = NULL, lease_until = NULL, status = @status, passes = passes + 1, attempts = attempts + @attempts, last_status_code = @code,
+                last_error = @error, next_attempt_at = COALESCE(@next::bigint, next_attempt_at), completed_at = @completed
+            WHERE seq = @seq
+            """;
+        command.Parameters.AddWithValue("@status", StatusText(status));
+        command.Parameters.AddWithValue("@attempts", attempts);
+        command.Parameters.AddWithValue("@code", statusCode is { } code ? code : DBNull.Value);
+        command.Parameters.AddWithValue("@error", (object?)error ?? DBNull.Value);
+        command.Parameters.AddWithValue("@next", nextAttemptAt is { } next ? PostgresTime.ToUnixMs(next) : DBNull.Value);
+        command.Parameters.AddWithValue("@completed", completedAt is { } at ? PostgresTime.ToUnixMs(at) : DBNull.Value);
+        command.Parameters.AddWithValue("@seq", seq);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task MarkRecordedAsync(long seq, int passes, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE outbox SET recorded_passes = GREATEST(recorded_passes, @passes) WHERE seq = @seq";
+        command.Parameters.AddWithValue("@passes", passes);
+        command.Parameters.AddWithValue("@seq", seq);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<int> PruneDeliveredAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM outbox WHERE status = 'sent' AND completed_at < @before";
+        command.Parameters.AddWithValue("@before", PostgresTime.ToUnixMs(before));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<OutboxRow>> QueryAsync(string kind, string where, string order, int limit, Action<NpgsqlCommand>? bind, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM outbox WHERE kind = @kind AND {where} ORDER BY {order} LIMIT @limit";
+        command.Parameters.AddWithValue("@kind", kind);
+        command.Parameters.AddWithValue("@limit", limit);
+        bind?.Invoke(command);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<OutboxRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(Read(reader));
+        }
+        return rows;
+    }
+
+    private static OutboxRow Read(NpgsqlDataReader reader) => new OutboxRow(
+            Seq: reader.GetInt64(0),
+            Kind: reader.GetString(1),
+            Subject: reader.GetString(2),
+            Key: reader.GetString(3),
+            CorrelationId: reader.IsDBNull(4) ? null : reader.GetString(4),
+            Header: reader.GetString(5),
+            Payload: reader.GetString(6),
+            Status: ParseStatus(reader.GetString(7)),
+            Passes: reader.GetInt32(8),
+            Attempts: reader.GetInt32(9),
+            RecordedPasses: reader.GetInt32(10),
+            LastStatusCode: reader.IsDBNull(11) ? null : reader.GetInt32(11),
+            LastError: reader.IsDBNull(12) ? null : reader.GetString(12),
+            NextAttemptAt: PostgresTime.FromUnixMs(reader.GetInt64(13)),
+            CreatedAt: PostgresTime.FromUnixMs(reader.GetInt64(14)),
+            CompletedAt: reader.IsDBNull(15) ? null : PostgresTime.FromUnixMs(reader.GetInt64(15)));
+
+    private static string SubjectFilter(IReadOnlyCollection<string>? subjects) =>
+        subjects is null ? "1 = 1" : "subject = ANY(@subjects)";
+
+    private static void BindSubjects(NpgsqlCommand command, IReadOnlyCollection<string>? subjects)
+    {
+        if (subjects is not null)
+        {
+            command.Parameters.AddWithValue("@subjects", subjects.ToArray());
+        }
+    }
+
+    private static string StatusText(OutboxStatus status) => status switch
+    {
+        OutboxStatus.Pending => "pending",
+        OutboxStatus.Sent => "sent",
+        OutboxStatus.Failed => "failed",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    private static OutboxStatus ParseStatus(string text) => text switch
+    {
+        "pending" => OutboxStatus.Pending,
+        "sent" => OutboxStatus.Sent,
+        "failed" => OutboxStatus.Failed,
+        _ => throw new InvalidDataException($"Unknown outbox status '{text}'."),
+    };
+}

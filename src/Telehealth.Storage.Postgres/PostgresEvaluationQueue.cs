@@ -1,0 +1,337 @@
+using System.Globalization;
+using Npgsql;
+using NpgsqlTypes;
+using Telehealth.Contracts.Devices;
+using Telehealth.Contracts.Evaluation;
+using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Observations;
+using Telehealth.Contracts.Readings;
+
+namespace Telehealth.Storage.Postgres;
+
+/// <summary>
+/// The evaluation queue in the shared PostgreSQL care record. The event and consciousness stores add their rows inside
+/// the transaction that stores the data (<see cref="EnqueueAsync(NpgsqlConnection, NpgsqlTransaction, TelecareEvent, DateTimeOffset, CancellationToken)"/>),
+/// so "stored" without "due" cannot happen; the alert store marks rows done inside the transaction that records the
+/// alerts they led to (<see cref="MarkDoneAsync"/>), so "evaluated" without its effect cannot happen either.
+/// The UNIQUE key is the data's identity: a redelivered reading queues nothing twice.
+/// <para>
+/// Several instances consume one queue. A claim takes a lease on each person it returns items of
+/// (<c>evaluation_leases</c>: owner, lease end, the last sequence claimed); no other instance claims that person's
+/// items until every claimed item is done (the lease row is then deleted in the transaction that marks them done) or
+/// the lease has run out (its owner died: taken over after at most <see cref="DefaultLeaseDuration"/>). Claims are
+/// serialised by one short advisory lock, so two claims never see the same person free. A person's items are therefore
+/// evaluated by one instance at a time, in queue order (docs/architecture.md, "Shared care record on PostgreSQL").
+/// </para>
+/// </summary>
+public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvider time, TimeSpan? leaseDuration = null) : IEvaluationQueue
+{
+    /// <summary>How long a claim holds a person: far longer than one evaluation pass, short enough that a dead
+    /// instance's people are taken over without anyone noticing a gap in monitoring.</summary>
+    public static readonly TimeSpan DefaultLeaseDuration = TimeSpan.FromMinutes(2);
+
+    private readonly TimeSpan _leaseDuration = leaseDuration ?? DefaultLeaseDuration;
+
+    /// <summary>This consumer's name in the lease table (unique per queue object, so two in one process are two owners).</summary>
+    public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    private const string ReadingKind = "reading";
+    private const string EventKind = "event";
+    private const string StatusKind = "status";
+    private const string TimerKind = "timer";
+    private const string ConsciousnessKind = "consciousness";
+    private const string ReassessKind = "reassess";
+
+    public async Task EnqueueReadingsAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(readings);
+        if (readings.Count == 0)
+        {
+            return;
+        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await EnqueueAsync(connection, transaction, readings, time.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task EnqueueEventAsync(TelecareEvent telecareEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(telecareEvent);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await EnqueueAsync(connection, transaction, telecareEvent, time.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task EnqueueStatusAsync(DeviceStatusReport status, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var insert = CreateInsert(connection, null);
+        // name = the device type, value = the battery: a status's identity is its device and device time.
+        Bind(insert, status.PatientId, StatusKind, status.DeviceId, status.DeviceType, status.BatteryPercent, status.DeviceTime, status.ReceivedAt,
+            time.GetUtcNow(), status.Interval);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task EnqueueReassessAsync(string patientId, CareRecordChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(patientId);
+        ArgumentNullException.ThrowIfNull(change);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await EnqueueReassessAsync(connection, transaction, patientId, change, time.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues a re-evaluation inside the caller's transaction (the one that records the change). The person's id
+    /// stands in the device column, so (person, part, time) is the item's identity.
+    /// </summary>
+    public static async Task EnqueueReassessAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string patientId, CareRecordChange change,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (!CareRecordChanges.IsKnown(change.What))
+        {
+            throw new ArgumentException($"Unknown care-record change '{change.What}'.", nameof(change));
+        }
+        await using var insert = CreateInsert(connection, transaction);
+        Bind(insert, patientId, ReassessKind, patientId, change.What, null, change.At, now, now);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues an ACVPU assessment inside the caller's transaction (the one that stores it). Its identity is the
+    /// person and the millisecond (the person's id stands in the device column); the name carries its source
+    /// ("staff:{username}" or "device:{deviceId}") and the value the level.
+    /// </summary>
+    public static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ConsciousnessObservation observation,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        await using var insert = CreateInsert(connection, transaction);
+        Bind(insert, observation.PatientId, ConsciousnessKind, observation.PatientId, $"{observation.SourceKind}:{observation.SourceId}",
+            (int)observation.Level, observation.ObservedAt, observation.ReceivedAt, now);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues a rule's timer inside the caller's transaction (the one that takes it from the wake-up table), keyed by
+    /// patient, rule and wake time so firing it twice queues it once.
+    /// </summary>
+    public static async Task EnqueueTimerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string patientId, RuleTimer timer, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(timer);
+        await using var insert = CreateInsert(connection, transaction);
+        Bind(insert, patientId, TimerKind, patientId, timer.RuleKey, null, timer.WakeAt, now, now);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Queues readings inside the caller's transaction (the one that stores them).</summary>
+    public static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<Reading> readings, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var insert = CreateInsert(connection, transaction);
+        insert.Prepare();
+        foreach (var reading in readings)
+        {
+            Bind(insert, reading.PatientId, ReadingKind, reading.DeviceId, reading.Kind.WireName(), reading.Value, reading.DeviceTime, reading.ReceivedAt, now);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Queues a telecare event inside the caller's transaction (the one that stores it).</summary>
+    public static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TelecareEvent telecareEvent, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var insert = CreateInsert(connection, transaction);
+        Bind(insert, telecareEvent.PatientId, EventKind, telecareEvent.DeviceId, telecareEvent.Type.WireName(), null, telecareEvent.DeviceTime, telecareEvent.ReceivedAt, now);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Marks items evaluated inside the caller's transaction (the one that records their effects).</summary>
+    public static async Task MarkDoneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<long> sequences, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (sequences.Count == 0)
+        {
+            return;
+        }
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        // Then the leases of the people these items belong to end, once nothing they claimed is left undone.
+        update.CommandText = """
+            UPDATE evaluation_queue SET done_at_ms = @now WHERE seq = ANY(@seqs) AND done_at_ms IS NULL;
+            DELETE FROM evaluation_leases l
+            WHERE l.patient_id IN (SELECT patient_id FROM evaluation_queue WHERE seq = ANY(@seqs))
+              AND NOT EXISTS (SELECT 1 FROM evaluation_queue q
+                              WHERE q.patient_id = l.patient_id AND q.done_at_ms IS NULL AND q.seq <= l.claimed_through);
+            """;
+        update.Parameters.AddWithValue("@now", PostgresTime.ToUnixMs(now));
+        update.Parameters.AddWithValue("@seqs", sequences.ToArray());
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<DueItem>> ClaimAsync(int maxItems, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxItems);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await PostgresLocks.TakeAsync(connection, transaction, PostgresLocks.EvaluationClaim, cancellationToken);
+        await using var command = connection.CreateCommand();
+        // A patient whose earlier item is backing off is skipped whole: evaluation order per patient is queue order.
+        // A patient another live instance holds is skipped whole too: it is evaluating their earlier items.
+        command.CommandText = """
+            SELECT q.seq, q.patient_id, q.item_kind, q.device_id, q.name, q.value, q.device_time_ms, q.received_at_ms, q.attempts, q.interval_ms
+            FROM evaluation_queue q
+            WHERE q.done_at_ms IS NULL
+              AND NOT EXISTS (SELECT 1 FROM evaluation_queue b
+                              WHERE b.patient_id = q.patient_id AND b.done_at_ms IS NULL AND b.seq <= q.seq AND b.due_at_ms > @now)
+              AND NOT EXISTS (SELECT 1 FROM evaluation_leases l
+                              WHERE l.patient_id = q.patient_id AND l.owner <> @owner AND l.lease_until_ms > @now)
+            ORDER BY q.seq
+            LIMIT @max
+            """;
+        command.Parameters.AddWithValue("@now", PostgresTime.ToUnixMs(now));
+        command.Parameters.AddWithValue("@max", maxItems);
+        command.Parameters.AddWithValue("@owner", Owner);
+        var items = new List<DueItem>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var sequence = reader.GetInt64(0);
+            var patientId = reader.GetString(1);
+            var deviceId = reader.GetString(3);
+            var name = reader.GetString(4);
+            var deviceTime = PostgresTime.FromUnixMs(reader.GetInt64(6));
+            var receivedAt = PostgresTime.FromUnixMs(reader.GetInt64(7));
+            var attempts = reader.GetInt32(8);
+            items.Add(reader.GetString(2) switch
+            {
+                ReadingKind => DueItem.ForReading(sequence,
+                    new Reading(deviceId, patientId, VitalKinds.ParseWireName(name), reader.GetDouble(5), deviceTime, receivedAt), attempts),
+                EventKind when TelecareEventTypes.TryParseWireName(name, out var type) => DueItem.ForEvent(sequence,
+                    new TelecareEvent(deviceId, patientId, type, deviceTime, receivedAt), attempts),
+                StatusKind => DueItem.ForStatus(sequence, new DeviceStatusReport(deviceId, patientId,
+                    reader.IsDBNull(5) ? null : (int)reader.GetDouble(5), deviceTime, receivedAt, name,
+                    reader.IsDBNull(9) ? null : TimeSpan.FromMilliseconds(reader.GetInt64(9))), attempts),
+                TimerKind => DueItem.ForTimer(sequence, patientId, new RuleTimer(name, deviceTime), attempts),
+                ConsciousnessKind when !reader.IsDBNull(5) && ConsciousnessSource(name) is { } source && Enum.IsDefined((AcvpuLevel)(int)reader.GetDouble(5)) =>
+                    DueItem.ForConsciousness(sequence, new ConsciousnessObservation(patientId, (AcvpuLevel)(int)reader.GetDouble(5), deviceTime, receivedAt,
+                        DeviceId: source.Kind == "device" ? source.Id : null, RecordedBy: source.Kind == "staff" ? source.Id : null), attempts),
+                ReassessKind when CareRecordChanges.IsKnown(name) => DueItem.ForReassess(sequence, patientId, new CareRecordChange(name, deviceTime), attempts),
+                var other => throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"Evaluation queue item {sequence} has unknown kind '{other}' or name."))
+            });
+        }
+        await reader.CloseAsync();
+        if (items.Count > 0)
+        {
+            await LeaseAsync(connection, transaction, items, now, cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return items;
+    }
+
+    private async Task LeaseAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<DueItem> items, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var claimed = items.GroupBy(item => item.PatientId, StringComparer.Ordinal).Select(g => (Patient: g.Key, Through: g.Max(item => item.Sequence))).ToList();
+        await using var lease = connection.CreateCommand();
+        lease.Transaction = transaction;
+        // An expired lease of another owner is taken over whole; our own is extended and widened.
+        lease.CommandText = """
+            INSERT INTO evaluation_leases (patient_id, owner, lease_until_ms, claimed_through)
+            SELECT t.patient_id, @owner, @until, t.through FROM unnest(@patients, @through) AS t(patient_id, through)
+            ON CONFLICT (patient_id) DO UPDATE SET
+                claimed_through = CASE WHEN evaluation_leases.owner = EXCLUDED.owner
+                                       THEN GREATEST(evaluation_leases.claimed_through, EXCLUDED.claimed_through)
+                                       ELSE EXCLUDED.claimed_through END,
+                owner = EXCLUDED.owner, lease_until_ms = EXCLUDED.lease_until_ms
+            """;
+        lease.Parameters.AddWithValue("@owner", Owner);
+        lease.Parameters.AddWithValue("@until", PostgresTime.ToUnixMs(now + _leaseDuration));
+        lease.Parameters.AddWithValue("@patients", claimed.Select(c => c.Patient).ToArray());
+        lease.Parameters.AddWithValue("@through", claimed.Select(c => c.Through).ToArray());
+        await lease.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static (string Kind, string Id)? ConsciousnessSource(string name) =>
+        name.IndexOf(':', StringComparison.Ordinal) is var colon and > 0 && name[..colon] is "staff" or "device" && colon < name.Length - 1
+            ? (name[..colon], name[(colon + 1)..])
+            : null;
+
+    public async Task DeferAsync(IReadOnlyList<long> sequences, string error, DateTimeOffset retryAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = """
+            UPDATE evaluation_queue SET attempts = attempts + 1, due_at_ms = @due, last_error = @error
+            WHERE seq = @seq AND done_at_ms IS NULL
+            """;
+        update.Parameters.AddWithValue("@due", PostgresTime.ToUnixMs(retryAt));
+        update.Parameters.AddWithValue("@error", error.Length > 500 ? error[..500] : error);
+        var seq = update.Parameters.Add("@seq", NpgsqlDbType.Bigint);
+        foreach (var sequence in sequences)
+        {
+            seq.Value = sequence;
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<(int Count, DateTimeOffset? OldestEnqueuedAt)> PendingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*), MIN(enqueued_at_ms) FROM evaluation_queue WHERE done_at_ms IS NULL";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return ((int)reader.GetInt64(0), reader.IsDBNull(1) ? null : PostgresTime.FromUnixMs(reader.GetInt64(1)));
+    }
+
+    public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM evaluation_queue WHERE done_at_ms IS NOT NULL AND done_at_ms < @before";
+        command.Parameters.AddWithValue("@before", PostgresTime.ToUnixMs(before));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static NpgsqlCommand CreateInsert(NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    {
+        var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO evaluation_queue
+                (patient_id, item_kind, device_id, name, value, device_time_ms, received_at_ms, enqueued_at_ms, due_at_ms, interval_ms)
+            VALUES (@patient, @kind, @device, @name, @value, @time, @received, @now, @now, @interval)
+            ON CONFLICT DO NOTHING
+            """;
+        insert.Parameters.Add("@patient", NpgsqlDbType.Text);
+        insert.Parameters.Add("@kind", NpgsqlDbType.Text);
+        insert.Parameters.Add("@device", NpgsqlDbType.Text);
+        insert.Parameters.Add("@name", NpgsqlDbType.Text);
+        insert.Parameters.Add("@value", NpgsqlDbType.Double);
+        insert.Parameters.Add("@time", NpgsqlDbType.Bigint);
+        insert.Parameters.Add("@received", NpgsqlDbType.Bigint);
+        insert.Parameters.Add("@now", NpgsqlDbType.Bigint);
+        insert.Parameters.Add("@interval", NpgsqlDbType.Bigint).Value = DBNull.Value;
+        return insert;
+    }
+
+    private static void Bind(NpgsqlCommand insert, string patientId, string kind, string deviceId, string name, double? value,
+        DateTimeOffset deviceTime, DateTimeOffset receivedAt, DateTimeOffset now, TimeSpan? interval = null)
+    {
+        insert.Parameters["@patient"].Value = patientId;
+        insert.Parameters["@kind"].Value = kind;
+        insert.Parameters["@device"].Value = deviceId;
+        insert.Parameters["@name"].Value = name;
+        insert.Parameters["@value"].Value = value is { } v ? v : DBNull.Value;
+        insert.Parameters["@time"].Value = PostgresTime.ToUnixMs(deviceTime);
+        insert.Parameters["@received"].Value = PostgresTime.ToUnixMs(receivedAt);
+        insert.Parameters["@now"].Value = PostgresTime.ToUnixMs(now);
+        insert.Parameters["@interval"].Value = interval is { } i ? (long)i.TotalMilliseconds : DBNull.Value;
+    }
+}

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Telehealth.Alerts;
+using Telehealth.CareRecord;
+using Telehealth.CareRecord.Alerting;
+using Telehealth.CareRecord.Escalation;
+using Microsoft.Extensions.Hosting;
+using Telehealth.Alerts.Engine;
+using Telehealth.Alerts.Evaluation;
+using Telehealth.Alerts.Recording;
+using Telehealth.Alerts.Rules;
+using Telehealth.Contracts.Evaluation;
+using Telehealth.Contracts.Ingestion;
+using Telehealth.Contracts.Readings;
+using Telehealth.Storage.Sqlite;
+using Telehealth.Storage.Sqlite.Alerts;
+
+using Telehealth.Tests.Storage.Engines;
+using Telehealth.TestSupport.Storage;
+
+namespace Telehealth.Tests.Alerts;
+
+/// <summary>Alerts and their event log: the same tests on every care-record engine.</summary>
+public abstract class AlertStoreConformance(IStoreEngine engine) : StoreSuite(engine)
+{
+    protected static readonly DateTimeOffset Start = new(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Alerts_round_trip_and_list_newest_first_with_filters()
+    {
+        var store = Get<IAlertStore>();
+        var log = Get<IAlertEventLog>();
+        var open = await CommitAsync(store, TestAlerts.Raise("pat-a", "threshold:spo2", Start));
+        var acknowledgedActive = await CommitAsync(store, AlertCaseLifecycle.Acknowledge(
+            await CommitAsync(store, TestAlerts.Raise("pat-a", "news2", Start.AddMinutes(1))), "nurse.jones", Start.AddMinutes(2)));
+        var resolved = await CommitAsync(store, AlertCaseLifecycle.Resolve(
+            await CommitAsync(store, TestAlerts.Raise("pat-a", "event:fall_detected", Start.AddMinutes(2), AlertSeverity.Critical, instantaneous: true)),
+            "nurse.jones", AlertOutcome.ActionTaken, "visited", Start.AddMinutes(3)));
+        var otherPatient = await CommitAsync(store, TestAlerts.Raise("pat-b", "threshold:spo2", Start.AddMinutes(3)));
+
+        Assert.Equal(resolved, await store.GetAsync(resolved.Id));
+        Assert.Equal((AlertCaseStatus.Resolved, AlertOutcome.ActionTaken, "nurse.jones"), (resolved.Status, resolved.Outcome, resolved.ResolvedBy));
+        Assert.Equal(acknowledgedActive, await store.GetActiveAsync("pat-a", "news2"));
+        Assert.Null(await store.GetActiveAsync("pat-a", "event:fall_detected"));
+        Assert.Equal([open.Id, acknowledgedActive.Id], (await store.ListActiveForPatientAsync("pat-a")).Select(a => a.Id));
+        Assert.Equal([resolved.Id, acknowledgedActive.Id, open.Id], (await store.ListAsync(new AlertQuery("pat-a"))).Select(a => a.Id));
+        Assert.Equal([acknowledgedActive.Id, open.Id], (await store.ListAsync(new AlertQuery("pat-a", ActiveOnly: true))).Select(a => a.Id));
+        Assert.Equal([otherPatient.Id, open.Id], (await store.ListAsync(new AlertQuery(Status: AlertCaseStatus.Open))).Select(a => a.Id));
+        Assert.Equal([otherPatient.Id], (await store.ListAsync(new AlertQuery(Limit: 1))).Select(a => a.Id));
+    }
+
+    [Fact]
+    public async Task Events_keep_the_cores_fields_and_wire_names()
+    {
+        var store = Get<IAlertStore>();
+        var log = Get<IAlertEventLog>();
+        var raised = await CommitAsync(store, TestAlerts.Raise("pat-a", "threshold:spo2", Start));
+        await CommitAsync(store, AlertCaseLifecycle.Snooze(raised, "nurse.jones", Start.AddMinutes(30), ResponsePolicy.Default, Start.AddMinutes(1)));
+        await CommitAsync(store, AlertCaseLifecycle.Assign(raised, "nurse.jones", "nurse.smith", Start.AddMinutes(2)));
+
+        var events = await log.ForAlertAsync(raised.Id);
+
+        Assert.Equal([AlertEventType.Raised, AlertEventType.Snoozed, AlertEventType.Assigned], events.Select(e => e.Type));
+        Assert.Equal([1L, 2L, 3L], events.Select(e => e.Event.Sequence!.Value));
+        Assert.Equal(("nurse.jones", "nurse.jones", Start.AddMinutes(30)), (events[1].Actor, events[1].Event.Subject, events[1].Event.Until));
+        Assert.Equal(("nurse.smith", "nurse.smith"), (events[2].Event.Subject, events[2].Alert.AssignedTo));
+        Assert.Equal(AlertSeverity.High, events[0].Event.Severity);
+    }
+
+    [Fact]
+    public async Task The_database_refuses_a_second_not_resolved_alert_for_one_condition()
+    {
+        var store = Get<IAlertStore>();
+        var log = Get<IAlertEventLog>();
+        await CommitAsync(store, TestAlerts.Raise("pat-a", "threshold:spo2", Start));
+
+        await Assert.ThrowsAsync<DuplicateActiveAlertException>(() =>
+            store.CommitAsync(new AlertCommit("pat-a", [TestAlerts.Raise("pat-a", "threshold:spo2", Start)], [])));
+        Assert.Equal(1, await log.LatestSequenceAsync());
+    }
+
+    private static async Task<AlertCase> CommitAsync(IAlertStore store, AlertChange change)
+    {
+        Assert.True(change.Changed, change.Refused);
+        await store.CommitAsync(new AlertCommit(change.Alert.PatientId, [change], []));
+        return change.Alert;
+    }
+}

@@ -1,0 +1,10 @@
+using Telehealth.TestSupport.Storage;
+
+namespace Telehealth.Tests.Storage.Engines;
+
+/// <summary>Every PostgreSQL store test of this assembly shares one server (and runs one class at a time on it).</summary>
+[CollectionDefinition(Name)]
+public sealed class PostgresStoresCollection : ICollectionFixture<PostgresStoreFixture>
+{
+    public const string Name = "PostgreSQL stores";
+}
