@@ -46,6 +46,7 @@ public static class PostgresStorageServiceCollectionExtensions
         services.TryAddSingleton<IPatientRepository, PostgresPatientRepository>();
         services.TryAddSingleton<IThresholdRepository, PostgresThresholdRepository>();
         services.TryAddSingleton<IMonitoringPlanStore, PostgresMonitoringPlanStore>();
+        services.TryAddSingleton<Telehealth.CareRecord.CarePlans.ICarePlanStore, PostgresCarePlanStore>();
         services.TryAddSingleton<IServiceFiguresSource, PostgresServiceFiguresSource>();
         services.TryAddSingleton<IStaffStore, PostgresStaffStore>();
         services.TryAddSingleton<ISignInFailureLog, PostgresSignInFailureLog>();

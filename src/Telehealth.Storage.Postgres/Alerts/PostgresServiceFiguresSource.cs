@@ -7,7 +7,7 @@ namespace Telehealth.Storage.Postgres.Alerts;
 
 /// <summary>
 /// Service-figure facts from the shared PostgreSQL care record: alerts joined to their person's team in the query, with the
-/// first acknowledgement taken from the append-only event log (not the alert's current row, which a re-opening resets).
+/// first acknowledgement and first call taken from the append-only event log (not the alert's current row, which a re-opening resets).
 /// </summary>
 public sealed class PostgresServiceFiguresSource(PostgresDatabase database) : IServiceFiguresSource
 {
@@ -18,7 +18,8 @@ public sealed class PostgresServiceFiguresSource(PostgresDatabase database) : IS
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT a.alert_json,
-                   (SELECT MIN(e.at_ms) FROM alert_events e WHERE e.alert_id = a.id AND e.type = 'acknowledged')
+                   (SELECT MIN(e.at_ms) FROM alert_events e WHERE e.alert_id = a.id AND e.type = 'acknowledged'),
+                   (SELECT MIN(e.at_ms) FROM alert_events e WHERE e.alert_id = a.id AND e.type = 'call_attempted')
             FROM alerts a JOIN patients p ON p.id = a.patient_id
             WHERE p.team_id = @team AND a.raised_at >= @from AND a.raised_at < @to
             ORDER BY a.raised_at, a.row_seq
@@ -28,7 +29,9 @@ public sealed class PostgresServiceFiguresSource(PostgresDatabase database) : IS
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            facts.Add(new AlertFact(AlertSnapshots.FromJson(reader.GetString(0)), reader.IsDBNull(1) ? null : PostgresTime.FromUnixMs(reader.GetInt64(1))));
+            facts.Add(new AlertFact(AlertSnapshots.FromJson(reader.GetString(0)),
+                reader.IsDBNull(1) ? null : PostgresTime.FromUnixMs(reader.GetInt64(1)),
+                reader.IsDBNull(2) ? null : PostgresTime.FromUnixMs(reader.GetInt64(2))));
         }
         return facts;
     }

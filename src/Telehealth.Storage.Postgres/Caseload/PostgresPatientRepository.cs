@@ -44,6 +44,28 @@ public sealed class PostgresPatientRepository : IPatientRepository
         return await ExistsAsync(patient.Id, cancellationToken) ? PatientCreateResult.DuplicateId : PatientCreateResult.DuplicateNhsNumber;
     }
 
+    public async Task<PatientUpdateResult> UpdateDetailsAsync(string patientId, PatientDetails details, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(patientId);
+        ArgumentNullException.ThrowIfNull(details);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE patients SET display_name = @name, nhs_number = @nhs, date_of_birth = @dob WHERE id = @id";
+        command.Parameters.AddWithValue("@id", patientId);
+        command.Parameters.AddWithValue("@name", details.DisplayName);
+        command.Parameters.AddWithValue("@nhs", (object?)details.NhsNumber ?? DBNull.Value);
+        command.Parameters.Add("@dob", NpgsqlDbType.Date).Value = details.DateOfBirth is { } dob ? dob : DBNull.Value;
+        try
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? PatientUpdateResult.Updated : PatientUpdateResult.UnknownPatient;
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // The team's NHS numbers are unique (the baseline's unique index): another person already has this one.
+            return PatientUpdateResult.DuplicateNhsNumber;
+        }
+    }
+
     public async Task<PatientRecord?> GetAsync(string patientId, CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);

@@ -33,7 +33,7 @@ public sealed class SplitTopologyFaultMatrixTests(ITestOutputHelper output)
     [Fact]
     public async Task Under_broker_restart_broker_kill_influx_outage_and_instance_kills_100000_readings_are_stored_once_and_every_alert_is_raised_once_and_seen()
     {
-        await using var topology = await SplitTopology.StartAsync(usePostgres: false, ackWait: TimeSpan.FromSeconds(5));
+        await using var topology = await SplitTopology.StartAsync(usePostgres: true, ackWait: TimeSpan.FromSeconds(5));
         using var staff = await topology.Instance(0).CreateStaffClientAsync(topology.AdminPassword);
         var token = staff.DefaultRequestHeaders.Authorization!.Parameter!;
         var devices = new List<(string PatientId, string DeviceId, string Secret)>();

@@ -61,26 +61,4 @@ public sealed class PatientDetailsTests : IDisposable
         var codes = problems.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value.Single().Split(':')[0]}");
         Assert.Equal(expected, string.Join(' ', codes));
     }
-
-    [Fact]
-    public async Task Details_are_replaced_and_an_nhs_number_stays_unique_within_the_team()
-    {
-        await _patients.CreateAsync(new PatientRecord("pat-ada", "Ada Byron", "9434765919", new DateOnly(1941, 3, 12), News2Scale.Scale2, true, "team-north", Now));
-        await _patients.CreateAsync(new PatientRecord("pat-bea", "Bea Byron", "4010232137", null, News2Scale.Scale1, false, "team-north", Now));
-        await _patients.CreateAsync(new PatientRecord("pat-cy", "Cy South", "9434765870", null, News2Scale.Scale1, false, "team-south", Now));
-
-        Assert.Equal(PatientUpdateResult.Updated,
-            await _patients.UpdateDetailsAsync("pat-ada", new PatientDetails("Ada King", "9434765870", new DateOnly(1941, 3, 13))));
-        // Another team's person has 9434765870 too: each team keeps its own record.
-        var ada = await _patients.GetAsync("pat-ada");
-        Assert.Equal(new PatientRecord("pat-ada", "Ada King", "9434765870", new DateOnly(1941, 3, 13), News2Scale.Scale2, true, "team-north", Now), ada);
-
-        Assert.Equal(PatientUpdateResult.DuplicateNhsNumber,
-            await _patients.UpdateDetailsAsync("pat-bea", new PatientDetails("Bea Byron", "9434765870", null)));
-        Assert.Equal("4010232137", (await _patients.GetAsync("pat-bea"))!.NhsNumber);
-
-        Assert.Equal(PatientUpdateResult.Updated, await _patients.UpdateDetailsAsync("pat-bea", new PatientDetails("Bea Byron", null, null)));
-        Assert.Null((await _patients.GetAsync("pat-bea"))!.NhsNumber);
-        Assert.Equal(PatientUpdateResult.UnknownPatient, await _patients.UpdateDetailsAsync("pat-nobody", new PatientDetails("X", null, null)));
-    }
 }

@@ -35,3 +35,9 @@ public sealed class PostgresMonitoringPlanWiringTests(PostgresStoreFixture fixtu
 
 [Collection(PostgresStoresCollection.Name)]
 public sealed class PostgresRecordStoresTests(PostgresStoreFixture fixture) : RecordStoresConformance(new PostgresStoreEngine(fixture));
+
+[Collection(PostgresStoresCollection.Name)]
+public sealed class PostgresCarePlanStoreTests(PostgresStoreFixture fixture) : CarePlanStoreConformance(new PostgresStoreEngine(fixture));
+
+[Collection(PostgresStoresCollection.Name)]
+public sealed class PostgresPatientDetailsStoreTests(PostgresStoreFixture fixture) : Telehealth.Tests.Caseload.PatientDetailsStoreConformance(new PostgresStoreEngine(fixture));
