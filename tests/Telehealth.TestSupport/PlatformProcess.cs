@@ -27,6 +27,9 @@ public sealed class PlatformProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The operating-system process id (for measuring its memory from /proc).</summary>
+    public int ProcessId => _process.Id;
+
     public int? ExitCode => _process.ExitCode;
 
     public string OutputTail => _process.OutputTail;
