@@ -12,6 +12,7 @@ using Telehealth.Bench;
 //   dotnet run -c Release --project bench/Telehealth.Bench -- broker-crash [readings inFlight brokers]
 //     (brokers: comma-separated of mosquitto-1800, mosquitto-1, mosquitto-changes, rabbitmq, nats; default all)
 //   dotnet run -c Release --project bench/Telehealth.Bench -- connections [idleDevices readingsPerActiveDevice]   (default 10000 200)
+//   dotnet run -c Release --project bench/Telehealth.Bench -- alert-latency [backgroundReadingsPerSecond probes [Evaluation:MaxItemsPerPass]]   (default 2000 200)
 //   dotnet run -c Release --project bench/Telehealth.Bench -- broker-fit [brokers]   (MQTT 5 and $share, as the ingress needs)
 // With no arguments micro and e2e run with the defaults recorded in bench/RESULTS.md.
 // WebApplicationFactory resolves the web project's content root relative to the working directory, so run from the
@@ -31,6 +32,14 @@ if (mode == "connections")
 {
     await ConnectionsBenchmark.RunAsync(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 10_000,
         rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 200);
+    return;
+}
+
+if (mode == "alert-latency")
+{
+    await AlertLatencyBenchmark.RunAsync(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 2_000,
+        rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 200,
+        rest.Length > 2 ? int.Parse(rest[2], CultureInfo.InvariantCulture) : null);
     return;
 }
 
