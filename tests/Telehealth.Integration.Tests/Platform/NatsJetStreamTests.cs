@@ -164,13 +164,25 @@ public sealed class NatsJetStreamTests(ITestOutputHelper output)
         var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId);
         Assert.Equal(System.Net.HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
 
-        await using (var admin = new NatsConnection(NatsOpts.Default with
+        // An operator deletes the consumer. The platform rewrites nats-server's users (the service user with a bcrypt
+        // hash) and reloads it after each registration: a connection that lands during that reload can be refused once
+        // (seen once in CI as "Authorization Violation"), so the operator's client tries again, as any client would.
+        for (var attempt = 1; ; attempt++)
         {
-            Url = nats.Url,
-            AuthOpts = NatsAuthOpts.Default with { Username = NatsServer.ServiceUser, Password = nats.ServicePassword },
-        }))
-        {
-            await new NatsJSContext(admin).DeleteConsumerAsync(NatsDeviceSubjects.MqttStream, ConsumerName);
+            try
+            {
+                await using var admin = new NatsConnection(NatsOpts.Default with
+                {
+                    Url = nats.Url,
+                    AuthOpts = NatsAuthOpts.Default with { Username = NatsServer.ServiceUser, Password = nats.ServicePassword },
+                });
+                await new NatsJSContext(admin).DeleteConsumerAsync(NatsDeviceSubjects.MqttStream, ConsumerName);
+                break;
+            }
+            catch (NatsException) when (attempt < 10)
+            {
+                await Task.Delay(500);
+            }
         }
 
         var down = await Eventually.GetAsync(() => anonymous.GetAsync("/health/ready"),
