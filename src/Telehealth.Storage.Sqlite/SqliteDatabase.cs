@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace Telehealth.Storage.Sqlite;
@@ -8,6 +9,9 @@ namespace Telehealth.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteDatabase
 {
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = new();
+    private static readonly object Marker = new();
+
     private readonly string _connectionString;
 
     public SqliteDatabase(string path)
@@ -34,10 +38,20 @@ public sealed class SqliteDatabase
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
+        // The settings below belong to the physical connection, which the pool hands out again: set them once per
+        // handle, not on every open (every store opens a connection per call, many times per evaluation pass).
+        if (connection.Handle is { } handle && Configured.TryGetValue(handle, out _))
+        {
+            return connection;
+        }
         using var pragma = connection.CreateCommand();
         // busy_timeout: several writers (ingest, alerts, API) share the file; wait rather than fail with SQLITE_BUSY.
         pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
+        if (connection.Handle is { } configured)
+        {
+            Configured.AddOrUpdate(configured, Marker);
+        }
         return connection;
     }
 }

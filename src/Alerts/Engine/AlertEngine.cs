@@ -67,68 +67,176 @@ public sealed partial class AlertEngine(
         }
         return await SerialisedAsync(patientId, async () =>
         {
-            var now = time.GetUtcNow();
-            var settings = options.Value;
-            var thresholdSet = await thresholds.GetEffectiveAsync(patientId, cancellationToken);
-            var timeline = await thresholds.GetTimelineAsync(patientId, cancellationToken);
-            var care = (await patients.GetAsync(patientId, cancellationToken))?.ToNews2CareSettings(await LatestConsciousnessAsync(patientId, now, settings, cancellationToken))
-                ?? News2CareSettings.Unknown;
-            var stored = await ruleStates.LoadAsync(patientId, cancellationToken);
-            var plan = monitoringPlans is null ? null : await monitoringPlans.GetAsync(patientId, cancellationToken);
-            var book = new PatientRuleBook(thresholdSet, care, settings, stored.Values, timeline, plan);
-            var working = new WorkingAlerts(patientId, await alerts.ListActiveForPatientAsync(patientId, cancellationToken));
-            var states = new WorkingRuleStates(stored);
-            var ordered = items.OrderBy(item => item.Sequence).ToList();
-            foreach (var item in ordered)
-            {
-                switch (item.Kind)
-                {
-                    case DueItemKind.Reading:
-                        Offer(book, states, working, new RuleInput(patientId, now, new ReadingObserved(item.Reading!)), now);
-                        break;
-                    case DueItemKind.TelecareEvent:
-                        Offer(book, states, working, new RuleInput(patientId, now, new EventObserved(item.Event!)), now);
-                        break;
-                    case DueItemKind.DeviceStatus:
-                        var status = item.Status!;
-                        var heardAt = ObservationTime.Of(status.DeviceTime, status.ReceivedAt);
-                        var device = new DeviceRef(status.DeviceId, status.DeviceType);
-                        book.AddDevice(device, heardAt);
-                        Offer(book, states, working, new RuleInput(patientId, now,
-                            new DeviceHeard(device, patientId, heardAt, status.Interval, status.BatteryPercent)), now);
-                        break;
-                    case DueItemKind.Timer when book.Find(item.Timer!.RuleKey) is { } woken:
-                        Apply(woken, book, states, working, RuleInput.Wake(patientId, now), now);
-                        break;
-                    case DueItemKind.Timer:
-                        // The rule is no longer in force (a duration rule removed from the settings): nothing to wake.
-                        LogTimerWithoutRule(patientId, item.Timer!.RuleKey);
-                        break;
-                    case DueItemKind.Consciousness:
-                        var acvpu = item.Consciousness!;
-                        Offer(book, states, working, new RuleInput(patientId, now,
-                            new ConsciousnessObserved(patientId, acvpu.Level.ToNews2(), acvpu.ObservedAt, acvpu.RecordedBy, acvpu.DeviceId)), now);
-                        break;
-                    case DueItemKind.Reassess:
-                        // Every rule looks again at what it holds with the care record as it now stands: NEWS2 re-scores with
-                        // a new scale or oxygen, a new expectation computes its first deadline.
-                        Offer(book, states, working, RuleInput.Wake(patientId, now), now);
-                        break;
-                }
-            }
-            if (ordered.Any(item => item.Kind is DueItemKind.Reading or DueItemKind.Consciousness
-                    || item.Reassess?.What == CareRecordChanges.CareSettings))
-            {
-                await AssessNews2Async(patientId, care, now, cancellationToken);
-            }
+            var decision = await DecideAsync(patientId, items, cancellationToken);
+            await RecordAssessmentsAsync(decision.Assessment is { } assessment ? [assessment] : [], cancellationToken);
             CrashPoints.Reach(CrashPoints.BeforeAlertCommit);
-            var recorded = await alerts.CommitAsync(
-                new AlertCommit(patientId, working.Changes, ordered.Select(item => item.Sequence).ToList(), states.Changed(book)), cancellationToken);
+            var recorded = await alerts.CommitAsync(decision.Commit, cancellationToken);
             CrashPoints.Reach(CrashPoints.AfterAlertCommit);
             Log(recorded);
             return recorded;
         }, cancellationToken);
     }
+
+    /// <summary>
+    /// Evaluates one pass of the queue: each patient's due items decided on their own, in queue order, and everything
+    /// recorded in one transaction (<see cref="IAlertStore.CommitManyAsync"/>), so a pass costs one commit, not one per
+    /// patient. A patient whose evaluation fails is answered with its exception and left out; when the shared commit
+    /// fails, each patient is committed alone so that one patient's failure never holds up another's alerts.
+    /// </summary>
+    public async Task<IReadOnlyList<PatientEvaluation>> EvaluatePassAsync(IReadOnlyList<PatientDueItems> pass, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pass);
+        var gates = pass.Select(work => work.PatientId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Select(patientId => _patientLocks.GetOrAdd(patientId, static _ => new SemaphoreSlim(1, 1))).ToList();
+        var held = new List<SemaphoreSlim>(gates.Count);
+        try
+        {
+            // In one order (ordinal), and only this worker takes more than one: no two holders can wait on each other.
+            foreach (var gate in gates)
+            {
+                await gate.WaitAsync(cancellationToken);
+                held.Add(gate);
+            }
+            var outcomes = new PatientEvaluation[pass.Count];
+            var decided = new List<(int Index, Decision Decision)>();
+            for (var index = 0; index < pass.Count; index++)
+            {
+                var work = pass[index];
+                if (work.Items.Any(item => item.PatientId != work.PatientId))
+                {
+                    throw new ArgumentException("Every item must belong to the patient evaluated.", nameof(pass));
+                }
+                try
+                {
+                    decided.Add((index, await DecideAsync(work.PatientId, work.Items, cancellationToken)));
+                }
+                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    outcomes[index] = new PatientEvaluation(work.PatientId, [], exception);
+                }
+            }
+            try
+            {
+                await RecordAssessmentsAsync([.. decided.Select(entry => entry.Decision.Assessment).OfType<News2Assessment>()], cancellationToken);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The assessments are stored before their evaluation is committed: whoever's could not be stored waits.
+                foreach (var (index, _) in decided)
+                {
+                    outcomes[index] = new PatientEvaluation(pass[index].PatientId, [], exception);
+                }
+                decided.Clear();
+            }
+            var commits = decided.Select(entry => entry.Decision.Commit).ToList();
+            CrashPoints.Reach(CrashPoints.BeforeAlertCommit);
+            try
+            {
+                var recorded = await alerts.CommitManyAsync(commits, cancellationToken);
+                for (var i = 0; i < decided.Count; i++)
+                {
+                    outcomes[decided[i].Index] = new PatientEvaluation(pass[decided[i].Index].PatientId, recorded[i], null);
+                }
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested && decided.Count > 1)
+            {
+                LogPassCommitFailed(exception, decided.Count);
+                foreach (var (index, commit) in decided.Select(entry => (entry.Index, entry.Decision.Commit)))
+                {
+                    try
+                    {
+                        outcomes[index] = new PatientEvaluation(commit.PatientId, await alerts.CommitAsync(commit, cancellationToken), null);
+                    }
+                    catch (Exception alone) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        outcomes[index] = new PatientEvaluation(commit.PatientId, [], alone);
+                    }
+                }
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                foreach (var (index, _) in decided)
+                {
+                    outcomes[index] = new PatientEvaluation(pass[index].PatientId, [], exception);
+                }
+            }
+            CrashPoints.Reach(CrashPoints.AfterAlertCommit);
+            foreach (var outcome in outcomes)
+            {
+                Log(outcome.Recorded);
+            }
+            return outcomes;
+        }
+        finally
+        {
+            foreach (var gate in held)
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    /// <summary>What one patient's due items change, decided on the care record as it stands (nothing is written).</summary>
+    private async Task<Decision> DecideAsync(string patientId, IReadOnlyList<DueItem> items, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var settings = options.Value;
+        var thresholdSet = await thresholds.GetEffectiveAsync(patientId, cancellationToken);
+        var timeline = await thresholds.GetTimelineAsync(patientId, cancellationToken);
+        var care = (await patients.GetAsync(patientId, cancellationToken))?.ToNews2CareSettings(await LatestConsciousnessAsync(patientId, now, settings, cancellationToken))
+            ?? News2CareSettings.Unknown;
+        var stored = await ruleStates.LoadAsync(patientId, cancellationToken);
+        var plan = monitoringPlans is null ? null : await monitoringPlans.GetAsync(patientId, cancellationToken);
+        var book = new PatientRuleBook(thresholdSet, care, settings, stored.Values, timeline, plan);
+        var working = new WorkingAlerts(patientId, await alerts.ListActiveForPatientAsync(patientId, cancellationToken));
+        var states = new WorkingRuleStates(stored);
+        var ordered = items.OrderBy(item => item.Sequence).ToList();
+        foreach (var item in ordered)
+        {
+            switch (item.Kind)
+            {
+                case DueItemKind.Reading:
+                    Offer(book, states, working, new RuleInput(patientId, now, new ReadingObserved(item.Reading!)), now);
+                    break;
+                case DueItemKind.TelecareEvent:
+                    Offer(book, states, working, new RuleInput(patientId, now, new EventObserved(item.Event!)), now);
+                    break;
+                case DueItemKind.DeviceStatus:
+                    var status = item.Status!;
+                    var heardAt = ObservationTime.Of(status.DeviceTime, status.ReceivedAt);
+                    var device = new DeviceRef(status.DeviceId, status.DeviceType);
+                    book.AddDevice(device, heardAt);
+                    Offer(book, states, working, new RuleInput(patientId, now,
+                        new DeviceHeard(device, patientId, heardAt, status.Interval, status.BatteryPercent)), now);
+                    break;
+                case DueItemKind.Timer when book.Find(item.Timer!.RuleKey) is { } woken:
+                    Apply(woken, book, states, working, RuleInput.Wake(patientId, now), now);
+                    break;
+                case DueItemKind.Timer:
+                    // The rule is no longer in force (a duration rule removed from the settings): nothing to wake.
+                    LogTimerWithoutRule(patientId, item.Timer!.RuleKey);
+                    break;
+                case DueItemKind.Consciousness:
+                    var acvpu = item.Consciousness!;
+                    Offer(book, states, working, new RuleInput(patientId, now,
+                        new ConsciousnessObserved(patientId, acvpu.Level.ToNews2(), acvpu.ObservedAt, acvpu.RecordedBy, acvpu.DeviceId)), now);
+                    break;
+                case DueItemKind.Reassess:
+                    // Every rule looks again at what it holds with the care record as it now stands: NEWS2 re-scores with
+                    // a new scale or oxygen, a new expectation computes its first deadline.
+                    Offer(book, states, working, RuleInput.Wake(patientId, now), now);
+                    break;
+            }
+        }
+        var assessment = ordered.Any(item => item.Kind is DueItemKind.Reading or DueItemKind.Consciousness
+                || item.Reassess?.What == CareRecordChanges.CareSettings)
+            ? await AssessNews2Async(patientId, care, now, cancellationToken)
+            : null;
+        return new Decision(new AlertCommit(patientId, working.Changes, ordered.Select(item => item.Sequence).ToList(), states.Changed(book)), assessment);
+    }
+
+    /// <summary>What one patient's evaluation decided: the commit, and the NEWS2 assessment to store before it (if any).</summary>
+    private sealed record Decision(AlertCommit Commit, News2Assessment? Assessment);
 
     /// <summary>
     /// The person's latest ACVPU assessment when it is recent enough to count in NEWS2 (the same window as readings),
@@ -315,28 +423,37 @@ public sealed partial class AlertEngine(
     }
 
     /// <summary>
-    /// The NEWS2 assessment over the latest stored readings, for the care record (FHIR RiskAssessment). Stored
-    /// (idempotently: same basis, same assessment), and observers hear of it even when it was already stored: a crash
-    /// may have come between the two, and they are idempotent (the FHIR outbox skips content it holds). Alerts come
-    /// from <see cref="CareRecord.Evaluation.Vitals.News2AlertRule"/>, not from here.
+    /// The NEWS2 assessment over the latest stored readings, for the care record (FHIR RiskAssessment); null when
+    /// nothing recent enough can be scored. Alerts come from <see cref="CareRecord.Evaluation.Vitals.News2AlertRule"/>,
+    /// not from here.
     /// </summary>
-    private async Task AssessNews2Async(string patientId, News2CareSettings care, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<News2Assessment?> AssessNews2Async(string patientId, News2CareSettings care, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var latest = await LatestReadings.ByObservationTimeAsync(readings, patientId, cancellationToken);
-        if (News2Assessments.Assess(patientId, latest, care, now, options.Value.News2Window) is not { } assessment)
+        return News2Assessments.Assess(patientId, latest, care, now, options.Value.News2Window);
+    }
+
+    /// <summary>
+    /// Stores the assessments (idempotently: same basis, same assessment) before the evaluation that made them is
+    /// committed, and observers hear of them even when they were already stored: a crash may have come between the
+    /// two, and they are idempotent (the FHIR outbox skips content it holds).
+    /// </summary>
+    private async Task RecordAssessmentsAsync(IReadOnlyList<News2Assessment> made, CancellationToken cancellationToken)
+    {
+        if (made.Count == 0)
         {
             return;
         }
-        await assessments.AppendAsync(assessment, cancellationToken);
+        await assessments.AppendManyAsync(made, cancellationToken);
         foreach (var observer in _assessmentObservers)
         {
             try
             {
-                await observer.News2AssessedAsync(assessment, cancellationToken);
+                await observer.News2AssessedAsync(made, cancellationToken);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
-                LogAssessmentObserverFailed(assessment.Id, exception);
+                LogAssessmentObserverFailed(made.Count, exception);
             }
         }
     }
@@ -425,11 +542,14 @@ public sealed partial class AlertEngine(
                 .ToList();
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "An observer of NEWS2 assessment {AssessmentId} failed; the assessment is stored")]
-    private partial void LogAssessmentObserverFailed(string assessmentId, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "An observer of {Count} NEWS2 assessment(s) failed; the assessments are stored")]
+    private partial void LogAssessmentObserverFailed(int count, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} for patient {PatientId}: {EventType} ({ConditionKey}, {Code}, severity {Severity}), event {Sequence}")]
     private partial void LogAlertEvent(Guid alertId, string patientId, AlertEventType eventType, string conditionKey, string code, AlertSeverity severity, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording an evaluation pass of {Patients} patient(s) in one transaction failed; recording each patient alone")]
+    private partial void LogPassCommitFailed(Exception exception, int patients);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Timer of patient {PatientId} for rule {RuleKey} fired, but the rule is no longer in force")]
     private partial void LogTimerWithoutRule(string patientId, string ruleKey);

@@ -2,8 +2,11 @@ using Telehealth.CareRecord.News2;
 
 namespace Telehealth.Alerts.Engine;
 
-/// <summary>Told about each new NEWS2 assessment after it is stored (the FHIR outbox turns it into a RiskAssessment).</summary>
+/// <summary>
+/// Told about new NEWS2 assessments after they are stored (the FHIR outbox turns each into a RiskAssessment): all of
+/// an evaluation pass's at once, in the order they were made.
+/// </summary>
 public interface INews2AssessmentObserver
 {
-    Task News2AssessedAsync(News2Assessment assessment, CancellationToken cancellationToken);
+    Task News2AssessedAsync(IReadOnlyList<News2Assessment> assessments, CancellationToken cancellationToken);
 }

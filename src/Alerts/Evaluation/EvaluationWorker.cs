@@ -10,8 +10,8 @@ namespace Telehealth.Alerts.Evaluation;
 
 /// <summary>
 /// Takes due items from the evaluation queue and evaluates them per patient, in queue order, off the devices'
-/// acknowledgement path. For each patient, the followers of stored data (the FHIR Observations) run first, then the
-/// alert engine, which records its alerts and marks the items done in one transaction. A failure defers that
+/// acknowledgement path, a pass at a time. The followers of stored data (the FHIR Observations) run first, then the
+/// alert engine, which records the pass's alerts and marks its items done in one transaction. A failure defers that
 /// patient's items with a growing back-off and is retried until it succeeds; other patients go on.
 /// </summary>
 public sealed partial class EvaluationWorker(
@@ -36,9 +36,9 @@ public sealed partial class EvaluationWorker(
             try
             {
                 var due = await queue.ClaimAsync(settings.MaxItemsPerPass, time.GetUtcNow(), stoppingToken);
-                foreach (var patient in due.GroupBy(item => item.PatientId, StringComparer.Ordinal))
+                if (due.Count > 0)
                 {
-                    await EvaluatePatientAsync(patient.Key, patient.ToList(), stoppingToken);
+                    await EvaluatePassAsync(due, stoppingToken);
                 }
                 await PruneWhenDueAsync(stoppingToken);
                 if (due.Count == settings.MaxItemsPerPass)
@@ -55,31 +55,75 @@ public sealed partial class EvaluationWorker(
         }
     }
 
-    private async Task EvaluatePatientAsync(string patientId, List<DueItem> items, CancellationToken cancellationToken)
+    /// <summary>
+    /// One pass: the followers of stored data hear of the whole pass at once (one outbox transaction), then every
+    /// patient is evaluated and the pass recorded in one transaction. A pass costs a few transactions, not a few per
+    /// patient, which is what keeps it short under load. Failures stay per patient: when following the whole pass fails,
+    /// each patient is followed alone, and a patient who still fails is deferred without holding up the others.
+    /// </summary>
+    private async Task EvaluatePassAsync(IReadOnlyList<DueItem> due, CancellationToken cancellationToken)
     {
-        using var activity = EvaluationMetrics.ActivitySource.StartActivity("evaluate patient");
-        activity?.SetTag("telehealth.patient.id", patientId);
-        activity?.SetTag("telehealth.evaluation.items", items.Count);
+        using var activity = EvaluationMetrics.ActivitySource.StartActivity("evaluation pass");
+        activity?.SetTag("telehealth.evaluation.items", due.Count);
+        var patients = due.GroupBy(item => item.PatientId, StringComparer.Ordinal)
+            .Select(patient => new PatientDueItems(patient.Key, patient.ToList())).ToList();
+        activity?.SetTag("telehealth.evaluation.patients", patients.Count);
+        var followed = new List<PatientDueItems>(patients.Count);
         try
         {
-            await FollowAsync(items, cancellationToken);
-            var recorded = await engine.EvaluateDueAsync(patientId, items, cancellationToken);
-            var now = time.GetUtcNow();
-            metrics.Evaluated(items.Count, recorded.Count,
-                items.Select(item => now - (item.Reading?.ReceivedAt ?? item.Event?.ReceivedAt ?? now)));
+            await FollowAsync(due, cancellationToken);
+            followed = patients;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested && patients.Count > 1)
+        {
+            foreach (var patient in patients)
+            {
+                try
+                {
+                    await FollowAsync(patient.Items, cancellationToken);
+                    followed.Add(patient);
+                }
+                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    await DeferAsync(patient, exception, cancellationToken);
+                }
+            }
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, exception.GetType().Name);
-            metrics.Failed(items.Count);
-            var attempts = items.Max(item => item.Attempts) + 1;
-            var delay = RetryDelay(attempts);
-            LogEvaluationFailed(exception, patientId, items.Count, attempts, delay);
-            await queue.DeferAsync(items.Select(item => item.Sequence).ToList(), exception.GetType().Name, time.GetUtcNow() + delay, cancellationToken);
+            await DeferAsync(patients[0], exception, cancellationToken);
+        }
+        if (followed.Count == 0)
+        {
+            return;
+        }
+        var outcomes = await engine.EvaluatePassAsync(followed, cancellationToken);
+        var now = time.GetUtcNow();
+        for (var index = 0; index < outcomes.Count; index++)
+        {
+            var items = followed[index].Items;
+            if (outcomes[index].Failure is { } failure)
+            {
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, failure.GetType().Name);
+                await DeferAsync(followed[index], failure, cancellationToken);
+                continue;
+            }
+            metrics.Evaluated(items.Count, outcomes[index].Recorded.Count,
+                items.Select(item => now - (item.Reading?.ReceivedAt ?? item.Event?.ReceivedAt ?? now)));
         }
     }
 
-    private async Task FollowAsync(List<DueItem> items, CancellationToken cancellationToken)
+    private async Task DeferAsync(PatientDueItems patient, Exception exception, CancellationToken cancellationToken)
+    {
+        var items = patient.Items;
+        metrics.Failed(items.Count);
+        var attempts = items.Max(item => item.Attempts) + 1;
+        var delay = RetryDelay(attempts);
+        LogEvaluationFailed(exception, patient.PatientId, items.Count, attempts, delay);
+        await queue.DeferAsync(items.Select(item => item.Sequence).ToList(), exception.GetType().Name, time.GetUtcNow() + delay, cancellationToken);
+    }
+
+    private async Task FollowAsync(IReadOnlyList<DueItem> items, CancellationToken cancellationToken)
     {
         // Idempotent followers (the FHIR outbox skips what it already holds): a retried item is followed again harmlessly.
         var readings = items.Where(item => item.Reading is not null).Select(item => item.Reading!).ToList();

@@ -19,6 +19,14 @@ public interface IAlertStore
     /// <exception cref="AlertChangedConcurrentlyException">An alert is no longer at its <see cref="AlertCommit.ExpectedVersions"/>; nothing is recorded.</exception>
     Task<IReadOnlyList<AlertEventRecord>> CommitAsync(AlertCommit commit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Several patients' commits (one evaluation pass) in one transaction: every one of them is recorded, or, when any
+    /// fails, none is (the caller then commits them one by one to find the one that fails). Returns each commit's events
+    /// in the order of <paramref name="commits"/>. One transaction per pass instead of one per patient is what keeps a
+    /// pass short under load (see bench/RESULTS.md, alert latency).
+    /// </summary>
+    Task<IReadOnlyList<IReadOnlyList<AlertEventRecord>>> CommitManyAsync(IReadOnlyList<AlertCommit> commits, CancellationToken cancellationToken = default);
+
     Task<AlertCase?> GetAsync(Guid alertId, CancellationToken cancellationToken = default);
 
     /// <summary>The alert with its version, for a decision that must be recorded only if nobody changed it meanwhile.</summary>

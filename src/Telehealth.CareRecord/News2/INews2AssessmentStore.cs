@@ -6,6 +6,10 @@ public interface INews2AssessmentStore
     /// <returns>True when stored, false when an assessment with the same id (same patient and basis) exists.</returns>
     Task<bool> AppendAsync(News2Assessment assessment, CancellationToken cancellationToken = default);
 
+    /// <summary>Several assessments (one evaluation pass) in one transaction; each stored unless its id exists.</summary>
+    /// <returns>How many were stored.</returns>
+    Task<int> AppendManyAsync(IReadOnlyList<News2Assessment> assessments, CancellationToken cancellationToken = default);
+
     Task<News2Assessment?> GetAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>A patient's assessments, newest observed first; From inclusive, To exclusive on ObservedAt.</summary>

@@ -42,6 +42,7 @@ public sealed partial class FhirOutboxWriter(
     {
         ArgumentNullException.ThrowIfNull(newReadings);
         List<Exception>? failures = null;
+        var items = new List<FhirOutboxItem>(newReadings.Count);
         foreach (var batch in newReadings.GroupBy(reading => reading.PatientId, StringComparer.Ordinal))
         {
             // One patient's failure must not cost the others in the batch their Observations.
@@ -57,7 +58,8 @@ public sealed partial class FhirOutboxWriter(
                     sourceTypes[deviceId] = (await devices.GetAsync(deviceId, cancellationToken))?.Type;
                 }
                 var observations = mapper.ToObservations(ordered, reading => timeline.At(reading.DeviceTime), deviceId => sourceTypes[deviceId]);
-                await EnqueueAsync(batch.Key, observations, cancellationToken);
+                await EnsureSubjectsQueuedAsync(batch.Key, cancellationToken);
+                items.AddRange(observations.Select(resource => FhirOutboxItems.Create(batch.Key, resource)));
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
@@ -65,6 +67,9 @@ public sealed partial class FhirOutboxWriter(
                 (failures ??= []).Add(exception);
             }
         }
+        // Every patient's Observations in one outbox transaction: an evaluation pass hands over many patients at once.
+        var appended = await outbox.EnqueueAsync(items, cancellationToken);
+        LogQueuedMany(appended, items.Count);
         if (failures is not null)
         {
             throw new AggregateException("Some readings could not be queued as FHIR Observations; see inner exceptions.", failures);
@@ -109,10 +114,16 @@ public sealed partial class FhirOutboxWriter(
     /// <summary>Heartbeats are not part of the care record.</summary>
     public Task OnStatusAsync(DeviceStatusReport status, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task News2AssessedAsync(News2Assessment assessment, CancellationToken cancellationToken)
+    public async Task News2AssessedAsync(IReadOnlyList<News2Assessment> assessments, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(assessment);
-        await EnqueueAsync(assessment.PatientId, [mapper.ToRiskAssessment(assessment)], cancellationToken);
+        ArgumentNullException.ThrowIfNull(assessments);
+        var items = new List<FhirOutboxItem>(assessments.Count);
+        foreach (var assessment in assessments)
+        {
+            await EnsureSubjectsQueuedAsync(assessment.PatientId, cancellationToken);
+            items.Add(FhirOutboxItems.Create(assessment.PatientId, mapper.ToRiskAssessment(assessment)));
+        }
+        await outbox.EnqueueAsync(items, cancellationToken);
     }
 
     /// <summary>The alert as Flag, and as Task when it needs follow-up (see <see cref="FhirAlertEventFollower"/>).</summary>
@@ -175,6 +186,9 @@ public sealed partial class FhirOutboxWriter(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Queued {Appended} of {Count} FHIR resource(s) for patient {PatientId} (the rest were already queued)")]
     private partial void LogQueued(string patientId, int appended, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Queued {Appended} of {Count} FHIR Observation(s) for stored readings (the rest were already queued)")]
+    private partial void LogQueuedMany(int appended, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not queue FHIR {What} for patient {PatientId}")]
     private partial void LogWriteFailed(string patientId, string what, Exception exception);

@@ -106,15 +106,47 @@ public sealed class PostgresAlertStore : IAlertStore, IAlertEventLog
     public async Task<IReadOnlyList<AlertEventRecord>> CommitAsync(AlertCommit commit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(commit);
-        if (commit.IsEmpty)
+        return (await CommitManyAsync([commit], cancellationToken))[0];
+    }
+
+    public async Task<IReadOnlyList<IReadOnlyList<AlertEventRecord>>> CommitManyAsync(IReadOnlyList<AlertCommit> commits, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commits);
+        var results = commits.Select(_ => (IReadOnlyList<AlertEventRecord>)[]).ToArray();
+        if (commits.All(commit => commit.IsEmpty))
         {
-            return [];
+            return results;
         }
         await using var connection = await _database.OpenAsync(cancellationToken);
         // The alert log's lock up front (PostgresLocks.AlertLog): event sequences commit in order, and the versions this
         // commit is based on cannot be overtaken by another instance between the check and the commit.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await PostgresLocks.TakeAsync(connection, transaction, PostgresLocks.AlertLog, cancellationToken);
+        var anyRecorded = false;
+        var anyWakeUp = false;
+        for (var index = 0; index < commits.Count; index++)
+        {
+            if (!commits[index].IsEmpty)
+            {
+                results[index] = await WriteCommitAsync(connection, transaction, commits[index], cancellationToken);
+                anyRecorded |= results[index].Count > 0;
+                anyWakeUp |= commits[index].RuleStates?.Any(state => state.WakeAt is not null) == true;
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+        if (anyRecorded)
+        {
+            _signal?.Notify();
+        }
+        if (anyWakeUp)
+        {
+            _wakeups?.Notify();
+        }
+        return results;
+    }
+
+    private async Task<IReadOnlyList<AlertEventRecord>> WriteCommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AlertCommit commit, CancellationToken cancellationToken)
+    {
         var recorded = new List<AlertEventRecord>();
         foreach (var change in commit.Changes.Where(change => change.Refused is null))
         {
@@ -130,18 +162,8 @@ public sealed class PostgresAlertStore : IAlertStore, IAlertEventLog
                 recorded.Add(new AlertEventRecord(sequence, alertEvent with { Sequence = sequence }, alert));
             }
         }
-        var ruleStates = commit.RuleStates ?? [];
-        await PostgresRuleStateStore.WriteAsync(connection, transaction, commit.PatientId, ruleStates, _time.GetUtcNow(), cancellationToken);
+        await PostgresRuleStateStore.WriteAsync(connection, transaction, commit.PatientId, commit.RuleStates ?? [], _time.GetUtcNow(), cancellationToken);
         await PostgresEvaluationQueue.MarkDoneAsync(connection, transaction, commit.CompletedDueItems, _time.GetUtcNow(), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        if (recorded.Count > 0)
-        {
-            _signal?.Notify();
-        }
-        if (ruleStates.Any(state => state.WakeAt is not null))
-        {
-            _wakeups?.Notify();
-        }
         return recorded;
     }
 

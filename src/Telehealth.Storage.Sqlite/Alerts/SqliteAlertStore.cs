@@ -105,13 +105,45 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
     public async Task<IReadOnlyList<AlertEventRecord>> CommitAsync(AlertCommit commit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(commit);
-        if (commit.IsEmpty)
+        return (await CommitManyAsync([commit], cancellationToken))[0];
+    }
+
+    public async Task<IReadOnlyList<IReadOnlyList<AlertEventRecord>>> CommitManyAsync(IReadOnlyList<AlertCommit> commits, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commits);
+        var results = commits.Select(_ => (IReadOnlyList<AlertEventRecord>)[]).ToArray();
+        if (commits.All(commit => commit.IsEmpty))
         {
-            return [];
+            return results;
         }
         await using var connection = await _database.OpenAsync(cancellationToken);
         // IMMEDIATE: take the write lock up front, so the alert reads this commit is based on cannot be overtaken.
         await using var transaction = connection.BeginTransaction(deferred: false);
+        var anyRecorded = false;
+        var anyWakeUp = false;
+        for (var index = 0; index < commits.Count; index++)
+        {
+            if (!commits[index].IsEmpty)
+            {
+                results[index] = await WriteCommitAsync(connection, transaction, commits[index], cancellationToken);
+                anyRecorded |= results[index].Count > 0;
+                anyWakeUp |= commits[index].RuleStates?.Any(state => state.WakeAt is not null) == true;
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+        if (anyRecorded)
+        {
+            _signal?.Notify();
+        }
+        if (anyWakeUp)
+        {
+            _wakeups?.Notify();
+        }
+        return results;
+    }
+
+    private async Task<IReadOnlyList<AlertEventRecord>> WriteCommitAsync(SqliteConnection connection, SqliteTransaction transaction, AlertCommit commit, CancellationToken cancellationToken)
+    {
         var recorded = new List<AlertEventRecord>();
         foreach (var change in commit.Changes.Where(change => change.Refused is null))
         {
@@ -127,18 +159,8 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
                 recorded.Add(new AlertEventRecord(sequence, alertEvent with { Sequence = sequence }, alert));
             }
         }
-        var ruleStates = commit.RuleStates ?? [];
-        await SqliteRuleStateStore.WriteAsync(connection, transaction, commit.PatientId, ruleStates, _time.GetUtcNow(), cancellationToken);
+        await SqliteRuleStateStore.WriteAsync(connection, transaction, commit.PatientId, commit.RuleStates ?? [], _time.GetUtcNow(), cancellationToken);
         await SqliteEvaluationQueue.MarkDoneAsync(connection, transaction, commit.CompletedDueItems, _time.GetUtcNow(), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        if (recorded.Count > 0)
-        {
-            _signal?.Notify();
-        }
-        if (ruleStates.Any(state => state.WakeAt is not null))
-        {
-            _wakeups?.Notify();
-        }
         return recorded;
     }
 

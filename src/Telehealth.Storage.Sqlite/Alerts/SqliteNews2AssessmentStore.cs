@@ -18,10 +18,31 @@ public sealed class SqliteNews2AssessmentStore : INews2AssessmentStore
         _database = database;
     }
 
-    public async Task<bool> AppendAsync(News2Assessment assessment, CancellationToken cancellationToken = default)
+    public async Task<bool> AppendAsync(News2Assessment assessment, CancellationToken cancellationToken = default) =>
+        await AppendManyAsync([assessment], cancellationToken) == 1;
+
+    public async Task<int> AppendManyAsync(IReadOnlyList<News2Assessment> assessments, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(assessments);
+        if (assessments.Count == 0)
+        {
+            return 0;
+        }
         await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var stored = 0;
+        foreach (var assessment in assessments)
+        {
+            stored += await InsertAsync(connection, transaction, assessment, cancellationToken) ? 1 : 0;
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return stored;
+    }
+
+    private static async Task<bool> InsertAsync(SqliteConnection connection, SqliteTransaction transaction, News2Assessment assessment, CancellationToken cancellationToken)
+    {
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = $"INSERT OR IGNORE INTO news2_assessments ({Columns}) VALUES ($id, $patient, $total, $risk, $scale, $scores, $missing, $basis, $observed, $assessed)";
         command.Parameters.AddWithValue("$id", assessment.Id);
         command.Parameters.AddWithValue("$patient", assessment.PatientId);

@@ -15,6 +15,13 @@ public sealed class SqliteReadingStore : IReadingStore
 {
     private const string Columns = "device_id, patient_id, kind, value, device_time_ms, received_at_ms";
 
+    // One index seek per kind (patient, kind, device time: newest first, LIMIT 1), not a GROUP BY over every reading the
+    // person ever sent: evaluation asks this for every person in every pass, and a person's history only grows.
+    private static readonly string LatestByKindSql = string.Join("\nUNION ALL\n", Enum.GetValues<VitalKind>().Select(kind => $"""
+        SELECT * FROM (SELECT {Columns} FROM vital_readings
+            WHERE patient_id = $patient AND kind = '{kind.WireName()}' ORDER BY device_time_ms DESC LIMIT 1)
+        """));
+
     private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
 
@@ -146,11 +153,7 @@ public sealed class SqliteReadingStore : IReadingStore
 
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        // SQLite documents that with a lone MAX() aggregate the bare columns come from the row holding the maximum.
-        command.CommandText = """
-            SELECT device_id, patient_id, kind, value, MAX(device_time_ms), received_at_ms
-            FROM vital_readings WHERE patient_id = $patient GROUP BY kind
-            """;
+        command.CommandText = LatestByKindSql;
         command.Parameters.AddWithValue("$patient", patientId);
 
         var latest = new Dictionary<VitalKind, Reading>();

@@ -7,6 +7,7 @@ using Telehealth.Alerts;
 using Telehealth.CareRecord;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.Escalation;
+using Telehealth.CareRecord.News2;
 using Microsoft.Extensions.Hosting;
 using Telehealth.Alerts.Engine;
 using Telehealth.Alerts.Evaluation;
@@ -80,6 +81,62 @@ public abstract class AlertStoreConformance(IStoreEngine engine) : StoreSuite(en
         await Assert.ThrowsAsync<DuplicateActiveAlertException>(() =>
             store.CommitAsync(new AlertCommit("pat-a", [TestAlerts.Raise("pat-a", "threshold:spo2", Start)], [])));
         Assert.Equal(1, await log.LatestSequenceAsync());
+    }
+
+    [Fact]
+    public async Task A_pass_of_several_patients_commits_in_one_transaction_and_answers_each_patients_events()
+    {
+        var store = Get<IAlertStore>();
+        var log = Get<IAlertEventLog>();
+        var forA = TestAlerts.Raise("pat-a", "threshold:spo2", Start);
+        var forB = TestAlerts.Raise("pat-b", "threshold:spo2", Start.AddSeconds(1));
+        var forC = TestAlerts.Raise("pat-c", "news2", Start.AddSeconds(2));
+
+        var recorded = await store.CommitManyAsync([
+            new AlertCommit("pat-a", [forA], []),
+            new AlertCommit("pat-quiet", [], []),
+            new AlertCommit("pat-b", [forB], []),
+            new AlertCommit("pat-c", [forC], []),
+        ]);
+
+        Assert.Equal([1, 0, 1, 1], recorded.Select(events => events.Count));
+        Assert.Equal([(1L, forA.Alert.Id), (2L, forB.Alert.Id), (3L, forC.Alert.Id)],
+            recorded.SelectMany(events => events).Select(e => (e.Sequence, e.AlertId)));
+        Assert.Equal(3, await log.LatestSequenceAsync());
+        Assert.Equal(forB.Alert.Id, (await store.GetActiveAsync("pat-b", "threshold:spo2"))!.Id);
+    }
+
+    [Fact]
+    public async Task A_pass_whose_one_commit_fails_records_nothing_of_any_patient()
+    {
+        var store = Get<IAlertStore>();
+        var log = Get<IAlertEventLog>();
+        await CommitAsync(store, TestAlerts.Raise("pat-b", "threshold:spo2", Start));
+
+        await Assert.ThrowsAsync<DuplicateActiveAlertException>(() => store.CommitManyAsync([
+            new AlertCommit("pat-a", [TestAlerts.Raise("pat-a", "threshold:spo2", Start)], []),
+            new AlertCommit("pat-b", [TestAlerts.Raise("pat-b", "threshold:spo2", Start)], []),
+        ]));
+
+        Assert.Equal(1, await log.LatestSequenceAsync());
+        Assert.Empty(await store.ListActiveForPatientAsync("pat-a"));
+    }
+
+    [Fact]
+    public async Task News2_assessments_of_a_pass_are_stored_once_each()
+    {
+        var assessments = Get<Telehealth.CareRecord.News2.INews2AssessmentStore>();
+        var a = Telehealth.Tests.Fhir.FhirSamples.Assessment(
+            new Reading("dev-a", "pat-a", VitalKind.Spo2, 91, Start, Start), new Reading("dev-a", "pat-a", VitalKind.HeartRate, 120, Start, Start));
+        var b = Telehealth.Tests.Fhir.FhirSamples.Assessment(new Reading("dev-b", "pat-b", VitalKind.Spo2, 97, Start, Start));
+
+        Assert.Equal(1, await assessments.AppendManyAsync([a]));
+        Assert.Equal(1, await assessments.AppendManyAsync([a, b]));
+        Assert.Equal(0, await assessments.AppendManyAsync([]));
+
+        Assert.Equal([a.Id], (await assessments.ListAsync("pat-a")).Select(x => x.Id));
+        Assert.Equal([b.Id], (await assessments.ListAsync("pat-b")).Select(x => x.Id));
+        Assert.Equal((5, News2Scale.Scale1), ((await assessments.GetAsync(a.Id))!.Score.Total, (await assessments.GetAsync(a.Id))!.Scale));
     }
 
     private static async Task<AlertCase> CommitAsync(IAlertStore store, AlertChange change)

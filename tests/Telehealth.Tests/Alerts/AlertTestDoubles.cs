@@ -92,6 +92,9 @@ internal sealed class InterleavingAlertStore(IAlertStore inner) : IAlertStore
 
     public Task<IReadOnlyList<AlertEventRecord>> CommitAsync(AlertCommit commit, CancellationToken cancellationToken = default) => inner.CommitAsync(commit, cancellationToken);
 
+    public Task<IReadOnlyList<IReadOnlyList<AlertEventRecord>>> CommitManyAsync(IReadOnlyList<AlertCommit> commits, CancellationToken cancellationToken = default) =>
+        inner.CommitManyAsync(commits, cancellationToken);
+
     public Task<AlertCase?> GetAsync(Guid alertId, CancellationToken cancellationToken = default) => inner.GetAsync(alertId, cancellationToken);
 
     public Task<StoredAlert?> GetStoredAsync(Guid alertId, CancellationToken cancellationToken = default) => inner.GetStoredAsync(alertId, cancellationToken);

@@ -153,6 +153,12 @@ public abstract class CrossProcessTakeConformance(IStoreEngine engine) : StoreSu
             return await inner.CommitAsync(commit, cancellationToken);
         }
 
+        public async Task<IReadOnlyList<IReadOnlyList<AlertEventRecord>>> CommitManyAsync(IReadOnlyList<AlertCommit> commits, CancellationToken cancellationToken = default)
+        {
+            await gate.PassAsync();
+            return await inner.CommitManyAsync(commits, cancellationToken);
+        }
+
         public Task<AlertCase?> GetActiveAsync(string patientId, string conditionKey, CancellationToken cancellationToken = default) => inner.GetActiveAsync(patientId, conditionKey, cancellationToken);
 
         public Task<IReadOnlyList<AlertCase>> ListActiveForPatientAsync(string patientId, CancellationToken cancellationToken = default) => inner.ListActiveForPatientAsync(patientId, cancellationToken);
