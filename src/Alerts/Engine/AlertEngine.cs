@@ -83,7 +83,8 @@ public sealed partial class AlertEngine(
     /// patient. A patient whose evaluation fails is answered with its exception and left out; when the shared commit
     /// fails, each patient is committed alone so that one patient's failure never holds up another's alerts.
     /// </summary>
-    public async Task<IReadOnlyList<PatientEvaluation>> EvaluatePassAsync(IReadOnlyList<PatientDueItems> pass, CancellationToken cancellationToken)
+    /// <param name="parallelism">How many patients are decided at once (the recording stays one transaction).</param>
+    public async Task<IReadOnlyList<PatientEvaluation>> EvaluatePassAsync(IReadOnlyList<PatientDueItems> pass, int parallelism, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pass);
         var gates = pass.Select(work => work.PatientId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
@@ -98,23 +99,30 @@ public sealed partial class AlertEngine(
                 held.Add(gate);
             }
             var outcomes = new PatientEvaluation[pass.Count];
-            var decided = new List<(int Index, Decision Decision)>();
-            for (var index = 0; index < pass.Count; index++)
+            if (pass.Any(work => work.Items.Any(item => item.PatientId != work.PatientId)))
             {
-                var work = pass[index];
-                if (work.Items.Any(item => item.PatientId != work.PatientId))
-                {
-                    throw new ArgumentException("Every item must belong to the patient evaluated.", nameof(pass));
-                }
-                try
-                {
-                    decided.Add((index, await DecideAsync(work.PatientId, work.Items, cancellationToken)));
-                }
-                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-                {
-                    outcomes[index] = new PatientEvaluation(work.PatientId, [], exception);
-                }
+                throw new ArgumentException("Every item must belong to the patient evaluated.", nameof(pass));
             }
+            // Deciding only reads, and each patient's decision is their own: several at once use the cores that one
+            // worker would leave idle (on SQLite, WAL readers do not wait for each other or for the writer).
+            var decisions = new Decision?[pass.Count];
+            await Parallel.ForEachAsync(Enumerable.Range(0, pass.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken },
+                async (index, token) =>
+                {
+                    try
+                    {
+                        decisions[index] = await DecideAsync(pass[index].PatientId, pass[index].Items, token);
+                    }
+                    catch (Exception exception) when (!token.IsCancellationRequested)
+                    {
+                        outcomes[index] = new PatientEvaluation(pass[index].PatientId, [], exception);
+                    }
+                });
+            var decided = decisions.Select((decision, index) => (Index: index, Decision: decision))
+                .Where(entry => entry.Decision is not null)
+                .Select(entry => (entry.Index, Decision: entry.Decision!))
+                .ToList();
             try
             {
                 await RecordAssessmentsAsync([.. decided.Select(entry => entry.Decision.Assessment).OfType<News2Assessment>()], cancellationToken);

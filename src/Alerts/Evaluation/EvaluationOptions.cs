@@ -24,6 +24,13 @@ public sealed class EvaluationOptions
     [Range(1, 100_000, ErrorMessage = "Evaluation:MaxItemsPerPass must be between 1 and 100000.")]
     public int MaxItemsPerPass { get; set; } = 5_000;
 
+    /// <summary>
+    /// How many patients of a pass are decided at once (reading their care record and running their rules); the pass is
+    /// still recorded in one transaction and each patient's items in queue order. Defaults to the number of cores.
+    /// </summary>
+    [Range(1, 64, ErrorMessage = "Evaluation:Parallelism must be between 1 and 64.")]
+    public int Parallelism { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 64);
+
     /// <summary>First wait after a failed evaluation; doubled per attempt up to <see cref="MaxRetryDelay"/>. It never gives up.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true,
         ErrorMessage = "Evaluation:RetryDelay must be between 10 ms and 10 minutes.")]

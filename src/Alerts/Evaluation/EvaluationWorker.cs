@@ -35,10 +35,12 @@ public sealed partial class EvaluationWorker(
             var wake = signal.Signal.Next;
             try
             {
+                var started = time.GetTimestamp();
                 var due = await queue.ClaimAsync(settings.MaxItemsPerPass, time.GetUtcNow(), stoppingToken);
                 if (due.Count > 0)
                 {
                     await EvaluatePassAsync(due, stoppingToken);
+                    metrics.Pass(time.GetElapsedTime(started), due.Select(item => item.PatientId).Distinct(StringComparer.Ordinal).Count());
                 }
                 await PruneWhenDueAsync(stoppingToken);
                 if (due.Count == settings.MaxItemsPerPass)
@@ -97,7 +99,7 @@ public sealed partial class EvaluationWorker(
         {
             return;
         }
-        var outcomes = await engine.EvaluatePassAsync(followed, cancellationToken);
+        var outcomes = await engine.EvaluatePassAsync(followed, options.Value.Parallelism, cancellationToken);
         var now = time.GetUtcNow();
         for (var index = 0; index < outcomes.Count; index++)
         {

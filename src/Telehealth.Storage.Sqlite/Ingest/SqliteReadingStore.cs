@@ -15,12 +15,7 @@ public sealed class SqliteReadingStore : IReadingStore
 {
     private const string Columns = "device_id, patient_id, kind, value, device_time_ms, received_at_ms";
 
-    // One index seek per kind (patient, kind, device time: newest first, LIMIT 1), not a GROUP BY over every reading the
-    // person ever sent: evaluation asks this for every person in every pass, and a person's history only grows.
-    private static readonly string LatestByKindSql = string.Join("\nUNION ALL\n", Enum.GetValues<VitalKind>().Select(kind => $"""
-        SELECT * FROM (SELECT {Columns} FROM vital_readings
-            WHERE patient_id = $patient AND kind = '{kind.WireName()}' ORDER BY device_time_ms DESC LIMIT 1)
-        """));
+    private static readonly VitalKind[] AllKinds = Enum.GetValues<VitalKind>();
 
     private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
@@ -153,15 +148,23 @@ public sealed class SqliteReadingStore : IReadingStore
 
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = LatestByKindSql;
+        // One index seek per kind (patient, kind, device time: newest first, LIMIT 1), not a GROUP BY over every reading
+        // the person ever sent (evaluation asks this for every person in every pass, and a person's history only grows).
+        // One simple statement stepped once per kind: SQLite prepares it once, where a UNION of eight costs more to
+        // prepare than to run.
+        command.CommandText = $"SELECT {Columns} FROM vital_readings WHERE patient_id = $patient AND kind = $kind ORDER BY device_time_ms DESC LIMIT 1";
         command.Parameters.AddWithValue("$patient", patientId);
+        var kind = command.Parameters.Add("$kind", SqliteType.Text);
 
         var latest = new Dictionary<VitalKind, Reading>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        foreach (var wanted in AllKinds)
         {
-            var reading = ReadRow(reader);
-            latest[reading.Kind] = reading;
+            kind.Value = wanted.WireName();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                latest[wanted] = ReadRow(reader);
+            }
         }
         return latest;
     }
