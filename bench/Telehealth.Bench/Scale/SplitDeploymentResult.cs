@@ -1,0 +1,22 @@
+namespace Telehealth.Bench.Scale;
+
+/// <summary>
+/// What one split-deployment run measured. Stored is counted in InfluxDB itself; Elapsed runs from the first PUBLISH
+/// until every reading is stored, the broker holds nothing unacknowledged, the evaluation queue is empty and the
+/// dashboard has an alert for every person.
+/// </summary>
+public sealed record SplitDeploymentResult(
+    int Devices,
+    int Sent,
+    int Acknowledged,
+    long Stored,
+    int AlertsPushed,
+    long Redelivered,
+    TimeSpan AcknowledgedElapsed,
+    TimeSpan Elapsed,
+    CpuUse Cpu)
+{
+    public double ReadingsPerSecond => Stored / Elapsed.TotalSeconds;
+
+    public bool CountsMatch => Acknowledged == Sent && Stored == Sent && AlertsPushed == Devices;
+}
