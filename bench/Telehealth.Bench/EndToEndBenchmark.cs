@@ -29,6 +29,11 @@ public static class EndToEndBenchmark
             ["Devices:MessagesPerSecond"] = "100000",
             ["Devices:Burst"] = "1000000",
         };
+        if (settings.Settled)
+        {
+            // The bench's team has no duty rota: the escalation worker's warning for each alert is expected here.
+            configuration["Logging:LogLevel:Telehealth.Alerts.Escalation"] = "Error";
+        }
         if (settings.LookupCacheTtl is { } ttl)
         {
             configuration["Devices:LookupCacheTtl"] = ttl.ToString("c", System.Globalization.CultureInfo.InvariantCulture);

@@ -24,7 +24,8 @@ public static class ScaleReport
         string Table,
         IReadOnlyList<ScaleFigure> Figures,
         IReadOnlyList<string> Cpu,
-        IReadOnlyList<string> Counts);
+        IReadOnlyList<string> Counts,
+        IReadOnlyList<string> Notes);
 
     public static string Table(IReadOnlyList<ScaleFigure> figures)
     {
@@ -83,6 +84,16 @@ public static class ScaleReport
             text.AppendLine($"- {line}");
         }
         text.AppendLine();
+        if (run.Notes.Count > 0)
+        {
+            text.AppendLine("Stages and database work:");
+            text.AppendLine();
+            foreach (var line in run.Notes)
+            {
+                text.AppendLine($"- {line}");
+            }
+            text.AppendLine();
+        }
         text.AppendLine("CPU while each clock ran (% of one core; each process with its children; \"not ours\" is everyone else on the machine):");
         text.AppendLine();
         foreach (var line in run.Cpu)

@@ -65,6 +65,8 @@ public static class SplitDeploymentBenchmark
         var firstSecond = ScalePayload.FirstSecond(messagesPerDevice);
         var critical = messagesPerDevice / 2;
         var acknowledged = 0;
+        var careRecord = topology.CareRecordConnectionString!;
+        var postgresBefore = await PostgresActivity.TakeAsync(careRecord, cancellationToken);
         cpu.Start();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(clients.Select((client, index) => Task.Run(async () =>
@@ -114,6 +116,7 @@ public static class SplitDeploymentBenchmark
                 lastMove.Restart();
             }
         }
+        var storedElapsed = clock.Elapsed;
         // Acknowledged to the broker (the platform acks after storing and marking due), then evaluated, then pushed.
         NatsConsumerState? consumer = null;
         var drain = Stopwatch.StartNew();
@@ -126,9 +129,12 @@ public static class SplitDeploymentBenchmark
             }
             await Task.Delay(50, cancellationToken);
         }
+        var drainedElapsed = clock.Elapsed;
+        var evaluatedElapsed = TimeSpan.Zero;
         if (stored == total)
         {
             await topology.Instance(0).WaitForEvaluationAsync(Stall);
+            evaluatedElapsed = clock.Elapsed;
             try
             {
                 await everyAlert.Task.WaitAsync(Stall, cancellationToken);
@@ -140,6 +146,9 @@ public static class SplitDeploymentBenchmark
         }
         var elapsed = clock.Elapsed;
         var use = cpu.Stop();
+        // PostgreSQL publishes its counters about once a second.
+        await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);
+        var postgres = (await PostgresActivity.TakeAsync(careRecord, cancellationToken)).Since(postgresBefore, total);
         Console.WriteLine($"  split: consumer delivered {consumer?.Delivered}, redelivered {consumer?.Redelivered}, ack pending {consumer?.AckPending}, pending {consumer?.Pending}");
 
         foreach (var client in clients)
@@ -155,7 +164,11 @@ public static class SplitDeploymentBenchmark
             client.Dispose();
         }
         return new SplitDeploymentResult(devices, total, acknowledged, stored, alerted.Count, consumer?.Redelivered ?? -1,
-            acknowledgedElapsed, elapsed, use);
+            acknowledgedElapsed, elapsed, use)
+        {
+            Stages = (storedElapsed, drainedElapsed, evaluatedElapsed),
+            Postgres = postgres,
+        };
     }
 
     /// <summary>A device's nats-server user appears once the platform's account sync has written it: retry until then.</summary>

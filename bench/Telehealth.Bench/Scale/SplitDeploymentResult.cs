@@ -16,6 +16,12 @@ public sealed record SplitDeploymentResult(
     TimeSpan Elapsed,
     CpuUse Cpu)
 {
+    /// <summary>When InfluxDB held every reading, the broker's consumer had drained, and the evaluation queue was empty.</summary>
+    public (TimeSpan Stored, TimeSpan Drained, TimeSpan Evaluated) Stages { get; init; }
+
+    /// <summary>PostgreSQL's work while the clock ran (<see cref="PostgresActivity"/>).</summary>
+    public string Postgres { get; init; } = "";
+
     public double ReadingsPerSecond => Stored / Elapsed.TotalSeconds;
 
     public bool CountsMatch => Acknowledged == Sent && Stored == Sent && AlertsPushed == Devices;
