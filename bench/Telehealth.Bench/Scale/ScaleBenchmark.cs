@@ -179,7 +179,7 @@ public static class ScaleBenchmark
             var rate = split.ReadingsPerSecond;
             var ratio = nats is null ? double.NaN : rate / nats.ReadingsPerSecond;
             var met = split.CountsMatch && ratio >= 0.5;
-            var raw = influx is null ? "" : $"; bare InfluxDB {Ratio(influx.PointsPerSecond / rate)} of it";
+            var raw = influx is null ? "" : $" (bare InfluxDB wrote {Ratio(influx.PointsPerSecond / rate)} as fast, bare nats delivered {Ratio(1 / ratio)} as fast)";
             figures.Add(new ScaleFigure("Split deployment end to end (nats, InfluxDB, PostgreSQL, redis, 2 instances): stored, evaluated, alerts pushed",
                 Rate(rate), nats is null ? "—" : $"{Rate(nats.ReadingsPerSecond)} (bare nats)", Ratio(ratio), "≥ 0.5 × bare nats, zero loss", met,
                 met ? null : Bound(split.Cpu, "the bare limits were measured alone" + raw + "; stages and PostgreSQL's work per reading below")));
@@ -254,7 +254,7 @@ public static class ScaleBenchmark
         double.IsFinite(perSecond) ? string.Create(CultureInfo.InvariantCulture, $"{perSecond:N0} {unit}") : "—";
 
     private static string Ratio(double ratio) =>
-        double.IsFinite(ratio) ? string.Create(CultureInfo.InvariantCulture, $"{ratio:0.00}×") : "—";
+        double.IsFinite(ratio) ? ratio.ToString(ratio >= 10 ? "N0" : ratio >= 0.1 ? "0.00" : "0.000", CultureInfo.InvariantCulture) + "×" : "—";
 
     /// <summary>The repository root (the folder with Telehealth.sln), found upwards from the build output.</summary>
     private static string FindRepository()
