@@ -195,7 +195,9 @@ public static class ScaleBenchmark
             var met = latency.CountsMatch && latency.P99Ms < 50;
             figures.Add(new ScaleFigure($"Publish → SignalR alertRaised p99 (embedded, background {latency.BackgroundAchieved:N0} readings/s achieved; p50 {latency.P50Ms:0.0} ms)",
                 string.Create(CultureInfo.InvariantCulture, $"{latency.P99Ms:0.0} ms"), "—", "—", "< 50 ms at 2,000 readings/s", met,
-                met ? null : Bound(latency.Cpu, "hand-written analysis: see \"Publish → dashboard alert latency\" below")));
+                met ? null : Bound(latency.Cpu, (latency.BackgroundAchieved < 0.9 * latency.BackgroundAsked
+                    ? string.Create(CultureInfo.InvariantCulture, $"the background load reached only {latency.BackgroundAchieved:N0} of {latency.BackgroundAsked:N0} readings/s (the platform could not take it); ")
+                    : "") + "hand-written analysis: see \"Publish → dashboard alert latency\" below")));
         }
 
         var connections = await PhaseAsync("connections", () => ConnectionsBenchmark.RunAsync(settings.IdleConnections, ScaleSettings.ReadingsPerActiveDevice, cpu));
