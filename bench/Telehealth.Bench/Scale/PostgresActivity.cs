@@ -67,6 +67,6 @@ public sealed class PostgresActivity
             .Select(t => string.Create(CultureInfo.InvariantCulture,
                 $"{t.Name} ({t.SeqScans:N0} seq scans reading {t.SeqRead:N0} rows, {t.IdxFetch:N0} fetched by index, {t.Written:N0} written)"));
         return string.Create(CultureInfo.InvariantCulture,
-            $"{commits:N0} commits ({commits / (double)Math.Max(1, readings):0.00} per reading), {Delta("xact_rollback"):N0} rollbacks, rows returned {Delta("tup_returned"):N0} / fetched {Delta("tup_fetched"):N0} / inserted {Delta("tup_inserted"):N0} / updated {Delta("tup_updated"):N0} / deleted {Delta("tup_deleted"):N0}; busiest tables: {string.Join("; ", tables)}");
+            $"{commits:N0} commits{(readings > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({commits / (double)readings:0.00} per reading)") : "")}, {Delta("xact_rollback"):N0} rollbacks, rows returned {Delta("tup_returned"):N0} / fetched {Delta("tup_fetched"):N0} / inserted {Delta("tup_inserted"):N0} / updated {Delta("tup_updated"):N0} / deleted {Delta("tup_deleted"):N0}; busiest tables: {string.Join("; ", tables)}");
     }
 }

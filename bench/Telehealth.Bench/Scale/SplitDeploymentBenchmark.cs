@@ -21,6 +21,7 @@ public static class SplitDeploymentBenchmark
 {
     /// <summary>As docker-compose.yml sets Mqtt__Nats__AckWait.</summary>
     private static readonly TimeSpan AckWait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan IdleBaseline = TimeSpan.FromSeconds(10);
     /// <summary>A run fails when InfluxDB's count has not moved for this long.</summary>
     private static readonly TimeSpan Stall = TimeSpan.FromSeconds(60);
 
@@ -66,6 +67,16 @@ public static class SplitDeploymentBenchmark
         var critical = messagesPerDevice / 2;
         var acknowledged = 0;
         var careRecord = topology.CareRecordConnectionString!;
+
+        // The same topology with no readings arriving, for as long: what its polling workers cost on their own, so the
+        // run's CPU and database work can be read against it.
+        var idleBefore = await PostgresActivity.TakeAsync(careRecord, cancellationToken);
+        cpu.Start();
+        await Task.Delay(IdleBaseline, cancellationToken);
+        var idleCpu = cpu.Stop();
+        await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);
+        var idlePostgres = (await PostgresActivity.TakeAsync(careRecord, cancellationToken)).Since(idleBefore, 0);
+
         var postgresBefore = await PostgresActivity.TakeAsync(careRecord, cancellationToken);
         cpu.Start();
         var clock = Stopwatch.StartNew();
@@ -168,6 +179,7 @@ public static class SplitDeploymentBenchmark
         {
             Stages = (storedElapsed, drainedElapsed, evaluatedElapsed),
             Postgres = postgres,
+            Idle = $"{IdleBaseline.TotalSeconds:0} s with devices connected and nothing sent: CPU {idleCpu}; PostgreSQL {idlePostgres}",
         };
     }
 
