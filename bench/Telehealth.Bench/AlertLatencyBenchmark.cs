@@ -21,7 +21,7 @@ public static class AlertLatencyBenchmark
 {
     private const int BackgroundDevices = 50;
 
-    public static async Task RunAsync(int backgroundPerSecond, int probes, int? maxItemsPerPass = null)
+    public static async Task<AlertLatencyResult> RunAsync(int backgroundPerSecond, int probes, int? maxItemsPerPass = null, Scale.ProcessCpuSampler? cpu = null)
     {
         var data = Path.Combine(Path.GetTempPath(), "telehealth-bench-latency-" + Guid.NewGuid().ToString("N"));
         var adminPassword = "Bench-" + Guid.NewGuid().ToString("N")[..12];
@@ -32,6 +32,7 @@ public static class AlertLatencyBenchmark
             ["Devices:Burst"] = "100000",
             ["Evaluation:MaxItemsPerPass"] = maxItemsPerPass?.ToString(CultureInfo.InvariantCulture),
         }.Where(s => s.Value is not null).ToDictionary());
+        cpu?.Label(platform.ProcessId, "platform");
         using var staff = await platform.CreateStaffClientAsync(adminPassword);
         var background = new List<(string DeviceId, string Secret)>();
         for (var i = 0; i < BackgroundDevices; i++)
@@ -77,6 +78,7 @@ public static class AlertLatencyBenchmark
         })));
 
         await Task.Delay(TimeSpan.FromSeconds(5)); // the background load settles
+        cpu?.Start();
         var probeClients = await Task.WhenAll(probeDevices.Select(d => ConnectAsync(mqttPort, d.DeviceId, d.Secret)));
         var sentAt = new long[probes];
         var loadClock = Stopwatch.StartNew();
@@ -94,6 +96,7 @@ public static class AlertLatencyBenchmark
             await Task.Delay(50);
         }
         var achieved = (Interlocked.Read(ref sentBackground) - sentBefore) / loadClock.Elapsed.TotalSeconds;
+        var cpuUse = cpu?.Stop();
         await stop.CancelAsync();
         await load;
 
@@ -112,6 +115,8 @@ public static class AlertLatencyBenchmark
         {
             client.Dispose();
         }
+        return new AlertLatencyResult(backgroundPerSecond, achieved, probes, latencies.Length,
+            latencies.Length > 0 ? Percentile(0.5) : double.NaN, latencies.Length > 0 ? Percentile(0.99) : double.NaN, cpuUse);
     }
 
     private static MqttApplicationMessage Message(string topic, DateTimeOffset at, int spo2) =>

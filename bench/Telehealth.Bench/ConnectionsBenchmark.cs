@@ -19,7 +19,7 @@ public static class ConnectionsBenchmark
 {
     private const int ActiveDevices = 50;
 
-    public static async Task RunAsync(int idle, int readingsPerActive)
+    public static async Task<ConnectionsResult> RunAsync(int idle, int readingsPerActive, Scale.ProcessCpuSampler? cpu = null)
     {
         var data = Path.Combine(Path.GetTempPath(), "telehealth-bench-connections-" + Guid.NewGuid().ToString("N"));
         var adminPassword = "Bench-" + Guid.NewGuid().ToString("N")[..12];
@@ -34,6 +34,7 @@ public static class ConnectionsBenchmark
             ["Mqtt:Embedded:ConnectAttemptBurstPerSource"] = "100000",
             ["Mqtt:Embedded:MaxConnections"] = (idle + ActiveDevices + 100).ToString(CultureInfo.InvariantCulture),
         });
+        cpu?.Label(platform.ProcessId, "platform");
         using var staff = await platform.CreateStaffClientAsync(adminPassword);
 
         var registering = Stopwatch.StartNew();
@@ -41,6 +42,7 @@ public static class ConnectionsBenchmark
         var idleDevices = await RegisterAsync(staff, idle, "Idle");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"registered {ActiveDevices + idle} devices in {registering.Elapsed.TotalSeconds:0} s"));
 
+        cpu?.Start();
         var rateAlone = await ActiveRateAsync(mqttPort, active, readingsPerActive, round: 0);
         await Task.Delay(TimeSpan.FromSeconds(5));
         var before = ResidentBytes(platform.ProcessId);
@@ -55,6 +57,7 @@ public static class ConnectionsBenchmark
         await Task.Delay(TimeSpan.FromSeconds(10));
         var after = ResidentBytes(platform.ProcessId);
         var rateWithIdle = await ActiveRateAsync(mqttPort, active, readingsPerActive, round: 1);
+        var cpuUse = cpu?.Stop();
         var stillConnected = clients.Count(c => c.IsConnected);
         var perConnection = (after - before) / (double)idle;
 
@@ -71,6 +74,7 @@ public static class ConnectionsBenchmark
         {
             client.Dispose();
         }
+        return new ConnectionsResult(idle, stillConnected, perConnection, rateAlone, rateWithIdle, cpuUse);
     }
 
     private static async Task<List<(string DeviceId, string Secret)>> RegisterAsync(HttpClient staff, int count, string prefix)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -15,11 +16,12 @@ namespace Telehealth.Bench;
 /// The whole path on one machine: a fresh platform (embedded broker, SQLite, ingest, alert engine, Kestrel),
 /// K registered devices each publishing over its own MQTT 5 connection with QoS 1. A PUBACK is sent only after
 /// storage and alert evaluation, so the clock stops when the last PUBACK arrives; the stored count is then read
-/// back through GET /api/patients/{id}/readings and must equal what was sent.
+/// back through GET /api/patients/{id}/readings and must equal what was sent. Messages are <see cref="Scale.ScalePayload"/>'s
+/// (normal values; with <see cref="EndToEndSettings.Settled"/> one critical message per device).
 /// </summary>
 public static class EndToEndBenchmark
 {
-    public static async Task<EndToEndResult> RunAsync(EndToEndSettings settings, CancellationToken cancellationToken)
+    public static async Task<EndToEndResult> RunAsync(EndToEndSettings settings, CancellationToken cancellationToken, Scale.ProcessCpuSampler? cpu = null)
     {
         // Throughput of the path itself: the per-device rate limit (FloodBenchmark measures it) is lifted here.
         var configuration = new Dictionary<string, string?>
@@ -27,6 +29,11 @@ public static class EndToEndBenchmark
             ["Devices:MessagesPerSecond"] = "100000",
             ["Devices:Burst"] = "1000000",
         };
+        if (settings.Settled)
+        {
+            // The bench's team has no duty rota: the escalation worker's warning for each alert is expected here.
+            configuration["Logging:LogLevel:Telehealth.Alerts.Escalation"] = "Error";
+        }
         if (settings.LookupCacheTtl is { } ttl)
         {
             configuration["Devices:LookupCacheTtl"] = ttl.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
@@ -41,6 +48,27 @@ public static class EndToEndBenchmark
             var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId);
             devices.Add((patientId, deviceId, secret));
         }
+
+        // With Settled: a dashboard, as a clinician's browser would be, counting the persons it was told about.
+        var alerted = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var everyAlert = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var dashboard = settings.Settled
+            ? new HubConnectionBuilder()
+                .WithUrl(new Uri(platform.BaseAddress, "/hubs/alerts"), o => o.AccessTokenProvider = () => Task.FromResult(staff.DefaultRequestHeaders.Authorization?.Parameter))
+                .Build()
+            : null;
+        if (dashboard is not null)
+        {
+            dashboard.On<JsonElement>("alertRaised", alert =>
+            {
+                if (alerted.TryAdd(alert.GetProperty("patientId").GetString()!, true) && alerted.Count == settings.Devices)
+                {
+                    everyAlert.TrySetResult();
+                }
+            });
+            await dashboard.StartAsync(cancellationToken);
+        }
+        var criticalMessage = settings.Settled ? settings.MessagesPerDevice / 2 : -1;
 
         var clients = new List<IMqttClient>(settings.Devices);
         foreach (var (_, deviceId, secret) in devices)
@@ -68,6 +96,7 @@ public static class EndToEndBenchmark
         var acknowledged = 0;
         var failed = 0;
 
+        cpu?.Start();
         var stopwatch = Stopwatch.StartNew();
         var publishers = devices.Select((device, index) => Task.Run(async () =>
         {
@@ -79,7 +108,7 @@ public static class EndToEndBenchmark
             {
                 await inFlight.WaitAsync(cancellationToken);
                 var slot = index * settings.MessagesPerDevice + m;
-                var payload = Payload(device.DeviceId, firstSecond + m, m);
+                var payload = Scale.ScalePayload.Message(device.DeviceId, firstSecond + m, critical: m == criticalMessage, m);
                 pending.Add(PublishOneAsync(client, topic, payload, slot));
             }
             await Task.WhenAll(pending);
@@ -112,7 +141,23 @@ public static class EndToEndBenchmark
             }
         }, cancellationToken)).ToArray();
         await Task.WhenAll(publishers);
+        var elapsed = stopwatch.Elapsed;
+        TimeSpan? settled = null;
+        if (settings.Settled)
+        {
+            await platform.SettledAsync(TimeSpan.FromMinutes(5));
+            try
+            {
+                await everyAlert.Task.WaitAsync(TimeSpan.FromMinutes(1), cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // Reported as a count below (AlertsPushed short of Devices), which fails the run.
+            }
+            settled = stopwatch.Elapsed;
+        }
         stopwatch.Stop();
+        var cpuUse = cpu?.Stop();
 
         var stored = 0;
         foreach (var (patientId, _, _) in devices)
@@ -135,16 +180,16 @@ public static class EndToEndBenchmark
             acknowledged * EndToEndSettings.ReadingsPerMessage,
             failed,
             stored,
-            stopwatch.Elapsed,
+            elapsed,
             Percentile(ackTimes, 0.50),
             Percentile(ackTimes, 0.99),
-            ackTimes[^1]);
+            ackTimes[^1])
+        {
+            SettledElapsed = settled,
+            AlertsPushed = alerted.Count,
+            Cpu = cpuUse,
+        };
     }
-
-    /// <summary>An oximeter message: SpO2 and pulse, normal values (no alert churn), absolute device time.</summary>
-    private static byte[] Payload(string deviceId, long unixSeconds, int sequence) =>
-        Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
-            $$"""[{"bn":"urn:dev:id:{{deviceId}}:","bt":{{unixSeconds}},"n":"spo2","u":"%","v":{{96 + sequence % 3}}},{"n":"heart_rate","u":"beat/min","v":{{70 + sequence % 10}}}]"""));
 
     private static double Percentile(double[] sorted, double fraction) =>
         sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Length) - 1, 0, sorted.Length - 1)];

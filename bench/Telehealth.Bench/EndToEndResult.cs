@@ -12,4 +12,15 @@ public sealed record EndToEndResult(
     double MaxAckMs)
 {
     public double ReadingsPerSecond => Stored / Elapsed.TotalSeconds;
+
+    /// <summary>With <see cref="EndToEndSettings.Settled"/>: from the first PUBLISH until evaluated and pushed.</summary>
+    public TimeSpan? SettledElapsed { get; init; }
+
+    /// <summary>With <see cref="EndToEndSettings.Settled"/>: persons for whom the dashboard received alertRaised.</summary>
+    public int AlertsPushed { get; init; }
+
+    /// <summary>CPU use while the clock ran, when a sampler was given.</summary>
+    public Scale.CpuUse? Cpu { get; init; }
+
+    public double SettledReadingsPerSecond => SettledElapsed is { } settled ? Stored / settled.TotalSeconds : double.NaN;
 }

@@ -2,7 +2,11 @@ namespace Telehealth.Bench;
 
 /// <summary>Shape of one end-to-end run: K devices (one MQTT client each), messages of 2 readings, W publishes in flight per client.</summary>
 /// <param name="LookupCacheTtl">Devices:LookupCacheTtl for the run (null: the platform's default), to measure the cache against none.</param>
-public sealed record EndToEndSettings(int Devices, int ReadingsPerDevice, int InFlightPerClient, TimeSpan? LookupCacheTtl = null)
+/// <param name="Settled">
+/// True: one message per device carries a critical SpO2, and the clock runs on past the last PUBACK until every
+/// reading is evaluated, every alert event pushed, and a dashboard (SignalR) has an alert for every person.
+/// </param>
+public sealed record EndToEndSettings(int Devices, int ReadingsPerDevice, int InFlightPerClient, TimeSpan? LookupCacheTtl = null, bool Settled = false)
 {
     public const int ReadingsPerMessage = 2;
 
@@ -12,5 +16,6 @@ public sealed record EndToEndSettings(int Devices, int ReadingsPerDevice, int In
 
     public override string ToString() =>
         $"{Devices} devices x {ReadingsPerDevice} readings ({MessagesPerDevice} messages of {ReadingsPerMessage}), {InFlightPerClient} in flight per client" +
-        (LookupCacheTtl is { } ttl ? $", device lookup cache {ttl.TotalSeconds:0} s" : string.Empty);
+        (LookupCacheTtl is { } ttl ? $", device lookup cache {ttl.TotalSeconds:0} s" : string.Empty) +
+        (Settled ? ", clock stops when evaluated and pushed" : string.Empty);
 }

@@ -14,6 +14,9 @@ using Telehealth.Bench;
 //   dotnet run -c Release --project bench/Telehealth.Bench -- connections [idleDevices readingsPerActiveDevice]   (default 10000 200)
 //   dotnet run -c Release --project bench/Telehealth.Bench -- alert-latency [backgroundReadingsPerSecond probes [Evaluation:MaxItemsPerPass]]   (default 2000 200)
 //   dotnet run -c Release --project bench/Telehealth.Bench -- broker-fit [brokers]   (MQTT 5 and $share, as the ingress needs)
+//   dotnet run -c Release --project bench/Telehealth.Bench -- scale [fraction [phases]]   (issue 10's figures beside the raw
+//     limits, one table, rewrites the generated section of bench/RESULTS.md; fraction 0.1 = smoke run; phases: comma-separated
+//     of bare-mqttnet, bare-nats, bare-mosquitto, bare-influx, embedded, split, latency, connections; default all)
 // With no arguments micro and e2e run with the defaults recorded in bench/RESULTS.md.
 // WebApplicationFactory resolves the web project's content root relative to the working directory, so run from the
 // output folder whatever folder the command was started in (BenchmarkDotNet's artifacts land there too).
@@ -21,6 +24,12 @@ Directory.SetCurrentDirectory(AppContext.BaseDirectory);
 
 var mode = args.Length > 0 ? args[0] : "all";
 var rest = args.Skip(1).ToArray();
+
+if (mode == "scale")
+{
+    Environment.ExitCode = await Telehealth.Bench.Scale.ScaleBenchmark.RunAsync(rest);
+    return;
+}
 
 if (mode == "broker-crash")
 {

@@ -1,0 +1,274 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using MQTTnet.Server;
+using Telehealth.TestSupport;
+
+namespace Telehealth.Bench.Scale;
+
+/// <summary>
+/// Issue 10's figures in one run, each beside the raw limit measured in the same run on the same machine: bare broker
+/// delivery (MQTTnet in process, nats-server JetStream MQTT, mosquitto) and bare InfluxDB writes; then the embedded
+/// default end to end, the split deployment end to end, publish → dashboard latency under load and many connected
+/// devices. Prints one table, the CPU each process took in each phase, and rewrites the generated section of
+/// bench/RESULTS.md. Any count that does not match (a reading lost, an alert not pushed) fails the run: exit code 1,
+/// one FAIL line each, and RESULTS.md is left as it was.
+/// </summary>
+public static class ScaleBenchmark
+{
+    private const string Command = "dotnet run -c Release --project bench/Telehealth.Bench -- scale";
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        var settings = ScaleSettings.Parse(args);
+        var repository = FindRepository();
+        var started = DateTime.UtcNow;
+        var loadAtStart = MachineDescription.LoadAverage();
+        var commit = MachineDescription.Commit(repository);
+        var wall = Stopwatch.StartNew();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+        var cpu = new ProcessCpuSampler();
+        var figures = new List<ScaleFigure>();
+        var failures = new List<string>();
+        var cpuLines = new List<string>();
+        var notes = new List<string>();
+        var countLines = new List<string>();
+        Console.WriteLine($"scale: fraction {settings.Fraction.ToString(CultureInfo.InvariantCulture)}, phases {string.Join(",", ScaleSettings.AllPhases.Where(settings.Runs))}; load average {loadAtStart}");
+
+        void Count(string phase, bool match, string counts)
+        {
+            countLines.Add($"{phase}: {counts} [{(match ? "OK" : "MISMATCH")}]");
+            Console.WriteLine($"  {phase}: {counts} [{(match ? "OK" : "MISMATCH")}]");
+            if (!match)
+            {
+                failures.Add($"{phase}: counts do not match: {counts}");
+            }
+        }
+
+        void Note(string line)
+        {
+            notes.Add(line);
+            Console.WriteLine("  " + line);
+        }
+
+        void Cpu(string phase, CpuUse? use)
+        {
+            if (use is not null)
+            {
+                cpuLines.Add($"{phase}: {use}");
+                Console.WriteLine($"  {phase} CPU: {use}");
+            }
+        }
+
+        async Task<T?> PhaseAsync<T>(string phase, Func<Task<T>> run) where T : class
+        {
+            if (!settings.Runs(phase))
+            {
+                return null;
+            }
+            Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {phase} ...");
+            try
+            {
+                return await run();
+            }
+            catch (Exception e)
+            {
+                failures.Add($"{phase}: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
+                Console.WriteLine($"  {phase} failed: {e}");
+                return null;
+            }
+        }
+
+        // Raw limits first, on a machine with nothing of ours running yet.
+        var mqttnet = await PhaseAsync("bare-mqttnet", async () =>
+        {
+            var port = FreePort.Next();
+            var factory = new MqttServerFactory();
+            // Its default queue per client (250) drops the oldest messages of a subscriber that falls behind: hold them all.
+            using var server = factory.CreateMqttServer(factory.CreateServerOptionsBuilder()
+                .WithMaxPendingMessagesPerClient(ScaleSettings.Devices * settings.BareMessagesPerDevice)
+                .WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(IPAddress.Loopback).WithDefaultEndpointPort(port).Build());
+            await server.StartAsync();
+            try
+            {
+                return await BareBrokerBenchmark.RunAsync("MQTTnet 5 server (in this process)", port, null, null,
+                    ScaleSettings.Devices, settings.BareMessagesPerDevice, ScaleSettings.InFlight, cpu, cancel.Token);
+            }
+            finally
+            {
+                await server.StopAsync();
+            }
+        });
+        var nats = await PhaseAsync("bare-nats", async () =>
+        {
+            await using var server = new NatsServer();
+            await server.InitializeAsync();
+            return await BareBrokerBenchmark.RunAsync("nats-server JetStream MQTT", server.MqttPort, NatsServer.ServiceUser, server.ServicePassword,
+                ScaleSettings.Devices, settings.BareMessagesPerDevice, ScaleSettings.InFlight, cpu, cancel.Token);
+        });
+        var mosquitto = await PhaseAsync("bare-mosquitto", async () =>
+        {
+            var server = new MosquittoServer();
+            await server.InitializeAsync();
+            try
+            {
+                return await BareBrokerBenchmark.RunAsync("mosquitto (in memory)", server.Port, null, null,
+                    ScaleSettings.Devices, settings.BareMessagesPerDevice, ScaleSettings.InFlight, cpu, cancel.Token);
+            }
+            finally
+            {
+                await server.DisposeAsync();
+            }
+        });
+        foreach (var bare in new[] { mqttnet, nats, mosquitto }.OfType<BareBrokerResult>())
+        {
+            Count($"bare {bare.Broker}", bare.CountsMatch, $"{bare.Sent} messages sent, {bare.Acknowledged} PUBACKed, {bare.Delivered} delivered (distinct), {bare.Duplicates} duplicates");
+            Cpu($"bare {bare.Broker}", bare.Cpu);
+            figures.Add(new ScaleFigure($"Raw: {bare.Broker}, QoS 1 delivered to one subscriber ({bare.Devices} publishers, {ScaleSettings.InFlight} in flight each)",
+                Rate(bare.ReadingsPerSecond), "—", "—", "(raw limit)", null));
+        }
+        var influx = await PhaseAsync("bare-influx", async () =>
+        {
+            var server = new InfluxServer();
+            await server.InitializeAsync();
+            try
+            {
+                return await BareInfluxBenchmark.RunAsync(server, ScaleSettings.Devices, settings.BareInfluxPoints, ScaleSettings.InfluxBatch,
+                    ScaleSettings.InfluxWriters, cpu, cancel.Token);
+            }
+            finally
+            {
+                await server.DisposeAsync();
+            }
+        });
+        if (influx is not null)
+        {
+            Count("bare InfluxDB", influx.CountsMatch, $"{influx.Points} points written, {influx.FailedBatches} batches refused, {influx.Counted} counted back");
+            Cpu("bare InfluxDB", influx.Cpu);
+            figures.Add(new ScaleFigure($"Raw: InfluxDB 1.x writes, line protocol over HTTP (batches of {influx.BatchSize:N0}, {influx.Writers} writers), counted back",
+                Rate(influx.PointsPerSecond, "points/s"), "—", "—", "(raw limit)", null));
+        }
+
+        var embedded = await PhaseAsync("embedded", () => EndToEndBenchmark.RunAsync(
+            new EndToEndSettings(ScaleSettings.Devices, settings.EmbeddedReadingsPerDevice, ScaleSettings.InFlight, Settled: true), cancel.Token, cpu));
+        if (embedded is not null)
+        {
+            var sent = embedded.Settings.TotalReadings;
+            var match = embedded.Stored == sent && embedded.Acknowledged == sent && embedded.Failed == 0 && embedded.AlertsPushed == ScaleSettings.Devices;
+            Note(string.Create(CultureInfo.InvariantCulture,
+                $"embedded, seconds from the first PUBLISH: last PUBACK {embedded.Elapsed.TotalSeconds:0.0}, evaluated and every alert on the dashboard {embedded.SettledElapsed?.TotalSeconds:0.0}"));
+            Count("embedded", match, $"{sent} readings sent, {embedded.Acknowledged} PUBACKed, {embedded.Failed} messages refused, {embedded.Stored} stored (read back through the API), alerts pushed for {embedded.AlertsPushed} of {ScaleSettings.Devices} persons");
+            Cpu("embedded (platform and devices in this process)", embedded.Cpu);
+            var rate = embedded.SettledReadingsPerSecond;
+            var met = match && rate >= 20_000;
+            figures.Add(new ScaleFigure("Embedded default end to end: stored, evaluated, alerts pushed (readings/s)", Rate(rate),
+                mqttnet is null ? "—" : $"{Rate(mqttnet.ReadingsPerSecond)} (bare MQTTnet)", mqttnet is null ? "—" : Ratio(rate / mqttnet.ReadingsPerSecond),
+                "≥ 20,000 readings/s, zero loss", met, met ? null : Bound(embedded.Cpu, "the platform and the 50 device clients share this process")));
+            figures.Add(new ScaleFigure("Embedded default: accepted (last PUBACK: stored and due for evaluation)", Rate(embedded.ReadingsPerSecond),
+                "", "", "(for reading the above)", null));
+        }
+
+        var split = await PhaseAsync("split", () => SplitDeploymentBenchmark.RunAsync(ScaleSettings.Devices, settings.SplitMessagesPerDevice, ScaleSettings.InFlight, cpu, cancel.Token));
+        if (split is not null)
+        {
+            Count("split", split.CountsMatch, $"{split.Sent} readings sent, {split.Acknowledged} PUBACKed by nats-server, {split.Stored} stored (counted in InfluxDB), alerts pushed for {split.AlertsPushed} of {split.Devices} persons (dashboard on the other instance), {split.Redelivered} redelivered by JetStream");
+            Cpu("split", split.Cpu);
+            Note(string.Create(CultureInfo.InvariantCulture,
+                $"split, seconds from the first PUBLISH: last PUBACK {split.AcknowledgedElapsed.TotalSeconds:0.0}, all stored in InfluxDB {split.Stages.Stored.TotalSeconds:0.0}, broker consumer drained {split.Stages.Drained.TotalSeconds:0.0}, evaluation queue empty {split.Stages.Evaluated.TotalSeconds:0.0}, every alert on the dashboard {split.Elapsed.TotalSeconds:0.0}"));
+            Note("split, PostgreSQL (care record) while the clock ran: " + split.Postgres);
+            Note("split, idle baseline: " + split.Idle);
+            var rate = split.ReadingsPerSecond;
+            var ratio = nats is null ? double.NaN : rate / nats.ReadingsPerSecond;
+            var met = split.CountsMatch && ratio >= 0.5;
+            var raw = influx is null ? "" : $" (bare InfluxDB wrote {Ratio(influx.PointsPerSecond / rate)} as fast, bare nats delivered {Ratio(1 / ratio)} as fast)";
+            figures.Add(new ScaleFigure("Split deployment end to end (nats, InfluxDB, PostgreSQL, redis, 2 instances): stored, evaluated, alerts pushed",
+                Rate(rate), nats is null ? "—" : $"{Rate(nats.ReadingsPerSecond)} (bare nats)", Ratio(ratio), "≥ 0.5 × bare nats, zero loss", met,
+                met ? null : Bound(split.Cpu, "the bare limits were measured alone" + raw + "; stages and PostgreSQL's work per reading below")));
+            figures.Add(new ScaleFigure("Split deployment: accepted by the broker (last PUBACK)", Rate(split.Sent / split.AcknowledgedElapsed.TotalSeconds),
+                "", "", "(for reading the above)", null));
+        }
+
+        var latency = await PhaseAsync("latency", () => AlertLatencyBenchmark.RunAsync(ScaleSettings.LatencyBackgroundPerSecond, settings.LatencyProbes, cpu: cpu));
+        if (latency is not null)
+        {
+            Count("latency", latency.CountsMatch, $"{latency.Probes} critical readings published, {latency.Received} alertRaised received");
+            Cpu("latency", latency.Cpu);
+            var met = latency.CountsMatch && latency.P99Ms < 50;
+            figures.Add(new ScaleFigure($"Publish → SignalR alertRaised p99 (embedded, background {latency.BackgroundAchieved:N0} readings/s achieved; p50 {latency.P50Ms:0.0} ms)",
+                string.Create(CultureInfo.InvariantCulture, $"{latency.P99Ms:0.0} ms"), "—", "—", "< 50 ms at 2,000 readings/s", met,
+                met ? null : Bound(latency.Cpu, (latency.BackgroundAchieved < 0.9 * latency.BackgroundAsked
+                    ? string.Create(CultureInfo.InvariantCulture, $"the background load reached only {latency.BackgroundAchieved:N0} of {latency.BackgroundAsked:N0} readings/s (the platform could not take it); ")
+                    : "") + "hand-written analysis: see \"Publish → dashboard alert latency\" below")));
+        }
+
+        var connections = await PhaseAsync("connections", () => ConnectionsBenchmark.RunAsync(settings.IdleConnections, ScaleSettings.ReadingsPerActiveDevice, cpu));
+        if (connections is not null)
+        {
+            Count("connections", connections.CountsMatch, $"{connections.Idle} idle devices connected, {connections.StillConnected} still connected at the end");
+            Cpu("connections", connections.Cpu);
+            var kb = connections.BytesPerConnection / 1024;
+            var memoryMet = connections.CountsMatch && kb < 20;
+            figures.Add(new ScaleFigure($"Resident memory per connected idle device ({connections.Idle:N0}, embedded platform process)",
+                string.Create(CultureInfo.InvariantCulture, $"{kb:0.0} KB"), "—", "—", "< 20 KB", memoryMet,
+                memoryMet ? null : "the whole process's growth (MQTTnet sessions, buffers, GC heap) divided by the connections; not broken down further"));
+            var flat = connections.RateRatio >= 0.9;
+            figures.Add(new ScaleFigure($"50 active devices' rate beside {connections.Idle:N0} idle ones (readings/s)", Rate(connections.RateWithIdle),
+                $"{Rate(connections.RateAlone)} (alone)", Ratio(connections.RateRatio), "flat (≥ 0.9 of alone)", flat,
+                flat ? null : Bound(connections.Cpu, "the bench's own idle clients run on the same cores")));
+        }
+
+        var loadAtEnd = MachineDescription.LoadAverage();
+        var table = ScaleReport.Table(figures);
+        Console.WriteLine();
+        Console.WriteLine(table);
+        Console.WriteLine($"load average at start {loadAtStart}, at end {loadAtEnd}; {wall.Elapsed.TotalMinutes:0.0} min");
+        if (failures.Count > 0)
+        {
+            foreach (var failure in failures)
+            {
+                Console.WriteLine("FAIL: " + failure);
+            }
+            Console.WriteLine($"FAIL: {failures.Count} problem(s); bench/RESULTS.md not written.");
+            return 1;
+        }
+
+        var section = ScaleReport.Section(new ScaleReport.Run(started, wall.Elapsed, settings, $"{Command}{(args.Count > 0 ? " " + string.Join(' ', args) : "")}",
+            loadAtStart, loadAtEnd, commit, table, figures, cpuLines, countLines, notes));
+        var results = Path.Combine(repository, "bench", "RESULTS.md");
+        await ScaleReport.ReplaceSectionAsync(results, section);
+        Console.WriteLine($"All counts matched; wrote the scale section of {results}.");
+        return 0;
+    }
+
+    private static string Bound(CpuUse? cpu, string note)
+    {
+        if (cpu is null)
+        {
+            return note;
+        }
+        var top = string.Join(", ", cpu.Groups.Take(3).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Name} {g.Percent:0} %")));
+        var verdict = cpu.Saturated
+            ? string.Create(CultureInfo.InvariantCulture, $"CPU: both cores saturated ({cpu.MachineBusy:0} % of {cpu.Capacity:0} %); most went to {top}; others on the machine {cpu.Others:0} %")
+            : string.Create(CultureInfo.InvariantCulture, $"not CPU as a whole: the machine was {cpu.MachineBusy:0} % busy of {cpu.Capacity:0} % ({top}; others {cpu.Others:0} %), so something waits (a serial stage, a lock, a round trip)");
+        return $"{verdict}; {note}";
+    }
+
+    private static string Rate(double perSecond, string unit = "readings/s") =>
+        double.IsFinite(perSecond) ? string.Create(CultureInfo.InvariantCulture, $"{perSecond:N0} {unit}") : "—";
+
+    private static string Ratio(double ratio) =>
+        double.IsFinite(ratio) ? ratio.ToString(ratio >= 10 ? "N0" : ratio >= 0.1 ? "0.00" : "0.000", CultureInfo.InvariantCulture) + "×" : "—";
+
+    /// <summary>The repository root (the folder with Telehealth.sln), found upwards from the build output.</summary>
+    private static string FindRepository()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Telehealth.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+        throw new InvalidOperationException("scale: cannot find the repository (Telehealth.sln) above " + AppContext.BaseDirectory);
+    }
+}

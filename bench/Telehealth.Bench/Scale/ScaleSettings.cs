@@ -1,0 +1,63 @@
+using System.Globalization;
+
+namespace Telehealth.Bench.Scale;
+
+/// <summary>
+/// The sizes of one scale run. <paramref name="Fraction"/> 1 is the recorded default (about 10 minutes on 2 cores);
+/// 0.1 is a smoke run. The number of devices (connections), the messages in flight and the batch size stay as the
+/// platform runs whatever the fraction, so a smoke run measures the same shape, only shorter.
+/// </summary>
+public sealed record ScaleSettings(double Fraction, IReadOnlySet<string> Phases)
+{
+    public static readonly IReadOnlyList<string> AllPhases =
+        ["bare-mqttnet", "bare-nats", "bare-mosquitto", "bare-influx", "embedded", "split", "latency", "connections"];
+
+    public const int Devices = 50;
+    public const int InFlight = 10;
+    public const int InfluxWriters = 2;
+
+    /// <summary>The platform's InfluxDB batch size (its default Storage:Influx:BatchSize).</summary>
+    public static int InfluxBatch => new Telehealth.Ingest.Storage.Influx.InfluxOptions().BatchSize;
+
+    public int BareMessagesPerDevice => Scaled(1_000);
+
+    public int BareInfluxPoints => Scaled(500_000);
+
+    public int EmbeddedReadingsPerDevice => Scaled(2_000) / 2 * 2;
+
+    /// <summary>
+    /// Smaller than the embedded run: in the smoke runs here (loaded machine) the split deployment stored ~150 readings/s
+    /// and its evaluation queue then took ~30 s more to drain for 1,000 readings; 5,000 keeps the default run near 10 minutes.
+    /// </summary>
+    public int SplitMessagesPerDevice => Scaled(50);
+
+    /// <summary>The background load of the latency target is part of the target: it does not scale.</summary>
+    public const int LatencyBackgroundPerSecond = 2_000;
+
+    public int LatencyProbes => Math.Max(20, Scaled(200));
+
+    public int IdleConnections => Scaled(10_000);
+
+    public const int ReadingsPerActiveDevice = 200;
+
+    public bool Runs(string phase) => Phases.Contains(phase);
+
+    /// <summary>From the command line: <c>scale [fraction] [phase,phase,...]</c>.</summary>
+    public static ScaleSettings Parse(IReadOnlyList<string> args)
+    {
+        var fraction = args.Count > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 1.0;
+        if (fraction is <= 0 or > 10)
+        {
+            throw new ArgumentException($"scale: the fraction must be in (0, 10], not {args[0]}.");
+        }
+        var phases = args.Count > 1 && args[1] != "all" ? args[1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [.. AllPhases];
+        var unknown = phases.Except(AllPhases).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"scale: unknown phase(s) {string.Join(", ", unknown)}; known: {string.Join(", ", AllPhases)}.");
+        }
+        return new ScaleSettings(fraction, phases.ToHashSet(StringComparer.Ordinal));
+    }
+
+    private int Scaled(int full) => Math.Max(1, (int)Math.Round(full * Fraction));
+}

@@ -1,0 +1,255 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using Telehealth.TestSupport;
+
+namespace Telehealth.Bench.Scale;
+
+/// <summary>
+/// The split deployment the docs recommend (<see cref="SplitTopology"/>: nats-server with JetStream and its MQTT
+/// listener, influxd, PostgreSQL, redis-server, two platform instances as their own processes). Devices are
+/// registered through the API, connect to the broker with their own credentials (MQTT 3.1.1, as nats-server
+/// requires) and publish at QoS 1 with a window in flight; one message per device is critical. The clock stops when
+/// InfluxDB holds every reading, the broker's consumer has nothing pending or unacknowledged, the evaluation queue is
+/// empty, and a dashboard on the other instance has been pushed an alert for every person.
+/// </summary>
+public static class SplitDeploymentBenchmark
+{
+    /// <summary>As docker-compose.yml sets Mqtt__Nats__AckWait.</summary>
+    private static readonly TimeSpan AckWait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan IdleBaseline = TimeSpan.FromSeconds(10);
+    /// <summary>A run fails when InfluxDB's count has not moved for this long.</summary>
+    private static readonly TimeSpan Stall = TimeSpan.FromSeconds(60);
+
+    public static async Task<SplitDeploymentResult> RunAsync(int devices, int messagesPerDevice, int inFlight, ProcessCpuSampler cpu,
+        CancellationToken cancellationToken)
+    {
+        await using var topology = await SplitTopology.StartAsync(usePostgres: true, AckWait);
+        cpu.Label(topology.Instance(0).ProcessId, "platform-1");
+        cpu.Label(topology.Instance(1).ProcessId, "platform-2");
+        using var staff = await topology.Instance(0).CreateStaffClientAsync(topology.AdminPassword);
+        var registered = new List<(string PatientId, string DeviceId, string Secret)>(devices);
+        for (var i = 0; i < devices; i++)
+        {
+            var patientId = await TelehealthPlatform.CreatePatientAsync(staff, $"Scale Person {i}");
+            var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId);
+            registered.Add((patientId, deviceId, secret));
+        }
+
+        // The dashboard follows the second instance: alerts raised by the first reach it through Redis.
+        var alerted = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var everyAlert = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var token = staff.DefaultRequestHeaders.Authorization!.Parameter;
+        await using var dashboard = new HubConnectionBuilder()
+            .WithUrl(new Uri(topology.Instance(1).BaseAddress, "/hubs/alerts"), o => o.AccessTokenProvider = () => Task.FromResult(token))
+            .Build();
+        dashboard.On<JsonElement>("alertRaised", alert =>
+        {
+            if (alerted.TryAdd(alert.GetProperty("patientId").GetString()!, true) && alerted.Count == devices)
+            {
+                everyAlert.TrySetResult();
+            }
+        });
+        await dashboard.StartAsync(cancellationToken);
+
+        var clients = new IMqttClient[devices];
+        for (var i = 0; i < devices; i++)
+        {
+            clients[i] = await ConnectWhenUserExistsAsync(topology.Broker, registered[i].DeviceId, registered[i].Secret, cancellationToken);
+        }
+
+        var total = devices * messagesPerDevice * ScalePayload.ReadingsPerMessage;
+        var firstSecond = ScalePayload.FirstSecond(messagesPerDevice);
+        var critical = messagesPerDevice / 2;
+        var acknowledged = 0;
+        var careRecord = topology.CareRecordConnectionString!;
+
+        // The same topology with no readings arriving, for as long: what its polling workers cost on their own, so the
+        // run's CPU and database work can be read against it.
+        var idleBefore = await PostgresActivity.TakeAsync(careRecord, cancellationToken);
+        cpu.Start();
+        await Task.Delay(IdleBaseline, cancellationToken);
+        var idleCpu = cpu.Stop();
+        await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);
+        var idlePostgres = (await PostgresActivity.TakeAsync(careRecord, cancellationToken)).Since(idleBefore, 0);
+
+        var postgresBefore = await PostgresActivity.TakeAsync(careRecord, cancellationToken);
+        cpu.Start();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(clients.Select((client, index) => Task.Run(async () =>
+        {
+            var deviceId = registered[index].DeviceId;
+            var topic = $"telehealth/v1/devices/{deviceId}/readings";
+            using var window = new SemaphoreSlim(inFlight);
+            var pending = new List<Task>(messagesPerDevice);
+            for (var m = 0; m < messagesPerDevice; m++)
+            {
+                await window.WaitAsync(cancellationToken);
+                var message = new MqttApplicationMessageBuilder().WithTopic(topic)
+                    .WithPayload(ScalePayload.Message(deviceId, firstSecond + m, critical: m == critical, m))
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
+                pending.Add(PublishAsync(client, message, window));
+            }
+            await Task.WhenAll(pending);
+        }, cancellationToken)));
+        var acknowledgedElapsed = clock.Elapsed;
+
+        async Task PublishAsync(IMqttClient client, MqttApplicationMessage message, SemaphoreSlim window)
+        {
+            try
+            {
+                var result = await client.PublishAsync(message, cancellationToken);
+                if (result.ReasonCode == MqttClientPublishReasonCode.Success)
+                {
+                    Interlocked.Add(ref acknowledged, ScalePayload.ReadingsPerMessage);
+                }
+            }
+            finally
+            {
+                window.Release();
+            }
+        }
+
+        // Stored: counted in InfluxDB itself, until it holds everything or stops moving.
+        long stored = 0;
+        var lastMove = Stopwatch.StartNew();
+        while (stored < total && lastMove.Elapsed < Stall)
+        {
+            await Task.Delay(250, cancellationToken);
+            var now = (await topology.CountStoredReadingsAsync()).Values.Sum();
+            if (now != stored)
+            {
+                stored = now;
+                lastMove.Restart();
+            }
+        }
+        var storedElapsed = clock.Elapsed;
+        // Acknowledged to the broker (the platform acks after storing and marking due), then evaluated, then pushed.
+        NatsConsumerState? consumer = null;
+        var drain = Stopwatch.StartNew();
+        while (stored == total && drain.Elapsed < Stall)
+        {
+            consumer = await topology.Broker.GetConsumerAsync("$MQTT_msgs", "telehealth-ingest");
+            if (consumer is { AckPending: 0, Pending: 0 })
+            {
+                break;
+            }
+            await Task.Delay(50, cancellationToken);
+        }
+        var drainedElapsed = clock.Elapsed;
+        var evaluatedElapsed = TimeSpan.Zero;
+        if (stored == total)
+        {
+            await WaitForEvaluationAsync(topology.Instance(0), cancellationToken);
+            evaluatedElapsed = clock.Elapsed;
+            try
+            {
+                await everyAlert.Task.WaitAsync(Stall, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // Reported as a count (AlertsPushed short of Devices), which fails the run.
+            }
+        }
+        var elapsed = clock.Elapsed;
+        var use = cpu.Stop();
+        // PostgreSQL publishes its counters about once a second.
+        await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);
+        var postgres = (await PostgresActivity.TakeAsync(careRecord, cancellationToken)).Since(postgresBefore, total);
+        Console.WriteLine($"  split: consumer delivered {consumer?.Delivered}, redelivered {consumer?.Redelivered}, ack pending {consumer?.AckPending}, pending {consumer?.Pending}");
+
+        foreach (var client in clients)
+        {
+            try
+            {
+                await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Already gone; only the counts matter here.
+            }
+            client.Dispose();
+        }
+        return new SplitDeploymentResult(devices, total, acknowledged, stored, alerted.Count, consumer?.Redelivered ?? -1,
+            acknowledgedElapsed, elapsed, use)
+        {
+            Stages = (storedElapsed, drainedElapsed, evaluatedElapsed),
+            Postgres = postgres,
+            Idle = $"{IdleBaseline.TotalSeconds:0} s with devices connected and nothing sent: CPU {idleCpu}; PostgreSQL {idlePostgres}",
+        };
+    }
+
+    /// <summary>
+    /// Until the shared evaluation queue is empty (from <c>/health/ready</c>), for as long as it keeps shrinking: on a
+    /// slow machine draining it can take minutes, and that time is the measurement, not a fault.
+    /// </summary>
+    private static async Task WaitForEvaluationAsync(PlatformProcess instance, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = instance.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var lowest = int.MaxValue;
+        var lastProgress = Stopwatch.StartNew();
+        while (true)
+        {
+            using var response = await http.GetAsync("/health/ready", cancellationToken);
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            var pending = body.RootElement.GetProperty("evaluation").GetProperty("pending").GetInt32();
+            if (pending == 0)
+            {
+                return;
+            }
+            if (pending < lowest)
+            {
+                lowest = pending;
+                lastProgress.Restart();
+            }
+            else if (lastProgress.Elapsed > Stall)
+            {
+                throw new TimeoutException($"The evaluation queue stopped draining at {pending} pending for {Stall.TotalSeconds:0} s.");
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    /// <summary>A device's nats-server user appears once the platform's account sync has written it: retry until then.</summary>
+    private static async Task<IMqttClient> ConnectWhenUserExistsAsync(NatsServer nats, string deviceId, string secret, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var client = new MqttClientFactory().CreateMqttClient();
+            var options = new MqttClientOptionsBuilder()
+                .WithTcpServer("127.0.0.1", nats.MqttPort)
+                .WithClientId($"{deviceId}-{Guid.NewGuid():N}"[..30])
+                .WithCredentials(deviceId, secret)
+                .WithProtocolVersion(MqttProtocolVersion.V311)
+                .WithCleanSession(true)
+                .WithTimeout(TimeSpan.FromSeconds(30))
+                .Build();
+            string outcome;
+            try
+            {
+                var result = await client.ConnectAsync(options, cancellationToken);
+                if (result.ResultCode == MqttClientConnectResultCode.Success)
+                {
+                    return client;
+                }
+                outcome = result.ResultCode.ToString();
+            }
+            catch (MQTTnet.Exceptions.MqttCommunicationException e)
+            {
+                // nats-server may close the connection of a user it does not know yet.
+                outcome = e.Message;
+            }
+            client.Dispose();
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"Device {deviceId} could not connect to nats-server: {outcome}. {nats.OutputTail}");
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+namespace Telehealth.Bench.Scale;
+
+/// <summary>
+/// What one split-deployment run measured. Stored is counted in InfluxDB itself; Elapsed runs from the first PUBLISH
+/// until every reading is stored, the broker holds nothing unacknowledged, the evaluation queue is empty and the
+/// dashboard has an alert for every person.
+/// </summary>
+public sealed record SplitDeploymentResult(
+    int Devices,
+    int Sent,
+    int Acknowledged,
+    long Stored,
+    int AlertsPushed,
+    long Redelivered,
+    TimeSpan AcknowledgedElapsed,
+    TimeSpan Elapsed,
+    CpuUse Cpu)
+{
+    /// <summary>When InfluxDB held every reading, the broker's consumer had drained, and the evaluation queue was empty.</summary>
+    public (TimeSpan Stored, TimeSpan Drained, TimeSpan Evaluated) Stages { get; init; }
+
+    /// <summary>PostgreSQL's work while the clock ran (<see cref="PostgresActivity"/>).</summary>
+    public string Postgres { get; init; } = "";
+
+    /// <summary>The same topology idle beforehand: CPU and PostgreSQL work with no readings, the baseline for the above.</summary>
+    public string Idle { get; init; } = "";
+
+    public double ReadingsPerSecond => Stored / Elapsed.TotalSeconds;
+
+    public bool CountsMatch => Acknowledged == Sent && Stored == Sent && AlertsPushed == Devices;
+}
