@@ -70,6 +70,9 @@ public sealed class SplitTopology : IAsyncDisposable
         var influxDatabase = InfluxServer.NewDatabaseName("topology");
         await influx.CreateDatabaseAsync(influxDatabase);
         var careRecord = postgres is null ? null : await postgres.CreateDatabaseAsync(PostgresServer.NewDatabaseName("topology"));
+        // The instances pool their connections, as deployed (docker-compose.yml sets no Pooling): the test server's
+        // unpooled default made every store call fork a PostgreSQL backend, which is what bounded the split figures.
+        careRecord = careRecord is null ? null : new Npgsql.NpgsqlConnectionStringBuilder(careRecord) { Pooling = true }.ConnectionString;
         var topology = new SplitTopology(broker, influx, postgres, redis, influxDatabase, careRecord) { AckWait = ackWait };
         // One after the other: the first creates the schema; the second then finds it made.
         await topology.StartInstanceAsync(0);
