@@ -20,6 +20,7 @@ public sealed class BadSettingTests
     [InlineData("--Auth:SigningKey=not*base64", "Invalid setting: Auth:SigningKey must be base64 (for example `openssl rand -base64 48`).")]
     [InlineData("--Fhir:Server=not a url", "Invalid setting: Fhir:Server must be an absolute http(s) URL, or empty to turn pushing off.")]
     [InlineData("--Evaluation:StallAfter=00:00:01", "Invalid setting: Evaluation:StallAfter must be between 5 seconds and 1 day.")]
+    [InlineData("--Evaluation:Parallelism=0", "Invalid setting: Evaluation:Parallelism must be between 1 and 64.")]
     [InlineData("--Storage:DeliveredOutboxRetention=00:10:00", "Invalid setting: Storage:DeliveredOutboxRetention must be between 1 hour and 3650 days.")]
     [InlineData("--Storage:ReadingRetention=30.00:00:00", "Invalid setting: Storage:ReadingRetention must be between 400 days and 100 years.")]
     [InlineData("--Realtime:Redis=,,,", "Invalid setting: Realtime:Redis must be a Redis configuration naming a server, e.g. 'redis:6379' (it was not understood).")]
