@@ -28,66 +28,75 @@ public sealed partial class WorkLeases(
         await Task.Yield();
         var duration = options.Value.LeaseDuration;
         var step = duration / 3;
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            var acquiredAt = time.GetUtcNow();
-            if (await TryAcquireAsync(name, duration, acquiredAt, stoppingToken) is not true)
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await Task.Delay(step, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                continue;
-            }
-            LogAcquired(name, instance.Id);
-            var renewedAt = acquiredAt;
-            using var held = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var running = Task.Run(() => work(held.Token), CancellationToken.None);
-            var lost = false;
-            while (!running.IsCompleted && !stoppingToken.IsCancellationRequested)
-            {
-                await Task.WhenAny(running, Task.Delay(step, time, stoppingToken));
-                if (running.IsCompleted || stoppingToken.IsCancellationRequested)
+                var acquiredAt = time.GetUtcNow();
+                if (await TryAcquireAsync(name, duration, acquiredAt, stoppingToken) is not true)
                 {
-                    break;
+                    await Task.Delay(step, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    continue;
                 }
-                var now = time.GetUtcNow();
-                var renewed = await TryAcquireAsync(name, duration, now, stoppingToken);
-                if (renewed is true)
+                LogAcquired(name, instance.Id);
+                var renewedAt = acquiredAt;
+                using var held = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var running = Task.Run(() => work(held.Token), CancellationToken.None);
+                var lost = false;
+                while (!running.IsCompleted && !stoppingToken.IsCancellationRequested)
                 {
-                    renewedAt = now;
+                    await Task.WhenAny(running, Task.Delay(step, time, stoppingToken));
+                    if (running.IsCompleted || stoppingToken.IsCancellationRequested)
+                    {
+                        break;
+                    }
+                    var now = time.GetUtcNow();
+                    var renewed = await TryAcquireAsync(name, duration, now, stoppingToken);
+                    if (renewed is true)
+                    {
+                        renewedAt = now;
+                    }
+                    // Refused: another instance holds it (this one was paused past its lease). Unanswered: stop by two
+                    // thirds of the lease, a third before another instance may take it.
+                    else if (renewed is false || time.GetUtcNow() >= renewedAt + duration * 2 / 3)
+                    {
+                        lost = true;
+                        break;
+                    }
                 }
-                // Refused: another instance holds it (this one was paused past its lease). Unanswered: stop by two
-                // thirds of the lease, a third before another instance may take it.
-                else if (renewed is false || time.GetUtcNow() >= renewedAt + duration * 2 / 3)
+                await held.CancelAsync();
+                try
                 {
-                    lost = true;
-                    break;
+                    await running;
+                }
+                catch (OperationCanceledException) when (held.IsCancellationRequested)
+                {
+                    // The work ended because it was told to.
+                }
+                catch (Exception exception)
+                {
+                    LogWorkFailed(exception, name);
+                }
+                if (lost)
+                {
+                    LogLost(name, instance.Id);
+                }
+                if (!stoppingToken.IsCancellationRequested)
+                {
+                    // Lost, or the work ended by itself: ask again a step later, not in a tight loop.
+                    await Task.Delay(step, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 }
             }
-            await held.CancelAsync();
-            try
-            {
-                await running;
-            }
-            catch (OperationCanceledException) when (held.IsCancellationRequested)
-            {
-                // The work ended because it was told to.
-            }
-            catch (Exception exception)
-            {
-                LogWorkFailed(exception, name);
-            }
-            if (lost)
-            {
-                LogLost(name, instance.Id);
-            }
-            if (!stoppingToken.IsCancellationRequested)
-            {
-                // Lost, or the work ended by itself: ask again a step later, not in a tight loop.
-                await Task.Delay(step, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping while asking the care record: still release below.
         }
         try
         {
-            await store.ReleaseAsync(name, instance.Id, CancellationToken.None);
+            // Bounded, so an unreachable care record cannot hold up the stop (the lease then simply runs out).
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await store.ReleaseAsync(name, instance.Id, timeout.Token);
         }
         catch (Exception exception)
         {
