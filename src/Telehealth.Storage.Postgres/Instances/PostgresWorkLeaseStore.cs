@@ -3,9 +3,10 @@ using Telehealth.CareRecord.Instances;
 namespace Telehealth.Storage.Postgres.Instances;
 
 /// <summary>
-/// The <see cref="IWorkLeaseStore"/> as the <c>work_leases</c> table. Taking and renewing is one upsert (INSERT … ON CONFLICT DO UPDATE … WHERE, which locks the row) whose update
-/// applies only when the row is the caller's or has run out, so "is it free?" and "it is mine" cannot interleave with
-/// another holder's; the number of rows changed says whether the caller holds it.
+/// The <see cref="IWorkLeaseStore"/> as the <c>work_leases</c> table of the shared care record. Taking and renewing is
+/// one upsert (INSERT … ON CONFLICT DO UPDATE … WHERE: the conflicting row is locked, and the condition is judged on
+/// its newest version) that applies only when the row is the caller's or has run out, so two instances asking at once
+/// cannot both get it; the number of rows changed says whether the caller holds it.
 /// </summary>
 public sealed class PostgresWorkLeaseStore(PostgresDatabase database) : IWorkLeaseStore
 {
