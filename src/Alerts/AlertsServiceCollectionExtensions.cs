@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Telehealth.Alerts.Engine;
 using Telehealth.Alerts.Evaluation;
+using Telehealth.Alerts.Instances;
 using Telehealth.Alerts.Recording;
 using Telehealth.Alerts.Rules;
 using Telehealth.CareRecord.Figures;
@@ -23,7 +24,8 @@ public static class AlertsServiceCollectionExtensions
     /// <see cref="AlertEngine"/>, and the runner of the alert event followers
     /// (<see cref="AlertEventFollowers"/>). The host registers the stores (IAlertStore, IAlertEventLog, IRuleStateStore,
     /// IEvaluationQueue, the caseload repositories…: AddTelehealthSqliteStorage) and an IReadingStore, and adds
-    /// its own <see cref="IAlertEventFollower"/>s (SignalR, FHIR). Options come from sections "Alerts" and "Evaluation".
+    /// its own <see cref="IAlertEventFollower"/>s (SignalR, FHIR). Work done once across instances runs under a work lease
+    /// (<see cref="WorkLeases"/>). Options come from sections "Alerts", "Evaluation" and "Instances".
     /// </summary>
     public static IServiceCollection AddTelehealthAlerts(this IServiceCollection services)
     {
@@ -36,6 +38,12 @@ public static class AlertsServiceCollectionExtensions
             .BindConfiguration(EvaluationOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<InstanceOptions>()
+            .BindConfiguration(InstanceOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<InstanceIdentity>();
+        services.TryAddSingleton<WorkLeases>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AlertEventSignal>();
         services.TryAddSingleton<RuleWakeupSignal>();

@@ -73,6 +73,7 @@ public static class PostgresStorageServiceCollectionExtensions
         services.TryAddSingleton<ITeamRotaStore, PostgresTeamRotaStore>();
         services.TryAddSingleton<PostgresEscalationTimers>();
         services.TryAddSingleton<IEscalationTimerStore>(provider => provider.GetRequiredService<PostgresEscalationTimers>());
+        services.TryAddSingleton<Telehealth.CareRecord.Instances.IWorkLeaseStore, Instances.PostgresWorkLeaseStore>();
         services.TryAddSingleton<IOutboxStore>(provider => new PostgresOutbox(provider.GetRequiredService<PostgresDatabase>(), provider.GetRequiredService<TimeProvider>()));
         return services;
     }

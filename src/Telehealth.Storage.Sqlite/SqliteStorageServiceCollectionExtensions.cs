@@ -73,6 +73,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.TryAddSingleton<ITeamRotaStore, SqliteTeamRotaStore>();
         services.TryAddSingleton<SqliteEscalationTimers>();
         services.TryAddSingleton<IEscalationTimerStore>(provider => provider.GetRequiredService<SqliteEscalationTimers>());
+        services.TryAddSingleton<Telehealth.CareRecord.Instances.IWorkLeaseStore, Instances.SqliteWorkLeaseStore>();
         services.TryAddSingleton<IOutboxStore, SqliteOutbox>();
         return services;
     }

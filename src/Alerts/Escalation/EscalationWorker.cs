@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telehealth.Alerts.Engine;
+using Telehealth.Alerts.Instances;
 using Telehealth.Alerts.Recording;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.Escalation;
@@ -17,7 +18,8 @@ namespace Telehealth.Alerts.Escalation;
 /// step, or removes it once the alert is no longer open. Notifying is the <see cref="EscalationFollower"/>'s part: it
 /// queues a notification for every <c>escalated</c> event it reads. Steps are appended only if nothing happened to
 /// the alert since it was read, so an acknowledgement racing a step always wins. The response policy is the engine's,
-/// so deadlines set at raising and steps timed here never disagree.
+/// so deadlines set at raising and steps timed here never disagree. With several instances on one care record, only the
+/// instance holding the work lease <see cref="LeaseName"/> looks at the timers (<see cref="WorkLeases"/>).
 /// </summary>
 public sealed partial class EscalationWorker(
     IEscalationTimerStore timers,
@@ -28,14 +30,20 @@ public sealed partial class EscalationWorker(
     ITeamRotaStore rotas,
     AlertEngine engine,
     IOptions<EscalationOptions> options,
+    WorkLeases leases,
     TimeProvider time,
     ILogger<EscalationWorker> logger) : BackgroundService
 {
     private const int ConflictRetries = 5;
 
+    /// <summary>The work lease of the escalation timers.</summary>
+    public const string LeaseName = "escalation-timers";
+
     private readonly EscalationOptions _options = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => leases.RunWhileHeldAsync(LeaseName, RunAsync, stoppingToken);
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)

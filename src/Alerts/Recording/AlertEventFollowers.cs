@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telehealth.Alerts.Evaluation;
+using Telehealth.Alerts.Instances;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.Contracts.Waking;
 
@@ -11,19 +12,28 @@ namespace Telehealth.Alerts.Recording;
 /// Runs every <see cref="IAlertEventFollower"/> over the alert event log, each in its own loop with its own saved place,
 /// so a slow or failing follower (an unreachable FHIR server) never holds up another (the dashboards' live push). A
 /// follower's place moves on only after it handled the events, so a crash makes it see them again, never skip them.
+/// Several instances on one care record: a follower that must act once (<see cref="IAlertEventFollower.OncePerCareRecord"/>)
+/// runs only in the instance holding its work lease <c>alert-follower:&lt;name&gt;</c> (<see cref="WorkLeases"/>), and
+/// starts again from the saved place whenever it is (re)gained there.
 /// </summary>
 public sealed partial class AlertEventFollowers(
     IEnumerable<IAlertEventFollower> followers,
     IAlertEventLog log,
     AlertEventSignal signal,
     IOptions<EvaluationOptions> options,
+    WorkLeases leases,
     TimeProvider time,
     ILogger<AlertEventFollowers> logger) : BackgroundService
 {
     private const int BatchSize = 500;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(followers.Select(follower => FollowAsync(follower, stoppingToken)));
+        Task.WhenAll(followers.Select(follower => follower.OncePerCareRecord
+            ? leases.RunWhileHeldAsync(LeaseName(follower.Name), held => FollowAsync(follower, held), stoppingToken)
+            : FollowAsync(follower, stoppingToken)));
+
+    /// <summary>The work lease of the follower named <paramref name="follower"/>.</summary>
+    public static string LeaseName(string follower) => "alert-follower:" + follower;
 
     private async Task FollowAsync(IAlertEventFollower follower, CancellationToken stoppingToken)
     {

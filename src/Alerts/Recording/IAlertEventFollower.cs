@@ -18,5 +18,12 @@ public interface IAlertEventFollower
     /// </summary>
     bool StartsAtLatest { get; }
 
+    /// <summary>
+    /// True (the default): what it does must happen once across the instances sharing the care record (a record
+    /// written, a person notified, a push through the shared backplane), so it runs only in the instance holding its
+    /// work lease. False: every instance must do it for itself (a push to this instance's own connections only).
+    /// </summary>
+    bool OncePerCareRecord => true;
+
     Task HandleAsync(IReadOnlyList<AlertEventRecord> events, CancellationToken cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using Telehealth.Alerts.Recording;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.Clinician.Web.Api;
@@ -13,8 +14,11 @@ namespace Telehealth.Clinician.Web.Realtime;
 /// alertRaised or alertUpdated, carrying its event sequence. A push lost to a crash or a dropped connection is not
 /// lost to staff: the follower resumes from its saved place after a restart, and a dashboard that reconnects asks
 /// <c>GET /api/alerts/events?after=</c> for what it missed.
+/// With a Redis backplane (<see cref="RealtimeOptions.Redis"/>) a push from one instance reaches the dashboards of every
+/// instance, so it runs in one instance only (the holder of its work lease): each event is pushed once, not once per
+/// instance. Without one, each instance pushes to its own dashboards.
 /// </summary>
-public sealed class SignalRAlertEventFollower(IHubContext<AlertsHub> hub, IPatientRepository patients) : IAlertEventFollower
+public sealed class SignalRAlertEventFollower(IHubContext<AlertsHub> hub, IPatientRepository patients, IOptions<RealtimeOptions> realtime) : IAlertEventFollower
 {
     private readonly ConcurrentDictionary<string, PatientRecord> _patients = new(StringComparer.Ordinal);
 
@@ -22,6 +26,8 @@ public sealed class SignalRAlertEventFollower(IHubContext<AlertsHub> hub, IPatie
 
     /// <summary>Dashboards load the current alerts when they open; the live push starts at the present.</summary>
     public bool StartsAtLatest => true;
+
+    public bool OncePerCareRecord => !string.IsNullOrEmpty(realtime.Value.Redis);
 
     public async Task HandleAsync(IReadOnlyList<AlertEventRecord> events, CancellationToken cancellationToken)
     {

@@ -21,5 +21,9 @@ public interface IAlertEventLog
     /// <summary>The last sequence a follower handled, or null when it has never run.</summary>
     Task<long?> GetCursorAsync(string follower, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Saves a follower's place. It only ever moves forward: an instance that lost the follower's work lease while
+    /// paused cannot move the place back under the instance that took over.
+    /// </summary>
     Task SetCursorAsync(string follower, long sequence, CancellationToken cancellationToken = default);
 }

@@ -257,7 +257,7 @@ public sealed class PostgresAlertStore : IAlertStore, IAlertEventLog
         await using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO alert_event_cursors (follower, seq) VALUES (@follower, @seq)
-            ON CONFLICT (follower) DO UPDATE SET seq = excluded.seq
+            ON CONFLICT (follower) DO UPDATE SET seq = GREATEST(alert_event_cursors.seq, excluded.seq)
             """;
         command.Parameters.AddWithValue("@follower", follower);
         command.Parameters.AddWithValue("@seq", sequence);

@@ -254,7 +254,7 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
         await using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO alert_event_cursors (follower, seq) VALUES ($follower, $seq)
-            ON CONFLICT (follower) DO UPDATE SET seq = excluded.seq
+            ON CONFLICT (follower) DO UPDATE SET seq = MAX(alert_event_cursors.seq, excluded.seq)
             """;
         command.Parameters.AddWithValue("$follower", follower);
         command.Parameters.AddWithValue("$seq", sequence);

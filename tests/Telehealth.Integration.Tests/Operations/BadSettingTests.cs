@@ -29,6 +29,7 @@ public sealed class BadSettingTests
     [InlineData("--Storage:Postgres:ConnectionString=Hots=db;Database=telehealth", "Invalid setting: Storage:Postgres:ConnectionString is not a valid PostgreSQL connection string (Couldn't set hots (Parameter 'hots')).")]
     [InlineData("--Storage:Postgres:ConnectionString=Database=telehealth", "Invalid setting: Storage:Postgres:ConnectionString must name a Host (for example Host=db;Database=telehealth;Username=telehealth;Password=…).")]
     [InlineData("--Storage:Postgres:ConnectionString=Host=127.0.0.1;Database=telehealth", "Invalid setting: Storage:Postgres:ConnectionString needs Storage:Influx:Url: with a shared PostgreSQL care record, readings are kept in InfluxDB.")]
+    [InlineData("--Instances:LeaseDuration=00:00:00.500", "Invalid setting: Instances:LeaseDuration must be between 1 second and 5 minutes.")]
     [InlineData("--Realtime:ChannelPrefix=Tele Health", "Invalid setting: Realtime:ChannelPrefix must be 1–40 lowercase letters, digits or '-'.")]
     public async Task A_wrong_setting_stops_the_process_with_one_line_naming_it(string setting, string expectedLine)
     {

@@ -29,11 +29,12 @@ public sealed class SqliteMigratorTests : IDisposable
         "vital_readings",
     ];
 
-    /// <summary>The tables at the newest version: the baseline's, with migration 2's one outbox for the two it replaced, the monitoring plans (migration 4) and the staff workspace's teams, contacts and audit (migration 5), and goals and care plans (migration 7).</summary>
+    /// <summary>The tables at the newest version: the baseline's, with migration 2's one outbox for the two it replaced, the monitoring plans (migration 4) and the staff workspace's teams, contacts and audit (migration 5), goals and care plans (migration 7), and work leases (migration 8).</summary>
     private static readonly string[] CurrentTables =
         [.. BaselineTables.Except(["fhir_outbox", "notification_outbox"]).Append("outbox").Append("monitoring_plan_history").Append("monitoring_plans")
             .Append("teams").Append("patient_contacts").Append("audit_log")
             .Append("care_plans").Append("care_goals").Append("care_plan_history")
+            .Append("work_leases")
             .Append("schema_migrations").Order(StringComparer.Ordinal)];
 
     [Fact]

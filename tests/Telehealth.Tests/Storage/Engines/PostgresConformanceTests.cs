@@ -41,3 +41,6 @@ public sealed class PostgresCarePlanStoreTests(PostgresStoreFixture fixture) : C
 
 [Collection(PostgresStoresCollection.Name)]
 public sealed class PostgresPatientDetailsStoreTests(PostgresStoreFixture fixture) : Telehealth.Tests.Caseload.PatientDetailsStoreConformance(new PostgresStoreEngine(fixture));
+
+[Collection(PostgresStoresCollection.Name)]
+public sealed class PostgresWorkLeaseStoreTests(PostgresStoreFixture fixture) : WorkLeaseStoreConformance(new PostgresStoreEngine(fixture));
