@@ -2,6 +2,11 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using MQTTnet;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using Telehealth.Gateway.Mqtt.Nats;
+using Telehealth.TestSupport;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
@@ -18,8 +23,25 @@ public static class BareBrokerBenchmark
     private const string Filter = "telehealth/v1/devices/+/readings";
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(15);
 
-    public static async Task<BareBrokerResult> RunAsync(string broker, int port, string? username, string? password,
-        int devices, int messagesPerDevice, int inFlight, ProcessCpuSampler cpu, CancellationToken cancellationToken)
+    public static Task<BareBrokerResult> RunAsync(string broker, int port, string? username, string? password,
+        int devices, int messagesPerDevice, int inFlight, ProcessCpuSampler cpu, CancellationToken cancellationToken) =>
+        RunAsync(broker, port, username, password, devices, messagesPerDevice, inFlight, cpu,
+            (deliver, token) => MqttSubscriberAsync(port, username, password, deliver, token), cancellationToken);
+
+    /// <summary>
+    /// nats-server as the platform uses it: devices publish QoS 1 to its MQTT listener, and the messages are pulled from
+    /// the JetStream stream by a durable consumer with explicit acknowledgements, as <c>NatsJetStreamIngress</c> does
+    /// (an MQTT subscriber on nats-server 2.9 stalls behind its per-session ack window and redelivery timer, which the
+    /// platform never uses).
+    /// </summary>
+    public static Task<BareBrokerResult> RunNatsJetStreamAsync(NatsServer server, int devices, int messagesPerDevice, int inFlight,
+        ProcessCpuSampler cpu, CancellationToken cancellationToken) =>
+        RunAsync("nats-server JetStream (MQTT in, JetStream consumer out)", server.MqttPort, NatsServer.ServiceUser, server.ServicePassword,
+            devices, messagesPerDevice, inFlight, cpu, (deliver, token) => JetStreamSubscriberAsync(server, deliver, token), cancellationToken);
+
+    private static async Task<BareBrokerResult> RunAsync(string broker, int port, string? username, string? password,
+        int devices, int messagesPerDevice, int inFlight, ProcessCpuSampler cpu,
+        Func<Action<string, ReadOnlyMemory<byte>>, CancellationToken, Task<IAsyncDisposable>> subscribe, CancellationToken cancellationToken)
     {
         var total = devices * messagesPerDevice;
         var firstSecond = ScalePayload.FirstSecond(messagesPerDevice);
@@ -29,13 +51,12 @@ public static class BareBrokerBenchmark
         var lastDelivery = Stopwatch.StartNew();
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var subscriber = new MqttClientFactory().CreateMqttClient();
-        subscriber.ApplicationMessageReceivedAsync += e =>
+        void Deliver(string topic, ReadOnlyMemory<byte> payload)
         {
-            // telehealth/v1/devices/bench-0042/readings: the device index, then the message index from the device time.
-            var topic = e.ApplicationMessage.Topic;
+            // telehealth/v1/devices/bench-00042/readings (or its JetStream subject): the device index, then the message
+            // index from the device time.
             var device = int.Parse(topic.AsSpan(topic.IndexOf("bench-", StringComparison.Ordinal) + 6, 5), CultureInfo.InvariantCulture);
-            var message = ScalePayload.BaseTime(e.ApplicationMessage.Payload.ToArray()) - firstSecond;
+            var message = ScalePayload.BaseTime(payload.ToArray()) - firstSecond;
             if (message >= 0 && message < messagesPerDevice)
             {
                 if (Interlocked.Increment(ref seen[device * messagesPerDevice + message]) == 1)
@@ -51,10 +72,8 @@ public static class BareBrokerBenchmark
                 }
             }
             lastDelivery.Restart();
-            return Task.CompletedTask;
-        };
-        await subscriber.ConnectAsync(Options(port, "bench-subscriber-" + Guid.NewGuid().ToString("N")[..8], username, password, cleanSession: false), cancellationToken);
-        await subscriber.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(Filter, MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
+        }
+        await using var subscriber = await subscribe(Deliver, cancellationToken);
 
         var clients = new IMqttClient[devices];
         for (var i = 0; i < devices; i++)
@@ -106,7 +125,7 @@ public static class BareBrokerBenchmark
         var elapsed = clock.Elapsed;
         var use = cpu.Stop();
 
-        foreach (var client in clients.Append(subscriber))
+        foreach (var client in clients)
         {
             try
             {
@@ -120,6 +139,92 @@ public static class BareBrokerBenchmark
         }
         return new BareBrokerResult(broker, devices, total, acknowledged, delivered, duplicates,
             all.Task.IsCompleted ? elapsed : elapsed - Quiet, use);
+    }
+
+    private static async Task<IAsyncDisposable> MqttSubscriberAsync(int port, string? username, string? password,
+        Action<string, ReadOnlyMemory<byte>> deliver, CancellationToken cancellationToken)
+    {
+        var subscriber = new MqttClientFactory().CreateMqttClient();
+        subscriber.ApplicationMessageReceivedAsync += e =>
+        {
+            deliver(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray());
+            return Task.CompletedTask;
+        };
+        await subscriber.ConnectAsync(Options(port, "bench-subscriber-" + Guid.NewGuid().ToString("N")[..8], username, password, cleanSession: false), cancellationToken);
+        await subscriber.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(Filter, MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
+        return new Subscription(async () =>
+        {
+            try
+            {
+                await subscriber.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
+            }
+            catch (Exception)
+            {
+                // Already gone; only the counts matter here.
+            }
+            subscriber.Dispose();
+        });
+    }
+
+    private static async Task<IAsyncDisposable> JetStreamSubscriberAsync(NatsServer server, Action<string, ReadOnlyMemory<byte>> deliver, CancellationToken cancellationToken)
+    {
+        var connection = new NatsConnection(NatsOpts.Default with
+        {
+            Url = server.Url,
+            AuthOpts = NatsAuthOpts.Default with { Username = NatsServer.ServiceUser, Password = server.ServicePassword },
+        });
+        var jetStream = new NatsJSContext(connection);
+        try
+        {
+            await jetStream.GetStreamAsync(NatsDeviceSubjects.MqttStream, cancellationToken: cancellationToken);
+        }
+        catch (NatsJSApiException exception) when (exception.Error.Code == 404)
+        {
+            // As the platform makes it (NatsJetStreamIngress): the consumer must exist before the first publish.
+            await jetStream.CreateStreamAsync(new StreamConfig(NatsDeviceSubjects.MqttStream, [NatsDeviceSubjects.MqttStreamSubjects])
+            {
+                Storage = StreamConfigStorage.File,
+                Retention = StreamConfigRetention.Interest,
+                NumReplicas = 1,
+            }, cancellationToken);
+        }
+        var consumer = await jetStream.CreateOrUpdateConsumerAsync(NatsDeviceSubjects.MqttStream, new ConsumerConfig("bench-consumer")
+        {
+            DurableName = "bench-consumer",
+            FilterSubject = NatsDeviceSubjects.AllDevicesInStream,
+            AckPolicy = ConsumerConfigAckPolicy.Explicit,
+            AckWait = TimeSpan.FromSeconds(30),
+            DeliverPolicy = ConsumerConfigDeliverPolicy.All,
+            MaxAckPending = 10_000,
+        }, cancellationToken);
+        var stop = new CancellationTokenSource();
+        var loop = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 1_000 }, cancellationToken: stop.Token))
+                {
+                    deliver(message.Subject, message.Data ?? []);
+                    await message.AckAsync(cancellationToken: stop.Token);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Stopped after the count.
+            }
+        }, CancellationToken.None);
+        return new Subscription(async () =>
+        {
+            await stop.CancelAsync();
+            await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            stop.Dispose();
+            await connection.DisposeAsync();
+        });
+    }
+
+    private sealed class Subscription(Func<Task> dispose) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await dispose();
     }
 
     private static MqttClientOptions Options(int port, string clientId, string? username, string? password, bool cleanSession)

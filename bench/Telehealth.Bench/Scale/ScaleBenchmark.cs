@@ -103,7 +103,7 @@ public static class ScaleBenchmark
         {
             await using var server = new NatsServer();
             await server.InitializeAsync();
-            return await BareBrokerBenchmark.RunAsync("nats-server JetStream MQTT", server.MqttPort, NatsServer.ServiceUser, server.ServicePassword,
+            return await BareBrokerBenchmark.RunNatsJetStreamAsync(server,
                 ScaleSettings.Devices, settings.BareMessagesPerDevice, ScaleSettings.InFlight, cpu, cancel.Token);
         });
         var mosquitto = await PhaseAsync("bare-mosquitto", async () =>
