@@ -33,6 +33,9 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
     private const string Columns =
         "seq, kind, subject, message_key, correlation_id, header, payload, status, passes, attempts, recorded_passes, last_status_code, last_error, next_attempt_at, created_at, completed_at";
 
+    /// <summary>Statements sent in one round trip when appending.</summary>
+    private const int BatchSize = 500;
+
     public async Task<int> EnqueueAsync(string kind, IReadOnlyList<OutboxMessage> messages, OutboxDedupe dedupe, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(kind);
@@ -45,42 +48,44 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // The kind's lock: the dedupe check and the append cannot interleave with another instance's.
         await PostgresLocks.TakeAsync(connection, transaction, "outbox:" + kind, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
         var notThere = dedupe switch
         {
-            OutboxDedupe.OncePerKey => "SELECT 1 FROM outbox WHERE kind = @kind AND message_key = @key",
+            OutboxDedupe.OncePerKey => "SELECT 1 FROM outbox WHERE kind = $1 AND message_key = $3",
             OutboxDedupe.UnlessNewestIsSame => """
                 SELECT 1 FROM (
-                    SELECT content_hash, status FROM outbox WHERE kind = @kind AND message_key = @key
+                    SELECT content_hash, status FROM outbox WHERE kind = $1 AND message_key = $3
                     ORDER BY seq DESC LIMIT 1) AS newest
-                WHERE newest.content_hash = @hash AND newest.status <> 'failed'
+                WHERE newest.content_hash = $7 AND newest.status <> 'failed'
                 """,
             _ => throw new ArgumentOutOfRangeException(nameof(dedupe), dedupe, null),
         };
-        command.CommandText = $"""
+        var sql = $"""
             INSERT INTO outbox (kind, subject, message_key, correlation_id, header, payload, content_hash, status, next_attempt_at, created_at)
-            SELECT @kind, @subject, @key, @correlation, @header, @payload, @hash, 'pending', @now, @now
+            SELECT $1, $2, $3, $4, $5, $6, $7, 'pending', $8, $8
             WHERE NOT EXISTS ({notThere})
             """;
-        command.Parameters.AddWithValue("@kind", kind);
-        var subject = command.Parameters.Add("@subject", NpgsqlDbType.Text);
-        var key = command.Parameters.Add("@key", NpgsqlDbType.Text);
-        var correlation = command.Parameters.Add("@correlation", NpgsqlDbType.Text);
-        var header = command.Parameters.Add("@header", NpgsqlDbType.Text);
-        var payload = command.Parameters.Add("@payload", NpgsqlDbType.Text);
-        var hash = command.Parameters.Add("@hash", NpgsqlDbType.Text);
-        command.Parameters.AddWithValue("@now", PostgresTime.ToUnixMs(time.GetUtcNow()));
+        var now = PostgresTime.ToUnixMs(time.GetUtcNow());
         var appended = 0;
-        foreach (var message in messages)
+        // Pipelined: a batch of statements in one round trip, executed in order in this transaction (each sees the ones
+        // before it, so a key twice in one call is still appended once). One round trip per message made an evaluation
+        // pass's Observations cost a round trip per reading.
+        foreach (var chunk in messages.Chunk(BatchSize))
         {
-            subject.Value = message.Subject;
-            key.Value = message.Key;
-            correlation.Value = (object?)message.CorrelationId ?? DBNull.Value;
-            header.Value = message.Header;
-            payload.Value = message.Payload;
-            hash.Value = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(message.Payload)));
-            appended += await command.ExecuteNonQueryAsync(cancellationToken);
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            foreach (var message in chunk)
+            {
+                var command = new NpgsqlBatchCommand(sql);
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = kind });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = message.Subject });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = message.Key });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)message.CorrelationId ?? DBNull.Value });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = message.Header });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = message.Payload });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(message.Payload))) });
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = now });
+                batch.BatchCommands.Add(command);
+            }
+            appended += await batch.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         return appended;

@@ -83,4 +83,20 @@ public abstract class OutboxConformance(IStoreEngine engine) : StoreSuite(engine
         Assert.Equal(0, await Fhir.EnqueueAsync([Flag("pat-n", "x1", "fhir")]));
         Assert.Equal(0, await Notifications.EnqueueAsync([Request("nurse.a", alert, "a@example.org")]));
     }
+
+    [Fact]
+    public async Task One_call_appends_in_order_dedupes_within_itself_and_holds_more_than_one_batch_of_statements()
+    {
+        // 1,201 messages: more than two of PostgreSQL's 500-statement round trips, with the same content twice for one
+        // key (appended once) and a new version for another (appended again, as a new row).
+        var items = Enumerable.Range(0, 1_199).Select(i => Flag("pat-n", $"obs-{i:D4}", $"v1-{i}")).ToList();
+        items.Add(Flag("pat-n", "obs-0007", "v1-7"));
+        items.Add(Flag("pat-n", "obs-0008", "v2-8"));
+
+        Assert.Equal(1_200, await Fhir.EnqueueAsync(items));
+
+        var pending = await Fhir.GetPendingAsync(2_000, []);
+        Assert.Equal(1_200, pending.Count);
+        Assert.Equal([.. Enumerable.Range(0, 1_199).Select(i => $"v1-{i}"), "v2-8"], pending.Select(p => p.Json).ToArray());
+    }
 }
