@@ -55,6 +55,32 @@ public abstract class EvaluationQueueConformance(IStoreEngine engine) : StoreSui
     }
 
     [Fact]
+    public async Task One_call_queues_a_batch_in_its_order_once_each_and_skips_what_the_queue_already_holds()
+    {
+        var held = Reading("pat-a", "dev-a", VitalKind.Spo2, 91, 0);
+        await Queue.EnqueueReadingsAsync([held]);
+        var batch = new[]
+        {
+            Reading("pat-b", "dev-b", VitalKind.HeartRate, 120, 1),
+            held,
+            Reading("pat-a", "dev-a", VitalKind.Spo2, 90, 2),
+            Reading("pat-b", "dev-b", VitalKind.HeartRate, 121, 3),
+            Reading("pat-a", "dev-a", VitalKind.Spo2, 90, 2), // repeated within the call (a redelivery in the same batch)
+            Reading("pat-a", "dev-a", VitalKind.RespiratoryRate, 24, 2),
+        };
+
+        await Queue.EnqueueReadingsAsync(batch);
+
+        var claimed = await Queue.ClaimAsync(100, Start.AddSeconds(5));
+        Assert.Equal(
+            [("pat-a", VitalKind.Spo2, 91.0, 0), ("pat-b", VitalKind.HeartRate, 120.0, 1), ("pat-a", VitalKind.Spo2, 90.0, 2),
+             ("pat-b", VitalKind.HeartRate, 121.0, 3), ("pat-a", VitalKind.RespiratoryRate, 24.0, 2)],
+            claimed.Select(item => (item.PatientId, item.Reading!.Kind, item.Reading.Value, (int)(item.Reading.DeviceTime - Start).TotalSeconds)));
+        Assert.True(claimed.Select(item => item.Sequence).SequenceEqual(claimed.Select(item => item.Sequence).Order()));
+        Assert.Equal(5, (await Queue.PendingAsync()).Count);
+    }
+
+    [Fact]
     public async Task A_failed_patient_waits_out_its_back_off_whole_while_other_patients_go_on()
     {
         await Queue.EnqueueReadingsAsync([Reading("pat-a", "dev-a", VitalKind.Spo2, 91, 0), Reading("pat-b", "dev-b", VitalKind.Spo2, 97, 0)]);
