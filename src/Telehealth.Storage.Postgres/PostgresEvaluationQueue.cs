@@ -172,8 +172,12 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Marks items evaluated inside the caller's transaction (the one that records their effects).</summary>
-    public static async Task MarkDoneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<long> sequences, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks items evaluated inside the caller's transaction (the one that records their effects), all of a pass in one
+    /// round trip; then the leases of <paramref name="patientIds"/> end, once nothing they claimed is left undone.
+    /// </summary>
+    public static async Task MarkDoneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<long> sequences,
+        IReadOnlyCollection<string> patientIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (sequences.Count == 0)
         {
@@ -181,16 +185,16 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         }
         await using var update = connection.CreateCommand();
         update.Transaction = transaction;
-        // Then the leases of the people these items belong to end, once nothing they claimed is left undone.
         update.CommandText = """
             UPDATE evaluation_queue SET done_at_ms = @now WHERE seq = ANY(@seqs) AND done_at_ms IS NULL;
             DELETE FROM evaluation_leases l
-            WHERE l.patient_id IN (SELECT patient_id FROM evaluation_queue WHERE seq = ANY(@seqs))
+            WHERE l.patient_id = ANY(@patients)
               AND NOT EXISTS (SELECT 1 FROM evaluation_queue q
                               WHERE q.patient_id = l.patient_id AND q.done_at_ms IS NULL AND q.seq <= l.claimed_through);
             """;
         update.Parameters.AddWithValue("@now", PostgresTime.ToUnixMs(now));
         update.Parameters.AddWithValue("@seqs", sequences.ToArray());
+        update.Parameters.AddWithValue("@patients", patientIds.Distinct(StringComparer.Ordinal).ToArray());
         await update.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -201,22 +205,41 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await PostgresLocks.TakeAsync(connection, transaction, PostgresLocks.EvaluationClaim, cancellationToken);
         await using var command = connection.CreateCommand();
+        // The people with pending items are found by skipping along the (patient, seq) index, one probe per person
+        // (a recursive "loose index scan"), and only then are items read, per claimable person. Reading pending rows in
+        // queue order and dropping those of people another instance holds made every claim of the idle instance read
+        // the whole backlog (15.6 million index fetches for 40,000 readings in the split benchmark).
         // A patient whose earlier item is backing off is skipped from that item on: evaluation order per patient is
-        // queue order. The backing-off items are found once per claim (ix_evaluation_queue_pending_due, nearly always
-        // an empty range), not once per pending row, which cost n²/2 row visits with a backlog of n per person.
-        // A patient another live instance holds is skipped whole too: it is evaluating their earlier items.
+        // queue order. A patient another live instance holds is skipped whole: it is evaluating their earlier items.
+        // The oldest items win, so each person's items claimed are a prefix of their claimable items, in queue order.
         command.CommandText = """
-            WITH backing_off AS (
+            WITH RECURSIVE pending_patients(patient_id) AS (
+                (SELECT patient_id FROM evaluation_queue WHERE done_at_ms IS NULL ORDER BY patient_id LIMIT 1)
+                UNION ALL
+                SELECT (SELECT q.patient_id FROM evaluation_queue q
+                        WHERE q.done_at_ms IS NULL AND q.patient_id > p.patient_id ORDER BY q.patient_id LIMIT 1)
+                FROM pending_patients p WHERE p.patient_id IS NOT NULL
+            ),
+            backing_off AS (
                 SELECT patient_id, MIN(seq) AS from_seq FROM evaluation_queue
                 WHERE done_at_ms IS NULL AND due_at_ms > @now
-                GROUP BY patient_id)
-            SELECT q.seq, q.patient_id, q.item_kind, q.device_id, q.name, q.value, q.device_time_ms, q.received_at_ms, q.attempts, q.interval_ms
-            FROM evaluation_queue q
-            WHERE q.done_at_ms IS NULL
-              AND NOT EXISTS (SELECT 1 FROM backing_off b WHERE b.patient_id = q.patient_id AND b.from_seq <= q.seq)
-              AND NOT EXISTS (SELECT 1 FROM evaluation_leases l
-                              WHERE l.patient_id = q.patient_id AND l.owner <> @owner AND l.lease_until_ms > @now)
-            ORDER BY q.seq
+                GROUP BY patient_id
+            ),
+            claimable AS (
+                SELECT p.patient_id, b.from_seq
+                FROM pending_patients p LEFT JOIN backing_off b ON b.patient_id = p.patient_id
+                WHERE p.patient_id IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM evaluation_leases l
+                                  WHERE l.patient_id = p.patient_id AND l.owner <> @owner AND l.lease_until_ms > @now)
+            )
+            SELECT i.seq, i.patient_id, i.item_kind, i.device_id, i.name, i.value, i.device_time_ms, i.received_at_ms, i.attempts, i.interval_ms
+            FROM claimable c CROSS JOIN LATERAL (
+                SELECT q.seq, q.patient_id, q.item_kind, q.device_id, q.name, q.value, q.device_time_ms, q.received_at_ms, q.attempts, q.interval_ms
+                FROM evaluation_queue q
+                WHERE q.patient_id = c.patient_id AND q.done_at_ms IS NULL AND (c.from_seq IS NULL OR q.seq < c.from_seq)
+                ORDER BY q.seq
+                LIMIT @max) i
+            ORDER BY i.seq
             LIMIT @max
             """;
         command.Parameters.AddWithValue("@now", PostgresTime.ToUnixMs(now));

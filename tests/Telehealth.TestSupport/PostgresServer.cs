@@ -131,6 +131,8 @@ public sealed class PostgresServer : IAsyncLifetime
             [
                 "-D", data, "-p", port.ToString(CultureInfo.InvariantCulture), "-k", _folder,
                 "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "log_min_messages=warning",
+                // Which statements cost what (bench/Scale/PostgresActivity reads it); part of Debian's package.
+                "-c", "shared_preload_libraries=pg_stat_statements",
             ]);
             _host = "127.0.0.1";
             _port = port;

@@ -159,7 +159,8 @@ public static class SplitDeploymentBenchmark
         var use = cpu.Stop();
         // PostgreSQL publishes its counters about once a second.
         await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);
-        var postgres = (await PostgresActivity.TakeAsync(careRecord, cancellationToken)).Since(postgresBefore, total);
+        var postgresAfter = await PostgresActivity.TakeAsync(careRecord, cancellationToken);
+        var postgres = $"{postgresAfter.Since(postgresBefore, total)}; most execution time: {postgresAfter.TopStatements(postgresBefore)}";
         Console.WriteLine($"  split: consumer delivered {consumer?.Delivered}, redelivered {consumer?.Redelivered}, ack pending {consumer?.AckPending}, pending {consumer?.Pending}");
 
         foreach (var client in clients)
@@ -210,7 +211,8 @@ public static class SplitDeploymentBenchmark
             {
                 throw new TimeoutException($"The evaluation queue stopped draining at {pending} pending for {Stall.TotalSeconds:0} s.");
             }
-            await Task.Delay(100, cancellationToken);
+            // As often as InfluxDB is counted: readiness counts the pending items, which is work for PostgreSQL too.
+            await Task.Delay(250, cancellationToken);
         }
     }
 

@@ -128,11 +128,18 @@ public sealed class PostgresAlertStore : IAlertStore, IAlertEventLog
         {
             if (!commits[index].IsEmpty)
             {
-                results[index] = await WriteCommitAsync(connection, transaction, commits[index], cancellationToken);
+                results[index] = await WriteAlertsAsync(connection, transaction, commits[index], cancellationToken);
                 anyRecorded |= results[index].Count > 0;
                 anyWakeUp |= commits[index].RuleStates?.Any(state => state.WakeAt is not null) == true;
             }
         }
+        // What needs no answer back is written for the whole pass at once: a few statements, not a few per person.
+        var now = _time.GetUtcNow();
+        await PostgresRuleStateStore.WriteAsync(connection, transaction,
+            commits.SelectMany(commit => (commit.RuleStates ?? []).Select(state => (commit.PatientId, state))), now, cancellationToken);
+        await PostgresEvaluationQueue.MarkDoneAsync(connection, transaction,
+            commits.SelectMany(commit => commit.CompletedDueItems).ToList(),
+            commits.Where(commit => commit.CompletedDueItems.Count > 0).Select(commit => commit.PatientId).ToList(), now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (anyRecorded)
         {
@@ -145,7 +152,8 @@ public sealed class PostgresAlertStore : IAlertStore, IAlertEventLog
         return results;
     }
 
-    private async Task<IReadOnlyList<AlertEventRecord>> WriteCommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AlertCommit commit, CancellationToken cancellationToken)
+    /// <summary>One commit's alerts and their events (each event's sequence is read back, so one at a time).</summary>
+    private static async Task<IReadOnlyList<AlertEventRecord>> WriteAlertsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AlertCommit commit, CancellationToken cancellationToken)
     {
         var recorded = new List<AlertEventRecord>();
         foreach (var change in commit.Changes.Where(change => change.Refused is null))
@@ -162,8 +170,6 @@ public sealed class PostgresAlertStore : IAlertStore, IAlertEventLog
                 recorded.Add(new AlertEventRecord(sequence, alertEvent with { Sequence = sequence }, alert));
             }
         }
-        await PostgresRuleStateStore.WriteAsync(connection, transaction, commit.PatientId, commit.RuleStates ?? [], _time.GetUtcNow(), cancellationToken);
-        await PostgresEvaluationQueue.MarkDoneAsync(connection, transaction, commit.CompletedDueItems, _time.GetUtcNow(), cancellationToken);
         return recorded;
     }
 

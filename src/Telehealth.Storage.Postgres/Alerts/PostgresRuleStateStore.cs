@@ -80,49 +80,68 @@ public sealed class PostgresRuleStateStore(PostgresDatabase database) : IRuleSta
         return due.Count;
     }
 
-    /// <summary>Writes rule states and their wake-ups inside the caller's transaction (the alert commit).</summary>
-    public static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string patientId,
-        IReadOnlyList<StoredRuleState> states, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the rule states (and their wake-ups) of a whole evaluation pass inside the caller's transaction, in three
+    /// statements whatever the number of people and rules: a statement per state and per wake-up made the pass's
+    /// commit, which holds the alert log's lock, cost hundreds of round trips. When a rule appears more than once the
+    /// last state written wins, as it would written one after another.
+    /// </summary>
+    public static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        IEnumerable<(string PatientId, StoredRuleState State)> states, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        foreach (var state in states)
+        var latest = new Dictionary<(string, string), (string PatientId, StoredRuleState State)>();
+        foreach (var entry in states)
         {
-            await using (var upsert = connection.CreateCommand())
-            {
-                upsert.Transaction = transaction;
-                upsert.CommandText = """
-                    INSERT INTO rule_states (patient_id, rule_key, state_json, device_id, device_type, since_ms, updated_ms)
-                    VALUES (@patient, @key, @state, @device, @type, @since, @now)
-                    ON CONFLICT (patient_id, rule_key) DO UPDATE SET
-                        state_json = excluded.state_json, device_id = excluded.device_id, device_type = excluded.device_type,
-                        updated_ms = excluded.updated_ms
-                    """;
-                upsert.Parameters.AddWithValue("@patient", patientId);
-                upsert.Parameters.AddWithValue("@key", state.RuleKey);
-                upsert.Parameters.AddWithValue("@state", state.State.Json);
-                upsert.Parameters.AddWithValue("@device", (object?)state.Device?.DeviceId ?? DBNull.Value);
-                upsert.Parameters.AddWithValue("@type", (object?)state.Device?.DeviceType ?? DBNull.Value);
-                upsert.Parameters.AddWithValue("@since", PostgresTime.ToUnixMs(state.Since));
-                upsert.Parameters.AddWithValue("@now", PostgresTime.ToUnixMs(now));
-                await upsert.ExecuteNonQueryAsync(cancellationToken);
-            }
-            await using var wake = connection.CreateCommand();
-            wake.Transaction = transaction;
-            if (state.WakeAt is { } at)
-            {
-                wake.CommandText = """
-                    INSERT INTO rule_wakeups (patient_id, rule_key, wake_at_ms) VALUES (@patient, @key, @at)
-                    ON CONFLICT (patient_id, rule_key) DO UPDATE SET wake_at_ms = excluded.wake_at_ms
-                    """;
-                wake.Parameters.AddWithValue("@at", PostgresTime.ToUnixMs(at));
-            }
-            else
-            {
-                wake.CommandText = "DELETE FROM rule_wakeups WHERE patient_id = @patient AND rule_key = @key";
-            }
-            wake.Parameters.AddWithValue("@patient", patientId);
-            wake.Parameters.AddWithValue("@key", state.RuleKey);
-            await wake.ExecuteNonQueryAsync(cancellationToken);
+            latest[(entry.PatientId, entry.State.RuleKey)] = entry;
         }
+        if (latest.Count == 0)
+        {
+            return;
+        }
+        var all = latest.Values.ToList();
+        var waking = all.Where(entry => entry.State.WakeAt is not null).ToList();
+        var sleeping = all.Where(entry => entry.State.WakeAt is null).ToList();
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var upsert = new NpgsqlBatchCommand("""
+            INSERT INTO rule_states (patient_id, rule_key, state_json, device_id, device_type, since_ms, updated_ms)
+            SELECT s.patient_id, s.rule_key, s.state_json, s.device_id, s.device_type, s.since_ms, $7
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+                 AS s(patient_id, rule_key, state_json, device_id, device_type, since_ms)
+            ON CONFLICT (patient_id, rule_key) DO UPDATE SET
+                state_json = excluded.state_json, device_id = excluded.device_id, device_type = excluded.device_type,
+                updated_ms = excluded.updated_ms
+            """);
+        upsert.Parameters.Add(new NpgsqlParameter { Value = all.Select(entry => entry.PatientId).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = all.Select(entry => entry.State.RuleKey).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = all.Select(entry => entry.State.State.Json).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = all.Select(entry => entry.State.Device?.DeviceId).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = all.Select(entry => entry.State.Device?.DeviceType).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = all.Select(entry => PostgresTime.ToUnixMs(entry.State.Since)).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = PostgresTime.ToUnixMs(now) });
+        batch.BatchCommands.Add(upsert);
+        if (waking.Count > 0)
+        {
+            var wake = new NpgsqlBatchCommand("""
+                INSERT INTO rule_wakeups (patient_id, rule_key, wake_at_ms)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+                ON CONFLICT (patient_id, rule_key) DO UPDATE SET wake_at_ms = excluded.wake_at_ms
+                """);
+            wake.Parameters.Add(new NpgsqlParameter { Value = waking.Select(entry => entry.PatientId).ToArray() });
+            wake.Parameters.Add(new NpgsqlParameter { Value = waking.Select(entry => entry.State.RuleKey).ToArray() });
+            wake.Parameters.Add(new NpgsqlParameter { Value = waking.Select(entry => PostgresTime.ToUnixMs(entry.State.WakeAt!.Value)).ToArray() });
+            batch.BatchCommands.Add(wake);
+        }
+        if (sleeping.Count > 0)
+        {
+            var unwake = new NpgsqlBatchCommand("""
+                DELETE FROM rule_wakeups w USING unnest($1::text[], $2::text[]) AS s(patient_id, rule_key)
+                WHERE w.patient_id = s.patient_id AND w.rule_key = s.rule_key
+                """);
+            unwake.Parameters.Add(new NpgsqlParameter { Value = sleeping.Select(entry => entry.PatientId).ToArray() });
+            unwake.Parameters.Add(new NpgsqlParameter { Value = sleeping.Select(entry => entry.State.RuleKey).ToArray() });
+            batch.BatchCommands.Add(unwake);
+        }
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
 }

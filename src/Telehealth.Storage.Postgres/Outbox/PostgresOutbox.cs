@@ -33,8 +33,8 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
     private const string Columns =
         "seq, kind, subject, message_key, correlation_id, header, payload, status, passes, attempts, recorded_passes, last_status_code, last_error, next_attempt_at, created_at, completed_at";
 
-    /// <summary>Statements sent in one round trip when appending.</summary>
-    private const int BatchSize = 500;
+    /// <summary>Messages per statement when appending (all of a call's statements go in one round trip).</summary>
+    private const int BatchSize = 1_000;
 
     public async Task<int> EnqueueAsync(string kind, IReadOnlyList<OutboxMessage> messages, OutboxDedupe dedupe, CancellationToken cancellationToken = default)
     {
@@ -48,45 +48,56 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // The kind's lock: the dedupe check and the append cannot interleave with another instance's.
         await PostgresLocks.TakeAsync(connection, transaction, "outbox:" + kind, cancellationToken);
-        var notThere = dedupe switch
+        // Set-based: each chunk of messages is one statement over arrays (unnest WITH ORDINALITY keeps the call's order,
+        // so sequence numbers follow it). A statement per message made an evaluation pass's Observations cost tens of
+        // thousands of statements. A key's earlier message in the same chunk is compared by LAG; across chunks (and
+        // against what was stored before) by the outbox itself, since each statement sees the ones before it.
+        var keep = dedupe switch
         {
-            OutboxDedupe.OncePerKey => "SELECT 1 FROM outbox WHERE kind = $1 AND message_key = $3",
+            OutboxDedupe.OncePerKey => """
+                m.first_of_key AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = $1 AND o.message_key = m.message_key)
+                """,
             OutboxDedupe.UnlessNewestIsSame => """
-                SELECT 1 FROM (
-                    SELECT content_hash, status FROM outbox WHERE kind = $1 AND message_key = $3
-                    ORDER BY seq DESC LIMIT 1) AS newest
-                WHERE newest.content_hash = $7 AND newest.status <> 'failed'
+                CASE WHEN m.previous_hash IS NOT NULL THEN m.previous_hash <> m.content_hash
+                     ELSE NOT EXISTS (
+                         SELECT 1 FROM (SELECT o.content_hash, o.status FROM outbox o WHERE o.kind = $1 AND o.message_key = m.message_key
+                                        ORDER BY o.seq DESC LIMIT 1) AS newest
+                         WHERE newest.content_hash = m.content_hash AND newest.status <> 'failed') END
                 """,
             _ => throw new ArgumentOutOfRangeException(nameof(dedupe), dedupe, null),
         };
         var sql = $"""
             INSERT INTO outbox (kind, subject, message_key, correlation_id, header, payload, content_hash, status, next_attempt_at, created_at)
-            SELECT $1, $2, $3, $4, $5, $6, $7, 'pending', $8, $8
-            WHERE NOT EXISTS ({notThere})
+            SELECT $1, m.subject, m.message_key, m.correlation_id, m.header, m.payload, m.content_hash, 'pending', $8, $8
+            FROM (
+                SELECT u.*,
+                       lag(u.content_hash) OVER (PARTITION BY u.message_key ORDER BY u.position) AS previous_hash,
+                       row_number() OVER (PARTITION BY u.message_key ORDER BY u.position) = 1 AS first_of_key
+                FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
+                     AS u(subject, message_key, correlation_id, header, payload, content_hash, position)
+            ) AS m
+            WHERE {keep}
+            ORDER BY m.position
             """;
         var now = PostgresTime.ToUnixMs(time.GetUtcNow());
-        var appended = 0;
-        // Pipelined: a batch of statements in one round trip, executed in order in this transaction (each sees the ones
-        // before it, so a key twice in one call is still appended once). One round trip per message made an evaluation
-        // pass's Observations cost a round trip per reading.
+        await using var batch = new NpgsqlBatch(connection, transaction);
         foreach (var chunk in messages.Chunk(BatchSize))
         {
-            await using var batch = new NpgsqlBatch(connection, transaction);
-            foreach (var message in chunk)
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = kind });
+            command.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(message => message.Subject).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(message => message.Key).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(message => message.CorrelationId).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(message => message.Header).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(message => message.Payload).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter
             {
-                var command = new NpgsqlBatchCommand(sql);
-                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = kind });
-                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = message.Subject });
-                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = message.Key });
-                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)message.CorrelationId ?? DBNull.Value });
-                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = message.Header });
-                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = message.Payload });
-                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(message.Payload))) });
-                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = now });
-                batch.BatchCommands.Add(command);
-            }
-            appended += await batch.ExecuteNonQueryAsync(cancellationToken);
+                Value = chunk.Select(message => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(message.Payload)))).ToArray(),
+            });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = now });
+            batch.BatchCommands.Add(command);
         }
+        var appended = await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return appended;
     }

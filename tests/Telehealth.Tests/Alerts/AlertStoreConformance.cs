@@ -123,6 +123,29 @@ public abstract class AlertStoreConformance(IStoreEngine engine) : StoreSuite(en
     }
 
     [Fact]
+    public async Task A_pass_writes_every_patients_rule_states_and_wake_ups_and_the_last_state_of_a_rule_wins()
+    {
+        var store = Get<IAlertStore>();
+        var states = Get<Telehealth.CareRecord.Evaluation.IRuleStateStore>();
+        static Telehealth.CareRecord.Evaluation.StoredRuleState State(string key, string json, DateTimeOffset? wakeAt) =>
+            new(key, new Telehealth.CareRecord.Evaluation.RuleState(json), wakeAt, new Telehealth.CareRecord.Observations.DeviceRef("dev-1", "oximeter"), Start);
+        await store.CommitManyAsync([new AlertCommit("pat-a", [], [], [State("silence", "{\"n\":1}", Start.AddMinutes(30))])]);
+
+        await store.CommitManyAsync([
+            new AlertCommit("pat-a", [], [], [State("silence", "{\"n\":2}", null), State("news2", "{\"n\":3}", Start.AddMinutes(5))]),
+            new AlertCommit("pat-b", [], [], [State("silence", "{\"n\":4}", Start.AddMinutes(60))]),
+            new AlertCommit("pat-a", [], [], [State("news2", "{\"n\":5}", Start.AddMinutes(10))]),
+        ]);
+
+        var a = await states.LoadAsync("pat-a");
+        var b = await states.LoadAsync("pat-b");
+        Assert.Equal([("news2", "{\"n\":5}", (DateTimeOffset?)Start.AddMinutes(10)), ("silence", "{\"n\":2}", null)],
+            a.Values.OrderBy(v => v.RuleKey, StringComparer.Ordinal).Select(v => (v.RuleKey, v.State.Json, v.WakeAt)));
+        Assert.Equal([("silence", "{\"n\":4}", (DateTimeOffset?)Start.AddMinutes(60))], b.Values.Select(v => (v.RuleKey, v.State.Json, v.WakeAt)));
+        Assert.Equal(Start.AddMinutes(10), await states.NextWakeAsync());
+    }
+
+    [Fact]
     public async Task News2_assessments_of_a_pass_are_stored_once_each()
     {
         var assessments = Get<Telehealth.CareRecord.News2.INews2AssessmentStore>();
