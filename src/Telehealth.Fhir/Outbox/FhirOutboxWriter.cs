@@ -41,39 +41,54 @@ public sealed partial class FhirOutboxWriter(
     public async Task OnReadingsStoredAsync(IReadOnlyList<Reading> newReadings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(newReadings);
-        List<Exception>? failures = null;
-        var items = new List<FhirOutboxItem>(newReadings.Count);
-        foreach (var batch in newReadings.GroupBy(reading => reading.PatientId, StringComparer.Ordinal))
-        {
-            // One patient's failure must not cost the others in the batch their Observations.
-            try
+        var patientsReadings = newReadings.GroupBy(reading => reading.PatientId, StringComparer.Ordinal).ToList();
+        var mapped = new IReadOnlyList<FhirOutboxItem>?[patientsReadings.Count];
+        var failures = new ConcurrentQueue<Exception>();
+        // Several people at once: each one's reads are round trips to the care record and their mapping is CPU work, so
+        // one at a time left both the database and the cores waiting (an evaluation pass hands over many people).
+        await Parallel.ForEachAsync(Enumerable.Range(0, patientsReadings.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = PatientsAtOnce, CancellationToken = cancellationToken },
+            async (index, token) =>
             {
-                var ordered = (await WithStoredBloodPressurePartnersAsync(batch.Key, batch.ToList(), cancellationToken))
-                    .OrderBy(reading => reading.DeviceTime).ToArray();
-                // The one rule shared with the alert decision: the thresholds in force at the reading's device time.
-                var timeline = await thresholds.GetTimelineAsync(batch.Key, cancellationToken);
-                var sourceTypes = new Dictionary<string, DeviceType?>(StringComparer.Ordinal);
-                foreach (var deviceId in ordered.Select(reading => reading.DeviceId).Distinct())
+                var patientId = patientsReadings[index].Key;
+                // One patient's failure must not cost the others in the batch their Observations.
+                try
                 {
-                    sourceTypes[deviceId] = (await devices.GetAsync(deviceId, cancellationToken))?.Type;
+                    mapped[index] = await ToObservationItemsAsync(patientId, patientsReadings[index].ToList(), token);
                 }
-                var observations = mapper.ToObservations(ordered, reading => timeline.At(reading.DeviceTime), deviceId => sourceTypes[deviceId]);
-                await EnsureSubjectsQueuedAsync(batch.Key, cancellationToken);
-                items.AddRange(observations.Select(resource => FhirOutboxItems.Create(batch.Key, resource)));
-            }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                LogWriteFailed(batch.Key, "readings", exception);
-                (failures ??= []).Add(exception);
-            }
-        }
-        // Every patient's Observations in one outbox transaction: an evaluation pass hands over many patients at once.
+                catch (Exception exception) when (!token.IsCancellationRequested)
+                {
+                    LogWriteFailed(patientId, "readings", exception);
+                    failures.Enqueue(exception);
+                }
+            });
+        // Every patient's Observations in one outbox transaction, in the order the patients came.
+        var items = mapped.Where(patientItems => patientItems is not null).SelectMany(patientItems => patientItems!).ToList();
         var appended = await outbox.EnqueueAsync(items, cancellationToken);
         LogQueuedMany(appended, items.Count);
-        if (failures is not null)
+        if (!failures.IsEmpty)
         {
             throw new AggregateException("Some readings could not be queued as FHIR Observations; see inner exceptions.", failures);
         }
+    }
+
+    /// <summary>How many people's Observations are prepared at once.</summary>
+    private static int PatientsAtOnce => Math.Max(2, 2 * Environment.ProcessorCount);
+
+    private async Task<IReadOnlyList<FhirOutboxItem>> ToObservationItemsAsync(string patientId, List<Reading> patientReadings, CancellationToken cancellationToken)
+    {
+        var ordered = (await WithStoredBloodPressurePartnersAsync(patientId, patientReadings, cancellationToken))
+            .OrderBy(reading => reading.DeviceTime).ToArray();
+        // The one rule shared with the alert decision: the thresholds in force at the reading's device time.
+        var timeline = await thresholds.GetTimelineAsync(patientId, cancellationToken);
+        var sourceTypes = new Dictionary<string, DeviceType?>(StringComparer.Ordinal);
+        foreach (var deviceId in ordered.Select(reading => reading.DeviceId).Distinct())
+        {
+            sourceTypes[deviceId] = (await devices.GetAsync(deviceId, cancellationToken))?.Type;
+        }
+        var observations = mapper.ToObservations(ordered, reading => timeline.At(reading.DeviceTime), deviceId => sourceTypes[deviceId]);
+        await EnsureSubjectsQueuedAsync(patientId, cancellationToken);
+        return observations.Select(resource => FhirOutboxItems.Create(patientId, resource)).ToList();
     }
 
     /// <summary>
