@@ -189,16 +189,30 @@ public sealed partial class AlertEngine(
     {
         var now = time.GetUtcNow();
         var settings = options.Value;
-        var thresholdSet = await thresholds.GetEffectiveAsync(patientId, cancellationToken);
-        var timeline = await thresholds.GetTimelineAsync(patientId, cancellationToken);
-        var care = (await patients.GetAsync(patientId, cancellationToken))?.ToNews2CareSettings(await LatestConsciousnessAsync(patientId, now, settings, cancellationToken))
-            ?? News2CareSettings.Unknown;
-        var stored = await ruleStates.LoadAsync(patientId, cancellationToken);
-        var plan = monitoringPlans is null ? null : await monitoringPlans.GetAsync(patientId, cancellationToken);
-        var book = new PatientRuleBook(thresholdSet, care, settings, stored.Values, timeline, plan);
-        var working = new WorkingAlerts(patientId, await alerts.ListActiveForPatientAsync(patientId, cancellationToken));
-        var states = new WorkingRuleStates(stored);
         var ordered = items.OrderBy(item => item.Sequence).ToList();
+        var assesses = ordered.Any(item => item.Kind is DueItemKind.Reading or DueItemKind.Consciousness
+            || item.Reassess?.What == CareRecordChanges.CareSettings);
+        // The person's record is read all at once, not one read after another: each read is a round trip to the care
+        // record (and the latest readings one to InfluxDB in the split deployment), so in sequence they were most of
+        // a decision's time. Nothing here writes, and the readings behind the due items are stored before they are due.
+        var thresholdSetRead = thresholds.GetEffectiveAsync(patientId, cancellationToken);
+        var timelineRead = thresholds.GetTimelineAsync(patientId, cancellationToken);
+        var patientRead = patients.GetAsync(patientId, cancellationToken);
+        var consciousnessRead = LatestConsciousnessAsync(patientId, now, settings, cancellationToken);
+        var storedRead = ruleStates.LoadAsync(patientId, cancellationToken);
+        var planRead = monitoringPlans is null ? Task.FromResult<MonitoringPlan?>(null) : monitoringPlans.GetAsync(patientId, cancellationToken);
+        var activeRead = alerts.ListActiveForPatientAsync(patientId, cancellationToken);
+        var latestRead = assesses ? LatestReadings.ByObservationTimeAsync(readings, patientId, cancellationToken) : null;
+        await Task.WhenAll(new Task[] { thresholdSetRead, timelineRead, patientRead, consciousnessRead, storedRead, planRead, activeRead }
+            .Concat(latestRead is null ? [] : [latestRead]));
+        var thresholdSet = await thresholdSetRead;
+        var timeline = await timelineRead;
+        var care = (await patientRead)?.ToNews2CareSettings(await consciousnessRead) ?? News2CareSettings.Unknown;
+        var stored = await storedRead;
+        var plan = await planRead;
+        var book = new PatientRuleBook(thresholdSet, care, settings, stored.Values, timeline, plan);
+        var working = new WorkingAlerts(patientId, await activeRead);
+        var states = new WorkingRuleStates(stored);
         foreach (var item in ordered)
         {
             switch (item.Kind)
@@ -236,10 +250,9 @@ public sealed partial class AlertEngine(
                     break;
             }
         }
-        var assessment = ordered.Any(item => item.Kind is DueItemKind.Reading or DueItemKind.Consciousness
-                || item.Reassess?.What == CareRecordChanges.CareSettings)
-            ? await AssessNews2Async(patientId, care, now, cancellationToken)
-            : null;
+        // The NEWS2 assessment over the latest stored readings, for the care record (FHIR RiskAssessment); null when
+        // nothing recent enough can be scored. Alerts come from News2AlertRule, not from here.
+        var assessment = latestRead is null ? null : News2Assessments.Assess(patientId, await latestRead, care, now, settings.News2Window);
         return new Decision(new AlertCommit(patientId, working.Changes, ordered.Select(item => item.Sequence).ToList(), states.Changed(book)), assessment);
     }
 
@@ -428,17 +441,6 @@ public sealed partial class AlertEngine(
         {
             working.Record(change);
         }
-    }
-
-    /// <summary>
-    /// The NEWS2 assessment over the latest stored readings, for the care record (FHIR RiskAssessment); null when
-    /// nothing recent enough can be scored. Alerts come from <see cref="CareRecord.Evaluation.Vitals.News2AlertRule"/>,
-    /// not from here.
-    /// </summary>
-    private async Task<News2Assessment?> AssessNews2Async(string patientId, News2CareSettings care, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var latest = await LatestReadings.ByObservationTimeAsync(readings, patientId, cancellationToken);
-        return News2Assessments.Assess(patientId, latest, care, now, options.Value.News2Window);
     }
 
     /// <summary>
