@@ -127,8 +127,10 @@ public abstract class AlertStoreConformance(IStoreEngine engine) : StoreSuite(en
     {
         var store = Get<IAlertStore>();
         var states = Get<Telehealth.CareRecord.Evaluation.IRuleStateStore>();
+        // A rule about the person rather than one device (news2) keeps no device.
         static Telehealth.CareRecord.Evaluation.StoredRuleState State(string key, string json, DateTimeOffset? wakeAt) =>
-            new(key, new Telehealth.CareRecord.Evaluation.RuleState(json), wakeAt, new Telehealth.CareRecord.Observations.DeviceRef("dev-1", "oximeter"), Start);
+            new(key, new Telehealth.CareRecord.Evaluation.RuleState(json), wakeAt,
+                key == "news2" ? null : new Telehealth.CareRecord.Observations.DeviceRef("dev-1", "oximeter"), Start);
         await store.CommitManyAsync([new AlertCommit("pat-a", [], [], [State("silence", "{\"n\":1}", Start.AddMinutes(30))])]);
 
         await store.CommitManyAsync([
@@ -143,6 +145,7 @@ public abstract class AlertStoreConformance(IStoreEngine engine) : StoreSuite(en
             a.Values.OrderBy(v => v.RuleKey, StringComparer.Ordinal).Select(v => (v.RuleKey, v.State.Json, v.WakeAt)));
         Assert.Equal([("silence", "{\"n\":4}", (DateTimeOffset?)Start.AddMinutes(60))], b.Values.Select(v => (v.RuleKey, v.State.Json, v.WakeAt)));
         Assert.Equal(Start.AddMinutes(10), await states.NextWakeAsync());
+        Assert.Equal([null, "dev-1"], a.Values.OrderBy(v => v.RuleKey, StringComparer.Ordinal).Select(v => v.Device?.DeviceId));
     }
 
     [Fact]
