@@ -13,7 +13,8 @@ namespace Telehealth.Gateway.Mqtt.BrokerSync;
 /// over the old one, so mosquitto never reads half a file) and sends mosquitto SIGHUP: a device mosquitto lets in always
 /// has its topic rules loaded too. On that reload mosquitto re-checks every connected
 /// client against the new files and disconnects one whose account is gone, so a revoked device is dropped at once and
-/// refused at its next CONNECT.
+/// refused at its next CONNECT. The signal is sent once more a second later (<see cref="ReloadRepeat"/>): mosquitto
+/// loses a SIGHUP that arrives while it is still reloading for the previous one.
 /// </summary>
 public sealed partial class MosquittoAccountSync(
     IOptions<MqttOptions> options,
@@ -47,26 +48,40 @@ public sealed partial class MosquittoAccountSync(
     {
         var settings = options.Value.External.Sync;
         var retry = new ReloadRetry(settings.ResyncInterval);
+        var repeat = new ReloadRepeat();
+        var passDue = true;
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (passDue)
+            {
+                try
+                {
+                    await SyncOnceAsync(stoppingToken);
+                    retry.Record(_lastReload);
+                    repeat.AfterPass(_lastReload);
+                }
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Retried at the next change or interval; the broker keeps its previous accounts meanwhile.
+                    LogSyncFailed(logger, exception);
+                    repeat.AfterPass(ReloadSignal.Failed);
+                }
+            }
+            else
+            {
+                // The files are as the pass wrote them: only the signal again, in case mosquitto lost the first one.
+                retry.Record(await SignalReloadAsync(settings.PidFile, stoppingToken));
+            }
+            bool changed;
             try
             {
-                await SyncOnceAsync(stoppingToken);
-                retry.Record(_lastReload);
-            }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-            {
-                // Retried at the next change or interval; the broker keeps its previous accounts meanwhile.
-                LogSyncFailed(logger, exception);
-            }
-            try
-            {
-                await _changed.WaitAsync(retry.NextWait, stoppingToken);
+                changed = await _changed.WaitAsync(repeat.Wait(retry.NextWait), stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
             }
+            passDue = !repeat.TakeDue(changed);
         }
     }
 
