@@ -116,6 +116,12 @@ public class MosquittoServer : IAsyncLifetime
         await StartLocalAsync();
     }
 
+    /// <summary>
+    /// Sends the local broker a signal by its PID (1, SIGHUP: reload the password and ACL files); 0 when sent.
+    /// </summary>
+    public int Signal(int signal) =>
+        _process?.Signal(signal) ?? throw new InvalidOperationException("Signals reach only a local mosquitto process (LocalOnly).");
+
     public async Task RestartAsync(bool graceful = true)
     {
         await StopAsync(graceful);

@@ -110,6 +110,13 @@ public sealed class MqttDevice : IAsyncDisposable
         return result.Items.Single().ResultCode;
     }
 
+    /// <summary>A PINGREQ and its PINGRESP: wakes the broker's loop without publishing anything.</summary>
+    public async Task PingAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await _client.PingAsync(timeout.Token);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_client.IsConnected)

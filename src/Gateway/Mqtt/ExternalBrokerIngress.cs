@@ -68,13 +68,19 @@ public sealed partial class ExternalBrokerIngress(
         {
             var client = new MqttClientFactory().CreateMqttClient();
             var disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            client.DisconnectedAsync += _ =>
+            var generation = Interlocked.Increment(ref _connectionGeneration);
+            client.DisconnectedAsync += args =>
             {
                 _subscribed = false;
+                if (args.ClientWasConnected && !stoppingToken.IsCancellationRequested)
+                {
+                    // Warning, not Information: production logs keep only warnings, and a gap in ingestion must be
+                    // traceable to the connection that carried it.
+                    LogDisconnected(logger, settings.Host, settings.Port, generation, args.Reason.ToString());
+                }
                 disconnected.TrySetResult();
                 return Task.CompletedTask;
             };
-            var generation = Interlocked.Increment(ref _connectionGeneration);
             while (_reconnectRequested.CurrentCount > 0)
             {
                 _reconnectRequested.Wait(0); // a request about a connection that is already gone
@@ -121,7 +127,7 @@ public sealed partial class ExternalBrokerIngress(
                     continue;
                 }
                 _subscribed = true;
-                LogSubscribed(logger, settings.Host, settings.Port, filter, result.IsSessionPresent);
+                LogSubscribed(logger, settings.Host, settings.Port, filter, code.ToString(), result.IsSessionPresent, generation);
                 _firstSubscription.TrySetResult();
 
                 // Connected: wait until the connection drops or the acknowledger asks for a reconnect.
@@ -219,8 +225,11 @@ public sealed partial class ExternalBrokerIngress(
     [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT broker {Host}:{Port} refused the connection: {Reason}")]
     private static partial void LogConnectRefused(ILogger logger, string host, int port, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Subscribed to {Filter} on {Host}:{Port} (session present: {SessionPresent})")]
-    private static partial void LogSubscribed(ILogger logger, string host, int port, string filter, bool sessionPresent);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connected and subscribed to {Filter} on {Host}:{Port}: {Result} (session present: {SessionPresent}, connection {Connection})")]
+    private static partial void LogSubscribed(ILogger logger, string host, int port, string filter, string result, bool sessionPresent, int connection);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT connection {Connection} to {Host}:{Port} closed: {Reason}; reconnecting")]
+    private static partial void LogDisconnected(ILogger logger, string host, int port, int connection, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "MQTT broker {Host}:{Port} refused the subscription to {Filter}: {Reason}; reconnecting")]
     private static partial void LogSubscribeRefused(ILogger logger, string host, int port, string filter, string reason);

@@ -9,10 +9,12 @@ namespace Telehealth.Gateway.Mqtt.BrokerSync;
 /// <summary>
 /// Keeps an external mosquitto's device accounts and per-device topic rules the same as the registry: on start, at
 /// once after every registration, rotation or revocation, and every <see cref="BrokerSyncOptions.ResyncInterval"/>.
-/// Each pass writes the whole password file and ACL file (to a temporary file, flushed, then renamed over the old one,
-/// so mosquitto never reads half a file) and sends mosquitto SIGHUP. On that reload mosquitto re-checks every connected
+/// Each pass writes the whole ACL file and then the whole password file (each to a temporary file, flushed, then renamed
+/// over the old one, so mosquitto never reads half a file) and sends mosquitto SIGHUP: a device mosquitto lets in always
+/// has its topic rules loaded too. On that reload mosquitto re-checks every connected
 /// client against the new files and disconnects one whose account is gone, so a revoked device is dropped at once and
-/// refused at its next CONNECT.
+/// refused at its next CONNECT. The signal is sent once more a second later (<see cref="ReloadRepeat"/>): mosquitto
+/// loses a SIGHUP that arrives while it is still reloading for the previous one.
 /// </summary>
 public sealed partial class MosquittoAccountSync(
     IOptions<MqttOptions> options,
@@ -46,26 +48,40 @@ public sealed partial class MosquittoAccountSync(
     {
         var settings = options.Value.External.Sync;
         var retry = new ReloadRetry(settings.ResyncInterval);
+        var repeat = new ReloadRepeat();
+        var passDue = true;
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (passDue)
+            {
+                try
+                {
+                    await SyncOnceAsync(stoppingToken);
+                    retry.Record(_lastReload);
+                    repeat.AfterPass(_lastReload);
+                }
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Retried at the next change or interval; the broker keeps its previous accounts meanwhile.
+                    LogSyncFailed(logger, exception);
+                    repeat.AfterPass(ReloadSignal.Failed);
+                }
+            }
+            else
+            {
+                // The files are as the pass wrote them: only the signal again, in case mosquitto lost the first one.
+                retry.Record(await SignalReloadAsync(settings.PidFile, stoppingToken));
+            }
+            bool changed;
             try
             {
-                await SyncOnceAsync(stoppingToken);
-                retry.Record(_lastReload);
-            }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-            {
-                // Retried at the next change or interval; the broker keeps its previous accounts meanwhile.
-                LogSyncFailed(logger, exception);
-            }
-            try
-            {
-                await _changed.WaitAsync(retry.NextWait, stoppingToken);
+                changed = await _changed.WaitAsync(repeat.Wait(retry.NextWait), stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
             }
+            passDue = !repeat.TakeDue(changed);
         }
     }
 
@@ -79,8 +95,13 @@ public sealed partial class MosquittoAccountSync(
             ? MosquittoPasswordHash.Create(external.Password)
             : null;
         var mode = (UnixFileMode)Convert.ToInt32(settings.FileMode, 8);
-        await WriteAtomicallyAsync(settings.PasswordFile!, MosquittoSecurityFiles.PasswordFile(accounts, external.Username, serviceHash), mode, cancellationToken);
+        // The ACL file first, then the password file. mosquitto reloads on any SIGHUP (an earlier pass's signal, which
+        // it takes up to 100 ms to act on, or an operator's), and each reload reads the password file and then the ACL
+        // file. Written the other way round, a reload falling between the two writes loaded a new device's password
+        // without its topic rules: mosquitto let the device in and answered its readings with PUBACK NotAuthorized,
+        // so they were dropped. In this order, a reload that sees a device's password also sees its topic rules.
         await WriteAtomicallyAsync(settings.AclFile!, MosquittoSecurityFiles.AclFile(accounts, external.Username), mode, cancellationToken);
+        await WriteAtomicallyAsync(settings.PasswordFile!, MosquittoSecurityFiles.PasswordFile(accounts, external.Username, serviceHash), mode, cancellationToken);
         _lastReload = await SignalReloadAsync(settings.PidFile, cancellationToken);
         var pass = Interlocked.Increment(ref _passes);
         LogSynced(logger, accounts.Count, pass);
