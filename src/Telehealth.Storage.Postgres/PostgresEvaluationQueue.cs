@@ -32,6 +32,9 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
 
     private readonly TimeSpan _leaseDuration = leaseDuration ?? DefaultLeaseDuration;
 
+    /// <summary>How many people must be waiting before a claim leaves half of them to other instances.</summary>
+    public const int ShareFromPeople = 16;
+
     /// <summary>This consumer's name in the lease table (unique per queue object, so two in one process are two owners).</summary>
     public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
@@ -212,6 +215,11 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         // A patient whose earlier item is backing off is skipped from that item on: evaluation order per patient is
         // queue order. A patient another live instance holds is skipped whole: it is evaluating their earlier items.
         // The oldest items win, so each person's items claimed are a prefix of their claimable items, in queue order.
+        // From ShareFromPeople people waiting, a claim takes half of them (those waiting longest first): another
+        // instance then finds the other half free and evaluates it at the same time. Taking everyone left the other
+        // instances idle until the whole pass was committed (measured: 39,200 of 40,000 readings evaluated by one of
+        // two). The worker claims again at once after a pass that found work, so one instance alone still takes
+        // everyone, in two passes; below the threshold a second pass would cost more than sharing saves.
         command.CommandText = """
             WITH RECURSIVE pending_patients(patient_id) AS (
                 (SELECT patient_id FROM evaluation_queue WHERE done_at_ms IS NULL ORDER BY patient_id LIMIT 1)
@@ -226,25 +234,36 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
                 GROUP BY patient_id
             ),
             claimable AS (
-                SELECT p.patient_id, b.from_seq
-                FROM pending_patients p LEFT JOIN backing_off b ON b.patient_id = p.patient_id
+                SELECT p.patient_id, b.from_seq, o.oldest
+                FROM pending_patients p
+                LEFT JOIN backing_off b ON b.patient_id = p.patient_id
+                CROSS JOIN LATERAL (SELECT q.seq AS oldest FROM evaluation_queue q
+                                    WHERE q.patient_id = p.patient_id AND q.done_at_ms IS NULL ORDER BY q.seq LIMIT 1) o
                 WHERE p.patient_id IS NOT NULL
+                  AND (b.from_seq IS NULL OR o.oldest < b.from_seq)
                   AND NOT EXISTS (SELECT 1 FROM evaluation_leases l
                                   WHERE l.patient_id = p.patient_id AND l.owner <> @owner AND l.lease_until_ms > @now)
+            ),
+            chosen AS (
+                SELECT c.patient_id, c.from_seq,
+                       row_number() OVER (ORDER BY c.oldest) AS turn, count(*) OVER () AS waiting
+                FROM claimable c
             )
             SELECT i.seq, i.patient_id, i.item_kind, i.device_id, i.name, i.value, i.device_time_ms, i.received_at_ms, i.attempts, i.interval_ms
-            FROM claimable c CROSS JOIN LATERAL (
+            FROM chosen c CROSS JOIN LATERAL (
                 SELECT q.seq, q.patient_id, q.item_kind, q.device_id, q.name, q.value, q.device_time_ms, q.received_at_ms, q.attempts, q.interval_ms
                 FROM evaluation_queue q
                 WHERE q.patient_id = c.patient_id AND q.done_at_ms IS NULL AND (c.from_seq IS NULL OR q.seq < c.from_seq)
                 ORDER BY q.seq
                 LIMIT @max) i
+            WHERE c.waiting < @shareFrom OR c.turn <= (c.waiting + 1) / 2
             ORDER BY i.seq
             LIMIT @max
             """;
         command.Parameters.AddWithValue("@now", PostgresTime.ToUnixMs(now));
         command.Parameters.AddWithValue("@max", maxItems);
         command.Parameters.AddWithValue("@owner", Owner);
+        command.Parameters.AddWithValue("@shareFrom", (long)ShareFromPeople);
         var items = new List<DueItem>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

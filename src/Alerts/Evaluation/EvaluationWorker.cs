@@ -43,9 +43,11 @@ public sealed partial class EvaluationWorker(
                     metrics.Pass(time.GetElapsedTime(started), due.Select(item => item.PatientId).Distinct(StringComparer.Ordinal).Count());
                 }
                 await PruneWhenDueAsync(stoppingToken);
-                if (due.Count == settings.MaxItemsPerPass)
+                if (due.Count > 0)
                 {
-                    continue; // more is waiting
+                    // More may be waiting: a full pass left some, or the queue held people back for other instances
+                    // (PostgreSQL claims at most half of the people waiting). An empty claim is what ends the run.
+                    continue;
                 }
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)

@@ -52,6 +52,30 @@ public sealed class PostgresCrossInstanceTests(PostgresStoreFixture fixture, ITe
     }
 
     [Fact]
+    public async Task From_16_people_waiting_a_claim_takes_the_longest_waiting_half_and_leaves_the_rest_to_another_instance()
+    {
+        var queueA = Get<IEvaluationQueue>();
+        await using var other = await Engine.OpenAnotherAsync(Clock);
+        var queueB = other.GetRequiredService<IEvaluationQueue>();
+        // 20 people, two readings each, queued person by person: pat-00 has waited longest.
+        var people = Enumerable.Range(0, 20).Select(i => $"pat-{i:00}").ToList();
+        foreach (var person in people)
+        {
+            await queueA.EnqueueReadingsAsync(Readings(person, 2));
+        }
+
+        var claimedByA = await queueA.ClaimAsync(1_000, Start);
+        var claimedByB = await queueB.ClaimAsync(1_000, Start);
+        var claimedLater = await queueA.ClaimAsync(1_000, Start);
+
+        Assert.Equal(people.Take(10).SelectMany(person => new[] { person, person }), claimedByA.Select(item => item.PatientId));
+        // B finds 10 people free (below the threshold): it takes them all.
+        Assert.Equal(people.Skip(10).SelectMany(person => new[] { person, person }), claimedByB.Select(item => item.PatientId));
+        // A asked again before committing gets its own 10 people again, none of B's.
+        Assert.Equal(claimedByA.Select(item => item.Sequence), claimedLater.Select(item => item.Sequence));
+    }
+
+    [Fact]
     public async Task Two_instances_consuming_one_queue_evaluate_each_persons_500_items_once_and_in_order()
     {
         await using var other = await Engine.OpenAnotherAsync(Clock);
