@@ -75,8 +75,6 @@ public static class SqliteStorageServiceCollectionExtensions
         services.TryAddSingleton<IEscalationTimerStore>(provider => provider.GetRequiredService<SqliteEscalationTimers>());
         services.TryAddSingleton<Telehealth.CareRecord.Instances.IWorkLeaseStore, Instances.SqliteWorkLeaseStore>();
         services.TryAddSingleton<IOutboxStore, SqliteOutbox>();
-        // Runs only for a database opened with checkpointsInBackground (the host's): commits then never checkpoint.
-        services.AddHostedService<SqliteWalCheckpointer>();
         return services;
     }
 }

@@ -79,6 +79,7 @@ public static class PlatformServiceCollectionExtensions
                 return new SqliteDatabase(Path.Combine(storage.DataDirectory, "telehealth.db"), checkpointsInBackground: true);
             });
             services.AddTelehealthSqliteStorage(); // every care-record store, the one outbox and the migrator
+            services.AddHostedService<SqliteWalCheckpointer>(); // commits of this database leave checkpoints to it
         }
         services.AddSingleton<CareRecordSchemaStartup>();
         var influx = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.Influx;
