@@ -98,6 +98,7 @@ public sealed class SqliteWriteTurnsAndCheckpointsTests : IDisposable
     public async Task With_background_checkpoints_no_commit_copies_the_wal_and_one_checkpoint_copies_all_of_it()
     {
         var database = await MigratedAsync(checkpointsInBackground: true);
+        await using var keeper = await database.OpenAsync();
         await WriteScratchAsync(database);
         var framesInFile = WalFramesInFile(database);
         Assert.True(framesInFile > 1_000, $"{framesInFile} frames: more than SQLite's automatic checkpoint mark of 1,000");
@@ -113,6 +114,7 @@ public sealed class SqliteWriteTurnsAndCheckpointsTests : IDisposable
     public async Task Without_background_checkpoints_commits_still_checkpoint_and_the_checkpointer_stays_idle()
     {
         var database = await MigratedAsync(checkpointsInBackground: false);
+        await using var keeper = await database.OpenAsync();
         await WriteScratchAsync(database);
         var checkpointer = new SqliteWalCheckpointer(database, new FakeTimeProvider(At), NullLogger<SqliteWalCheckpointer>.Instance);
         await checkpointer.StartAsync(CancellationToken.None);
@@ -130,6 +132,7 @@ public sealed class SqliteWriteTurnsAndCheckpointsTests : IDisposable
         var database = await MigratedAsync(checkpointsInBackground: true);
         var time = new FakeTimeProvider(At);
         var checkpointer = new SqliteWalCheckpointer(database, time, NullLogger<SqliteWalCheckpointer>.Instance);
+        await using var keeper = await database.OpenAsync();
         var checkpointed = new TaskCompletionSource<SqliteCheckpointResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         checkpointer.Checkpointed += result => checkpointed.TrySetResult(result);
         await checkpointer.StartAsync(CancellationToken.None);
@@ -149,6 +152,8 @@ public sealed class SqliteWriteTurnsAndCheckpointsTests : IDisposable
         }
     }
 
+    // The WAL tests hold a connection open (their "keeper"): other tests clear every connection pool of the process,
+    // and when the last connection to a file closes SQLite checkpoints the WAL and deletes it.
     private async Task<SqliteDatabase> MigratedAsync(bool checkpointsInBackground)
     {
         var database = new SqliteDatabase(Path.Combine(_folder, $"wal-{checkpointsInBackground}.db"), checkpointsInBackground);
