@@ -76,9 +76,10 @@ public static class PlatformServiceCollectionExtensions
             services.AddSingleton(sp =>
             {
                 var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-                return new SqliteDatabase(Path.Combine(storage.DataDirectory, "telehealth.db"));
+                return new SqliteDatabase(Path.Combine(storage.DataDirectory, "telehealth.db"), checkpointsInBackground: true);
             });
             services.AddTelehealthSqliteStorage(); // every care-record store, the one outbox and the migrator
+            services.AddHostedService<SqliteWalCheckpointer>(); // commits of this database leave checkpoints to it
         }
         services.AddSingleton<CareRecordSchemaStartup>();
         var influx = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.Influx;

@@ -49,6 +49,7 @@ public sealed class SqliteReadingStore : IReadingStore
         }
 
         await using var connection = await _database.OpenAsync(cancellationToken);
+        using var turn = await _database.WaitForWriteTurnAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;

@@ -25,7 +25,11 @@ public sealed class SqliteOutbox(SqliteDatabase database, TimeProvider time) : I
         {
             return 0;
         }
+        // Hashed before the write lock is taken: the lock is held for the inserts only.
+        var hashes = messages.Select(message => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(message.Payload)))).ToArray();
         await using var connection = await database.OpenAsync(cancellationToken);
+        // A pass's observations are one long transaction: in turn with the ingest writer, not polled for (SqliteDatabase).
+        using var turn = await database.WaitForWriteTurnAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -54,14 +58,15 @@ public sealed class SqliteOutbox(SqliteDatabase database, TimeProvider time) : I
         var hash = command.Parameters.Add("$hash", SqliteType.Text);
         command.Parameters.AddWithValue("$now", SqliteTime.ToUnixMs(time.GetUtcNow()));
         var appended = 0;
-        foreach (var message in messages)
+        for (var i = 0; i < messages.Count; i++)
         {
+            var message = messages[i];
             subject.Value = message.Subject;
             key.Value = message.Key;
             correlation.Value = (object?)message.CorrelationId ?? DBNull.Value;
             header.Value = message.Header;
             payload.Value = message.Payload;
-            hash.Value = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(message.Payload)));
+            hash.Value = hashes[i];
             appended += await command.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);

@@ -1,0 +1,194 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Telehealth.Contracts.Outbox;
+using Telehealth.Contracts.Readings;
+using Telehealth.Storage.Sqlite;
+using Telehealth.Storage.Sqlite.Ingest;
+using Telehealth.Storage.Sqlite.Migrations;
+using Telehealth.Storage.Sqlite.Outbox;
+
+namespace Telehealth.Tests.Storage;
+
+/// <summary>
+/// The embedded database's two measures for the acceptance path (real SQLite files): bulk writers take turns in
+/// arrival order instead of polling for SQLite's lock, and with background checkpoints no commit copies the WAL back.
+/// </summary>
+public sealed class SqliteWriteTurnsAndCheckpointsTests : IDisposable
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 26, 4, 0, 0, TimeSpan.Zero);
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "telehealth-wal-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Write_turns_are_handed_over_in_arrival_order_and_a_turn_is_released_once()
+    {
+        var database = await MigratedAsync(checkpointsInBackground: false);
+        var first = await database.WaitForWriteTurnAsync();
+        var second = database.WaitForWriteTurnAsync().AsTask();
+        var third = database.WaitForWriteTurnAsync().AsTask();
+        Assert.False(second.IsCompleted);
+        Assert.False(third.IsCompleted);
+
+        first.Dispose();
+        var secondTurn = await second.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(third.IsCompleted);
+        first.Dispose(); // a second dispose of the same turn must not let the third writer in beside the second
+        Assert.False(third.IsCompleted);
+
+        secondTurn.Dispose();
+        (await third.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+        using var again = await database.WaitForWriteTurnAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task An_ingest_batch_waits_for_its_turn_then_stores_and_queues_every_reading()
+    {
+        var database = await MigratedAsync(checkpointsInBackground: true);
+        var store = new SqliteReadingStore(database, new FakeTimeProvider(At));
+        Reading[] readings =
+        [
+            new("dev-1", "pat-1", VitalKind.Spo2, 96, At.AddSeconds(-2), At),
+            new("dev-1", "pat-1", VitalKind.HeartRate, 71, At.AddSeconds(-2), At),
+        ];
+
+        var turn = await database.WaitForWriteTurnAsync();
+        // Microsoft.Data.Sqlite completes its calls synchronously: a batch not waiting for the turn would be done here.
+        var append = store.AppendAsync(readings);
+        Assert.False(append.IsCompleted);
+        Assert.Equal(0, await CountAsync(database, "vital_readings"));
+
+        turn.Dispose();
+        var result = await append.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, result.Count);
+        Assert.Empty(result.Conflicts);
+        Assert.Equal(2, await CountAsync(database, "vital_readings"));
+        Assert.Equal(2, await CountAsync(database, "evaluation_queue"));
+    }
+
+    [Fact]
+    public async Task An_outbox_append_waits_for_its_turn_then_appends_and_still_leaves_out_the_same_newest_content()
+    {
+        var database = await MigratedAsync(checkpointsInBackground: true);
+        var outbox = new SqliteOutbox(database, new FakeTimeProvider(At));
+        OutboxMessage[] messages =
+        [
+            new("pat-1", "obs-1", null, "{}", "{\"v\":1}"),
+            new("pat-1", "obs-2", null, "{}", "{\"v\":2}"),
+        ];
+
+        var turn = await database.WaitForWriteTurnAsync();
+        var append = outbox.EnqueueAsync("fhir", messages, OutboxDedupe.UnlessNewestIsSame);
+        Assert.False(append.IsCompleted);
+        turn.Dispose();
+        Assert.Equal(2, await append.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        // The content hashes (now taken before the lock) still decide: the same newest payload is left out, a new one is not.
+        Assert.Equal(1, await outbox.EnqueueAsync("fhir",
+            [new("pat-1", "obs-1", null, "{}", "{\"v\":1}"), new("pat-1", "obs-2", null, "{}", "{\"v\":3}")], OutboxDedupe.UnlessNewestIsSame));
+        Assert.Equal(3, await CountAsync(database, "outbox"));
+    }
+
+    [Fact]
+    public async Task With_background_checkpoints_no_commit_copies_the_wal_and_one_checkpoint_copies_all_of_it()
+    {
+        var database = await MigratedAsync(checkpointsInBackground: true);
+        await using var keeper = await database.OpenAsync();
+        await WriteScratchAsync(database);
+        var framesInFile = WalFramesInFile(database);
+        Assert.True(framesInFile > 1_000, $"{framesInFile} frames: more than SQLite's automatic checkpoint mark of 1,000");
+
+        var checkpointer = new SqliteWalCheckpointer(database, TimeProvider.System, NullLogger<SqliteWalCheckpointer>.Instance);
+        var result = await checkpointer.CheckpointOnceAsync();
+
+        // Every frame ever written is still in the WAL (no commit restarted it), and all of it is now in the file.
+        Assert.Equal(new SqliteCheckpointResult(false, framesInFile, framesInFile), result);
+    }
+
+    [Fact]
+    public async Task Without_background_checkpoints_commits_still_checkpoint_and_the_checkpointer_stays_idle()
+    {
+        var database = await MigratedAsync(checkpointsInBackground: false);
+        await using var keeper = await database.OpenAsync();
+        await WriteScratchAsync(database);
+        var checkpointer = new SqliteWalCheckpointer(database, new FakeTimeProvider(At), NullLogger<SqliteWalCheckpointer>.Instance);
+        await checkpointer.StartAsync(CancellationToken.None);
+        await checkpointer.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(10)); // returned at once: nothing to run
+
+        // A commit past 1,000 frames checkpointed and the next one started the WAL over: fewer live frames than the file held.
+        var result = await checkpointer.CheckpointOnceAsync();
+        Assert.True(result.WalFrames < WalFramesInFile(database), $"{result.WalFrames} live frames of {WalFramesInFile(database)}");
+        await checkpointer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task The_background_loop_checkpoints_every_interval()
+    {
+        var database = await MigratedAsync(checkpointsInBackground: true);
+        var time = new FakeTimeProvider(At);
+        var checkpointer = new SqliteWalCheckpointer(database, time, NullLogger<SqliteWalCheckpointer>.Instance);
+        await using var keeper = await database.OpenAsync();
+        var checkpointed = new TaskCompletionSource<SqliteCheckpointResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        checkpointer.Checkpointed += result => checkpointed.TrySetResult(result);
+        await checkpointer.StartAsync(CancellationToken.None);
+        try
+        {
+            await WriteScratchAsync(database);
+            var framesInFile = WalFramesInFile(database);
+
+            time.Advance(SqliteWalCheckpointer.Interval);
+            var result = await checkpointed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.Equal(new SqliteCheckpointResult(false, framesInFile, framesInFile), result);
+        }
+        finally
+        {
+            await checkpointer.StopAsync(CancellationToken.None);
+        }
+    }
+
+    // The WAL tests hold a connection open (their "keeper"): other tests clear every connection pool of the process,
+    // and when the last connection to a file closes SQLite checkpoints the WAL and deletes it.
+    private async Task<SqliteDatabase> MigratedAsync(bool checkpointsInBackground)
+    {
+        var database = new SqliteDatabase(Path.Combine(_folder, $"wal-{checkpointsInBackground}.db"), checkpointsInBackground);
+        await new SqliteMigrator(database, TimeProvider.System).MigrateAsync();
+        return database;
+    }
+
+    /// <summary>About 1,500 pages in 30 commits: past the 1,000 at which SQLite checkpoints inside a commit by default.</summary>
+    private static async Task WriteScratchAsync(SqliteDatabase database)
+    {
+        await using var connection = await database.OpenAsync();
+        await using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE IF NOT EXISTS scratch (b BLOB NOT NULL)";
+            await create.ExecuteNonQueryAsync();
+        }
+        for (var commit = 0; commit < 30; commit++)
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO scratch (b) SELECT zeroblob(3000) FROM (SELECT 1 UNION ALL SELECT 2) a, (SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5) b, (SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5) c";
+            Assert.Equal(50, await insert.ExecuteNonQueryAsync());
+            await transaction.CommitAsync();
+        }
+    }
+
+    /// <summary>Frames the -wal file holds: a 32-byte header, then per frame a 24-byte header and one page.</summary>
+    private static long WalFramesInFile(SqliteDatabase database) => (new FileInfo(database.Path + "-wal").Length - 32) / (4096 + 24);
+
+    private static async Task<long> CountAsync(SqliteDatabase database, string table)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM {table}";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
