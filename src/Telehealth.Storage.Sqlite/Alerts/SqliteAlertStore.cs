@@ -116,6 +116,9 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
         {
             return results;
         }
+        // The evaluation pass's commit is a bulk write too: it waits its turn behind the ingest batches and outbox
+        // appends rather than polling SQLite's lock with growing sleeps (busy_timeout).
+        using var turn = await _database.WaitForWriteTurnAsync(cancellationToken);
         await using var connection = await _database.OpenAsync(cancellationToken);
         // IMMEDIATE: take the write lock up front, so the alert reads this commit is based on cannot be overtaken.
         await using var transaction = connection.BeginTransaction(deferred: false);
