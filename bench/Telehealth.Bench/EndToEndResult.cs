@@ -22,5 +22,8 @@ public sealed record EndToEndResult(
     /// <summary>CPU use while the clock ran, when a sampler was given.</summary>
     public Scale.CpuUse? Cpu { get; init; }
 
+    /// <summary>Cost per reading sent while the clock ran, for this whole process (platform and device clients).</summary>
+    public ProcessCostPerReading? Cost { get; init; }
+
     public double SettledReadingsPerSecond => SettledElapsed is { } settled ? Stored / settled.TotalSeconds : double.NaN;
 }

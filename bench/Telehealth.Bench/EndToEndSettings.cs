@@ -6,7 +6,9 @@ namespace Telehealth.Bench;
 /// True: one message per device carries a critical SpO2, and the clock runs on past the last PUBACK until every
 /// reading is evaluated, every alert event pushed, and a dashboard (SignalR) has an alert for every person.
 /// </param>
-public sealed record EndToEndSettings(int Devices, int ReadingsPerDevice, int InFlightPerClient, TimeSpan? LookupCacheTtl = null, bool Settled = false)
+/// <param name="WarmUpMessagesPerDevice">Messages each device sends (normal, earlier device times) before the clock
+/// starts, waiting until they are all evaluated; they are stored too and counted apart.</param>
+public sealed record EndToEndSettings(int Devices, int ReadingsPerDevice, int InFlightPerClient, TimeSpan? LookupCacheTtl = null, bool Settled = false, int WarmUpMessagesPerDevice = 0)
 {
     public const int ReadingsPerMessage = 2;
 
@@ -17,5 +19,6 @@ public sealed record EndToEndSettings(int Devices, int ReadingsPerDevice, int In
     public override string ToString() =>
         $"{Devices} devices x {ReadingsPerDevice} readings ({MessagesPerDevice} messages of {ReadingsPerMessage}), {InFlightPerClient} in flight per client" +
         (LookupCacheTtl is { } ttl ? $", device lookup cache {ttl.TotalSeconds:0} s" : string.Empty) +
-        (Settled ? ", clock stops when evaluated and pushed" : string.Empty);
+        (Settled ? ", clock stops when evaluated and pushed" : string.Empty) +
+        (WarmUpMessagesPerDevice > 0 ? $", after a warm-up of {WarmUpMessagesPerDevice} messages per device" : string.Empty);
 }

@@ -150,13 +150,15 @@ public static class ScaleBenchmark
         }
 
         var embedded = await PhaseAsync("embedded", () => EndToEndBenchmark.RunAsync(
-            new EndToEndSettings(ScaleSettings.Devices, settings.EmbeddedReadingsPerDevice, ScaleSettings.InFlight, Settled: true), cancel.Token, cpu));
+            new EndToEndSettings(ScaleSettings.Devices, settings.EmbeddedReadingsPerDevice, ScaleSettings.InFlight, Settled: true,
+                WarmUpMessagesPerDevice: settings.EmbeddedWarmUpMessagesPerDevice), cancel.Token, cpu));
         if (embedded is not null)
         {
             var sent = embedded.Settings.TotalReadings;
             var match = embedded.Stored == sent && embedded.Acknowledged == sent && embedded.Failed == 0 && embedded.AlertsPushed == ScaleSettings.Devices;
             Note(string.Create(CultureInfo.InvariantCulture,
-                $"embedded, seconds from the first PUBLISH: last PUBACK {embedded.Elapsed.TotalSeconds:0.0}, evaluated and every alert on the dashboard {embedded.SettledElapsed?.TotalSeconds:0.0}"));
+                $"embedded, seconds from the first PUBLISH: last PUBACK {embedded.Elapsed.TotalSeconds:0.0}, evaluated and every alert on the dashboard {embedded.SettledElapsed?.TotalSeconds:0.0}" +
+                $" (after a warm-up of {embedded.Settings.WarmUpMessagesPerDevice * EndToEndSettings.ReadingsPerMessage:N0} readings per device); this process (platform and devices): {embedded.Cost}"));
             Count("embedded", match, $"{sent} readings sent, {embedded.Acknowledged} PUBACKed, {embedded.Failed} messages refused, {embedded.Stored} stored (read back through the API), alerts pushed for {embedded.AlertsPushed} of {ScaleSettings.Devices} persons");
             Cpu("embedded (platform and devices in this process)", embedded.Cpu);
             var rate = embedded.SettledReadingsPerSecond;

@@ -25,6 +25,10 @@ public sealed record ScaleSettings(double Fraction, IReadOnlySet<string> Phases)
 
     public int EmbeddedReadingsPerDevice => Scaled(2_000) / 2 * 2;
 
+    /// <summary>Messages per device the embedded platform takes before its clock starts (a fifth of the measured run):
+    /// the target is a sustained rate, and a cold process spends its first seconds compiling.</summary>
+    public int EmbeddedWarmUpMessagesPerDevice => Scaled(200);
+
     /// <summary>
     /// Smaller than the embedded run. 5,000 readings (50 per device) while the split deployment managed ~1,000/s;
     /// 20,000 since its evaluation pass stopped costing statements per reading (~2,500/s on a loaded machine), so

@@ -513,12 +513,16 @@ public sealed partial class AlertEngine(
 
         public List<AlertChange> Changes { get; } = [];
 
+        // Every rule of every reading asks for the list, and it changes only on a Record: built once per change.
+        private List<AlertCase>? _notResolved;
+
         /// <summary>The patient's not-resolved alerts as changed so far.</summary>
-        public IReadOnlyList<AlertCase> Alerts => _alerts.Values.Where(alert => !alert.IsResolved).ToList();
+        public IReadOnlyList<AlertCase> Alerts => _notResolved ??= _alerts.Values.Where(alert => !alert.IsResolved).ToList();
 
         public void Record(AlertChange change)
         {
             Changes.Add(change);
+            _notResolved = null;
             // A resolved alert is history: the next finding for its condition raises a new one.
             _alerts[change.Alert.Id] = change.Alert;
         }

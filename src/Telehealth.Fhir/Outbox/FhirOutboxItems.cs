@@ -1,15 +1,12 @@
 using Hl7.Fhir.Model;
-using Hl7.Fhir.Serialization;
 using Telehealth.Fhir.Mapping;
+using Telehealth.Fhir.Serialization;
 
 namespace Telehealth.Fhir.Outbox;
 
 /// <summary>Turns a mapped resource into an outbox item: its JSON, and the identifier its conditional update matches on.</summary>
 public static class FhirOutboxItems
 {
-    // Built once: the first serialization pays the model warm-up.
-    private static readonly FhirJsonSerializer Serializer = new();
-
     public static FhirOutboxItem Create(string patientId, Resource resource)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(patientId);
@@ -19,7 +16,7 @@ public static class FhirOutboxItems
             throw new ArgumentException($"A {resource.TypeName} needs its deterministic id before it goes in the outbox.", nameof(resource));
         }
         var identifier = BusinessIdentifier(resource);
-        return new FhirOutboxItem(patientId, resource.TypeName, resource.Id, identifier.System!, identifier.Value!, Serializer.SerializeToString(resource));
+        return new FhirOutboxItem(patientId, resource.TypeName, resource.Id, identifier.System!, identifier.Value!, CompactFhirJson.Serialize(resource));
     }
 
     /// <summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Telehealth.Contracts.Outbox;
@@ -26,7 +24,7 @@ public sealed class SqliteOutbox(SqliteDatabase database, TimeProvider time) : I
             return 0;
         }
         // Hashed before the write lock is taken: the lock is held for the inserts only.
-        var hashes = messages.Select(message => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(message.Payload)))).ToArray();
+        var hashes = messages.Select(message => OutboxContentHash.Of(message.Payload)).ToArray();
         await using var connection = await database.OpenAsync(cancellationToken);
         // A pass's observations are one long transaction: in turn with the ingest writer, not polled for (SqliteDatabase).
         using var turn = await database.WaitForWriteTurnAsync(cancellationToken);
