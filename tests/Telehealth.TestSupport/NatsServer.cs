@@ -99,6 +99,10 @@ public sealed class NatsServer : IAsyncLifetime, IAsyncDisposable
 
     ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 
+    /// <summary>Sends nats-server a signal by its PID (1, SIGHUP: reload its configuration); 0 when sent.</summary>
+    public int Signal(int signal) =>
+        _process?.Signal(signal) ?? throw new InvalidOperationException("nats-server is not running.");
+
     /// <summary>Starts the server (again) on the same ports, store and users.</summary>
     public async Task StartAsync()
     {

@@ -303,6 +303,56 @@ public sealed class NatsJetStreamTests(ITestOutputHelper output)
         Assert.Equal(total, survivor.Services.GetRequiredService<NatsJetStreamIngress>().Acknowledged);
     }
 
+    /// <summary>
+    /// nats-server takes SIGHUP on a channel that holds one more signal while it reloads (server/signal.go), so a pass's
+    /// signal that arrives mid-reload is applied right after it rather than lost (mosquitto drops it: see
+    /// ReloadRepeat); and the platform writes one file holding both a device's user and its permissions, so there is no
+    /// moment in which nats knows the device but not its topics. Here nats-server reloads over and over while devices
+    /// are registered one after another; each connects as soon as nats lets it in and publishes at once.
+    /// </summary>
+    [Fact]
+    [Trait("Hazard", "H1")]
+    public async Task H1_a_device_nats_lets_in_while_it_keeps_reloading_may_publish_its_own_reading_at_once()
+    {
+        const int Devices = 20;
+        const int SigHup = 1;
+        await using var nats = await StartNatsAsync();
+        await using var platform = await StartPlatformAsync(nats);
+        using var staff = await platform.CreateStaffClientAsync();
+        using var stop = new CancellationTokenSource();
+        var reloads = 0;
+        var hammer = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                Assert.Equal(0, nats.Signal(SigHup));
+                Interlocked.Increment(ref reloads);
+                await Task.Delay(20);
+            }
+        });
+        var codes = new List<MqttClientPublishReasonCode>();
+        var patients = new List<string>();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        for (var i = 0; i < Devices; i++)
+        {
+            var patientId = await TelehealthPlatform.CreatePatientAsync(staff, $"Nats Reload {i}");
+            var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId);
+            await using var device = await ConnectWhenUserExistsAsync(nats, deviceId, secret);
+            codes.Add((await device.PublishReadingsAsync(Spo2(at))).ReasonCode);
+            patients.Add(patientId);
+        }
+        await stop.CancelAsync();
+        await hammer;
+
+        Assert.True(reloads > Devices, $"only {reloads} reloads asked for");
+        Assert.Equal($"Success x{Devices}", string.Join(", ", codes.GroupBy(c => c).Select(g => $"{g.Key} x{g.Count()}")));
+        foreach (var patientId in patients)
+        {
+            var stored = await Eventually.GetAsync(() => staff.GetJsonAsync($"/api/patients/{patientId}/readings"), r => r.GetArrayLength() >= 1, TimeSpan.FromSeconds(60));
+            Assert.Equal(1, stored.GetArrayLength());
+        }
+    }
+
     private const string ConsumerName = "telehealth-ingest";
 
     private static string Spo2(DateTimeOffset at) => $$"""[{"bt":{{Json.UnixSeconds(at)}},"n":"spo2","u":"%","v":97}]""";
