@@ -6,8 +6,8 @@ namespace Telehealth.Bench;
 /// True: one message per device carries a critical SpO2, and the clock runs on past the last PUBACK until every
 /// reading is evaluated, every alert event pushed, and a dashboard (SignalR) has an alert for every person.
 /// </param>
-/// <param name="WarmUpMessagesPerDevice">Messages each device sends (normal, earlier device times) before the clock
-/// starts, waiting until they are all evaluated; they are stored too and counted apart.</param>
+/// <param name="WarmUpMessagesPerDevice">Before the clock starts, as many other devices (other persons) each send this
+/// many messages, one of them critical, and the run waits until they are all evaluated and pushed.</param>
 public sealed record EndToEndSettings(int Devices, int ReadingsPerDevice, int InFlightPerClient, TimeSpan? LookupCacheTtl = null, bool Settled = false, int WarmUpMessagesPerDevice = 0)
 {
     public const int ReadingsPerMessage = 2;
@@ -20,5 +20,5 @@ public sealed record EndToEndSettings(int Devices, int ReadingsPerDevice, int In
         $"{Devices} devices x {ReadingsPerDevice} readings ({MessagesPerDevice} messages of {ReadingsPerMessage}), {InFlightPerClient} in flight per client" +
         (LookupCacheTtl is { } ttl ? $", device lookup cache {ttl.TotalSeconds:0} s" : string.Empty) +
         (Settled ? ", clock stops when evaluated and pushed" : string.Empty) +
-        (WarmUpMessagesPerDevice > 0 ? $", after a warm-up of {WarmUpMessagesPerDevice} messages per device" : string.Empty);
+        (WarmUpMessagesPerDevice > 0 ? $", after a warm-up by {Devices} other devices of {WarmUpMessagesPerDevice} messages each" : string.Empty);
 }

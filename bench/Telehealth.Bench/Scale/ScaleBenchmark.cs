@@ -158,7 +158,7 @@ public static class ScaleBenchmark
             var match = embedded.Stored == sent && embedded.Acknowledged == sent && embedded.Failed == 0 && embedded.AlertsPushed == ScaleSettings.Devices;
             Note(string.Create(CultureInfo.InvariantCulture,
                 $"embedded, seconds from the first PUBLISH: last PUBACK {embedded.Elapsed.TotalSeconds:0.0}, evaluated and every alert on the dashboard {embedded.SettledElapsed?.TotalSeconds:0.0}" +
-                $" (after a warm-up of {embedded.Settings.WarmUpMessagesPerDevice * EndToEndSettings.ReadingsPerMessage:N0} readings per device); this process (platform and devices): {embedded.Cost}"));
+                $" (after a warm-up by {ScaleSettings.Devices} other devices of {embedded.Settings.WarmUpMessagesPerDevice * EndToEndSettings.ReadingsPerMessage:N0} readings each, one critical); this process (platform and devices): {embedded.Cost}"));
             Count("embedded", match, $"{sent} readings sent, {embedded.Acknowledged} PUBACKed, {embedded.Failed} messages refused, {embedded.Stored} stored (read back through the API), alerts pushed for {embedded.AlertsPushed} of {ScaleSettings.Devices} persons");
             Cpu("embedded (platform and devices in this process)", embedded.Cpu);
             var rate = embedded.SettledReadingsPerSecond;

@@ -25,8 +25,9 @@ public sealed record ScaleSettings(double Fraction, IReadOnlySet<string> Phases)
 
     public int EmbeddedReadingsPerDevice => Scaled(2_000) / 2 * 2;
 
-    /// <summary>Messages per device the embedded platform takes before its clock starts (a fifth of the measured run):
-    /// the target is a sustained rate, and a cold process spends its first seconds compiling.</summary>
+    /// <summary>Messages each of the embedded phase's warm-up devices (as many as the measured ones, other persons) sends
+    /// before the clock starts (a fifth of the measured run): the target is a sustained rate, and a cold process spends
+    /// its first seconds compiling.</summary>
     public int EmbeddedWarmUpMessagesPerDevice => Scaled(200);
 
     /// <summary>
