@@ -125,7 +125,6 @@ public sealed class PostgresAlertLogLockTests(PostgresStoreFixture fixture) : St
         Assert.Equal(all, ordered.SelectMany(sequences => sequences));
     }
 
-
     private static List<Reading> Readings(string patientId, int count) =>
         [.. Enumerable.Range(0, count).Select(i => new Reading("dev-" + patientId, patientId, VitalKind.HeartRate, 60 + i, Start.AddSeconds(i), Start.AddSeconds(i)))];
 }
