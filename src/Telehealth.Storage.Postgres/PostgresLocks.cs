@@ -17,6 +17,12 @@ public static class PostgresLocks
     public const string EvaluationClaim = "evaluation-claim";
 
     /// <summary>
+    /// An outbox kind's appends: taken shared by an append that then locks its subjects (and keys), exclusive by one
+    /// with too many of them to lock each (<see cref="OutboxSubject"/>).
+    /// </summary>
+    public static string OutboxKind(string kind) => "outbox:" + kind;
+
+    /// <summary>
     /// Appending to the outbox for one subject (a person): a kind's appends for different people do not wait for each
     /// other, and one person's rows commit in the order of their sequence numbers (which is the order they are sent).
     /// </summary>

@@ -80,10 +80,21 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
             """;
         var now = PostgresTime.ToUnixMs(time.GetUtcNow());
         await using var batch = new NpgsqlBatch(connection, transaction);
-        // First, in the same round trip, the locks of what this append reads and writes (LockNames).
-        var locks = new NpgsqlBatchCommand(PostgresLocks.TakeManySql);
-        locks.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = LockNames(kind, messages, dedupe) });
-        batch.BatchCommands.Add(locks);
+        // First, in the same round trip, the locks of what this append reads and writes (LockNames): the kind's lock
+        // shared and then each name's, or, for more names than MaxLocksPerAppend, the kind's lock alone and exclusive.
+        var names = LockNames(kind, messages, dedupe);
+        var kindLock = new NpgsqlBatchCommand(names.Length > MaxLocksPerAppend
+            ? "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
+            : "SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))");
+        kindLock.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = PostgresLocks.OutboxKind(kind) });
+        batch.BatchCommands.Add(kindLock);
+        if (names.Length <= MaxLocksPerAppend)
+        {
+            var locks = new NpgsqlBatchCommand(PostgresLocks.TakeManySql);
+            locks.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = names });
+            batch.BatchCommands.Add(locks);
+        }
+        var firstAppend = batch.BatchCommands.Count;
         foreach (var chunk in messages.Chunk(BatchSize))
         {
             var command = new NpgsqlBatchCommand(sql);
@@ -102,13 +113,20 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
         }
         await batch.ExecuteNonQueryAsync(cancellationToken);
         var appended = 0;
-        for (var index = 1; index < batch.BatchCommands.Count; index++)
+        for (var index = firstAppend; index < batch.BatchCommands.Count; index++)
         {
             appended += batch.BatchCommands[index].RecordsAffected;
         }
         await transaction.CommitAsync(cancellationToken);
         return appended;
     }
+
+    /// <summary>
+    /// Above this many subject and key locks an append takes its kind's lock exclusively instead: PostgreSQL's lock table
+    /// holds max_locks_per_transaction × max_connections locks for the whole server (6,400 by default), and a pass over
+    /// thousands of people would otherwise take a lock for each.
+    /// </summary>
+    public const int MaxLocksPerAppend = 64;
 
     /// <summary>
     /// The advisory locks an append takes (it used to take one per kind, so two instances' evaluation passes queued their

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Telehealth.Contracts.Outbox;
 using Telehealth.Storage.Postgres;
+using Telehealth.Storage.Postgres.Outbox;
 using Telehealth.TestSupport.Storage;
 
 namespace Telehealth.Tests.Storage.Engines;
@@ -40,6 +41,40 @@ public sealed class PostgresOutboxLockTests(PostgresStoreFixture fixture) : Stor
         Assert.Equal(2, await samePerson.WaitAsync(Patience));
         Assert.Equal(["urn:test|1", "urn:test|2", "urn:test|3", "urn:test|4"],
             (await outbox.ListAsync("fhir", OutboxStatus.Pending, 10, null, newestFirst: false)).Select(row => row.Key));
+    }
+
+    [Fact]
+    public async Task An_append_for_more_than_64_people_takes_the_kinds_lock_alone_so_it_waits_for_smaller_appends_and_they_for_it()
+    {
+        var outbox = Get<IOutboxStore>();
+        var many = Enumerable.Range(0, PostgresOutbox.MaxLocksPerAppend + 1).Select(i => Message($"pat-{i:000}", 1_000 + i)).ToList();
+        await using var holder = new NpgsqlConnection(ConnectionString);
+        await holder.OpenAsync();
+
+        // A small append is in progress elsewhere (the kind's lock shared, its people's locks): another small one goes
+        // ahead, the large one waits.
+        await using (var held = await holder.BeginTransactionAsync())
+        {
+            await TakeKindLockAsync(holder, held, shared: true);
+            Assert.Equal(2, await outbox.EnqueueAsync("fhir", [Message("pat-a", 1), Message("pat-b", 2)], OutboxDedupe.UnlessNewestIsSame).WaitAsync(Patience));
+            var large = outbox.EnqueueAsync("fhir", many, OutboxDedupe.UnlessNewestIsSame);
+            await PostgresLockWaiters.WaitForAsync(holder, 1, Patience);
+            Assert.False(large.IsCompleted);
+            await held.RollbackAsync();
+            Assert.Equal(65, await large.WaitAsync(Patience));
+        }
+
+        // A large append is in progress elsewhere (the kind's lock exclusive): a small one waits for it.
+        await using (var held = await holder.BeginTransactionAsync())
+        {
+            await TakeKindLockAsync(holder, held, shared: false);
+            var small = outbox.EnqueueAsync("fhir", [Message("pat-c", 3)], OutboxDedupe.UnlessNewestIsSame);
+            await PostgresLockWaiters.WaitForAsync(holder, 1, Patience);
+            Assert.False(small.IsCompleted);
+            await held.RollbackAsync();
+            Assert.Equal(1, await small.WaitAsync(Patience));
+        }
+        Assert.Equal(new OutboxCounts(68, 0, 0), await outbox.CountAsync("fhir"));
     }
 
     [Fact]
@@ -120,6 +155,14 @@ public sealed class PostgresOutboxLockTests(PostgresStoreFixture fixture) : Stor
         Assert.Equal(200, appended[0] + appended[1]);
         Assert.Equal(200, rows.Count);
         Assert.Equal(Enumerable.Range(0, 200).Select(n => $"urn:test|{n}").Order(), rows.Select(row => row.Key).Order());
+    }
+
+    private static async Task TakeKindLockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, bool shared)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT pg_advisory_xact_lock{(shared ? "_shared" : "")}(hashtextextended(@key, 0))", connection, transaction);
+        command.Parameters.AddWithValue("key", PostgresLocks.OutboxKind("fhir"));
+        await command.ExecuteNonQueryAsync();
     }
 
     private static OutboxMessage Message(string subject, int n) => new(subject, $"urn:test|{n}", null, "{}", $"{{\"n\":{n}}}");
