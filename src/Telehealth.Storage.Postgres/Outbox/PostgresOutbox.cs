@@ -11,7 +11,7 @@ namespace Telehealth.Storage.Postgres.Outbox;
 /// The <see cref="IOutboxStore"/> as the <c>outbox</c> table of the shared PostgreSQL care record. <c>seq</c> is an
 /// identity, never reused: the order of sending is the order of <c>seq</c>. The dedupe check and the append are one
 /// statement under the advisory locks of the messages' subjects (and keys, for once-per-key messages; see
-/// <c>LockNames</c>), so two writers cannot both see "not there yet".
+/// <c>LockNames</c>; a very large append takes its kind's lock instead), so two writers cannot both see "not there yet".
 /// <para>
 /// Several instances push one outbox. <see cref="PendingAsync"/> is therefore a claim: it returns only rows this
 /// instance may send now and leases them to it (<c>lease_owner</c>, <c>lease_until</c>) in the same transaction; a
