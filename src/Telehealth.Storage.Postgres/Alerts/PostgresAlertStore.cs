@@ -118,10 +118,17 @@ public sealed class PostgresAlertStore : IAlertStore, IAlertEventLog
             return results;
         }
         await using var connection = await _database.OpenAsync(cancellationToken);
-        // The alert log's lock up front (PostgresLocks.AlertLog): event sequences commit in order, and the versions this
-        // commit is based on cannot be overtaken by another instance between the check and the commit.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await PostgresLocks.TakeAsync(connection, transaction, PostgresLocks.AlertLog, cancellationToken);
+        // The alert log's lock up front (PostgresLocks.AlertLog), but only when this commit appends events or writes over
+        // an expected version: event sequences then commit in order, and the versions it is based on cannot be overtaken
+        // by another instance between the check and the commit. Most passes write only rule states and completed items
+        // (one person's rows, already guarded by that person's evaluation lease) or count a repeat in an alert (one row,
+        // guarded by its own row lock and the unique index of open alerts), so they need not queue behind every other
+        // commit on the log.
+        if (NeedsAlertLogLock(commits))
+        {
+            await PostgresLocks.TakeAsync(connection, transaction, PostgresLocks.AlertLog, cancellationToken);
+        }
         var anyRecorded = false;
         var anyWakeUp = false;
         for (var index = 0; index < commits.Count; index++)
@@ -151,6 +158,11 @@ public sealed class PostgresAlertStore : IAlertStore, IAlertEventLog
         }
         return results;
     }
+
+    /// <summary>Whether any commit appends an event or writes an alert over an expected version (refused changes write nothing).</summary>
+    private static bool NeedsAlertLogLock(IReadOnlyList<AlertCommit> commits) =>
+        commits.Any(commit => commit.Changes.Any(change => change.Refused is null
+            && (change.Events.Count > 0 || commit.ExpectedVersions?.ContainsKey(change.Alert.Id) == true)));
 
     /// <summary>One commit's alerts and their events (each event's sequence is read back, so one at a time).</summary>
     private static async Task<IReadOnlyList<AlertEventRecord>> WriteAlertsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AlertCommit commit, CancellationToken cancellationToken)

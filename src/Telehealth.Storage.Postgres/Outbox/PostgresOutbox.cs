@@ -10,7 +10,8 @@ namespace Telehealth.Storage.Postgres.Outbox;
 /// <summary>
 /// The <see cref="IOutboxStore"/> as the <c>outbox</c> table of the shared PostgreSQL care record. <c>seq</c> is an
 /// identity, never reused: the order of sending is the order of <c>seq</c>. The dedupe check and the append are one
-/// statement under the kind's advisory lock, so two writers cannot both see "not there yet".
+/// statement under the advisory locks of the messages' subjects (and keys, for once-per-key messages; see
+/// <c>LockNames</c>; a very large append takes its kind's lock instead), so two writers cannot both see "not there yet".
 /// <para>
 /// Several instances push one outbox. <see cref="PendingAsync"/> is therefore a claim: it returns only rows this
 /// instance may send now and leases them to it (<c>lease_owner</c>, <c>lease_until</c>) in the same transaction; a
@@ -46,8 +47,6 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
         }
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // The kind's lock: the dedupe check and the append cannot interleave with another instance's.
-        await PostgresLocks.TakeAsync(connection, transaction, "outbox:" + kind, cancellationToken);
         // Set-based: each chunk of messages is one statement over arrays (unnest WITH ORDINALITY keeps the call's order,
         // so sequence numbers follow it). A statement per message made an evaluation pass's Observations cost tens of
         // thousands of statements. A key's earlier message in the same chunk is compared by LAG; across chunks (and
@@ -81,6 +80,21 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
             """;
         var now = PostgresTime.ToUnixMs(time.GetUtcNow());
         await using var batch = new NpgsqlBatch(connection, transaction);
+        // First, in the same round trip, the locks of what this append reads and writes (LockNames): the kind's lock
+        // shared and then each name's, or, for more names than MaxLocksPerAppend, the kind's lock alone and exclusive.
+        var names = LockNames(kind, messages, dedupe);
+        var kindLock = new NpgsqlBatchCommand(names.Length > MaxLocksPerAppend
+            ? "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
+            : "SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))");
+        kindLock.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = PostgresLocks.OutboxKind(kind) });
+        batch.BatchCommands.Add(kindLock);
+        if (names.Length <= MaxLocksPerAppend)
+        {
+            var locks = new NpgsqlBatchCommand(PostgresLocks.TakeManySql);
+            locks.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = names });
+            batch.BatchCommands.Add(locks);
+        }
+        var firstAppend = batch.BatchCommands.Count;
         foreach (var chunk in messages.Chunk(BatchSize))
         {
             var command = new NpgsqlBatchCommand(sql);
@@ -97,9 +111,41 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = now });
             batch.BatchCommands.Add(command);
         }
-        var appended = await batch.ExecuteNonQueryAsync(cancellationToken);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        var appended = 0;
+        for (var index = firstAppend; index < batch.BatchCommands.Count; index++)
+        {
+            appended += batch.BatchCommands[index].RecordsAffected;
+        }
         await transaction.CommitAsync(cancellationToken);
         return appended;
+    }
+
+    /// <summary>
+    /// Above this many subject and key locks an append takes its kind's lock exclusively instead: PostgreSQL's lock table
+    /// holds max_locks_per_transaction × max_connections locks for the whole server (6,400 by default), and a pass over
+    /// thousands of people would otherwise take a lock for each.
+    /// </summary>
+    public const int MaxLocksPerAppend = 64;
+
+    /// <summary>
+    /// The advisory locks an append takes (it used to take one per kind, so two instances' evaluation passes queued their
+    /// Observations one after the other). Each subject's lock: appends for one person are serialised, so that person's
+    /// rows commit in sequence order (a pusher never sends a later row while an earlier one is still uncommitted) and
+    /// the "newest of the key" a check reads is final for keys of that person. <see cref="OutboxDedupe.OncePerKey"/>
+    /// also locks each key, so two subjects can never both append one key. <see cref="OutboxDedupe.UnlessNewestIsSame"/>
+    /// relies on the subject's lock alone: only the same key with the same content appended for two subjects at once
+    /// could both go in, and a FHIR resource's content names its subject (a Device reassigned to another person is a new
+    /// content), so for the outbox's kinds that cannot happen; a lock per key would take thousands of locks per pass.
+    /// </summary>
+    private static string[] LockNames(string kind, IReadOnlyList<OutboxMessage> messages, OutboxDedupe dedupe)
+    {
+        var names = messages.Select(message => PostgresLocks.OutboxSubject(kind, message.Subject));
+        if (dedupe == OutboxDedupe.OncePerKey)
+        {
+            names = names.Concat(messages.Select(message => PostgresLocks.OutboxKey(kind, message.Key)));
+        }
+        return [.. names.Distinct(StringComparer.Ordinal)];
     }
 
     public async Task<IReadOnlyList<OutboxRow>> PendingAsync(string kind, int limit, IReadOnlyCollection<string>? excludedSubjects = null, CancellationToken cancellationToken = default)
