@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -106,7 +104,7 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
             command.Parameters.Add(new NpgsqlParameter { Value = chunk.Select(message => message.Payload).ToArray() });
             command.Parameters.Add(new NpgsqlParameter
             {
-                Value = chunk.Select(message => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(message.Payload)))).ToArray(),
+                Value = chunk.Select(message => OutboxContentHash.Of(message.Payload)).ToArray(),
             });
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = now });
             batch.BatchCommands.Add(command);
