@@ -10,8 +10,9 @@ namespace Telehealth.Alerts.Evaluation;
 
 /// <summary>
 /// Takes due items from the evaluation queue and evaluates them per patient, in queue order, off the devices'
-/// acknowledgement path, a pass at a time. The followers of stored data (the FHIR Observations) run first, then the
-/// alert engine, which records the pass's alerts and marks its items done in one transaction. A failure defers that
+/// acknowledgement path, a pass at a time. The alert engine decides the whole pass, then records it in two groups,
+/// the patients whose alerts changed first; before each group is recorded the followers of stored data (the FHIR
+/// Observations) hear of its items, and the group's alerts and completed items are then written in one transaction. A failure defers that
 /// patient's items with a growing back-off and is retried until it succeeds; other patients go on.
 /// </summary>
 public sealed partial class EvaluationWorker(
@@ -60,10 +61,13 @@ public sealed partial class EvaluationWorker(
     }
 
     /// <summary>
-    /// One pass: the followers of stored data hear of the whole pass at once (one outbox transaction), then every
-    /// patient is evaluated and the pass recorded in one transaction. A pass costs a few transactions, not a few per
-    /// patient, which is what keeps it short under load. Failures stay per patient: when following the whole pass fails,
-    /// each patient is followed alone, and a patient who still fails is deferred without holding up the others.
+    /// One pass: every patient is decided, then the patients whose evaluation raised or changed an alert are recorded
+    /// (their stored data handed to the followers, then one transaction), then everyone else the same way
+    /// (<see cref="AlertEngine.EvaluatePassAsync(IReadOnlyList{PatientDueItems}, int, Func{IReadOnlyList{PatientDueItems}, CancellationToken, Task{IReadOnlyList{Exception}}}, CancellationToken)"/>).
+    /// An alert thus waits for its own group's few writes, not for the FHIR Observations of every reading in the pass.
+    /// A pass costs a few transactions, not a few per patient, which is what keeps it short under load. Failures stay
+    /// per patient: when following a group fails, each patient is followed alone, and a patient who still fails is
+    /// deferred without holding up the others.
     /// </summary>
     private async Task EvaluatePassAsync(IReadOnlyList<DueItem> due, CancellationToken cancellationToken)
     {
@@ -72,49 +76,53 @@ public sealed partial class EvaluationWorker(
         var patients = due.GroupBy(item => item.PatientId, StringComparer.Ordinal)
             .Select(patient => new PatientDueItems(patient.Key, patient.ToList())).ToList();
         activity?.SetTag("telehealth.evaluation.patients", patients.Count);
-        var followed = new List<PatientDueItems>(patients.Count);
-        try
-        {
-            await FollowAsync(due, cancellationToken);
-            followed = patients;
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested && patients.Count > 1)
-        {
-            foreach (var patient in patients)
-            {
-                try
-                {
-                    await FollowAsync(patient.Items, cancellationToken);
-                    followed.Add(patient);
-                }
-                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-                {
-                    await DeferAsync(patient, exception, cancellationToken);
-                }
-            }
-        }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            await DeferAsync(patients[0], exception, cancellationToken);
-        }
-        if (followed.Count == 0)
-        {
-            return;
-        }
-        var outcomes = await engine.EvaluatePassAsync(followed, options.Value.Parallelism, cancellationToken);
+        var outcomes = await engine.EvaluatePassAsync(patients, options.Value.Parallelism, FollowGroupAsync, cancellationToken);
         var now = time.GetUtcNow();
         for (var index = 0; index < outcomes.Count; index++)
         {
-            var items = followed[index].Items;
+            var items = patients[index].Items;
             if (outcomes[index].Failure is { } failure)
             {
                 activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, failure.GetType().Name);
-                await DeferAsync(followed[index], failure, cancellationToken);
+                await DeferAsync(patients[index], failure, cancellationToken);
                 continue;
             }
             metrics.Evaluated(items.Count, outcomes[index].Recorded.Count,
                 items.Select(item => now - (item.Reading?.ReceivedAt ?? item.Event?.ReceivedAt ?? now)));
         }
+    }
+
+    /// <summary>
+    /// The followers of stored data (the FHIR Observations) hear of a group of patients at once (one outbox
+    /// transaction), before the group's evaluation is recorded: an item is done only once followed. When following the
+    /// group fails, each patient is followed alone; the answer is each patient's failure, or null.
+    /// </summary>
+    private async Task<IReadOnlyList<Exception?>> FollowGroupAsync(IReadOnlyList<PatientDueItems> group, CancellationToken cancellationToken)
+    {
+        var failures = new Exception?[group.Count];
+        try
+        {
+            await FollowAsync([.. group.SelectMany(patient => patient.Items)], cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested && group.Count > 1)
+        {
+            for (var index = 0; index < group.Count; index++)
+            {
+                try
+                {
+                    await FollowAsync(group[index].Items, cancellationToken);
+                }
+                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    failures[index] = exception;
+                }
+            }
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            failures[0] = exception;
+        }
+        return failures;
     }
 
     private async Task DeferAsync(PatientDueItems patient, Exception exception, CancellationToken cancellationToken)
