@@ -85,7 +85,7 @@ public sealed partial class AlertEngine(
     /// </summary>
     /// <param name="parallelism">How many patients are decided at once (the recording stays one transaction per group).</param>
     public Task<IReadOnlyList<PatientEvaluation>> EvaluatePassAsync(IReadOnlyList<PatientDueItems> pass, int parallelism, CancellationToken cancellationToken) =>
-        EvaluatePassAsync(pass, parallelism, beforeRecording: null, cancellationToken);
+        EvaluatePassAsync(pass, parallelism, hooks: null, cancellationToken);
 
     /// <summary>
     /// Evaluates one pass of the queue, as <see cref="EvaluatePassAsync(IReadOnlyList{PatientDueItems}, int, CancellationToken)"/>,
@@ -95,13 +95,9 @@ public sealed partial class AlertEngine(
     /// transaction) is recorded after it. Each group is still recorded in one transaction, and each patient's items
     /// in queue order, so the order of evaluation per patient and "done only with its effects" hold as before.
     /// </summary>
-    /// <param name="beforeRecording">
-    /// Called with each group just before it is recorded (the worker hands the group's stored data to its followers
-    /// there); answers, per patient of the group and in its order, null or the failure that leaves that patient's
-    /// items due. Null: nothing to do first.
-    /// </param>
+    /// <param name="hooks">What the caller does before each group is recorded, and once the alerts are; null: nothing.</param>
     public async Task<IReadOnlyList<PatientEvaluation>> EvaluatePassAsync(IReadOnlyList<PatientDueItems> pass, int parallelism,
-        Func<IReadOnlyList<PatientDueItems>, CancellationToken, Task<IReadOnlyList<Exception?>>>? beforeRecording, CancellationToken cancellationToken)
+        EvaluationPassHooks? hooks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pass);
         var gates = pass.Select(work => work.PatientId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
@@ -144,9 +140,14 @@ public sealed partial class AlertEngine(
             // recording one group before the other changes what each patient's record says at no point.
             var alerting = decided.Where(entry => entry.Decision.ChangesAlerts).ToList();
             var quiet = decided.Where(entry => !entry.Decision.ChangesAlerts).ToList();
-            foreach (var group in new[] { alerting, quiet }.Where(group => group.Count > 0))
+            if (alerting.Count > 0)
             {
-                await RecordAsync(pass, group, outcomes, beforeRecording, cancellationToken);
+                await RecordAsync(pass, alerting, outcomes, hooks?.BeforeRecording, cancellationToken);
+            }
+            hooks?.AlertsRecorded?.Invoke();
+            if (quiet.Count > 0)
+            {
+                await RecordAsync(pass, quiet, outcomes, hooks?.BeforeRecording, cancellationToken);
             }
             return outcomes;
         }

@@ -12,7 +12,8 @@ namespace Telehealth.Alerts.Evaluation;
 /// Takes due items from the evaluation queue and evaluates them per patient, in queue order, off the devices'
 /// acknowledgement path, a pass at a time. The alert engine decides the whole pass, then records it in two groups,
 /// the patients whose alerts changed first; before each group is recorded the followers of stored data (the FHIR
-/// Observations) hear of its items, and the group's alerts and completed items are then written in one transaction. A failure defers that
+/// Observations) hear of its items, and the group's alerts and completed items are then written in one transaction.
+/// Once a pass's alerts are recorded the next pass may start beside it, for other people only. A failure defers that
 /// patient's items with a growing back-off and is retried until it succeeds; other patients go on.
 /// </summary>
 public sealed partial class EvaluationWorker(
@@ -31,52 +32,100 @@ public sealed partial class EvaluationWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        while (!stoppingToken.IsCancellationRequested)
+        // The pass still recording its quiet group (people whose alerts did not change): the next pass starts beside it
+        // so that a new alert waits for its own pass only, not for the FHIR Observations and commit of the last one.
+        RunningPass? running = null;
+        try
         {
-            var wake = signal.Signal.Next;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                var started = time.GetTimestamp();
-                var due = await queue.ClaimAsync(settings.MaxItemsPerPass, time.GetUtcNow(), stoppingToken);
-                if (due.Count > 0)
+                var wake = signal.Signal.Next;
+                try
                 {
-                    await EvaluatePassAsync(due, stoppingToken);
-                    metrics.Pass(time.GetElapsedTime(started), due.Select(item => item.PatientId).Distinct(StringComparer.Ordinal).Count());
+                    var due = await queue.ClaimAsync(settings.MaxItemsPerPass, time.GetUtcNow(), stoppingToken);
+                    if (running is not null)
+                    {
+                        // The running pass's people are left to it, whole: their items claimed again here are not done
+                        // yet, and later ones must wait for them (queue order per person); a failure there is deferred
+                        // when it ends. They are claimed again once it has.
+                        due = [.. due.Where(item => !running.Patients.Contains(item.PatientId))];
+                    }
+                    if (due.Count > 0)
+                    {
+                        var pass = new RunningPass(due);
+                        pass.Completion = EvaluatePassAsync(pass, stoppingToken);
+                        await Task.WhenAny(pass.AlertsRecorded.Task, pass.Completion);
+                        var previous = running;
+                        running = pass;
+                        if (previous is not null)
+                        {
+                            // Never more than two passes at once: the one before ends before this one runs beside another.
+                            await previous.Completion;
+                        }
+                        if (pass.Completion.IsCompleted)
+                        {
+                            running = null;
+                            await pass.Completion;
+                        }
+                        await PruneWhenDueAsync(stoppingToken);
+                        // More may be waiting: a full pass left some, the queue held people back for other instances
+                        // (PostgreSQL claims at most half of the people waiting), or new work came while this pass ran.
+                        // An empty claim is what ends the run.
+                        continue;
+                    }
+                    if (running is { } last)
+                    {
+                        // Everything claimable belongs to the running pass: look again when it ends (its people may
+                        // have more) or when new work is signalled (someone else's), whichever comes first.
+                        await Task.WhenAny(last.Completion, wake);
+                        if (last.Completion.IsCompleted)
+                        {
+                            running = null;
+                            await last.Completion;
+                        }
+                        continue;
+                    }
+                    await PruneWhenDueAsync(stoppingToken);
                 }
-                await PruneWhenDueAsync(stoppingToken);
-                if (due.Count > 0)
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
                 {
-                    // More may be waiting: a full pass left some, or the queue held people back for other instances
-                    // (PostgreSQL claims at most half of the people waiting). An empty claim is what ends the run.
-                    continue;
+                    // The queue itself failed (database unavailable): nothing is lost, the items stay due.
+                    LogQueueFailed(exception);
                 }
+                await WakeSignal.WaitAsync(wake, settings.PollInterval, time, stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        }
+        finally
+        {
+            if (running is not null)
             {
-                // The queue itself failed (database unavailable): nothing is lost, the items stay due.
-                LogQueueFailed(exception);
+                await running.Completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
-            await WakeSignal.WaitAsync(wake, settings.PollInterval, time, stoppingToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>
     /// One pass: every patient is decided, then the patients whose evaluation raised or changed an alert are recorded
     /// (their stored data handed to the followers, then one transaction), then everyone else the same way
-    /// (<see cref="AlertEngine.EvaluatePassAsync(IReadOnlyList{PatientDueItems}, int, Func{IReadOnlyList{PatientDueItems}, CancellationToken, Task{IReadOnlyList{Exception}}}, CancellationToken)"/>).
+    /// (<see cref="AlertEngine.EvaluatePassAsync(IReadOnlyList{PatientDueItems}, int, EvaluationPassHooks?, CancellationToken)"/>).
     /// An alert thus waits for its own group's few writes, not for the FHIR Observations of every reading in the pass.
     /// A pass costs a few transactions, not a few per patient, which is what keeps it short under load. Failures stay
     /// per patient: when following a group fails, each patient is followed alone, and a patient who still fails is
     /// deferred without holding up the others.
     /// </summary>
-    private async Task EvaluatePassAsync(IReadOnlyList<DueItem> due, CancellationToken cancellationToken)
+    private async Task EvaluatePassAsync(RunningPass pass, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         using var activity = EvaluationMetrics.ActivitySource.StartActivity("evaluation pass");
-        activity?.SetTag("telehealth.evaluation.items", due.Count);
-        var patients = due.GroupBy(item => item.PatientId, StringComparer.Ordinal)
+        activity?.SetTag("telehealth.evaluation.items", pass.Due.Count);
+        var patients = pass.Due.GroupBy(item => item.PatientId, StringComparer.Ordinal)
             .Select(patient => new PatientDueItems(patient.Key, patient.ToList())).ToList();
         activity?.SetTag("telehealth.evaluation.patients", patients.Count);
-        var outcomes = await engine.EvaluatePassAsync(patients, options.Value.Parallelism, FollowGroupAsync, cancellationToken);
+        var outcomes = await engine.EvaluatePassAsync(patients, options.Value.Parallelism, new EvaluationPassHooks
+        {
+            BeforeRecording = FollowGroupAsync,
+            AlertsRecorded = () => pass.AlertsRecorded.TrySetResult(),
+        }, cancellationToken);
         var now = time.GetUtcNow();
         for (var index = 0; index < outcomes.Count; index++)
         {
@@ -90,6 +139,7 @@ public sealed partial class EvaluationWorker(
             metrics.Evaluated(items.Count, outcomes[index].Recorded.Count,
                 items.Select(item => now - (item.Reading?.ReceivedAt ?? item.Event?.ReceivedAt ?? now)));
         }
+        metrics.Pass(time.GetElapsedTime(started), patients.Count);
     }
 
     /// <summary>
@@ -173,6 +223,18 @@ public sealed partial class EvaluationWorker(
         {
             LogPruned(removed);
         }
+    }
+
+    /// <summary>A pass under way: its items, its people, and when it stops holding up alerts and when it ends.</summary>
+    private sealed class RunningPass(IReadOnlyList<DueItem> due)
+    {
+        public IReadOnlyList<DueItem> Due { get; } = due;
+
+        public HashSet<string> Patients { get; } = due.Select(item => item.PatientId).ToHashSet(StringComparer.Ordinal);
+
+        public TaskCompletionSource AlertsRecorded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Completion { get; set; } = Task.CompletedTask;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Evaluating {Count} item(s) for patient {PatientId} failed (attempt {Attempts}); retrying in {Delay}")]

@@ -95,16 +95,20 @@ public sealed class EvaluationPassTests : IAsyncLifetime
         var loggedWhenHeard = new List<int>();
         var refused = new InvalidOperationException("follower down");
 
-        var outcomes = await engine.EvaluatePassAsync(pass, 2, async (group, token) =>
+        var outcomes = await engine.EvaluatePassAsync(pass, 2, new EvaluationPassHooks
         {
-            heard.Add([.. group.Select(patient => patient.PatientId)]);
-            loggedWhenHeard.Add((await log.ReadAfterAsync(0, 100, token)).Count);
-            return [.. group.Select(patient => patient.PatientId is "pat-c" or "pat-d" ? refused : null)];
+            BeforeRecording = async (group, token) =>
+            {
+                heard.Add([.. group.Select(patient => patient.PatientId)]);
+                loggedWhenHeard.Add((await log.ReadAfterAsync(0, 100, token)).Count);
+                return [.. group.Select(patient => patient.PatientId is "pat-c" or "pat-d" ? refused : null)];
+            },
+            AlertsRecorded = () => heard.Add(["alerts recorded"]),
         }, CancellationToken.None);
 
         // The patients whose alerts changed are heard and recorded first (pat-a's two events are in the log before
         // the quiet group is heard); pat-c, refused, raised nothing.
-        Assert.Equal([["pat-a", "pat-c"], ["pat-b", "pat-d"]], heard);
+        Assert.Equal([["pat-a", "pat-c"], ["alerts recorded"], ["pat-b", "pat-d"]], heard);
         Assert.Equal([0, 2], loggedWhenHeard);
         Assert.Equal([true, true, false, false], outcomes.Select(o => o.Succeeded));
         Assert.Same(refused, outcomes[2].Failure);
