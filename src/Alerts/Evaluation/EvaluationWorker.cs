@@ -13,7 +13,8 @@ namespace Telehealth.Alerts.Evaluation;
 /// acknowledgement path, a pass at a time. The alert engine decides the whole pass, then records it in two groups,
 /// the patients whose alerts changed first; before each group is recorded the followers of stored data (the FHIR
 /// Observations) hear of its items, and the group's alerts and completed items are then written in one transaction.
-/// Once a pass's alerts are recorded the next pass may start beside it, for other people only. A failure defers that
+/// Once a pass's alerts are recorded the next pass may start beside it, for other people only (at most
+/// <see cref="MaxPassesAtOnce"/> at once). A failure defers that
 /// patient's items with a growing back-off and is retried until it succeeds; other patients go on.
 /// </summary>
 public sealed partial class EvaluationWorker(
@@ -26,15 +27,22 @@ public sealed partial class EvaluationWorker(
     TimeProvider time,
     ILogger<EvaluationWorker> logger) : BackgroundService
 {
+    /// <summary>
+    /// Most passes under way at once (one deciding, the others recording their quiet groups). The people of each are
+    /// disjoint, so the bound only limits memory and write turns queued; at the bound the oldest ends first.
+    /// </summary>
+    private const int MaxPassesAtOnce = 4;
+
     private readonly IStoredDataObserver[] _followers = storedDataFollowers.ToArray();
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        // The pass still recording its quiet group (people whose alerts did not change): the next pass starts beside it
-        // so that a new alert waits for its own pass only, not for the FHIR Observations and commit of the last one.
-        RunningPass? running = null;
+        // Passes still recording their quiet group (people whose alerts did not change), oldest first. A new pass starts
+        // beside them, for other people only, so a new alert waits for its own pass, not for the FHIR Observations and
+        // commits of earlier ones (nor for a large pass after a backlog).
+        var running = new List<RunningPass>();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -42,30 +50,26 @@ public sealed partial class EvaluationWorker(
                 var wake = signal.Signal.Next;
                 try
                 {
+                    await EndFinishedAsync(running);
                     var due = await queue.ClaimAsync(settings.MaxItemsPerPass, time.GetUtcNow(), stoppingToken);
-                    if (running is not null)
+                    if (running.Count > 0)
                     {
-                        // The running pass's people are left to it, whole: their items claimed again here are not done
+                        // A running pass's people are left to it, whole: their items claimed again here are not done
                         // yet, and later ones must wait for them (queue order per person); a failure there is deferred
                         // when it ends. They are claimed again once it has.
-                        due = [.. due.Where(item => !running.Patients.Contains(item.PatientId))];
+                        due = [.. due.Where(item => !running.Any(pass => pass.Patients.Contains(item.PatientId)))];
                     }
                     if (due.Count > 0)
                     {
                         var pass = new RunningPass(due);
                         pass.Completion = EvaluatePassAsync(pass, stoppingToken);
+                        running.Add(pass);
                         await Task.WhenAny(pass.AlertsRecorded.Task, pass.Completion);
-                        var previous = running;
-                        running = pass;
-                        if (previous is not null)
+                        if (running.Count >= MaxPassesAtOnce)
                         {
-                            // Never more than two passes at once: the one before ends before this one runs beside another.
-                            await previous.Completion;
-                        }
-                        if (pass.Completion.IsCompleted)
-                        {
-                            running = null;
-                            await pass.Completion;
+                            var oldest = running[0];
+                            running.RemoveAt(0);
+                            await oldest.Completion;
                         }
                         await PruneWhenDueAsync(stoppingToken);
                         // More may be waiting: a full pass left some, the queue held people back for other instances
@@ -73,16 +77,11 @@ public sealed partial class EvaluationWorker(
                         // An empty claim is what ends the run.
                         continue;
                     }
-                    if (running is { } last)
+                    if (running.Count > 0)
                     {
-                        // Everything claimable belongs to the running pass: look again when it ends (its people may
+                        // Everything claimable belongs to running passes: look again when one ends (its people may
                         // have more) or when new work is signalled (someone else's), whichever comes first.
-                        await Task.WhenAny(last.Completion, wake);
-                        if (last.Completion.IsCompleted)
-                        {
-                            running = null;
-                            await last.Completion;
-                        }
+                        await Task.WhenAny([wake, .. running.Select(pass => pass.Completion)]);
                         continue;
                     }
                     await PruneWhenDueAsync(stoppingToken);
@@ -97,10 +96,17 @@ public sealed partial class EvaluationWorker(
         }
         finally
         {
-            if (running is not null)
-            {
-                await running.Completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+            await Task.WhenAll(running.Select(pass => pass.Completion)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Takes the passes that ended off the list, and throws what the first failed one threw.</summary>
+    private static async Task EndFinishedAsync(List<RunningPass> running)
+    {
+        foreach (var pass in running.Where(pass => pass.Completion.IsCompleted).ToList())
+        {
+            running.Remove(pass);
+            await pass.Completion;
         }
     }
 
