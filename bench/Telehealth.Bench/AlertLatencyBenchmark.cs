@@ -15,7 +15,9 @@ namespace Telehealth.Bench;
 /// Publish → dashboard: how long from a device publishing a critical reading to a dashboard's SignalR connection
 /// receiving alertRaised, while 50 other devices keep up a steady background load. The platform runs as its own
 /// process (embedded default). Each probe is a different person, so each probe raises a new alert; the clock starts
-/// just before the PUBLISH and stops when alertRaised for that person arrives.
+/// just before the PUBLISH and stops when alertRaised for that person arrives. One warm-up person's critical reading
+/// goes first, off the clock: the platform starts fresh, and the first alert's path (a pass beside the background,
+/// the first push to a team group) otherwise ran tier-0 code and was the slowest probe of a run (150–530 ms).
 /// </summary>
 public static class AlertLatencyBenchmark
 {
@@ -40,7 +42,7 @@ public static class AlertLatencyBenchmark
             background.Add(await RegisterAsync(staff, $"Background {i}"));
         }
         var probeDevices = new List<(string PatientId, string DeviceId, string Secret)>();
-        for (var i = 0; i < probes; i++)
+        for (var i = 0; i < probes + 1; i++) // the last one warms up
         {
             var patient = await PostAsync(staff, "/api/patients", new { displayName = $"Probe {i}" });
             var patientId = patient.GetProperty("id").GetString()!;
@@ -78,6 +80,17 @@ public static class AlertLatencyBenchmark
         })));
 
         await Task.Delay(TimeSpan.FromSeconds(5)); // the background load settles
+        var warmUp = probeDevices[^1];
+        probeDevices.RemoveAt(probeDevices.Count - 1);
+        using (var warmUpClient = await ConnectAsync(mqttPort, warmUp.DeviceId, warmUp.Secret))
+        {
+            await warmUpClient.PublishAsync(Message($"telehealth/v1/devices/{warmUp.DeviceId}/readings", DateTimeOffset.UtcNow, 80));
+            var warming = Stopwatch.StartNew();
+            while (!arrived.ContainsKey(warmUp.PatientId) && warming.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(20);
+            }
+        }
         cpu?.Start();
         var probeClients = await Task.WhenAll(probeDevices.Select(d => ConnectAsync(mqttPort, d.DeviceId, d.Secret)));
         var sentAt = new long[probes];

@@ -78,13 +78,26 @@ public sealed partial class AlertEngine(
     }
 
     /// <summary>
-    /// Evaluates one pass of the queue: each patient's due items decided on their own, in queue order, and everything
-    /// recorded in one transaction (<see cref="IAlertStore.CommitManyAsync"/>), so a pass costs one commit, not one per
-    /// patient. A patient whose evaluation fails is answered with its exception and left out; when the shared commit
-    /// fails, each patient is committed alone so that one patient's failure never holds up another's alerts.
+    /// Evaluates one pass of the queue: each patient's due items decided on their own, in queue order, and recorded in
+    /// at most two transactions (<see cref="IAlertStore.CommitManyAsync"/>), not one per patient. A patient whose
+    /// evaluation fails is answered with its exception and left out; when a shared commit fails, each of its patients
+    /// is committed alone so that one patient's failure never holds up another's alerts.
     /// </summary>
-    /// <param name="parallelism">How many patients are decided at once (the recording stays one transaction).</param>
-    public async Task<IReadOnlyList<PatientEvaluation>> EvaluatePassAsync(IReadOnlyList<PatientDueItems> pass, int parallelism, CancellationToken cancellationToken)
+    /// <param name="parallelism">How many patients are decided at once (the recording stays one transaction per group).</param>
+    public Task<IReadOnlyList<PatientEvaluation>> EvaluatePassAsync(IReadOnlyList<PatientDueItems> pass, int parallelism, CancellationToken cancellationToken) =>
+        EvaluatePassAsync(pass, parallelism, hooks: null, cancellationToken);
+
+    /// <summary>
+    /// Evaluates one pass of the queue, as <see cref="EvaluatePassAsync(IReadOnlyList{PatientDueItems}, int, CancellationToken)"/>,
+    /// recording first the patients whose evaluation raised or changed an alert, then everyone else. Only the first
+    /// group's commit stands between a critical reading and the dashboards: the bulk of a busy pass (people whose
+    /// readings changed nothing but their rules' state, and whose stored data the FHIR outbox follows in one large
+    /// transaction) is recorded after it. Each group is still recorded in one transaction, and each patient's items
+    /// in queue order, so the order of evaluation per patient and "done only with its effects" hold as before.
+    /// </summary>
+    /// <param name="hooks">What the caller does before each group is recorded, and once the alerts are; null: nothing.</param>
+    public async Task<IReadOnlyList<PatientEvaluation>> EvaluatePassAsync(IReadOnlyList<PatientDueItems> pass, int parallelism,
+        EvaluationPassHooks? hooks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pass);
         var gates = pass.Select(work => work.PatientId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
@@ -123,55 +136,18 @@ public sealed partial class AlertEngine(
                 .Where(entry => entry.Decision is not null)
                 .Select(entry => (entry.Index, Decision: entry.Decision!))
                 .ToList();
-            try
+            // Alerts first: the decisions were all made before anything is written, and the groups share no patient, so
+            // recording one group before the other changes what each patient's record says at no point.
+            var alerting = decided.Where(entry => entry.Decision.ChangesAlerts).ToList();
+            var quiet = decided.Where(entry => !entry.Decision.ChangesAlerts).ToList();
+            if (alerting.Count > 0)
             {
-                await RecordAssessmentsAsync([.. decided.Select(entry => entry.Decision.Assessment).OfType<News2Assessment>()], cancellationToken);
+                await RecordAsync(pass, alerting, outcomes, hooks?.BeforeRecording, cancellationToken);
             }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            hooks?.AlertsRecorded?.Invoke();
+            if (quiet.Count > 0)
             {
-                // The assessments are stored before their evaluation is committed: whoever's could not be stored waits.
-                foreach (var (index, _) in decided)
-                {
-                    outcomes[index] = new PatientEvaluation(pass[index].PatientId, [], exception);
-                }
-                decided.Clear();
-            }
-            var commits = decided.Select(entry => entry.Decision.Commit).ToList();
-            CrashPoints.Reach(CrashPoints.BeforeAlertCommit);
-            try
-            {
-                var recorded = await alerts.CommitManyAsync(commits, cancellationToken);
-                for (var i = 0; i < decided.Count; i++)
-                {
-                    outcomes[decided[i].Index] = new PatientEvaluation(pass[decided[i].Index].PatientId, recorded[i], null);
-                }
-            }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested && decided.Count > 1)
-            {
-                LogPassCommitFailed(exception, decided.Count);
-                foreach (var (index, commit) in decided.Select(entry => (entry.Index, entry.Decision.Commit)))
-                {
-                    try
-                    {
-                        outcomes[index] = new PatientEvaluation(commit.PatientId, await alerts.CommitAsync(commit, cancellationToken), null);
-                    }
-                    catch (Exception alone) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        outcomes[index] = new PatientEvaluation(commit.PatientId, [], alone);
-                    }
-                }
-            }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                foreach (var (index, _) in decided)
-                {
-                    outcomes[index] = new PatientEvaluation(pass[index].PatientId, [], exception);
-                }
-            }
-            CrashPoints.Reach(CrashPoints.AfterAlertCommit);
-            foreach (var outcome in outcomes)
-            {
-                Log(outcome.Recorded);
+                await RecordAsync(pass, quiet, outcomes, hooks?.BeforeRecording, cancellationToken);
             }
             return outcomes;
         }
@@ -181,6 +157,85 @@ public sealed partial class AlertEngine(
             {
                 gate.Release();
             }
+        }
+    }
+
+    /// <summary>
+    /// Records one group of a pass: what must precede it (<paramref name="beforeRecording"/>), the group's NEWS2
+    /// assessments, then its commits in one transaction, or one by one when that fails. Fills in the group's outcomes.
+    /// </summary>
+    private async Task RecordAsync(IReadOnlyList<PatientDueItems> pass, List<(int Index, Decision Decision)> group, PatientEvaluation[] outcomes,
+        Func<IReadOnlyList<PatientDueItems>, CancellationToken, Task<IReadOnlyList<Exception?>>>? beforeRecording, CancellationToken cancellationToken)
+    {
+        if (beforeRecording is not null)
+        {
+            var failures = await beforeRecording([.. group.Select(entry => pass[entry.Index])], cancellationToken);
+            if (failures.Count != group.Count)
+            {
+                throw new InvalidOperationException($"{failures.Count} answer(s) before recording {group.Count} patient(s).");
+            }
+            for (var i = group.Count - 1; i >= 0; i--)
+            {
+                if (failures[i] is { } failure)
+                {
+                    outcomes[group[i].Index] = new PatientEvaluation(pass[group[i].Index].PatientId, [], failure);
+                    group.RemoveAt(i);
+                }
+            }
+            if (group.Count == 0)
+            {
+                return;
+            }
+        }
+        try
+        {
+            await RecordAssessmentsAsync([.. group.Select(entry => entry.Decision.Assessment).OfType<News2Assessment>()], cancellationToken);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The assessments are stored before their evaluation is committed: whoever's could not be stored waits.
+            foreach (var (index, _) in group)
+            {
+                outcomes[index] = new PatientEvaluation(pass[index].PatientId, [], exception);
+            }
+            return;
+        }
+        var commits = group.Select(entry => entry.Decision.Commit).ToList();
+        CrashPoints.Reach(CrashPoints.BeforeAlertCommit);
+        try
+        {
+            var recorded = await alerts.CommitManyAsync(commits, cancellationToken);
+            for (var i = 0; i < group.Count; i++)
+            {
+                outcomes[group[i].Index] = new PatientEvaluation(pass[group[i].Index].PatientId, recorded[i], null);
+            }
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && group.Count > 1)
+        {
+            LogPassCommitFailed(exception, group.Count);
+            foreach (var (index, commit) in group.Select(entry => (entry.Index, entry.Decision.Commit)))
+            {
+                try
+                {
+                    outcomes[index] = new PatientEvaluation(commit.PatientId, await alerts.CommitAsync(commit, cancellationToken), null);
+                }
+                catch (Exception alone) when (!cancellationToken.IsCancellationRequested)
+                {
+                    outcomes[index] = new PatientEvaluation(commit.PatientId, [], alone);
+                }
+            }
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            foreach (var (index, _) in group)
+            {
+                outcomes[index] = new PatientEvaluation(pass[index].PatientId, [], exception);
+            }
+        }
+        CrashPoints.Reach(CrashPoints.AfterAlertCommit);
+        foreach (var (index, _) in group)
+        {
+            Log(outcomes[index].Recorded);
         }
     }
 
@@ -257,7 +312,11 @@ public sealed partial class AlertEngine(
     }
 
     /// <summary>What one patient's evaluation decided: the commit, and the NEWS2 assessment to store before it (if any).</summary>
-    private sealed record Decision(AlertCommit Commit, News2Assessment? Assessment);
+    private sealed record Decision(AlertCommit Commit, News2Assessment? Assessment)
+    {
+        /// <summary>Whether recording it writes alert events (what the dashboards, escalation and FHIR wait for).</summary>
+        public bool ChangesAlerts => Commit.Changes.Any(change => change.Refused is null && change.Changed);
+    }
 
     /// <summary>
     /// The person's latest ACVPU assessment when it is recent enough to count in NEWS2 (the same window as readings),

@@ -10,8 +10,11 @@ namespace Telehealth.Alerts.Evaluation;
 
 /// <summary>
 /// Takes due items from the evaluation queue and evaluates them per patient, in queue order, off the devices'
-/// acknowledgement path, a pass at a time. The followers of stored data (the FHIR Observations) run first, then the
-/// alert engine, which records the pass's alerts and marks its items done in one transaction. A failure defers that
+/// acknowledgement path, a pass at a time. The alert engine decides the whole pass, then records it in two groups,
+/// the patients whose alerts changed first; before each group is recorded the followers of stored data (the FHIR
+/// Observations) hear of its items, and the group's alerts and completed items are then written in one transaction.
+/// Once a pass's alerts are recorded the next pass may start beside it, for other people only (at most
+/// <see cref="MaxPassesAtOnce"/> at once). A failure defers that
 /// patient's items with a growing back-off and is retried until it succeeds; other patients go on.
 /// </summary>
 public sealed partial class EvaluationWorker(
@@ -24,97 +27,158 @@ public sealed partial class EvaluationWorker(
     TimeProvider time,
     ILogger<EvaluationWorker> logger) : BackgroundService
 {
+    /// <summary>
+    /// Most passes under way at once (one deciding, the others recording their quiet groups). The people of each are
+    /// disjoint, so the bound only limits memory and write turns queued; at the bound the oldest ends first.
+    /// </summary>
+    private const int MaxPassesAtOnce = 4;
+
     private readonly IStoredDataObserver[] _followers = storedDataFollowers.ToArray();
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        while (!stoppingToken.IsCancellationRequested)
+        // Passes still recording their quiet group (people whose alerts did not change), oldest first. A new pass starts
+        // beside them, for other people only, so a new alert waits for its own pass, not for the FHIR Observations and
+        // commits of earlier ones (nor for a large pass after a backlog).
+        var running = new List<RunningPass>();
+        try
         {
-            var wake = signal.Signal.Next;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                var started = time.GetTimestamp();
-                var due = await queue.ClaimAsync(settings.MaxItemsPerPass, time.GetUtcNow(), stoppingToken);
-                if (due.Count > 0)
+                var wake = signal.Signal.Next;
+                try
                 {
-                    await EvaluatePassAsync(due, stoppingToken);
-                    metrics.Pass(time.GetElapsedTime(started), due.Select(item => item.PatientId).Distinct(StringComparer.Ordinal).Count());
+                    await EndFinishedAsync(running);
+                    var due = await queue.ClaimAsync(settings.MaxItemsPerPass, time.GetUtcNow(), stoppingToken);
+                    if (running.Count > 0)
+                    {
+                        // A running pass's people are left to it, whole: their items claimed again here are not done
+                        // yet, and later ones must wait for them (queue order per person); a failure there is deferred
+                        // when it ends. They are claimed again once it has.
+                        due = [.. due.Where(item => !running.Any(pass => pass.Patients.Contains(item.PatientId)))];
+                    }
+                    if (due.Count > 0)
+                    {
+                        var pass = new RunningPass(due);
+                        pass.Completion = EvaluatePassAsync(pass, stoppingToken);
+                        running.Add(pass);
+                        await Task.WhenAny(pass.AlertsRecorded.Task, pass.Completion);
+                        if (running.Count >= MaxPassesAtOnce)
+                        {
+                            var oldest = running[0];
+                            running.RemoveAt(0);
+                            await oldest.Completion;
+                        }
+                        await PruneWhenDueAsync(stoppingToken);
+                        // More may be waiting: a full pass left some, the queue held people back for other instances
+                        // (PostgreSQL claims at most half of the people waiting), or new work came while this pass ran.
+                        // An empty claim is what ends the run.
+                        continue;
+                    }
+                    if (running.Count > 0)
+                    {
+                        // Everything claimable belongs to running passes: look again when one ends (its people may
+                        // have more) or when new work is signalled (someone else's), whichever comes first.
+                        await Task.WhenAny([wake, .. running.Select(pass => pass.Completion)]);
+                        continue;
+                    }
+                    await PruneWhenDueAsync(stoppingToken);
                 }
-                await PruneWhenDueAsync(stoppingToken);
-                if (due.Count > 0)
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
                 {
-                    // More may be waiting: a full pass left some, or the queue held people back for other instances
-                    // (PostgreSQL claims at most half of the people waiting). An empty claim is what ends the run.
-                    continue;
+                    // The queue itself failed (database unavailable): nothing is lost, the items stay due.
+                    LogQueueFailed(exception);
                 }
+                await WakeSignal.WaitAsync(wake, settings.PollInterval, time, stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-            {
-                // The queue itself failed (database unavailable): nothing is lost, the items stay due.
-                LogQueueFailed(exception);
-            }
-            await WakeSignal.WaitAsync(wake, settings.PollInterval, time, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await Task.WhenAll(running.Select(pass => pass.Completion)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Takes the passes that ended off the list, and throws what the first failed one threw.</summary>
+    private static async Task EndFinishedAsync(List<RunningPass> running)
+    {
+        foreach (var pass in running.Where(pass => pass.Completion.IsCompleted).ToList())
+        {
+            running.Remove(pass);
+            await pass.Completion;
         }
     }
 
     /// <summary>
-    /// One pass: the followers of stored data hear of the whole pass at once (one outbox transaction), then every
-    /// patient is evaluated and the pass recorded in one transaction. A pass costs a few transactions, not a few per
-    /// patient, which is what keeps it short under load. Failures stay per patient: when following the whole pass fails,
-    /// each patient is followed alone, and a patient who still fails is deferred without holding up the others.
+    /// One pass: every patient is decided, then the patients whose evaluation raised or changed an alert are recorded
+    /// (their stored data handed to the followers, then one transaction), then everyone else the same way
+    /// (<see cref="AlertEngine.EvaluatePassAsync(IReadOnlyList{PatientDueItems}, int, EvaluationPassHooks?, CancellationToken)"/>).
+    /// An alert thus waits for its own group's few writes, not for the FHIR Observations of every reading in the pass.
+    /// A pass costs a few transactions, not a few per patient, which is what keeps it short under load. Failures stay
+    /// per patient: when following a group fails, each patient is followed alone, and a patient who still fails is
+    /// deferred without holding up the others.
     /// </summary>
-    private async Task EvaluatePassAsync(IReadOnlyList<DueItem> due, CancellationToken cancellationToken)
+    private async Task EvaluatePassAsync(RunningPass pass, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         using var activity = EvaluationMetrics.ActivitySource.StartActivity("evaluation pass");
-        activity?.SetTag("telehealth.evaluation.items", due.Count);
-        var patients = due.GroupBy(item => item.PatientId, StringComparer.Ordinal)
+        activity?.SetTag("telehealth.evaluation.items", pass.Due.Count);
+        var patients = pass.Due.GroupBy(item => item.PatientId, StringComparer.Ordinal)
             .Select(patient => new PatientDueItems(patient.Key, patient.ToList())).ToList();
         activity?.SetTag("telehealth.evaluation.patients", patients.Count);
-        var followed = new List<PatientDueItems>(patients.Count);
-        try
+        var outcomes = await engine.EvaluatePassAsync(patients, options.Value.Parallelism, new EvaluationPassHooks
         {
-            await FollowAsync(due, cancellationToken);
-            followed = patients;
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested && patients.Count > 1)
-        {
-            foreach (var patient in patients)
-            {
-                try
-                {
-                    await FollowAsync(patient.Items, cancellationToken);
-                    followed.Add(patient);
-                }
-                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-                {
-                    await DeferAsync(patient, exception, cancellationToken);
-                }
-            }
-        }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            await DeferAsync(patients[0], exception, cancellationToken);
-        }
-        if (followed.Count == 0)
-        {
-            return;
-        }
-        var outcomes = await engine.EvaluatePassAsync(followed, options.Value.Parallelism, cancellationToken);
+            BeforeRecording = FollowGroupAsync,
+            AlertsRecorded = () => pass.AlertsRecorded.TrySetResult(),
+        }, cancellationToken);
         var now = time.GetUtcNow();
         for (var index = 0; index < outcomes.Count; index++)
         {
-            var items = followed[index].Items;
+            var items = patients[index].Items;
             if (outcomes[index].Failure is { } failure)
             {
                 activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, failure.GetType().Name);
-                await DeferAsync(followed[index], failure, cancellationToken);
+                await DeferAsync(patients[index], failure, cancellationToken);
                 continue;
             }
             metrics.Evaluated(items.Count, outcomes[index].Recorded.Count,
                 items.Select(item => now - (item.Reading?.ReceivedAt ?? item.Event?.ReceivedAt ?? now)));
         }
+        metrics.Pass(time.GetElapsedTime(started), patients.Count);
+    }
+
+    /// <summary>
+    /// The followers of stored data (the FHIR Observations) hear of a group of patients at once (one outbox
+    /// transaction), before the group's evaluation is recorded: an item is done only once followed. When following the
+    /// group fails, each patient is followed alone; the answer is each patient's failure, or null.
+    /// </summary>
+    private async Task<IReadOnlyList<Exception?>> FollowGroupAsync(IReadOnlyList<PatientDueItems> group, CancellationToken cancellationToken)
+    {
+        var failures = new Exception?[group.Count];
+        try
+        {
+            await FollowAsync([.. group.SelectMany(patient => patient.Items)], cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested && group.Count > 1)
+        {
+            for (var index = 0; index < group.Count; index++)
+            {
+                try
+                {
+                    await FollowAsync(group[index].Items, cancellationToken);
+                }
+                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    failures[index] = exception;
+                }
+            }
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            failures[0] = exception;
+        }
+        return failures;
     }
 
     private async Task DeferAsync(PatientDueItems patient, Exception exception, CancellationToken cancellationToken)
@@ -165,6 +229,18 @@ public sealed partial class EvaluationWorker(
         {
             LogPruned(removed);
         }
+    }
+
+    /// <summary>A pass under way: its items, its people, and when it stops holding up alerts and when it ends.</summary>
+    private sealed class RunningPass(IReadOnlyList<DueItem> due)
+    {
+        public IReadOnlyList<DueItem> Due { get; } = due;
+
+        public HashSet<string> Patients { get; } = due.Select(item => item.PatientId).ToHashSet(StringComparer.Ordinal);
+
+        public TaskCompletionSource AlertsRecorded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Completion { get; set; } = Task.CompletedTask;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Evaluating {Count} item(s) for patient {PatientId} failed (attempt {Attempts}); retrying in {Delay}")]

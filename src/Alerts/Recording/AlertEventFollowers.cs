@@ -40,6 +40,18 @@ public sealed partial class AlertEventFollowers(
         await Task.Yield();
         long? position = null;
         var failures = 0;
+        // The place is saved beside the work, not before the next read: saving it is a write, which on SQLite can wait
+        // behind the ingest writer for tens of milliseconds under load (measured with alert-latency), and a live push
+        // must not wait for it. One save at a time; while one is under way, the places handled meanwhile are saved
+        // when it ends (or the next event wakes the loop), and a save that failed is made again. A crash before a save
+        // only makes the follower see those events again, which it must bear anyway.
+        Task saving = Task.CompletedTask;
+        var savedThrough = -1L;
+        async Task SaveAsync(long place)
+        {
+            await log.SetCursorAsync(follower.Name, place, stoppingToken);
+            savedThrough = place;
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             var wake = signal.Signal.Next;
@@ -55,27 +67,47 @@ public sealed partial class AlertEventFollowers(
                         // Saved at once, so "where it starts" is decided once, not again at every restart.
                         await log.SetCursorAsync(follower.Name, position.Value, stoppingToken);
                     }
+                    savedThrough = position.Value;
                 }
                 var events = await log.ReadAfterAsync(position.Value, BatchSize, stoppingToken);
                 if (events.Count > 0)
                 {
                     await follower.HandleAsync(events, stoppingToken);
                     position = events[^1].Sequence;
-                    await log.SetCursorAsync(follower.Name, position.Value, stoppingToken);
                     failures = 0;
+                    if (saving.IsCompleted)
+                    {
+                        await saving;
+                        saving = SaveAsync(position.Value);
+                    }
                     continue;
+                }
+                if (saving.IsCompleted)
+                {
+                    await saving;
+                    if (savedThrough < position)
+                    {
+                        saving = SaveAsync(position.Value);
+                    }
                 }
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
+                if (saving.IsFaulted || saving.IsCanceled)
+                {
+                    saving = Task.CompletedTask; // seen; the place is saved again when idle
+                }
                 failures++;
                 delay = TimeSpan.FromMilliseconds(Math.Min(30_000, options.Value.PollInterval.TotalMilliseconds * Math.Pow(2, Math.Min(failures, 10))));
                 LogFollowerFailed(exception, follower.Name, position ?? -1, failures);
                 await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 continue;
             }
-            await WakeSignal.WaitAsync(wake, delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // Behind on saving: look again as soon as the save under way ends, not only at the next event or poll.
+            var next = savedThrough < position ? Task.WhenAny(wake, saving) : wake;
+            await WakeSignal.WaitAsync(next, delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+        await saving.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Alert event follower {Follower} failed after event {Sequence} (failure {Failures}); it will retry from there")]

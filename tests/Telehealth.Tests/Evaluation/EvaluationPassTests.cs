@@ -17,9 +17,9 @@ using Telehealth.TestSupport.Storage;
 namespace Telehealth.Tests.Evaluation;
 
 /// <summary>
-/// One evaluation pass (H2): every patient of the pass is recorded in one transaction, and when that shared
-/// transaction fails each patient is recorded alone, so one patient's failure never costs another their alerts, and
-/// no alert is recorded twice.
+/// One evaluation pass (H2): the patients whose alerts changed are recorded first in one transaction, everyone else
+/// after in another; when a shared transaction fails each patient is recorded alone, so one patient's failure never
+/// costs another their alerts, and no alert is recorded twice.
 /// </summary>
 [Trait("Hazard", "H2")]
 public sealed class EvaluationPassTests : IAsyncLifetime
@@ -39,7 +39,7 @@ public sealed class EvaluationPassTests : IAsyncLifetime
     [Theory]
     [InlineData(1)]
     [InlineData(4)]
-    public async Task A_pass_of_three_patients_is_recorded_in_one_transaction_with_each_patients_events(int parallelism)
+    public async Task A_pass_of_three_patients_records_the_two_whose_alerts_changed_in_one_transaction_before_the_third(int parallelism)
     {
         var store = new CountingAlertStore(Stores.GetRequiredService<IAlertStore>());
         var engine = Engine(store);
@@ -52,7 +52,8 @@ public sealed class EvaluationPassTests : IAsyncLifetime
         // A low SpO2 raises its threshold alert and the NEWS2 alert it drives; 97 % raises nothing.
         Assert.Equal([["threshold:spo2", "news2"], [], ["threshold:spo2", "news2"]],
             outcomes.Select(o => o.Recorded.Select(e => e.Alert.ConditionKey).ToArray()));
-        Assert.Equal((1, 0), (store.ManyCalls, store.SingleCalls));
+        Assert.Equal((2, 0), (store.ManyCalls, store.SingleCalls));
+        Assert.Equal([["pat-a", "pat-c"], ["pat-b"]], store.Transactions);
         Assert.Equal(0, (await Stores.GetRequiredService<IEvaluationQueue>().PendingAsync()).Count);
         Assert.Equal(2, (await Stores.GetRequiredService<INews2AssessmentStore>().ListAsync("pat-a")).Count + (await Stores.GetRequiredService<INews2AssessmentStore>().ListAsync("pat-c")).Count);
     }
@@ -69,6 +70,7 @@ public sealed class EvaluationPassTests : IAsyncLifetime
         Assert.Equal([true, false, true], outcomes.Select(o => o.Succeeded));
         Assert.IsType<InvalidOperationException>(outcomes[1].Failure);
         Assert.Equal((1, 3), (store.ManyCalls, store.SingleCalls));
+        Assert.Equal([["pat-a", "pat-b", "pat-c"], ["pat-a"], ["pat-b"], ["pat-c"]], store.Transactions);
         var log = await Stores.GetRequiredService<IAlertEventLog>().ReadAfterAsync(0, 100);
         Assert.Equal([("pat-a", "threshold:spo2"), ("pat-a", "news2"), ("pat-c", "threshold:spo2"), ("pat-c", "news2")],
             log.Select(e => (e.PatientId, e.Alert.ConditionKey)));
@@ -80,6 +82,40 @@ public sealed class EvaluationPassTests : IAsyncLifetime
         var retried = await engine.EvaluatePassAsync([new PatientDueItems("pat-b", pass[1].Items)], 2, CancellationToken.None);
         Assert.Equal(["threshold:spo2", "news2"], retried.Single().Recorded.Select(e => e.Alert.ConditionKey));
         Assert.Equal(6, (await Stores.GetRequiredService<IAlertEventLog>().ReadAfterAsync(0, 100)).Count);
+    }
+
+    [Fact]
+    public async Task What_must_precede_recording_hears_each_group_in_turn_and_a_patient_it_fails_for_stays_due_alone()
+    {
+        var store = new CountingAlertStore(Stores.GetRequiredService<IAlertStore>());
+        var engine = Engine(store);
+        var pass = await QueueAsync(("pat-a", 88), ("pat-b", 97), ("pat-c", 85), ("pat-d", 96));
+        var log = Stores.GetRequiredService<IAlertEventLog>();
+        var heard = new List<string[]>();
+        var loggedWhenHeard = new List<int>();
+        var refused = new InvalidOperationException("follower down");
+
+        var outcomes = await engine.EvaluatePassAsync(pass, 2, new EvaluationPassHooks
+        {
+            BeforeRecording = async (group, token) =>
+            {
+                heard.Add([.. group.Select(patient => patient.PatientId)]);
+                loggedWhenHeard.Add((await log.ReadAfterAsync(0, 100, token)).Count);
+                return [.. group.Select(patient => patient.PatientId is "pat-c" or "pat-d" ? refused : null)];
+            },
+            AlertsRecorded = () => heard.Add(["alerts recorded"]),
+        }, CancellationToken.None);
+
+        // The patients whose alerts changed are heard and recorded first (pat-a's two events are in the log before
+        // the quiet group is heard); pat-c, refused, raised nothing.
+        Assert.Equal([["pat-a", "pat-c"], ["alerts recorded"], ["pat-b", "pat-d"]], heard);
+        Assert.Equal([0, 2], loggedWhenHeard);
+        Assert.Equal([true, true, false, false], outcomes.Select(o => o.Succeeded));
+        Assert.Same(refused, outcomes[2].Failure);
+        Assert.Same(refused, outcomes[3].Failure);
+        Assert.Equal([["pat-a"], ["pat-b"]], store.Transactions);
+        Assert.Equal([("pat-a", "threshold:spo2"), ("pat-a", "news2")], (await log.ReadAfterAsync(0, 100)).Select(e => (e.PatientId, e.Alert.ConditionKey)));
+        Assert.Equal(["pat-c", "pat-d"], (await Stores.GetRequiredService<IEvaluationQueue>().ClaimAsync(100, _clock.GetUtcNow())).Select(item => item.PatientId));
     }
 
     private AlertEngine Engine(IAlertStore alerts) => new(alerts, Stores.GetRequiredService<IAlertEventLog>(),
@@ -108,9 +144,13 @@ public sealed class EvaluationPassTests : IAsyncLifetime
 
         public int SingleCalls { get; private set; }
 
+        /// <summary>The patients of each commit, in the order the commits were made (failed ones included).</summary>
+        public List<string[]> Transactions { get; } = [];
+
         public Task<IReadOnlyList<IReadOnlyList<AlertEventRecord>>> CommitManyAsync(IReadOnlyList<AlertCommit> commits, CancellationToken cancellationToken = default)
         {
             ManyCalls++;
+            Transactions.Add([.. commits.Select(commit => commit.PatientId)]);
             return commits.Any(commit => commit.PatientId == FailFor)
                 ? throw new InvalidOperationException("refused")
                 : inner.CommitManyAsync(commits, cancellationToken);
@@ -119,6 +159,7 @@ public sealed class EvaluationPassTests : IAsyncLifetime
         public Task<IReadOnlyList<AlertEventRecord>> CommitAsync(AlertCommit commit, CancellationToken cancellationToken = default)
         {
             SingleCalls++;
+            Transactions.Add([commit.PatientId]);
             return commit.PatientId == FailFor ? throw new InvalidOperationException("refused") : inner.CommitAsync(commit, cancellationToken);
         }
 

@@ -9,7 +9,10 @@ using Telehealth.CareRecord.Alerting;
 using Telehealth.Alerts;
 using Telehealth.Alerts.Recording;
 using Telehealth.CareRecord.Thresholds;
+using Telehealth.Contracts.Devices;
 using Telehealth.Contracts.Evaluation;
+using Telehealth.Contracts.Events;
+using Telehealth.Contracts.Ingestion;
 using Telehealth.Contracts.Readings;
 using Telehealth.Tests.Alerts;
 using Telehealth.CareRecord.Caseload;
@@ -20,7 +23,8 @@ namespace Telehealth.Tests.Evaluation;
 
 /// <summary>
 /// The evaluation worker (H2): a failed evaluation is retried until it succeeds, one patient's failure never holds up
-/// another, and the alert it leads to is recorded once.
+/// another, and the alert it leads to is recorded once; a new alert does not wait for the last pass's quiet group,
+/// and a person's items are still evaluated in queue order.
 /// </summary>
 [Trait("Hazard", "H2")]
 public sealed class EvaluationWorkerTests : IAsyncDisposable
@@ -30,6 +34,8 @@ public sealed class EvaluationWorkerTests : IAsyncDisposable
     private readonly TempDatabase _temp = new();
     private readonly FakeTimeProvider _clock = new(Start);
     private readonly FlakyThresholds _thresholds;
+    private readonly GatedFollower _follower = new();
+    private ClaimCountingQueue? _claims;
     private readonly ServiceProvider _provider;
 
     public EvaluationWorkerTests()
@@ -47,6 +53,8 @@ public sealed class EvaluationWorkerTests : IAsyncDisposable
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         _thresholds = new FlakyThresholds(new SqliteThresholdRepository(_temp.Database));
         services.AddSingleton<IThresholdRepository>(_thresholds);
+        services.AddSingleton<IStoredDataObserver>(_follower);
+        services.AddSingleton<IEvaluationQueue>(provider => _claims = new ClaimCountingQueue(provider.GetRequiredService<SqliteEvaluationQueue>()));
         services.AddTelehealthSqliteStorage();
         services.AddTelehealthAlerts();
         _provider = services.BuildServiceProvider();
@@ -108,6 +116,52 @@ public sealed class EvaluationWorkerTests : IAsyncDisposable
         }
     }
 
+    [Fact]
+    public async Task A_new_alert_is_recorded_while_the_last_pass_still_records_its_quiet_group_whose_people_wait_for_it_in_queue_order()
+    {
+        var queue = _provider.GetRequiredService<IEvaluationQueue>();
+        var log = _provider.GetRequiredService<IAlertEventLog>();
+        var signal = _provider.GetRequiredService<IEvaluationSignal>();
+        var held = _follower.HoldFirst("pat-quiet");
+        await queue.EnqueueReadingsAsync([Spo2("pat-quiet", "dev-q", 97, Start)]);
+        var workers = _provider.GetServices<IHostedService>().ToList();
+        foreach (var worker in workers)
+        {
+            await worker.StartAsync(CancellationToken.None);
+        }
+        try
+        {
+            signal.Notify();
+            // The first pass changed no alert: it is recording its quiet group, held here in its FHIR follow. The worker
+            // has claimed again beside it and found only that pass's person, so it waits for new work.
+            await held.WaitAsync(TimeSpan.FromSeconds(20));
+            await WaitUntilAsync(() => Task.FromResult(_claims!.Claims >= 2));
+            await queue.EnqueueReadingsAsync([Low("pat-new", "dev-n"), Spo2("pat-quiet", "dev-q", 96, Start.AddMinutes(1))]);
+            signal.Notify();
+
+            // pat-new's alerts are recorded beside the held pass; pat-quiet's second reading waits behind its first.
+            await WaitUntilAsync(async () => (await log.ReadAfterAsync(0, 10)).Count == 2);
+            Assert.Equal([("pat-new", "threshold:spo2"), ("pat-new", "news2")], (await log.ReadAfterAsync(0, 10)).Select(e => (e.PatientId, e.Alert.ConditionKey)));
+            Assert.Equal([("pat-quiet", 97.0), ("pat-new", 88.0)], _follower.Heard);
+            Assert.Equal(2, (await queue.PendingAsync()).Count);
+
+            _follower.Release();
+            await WaitUntilAsync(async () => (await queue.PendingAsync()).Count == 0);
+            Assert.Equal([("pat-quiet", 97.0), ("pat-new", 88.0), ("pat-quiet", 96.0)], _follower.Heard);
+            Assert.Equal(2, (await log.ReadAfterAsync(0, 10)).Count);
+        }
+        finally
+        {
+            _follower.Release();
+            foreach (var worker in workers)
+            {
+                await worker.StopAsync(CancellationToken.None);
+            }
+        }
+    }
+
+    private static Reading Spo2(string patientId, string deviceId, double value, DateTimeOffset at) => new(deviceId, patientId, VitalKind.Spo2, value, at, at);
+
     private static Reading Low(string patientId, string deviceId) => new(deviceId, patientId, VitalKind.Spo2, 88, Start, Start);
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
@@ -117,6 +171,94 @@ public sealed class EvaluationWorkerTests : IAsyncDisposable
         {
             await Task.Delay(10, deadline.Token);
         }
+    }
+
+    /// <summary>The SQLite queue, counting the claims made (the worker's looks for work).</summary>
+    private sealed class ClaimCountingQueue(IEvaluationQueue inner) : IEvaluationQueue
+    {
+        private int _claims;
+
+        public int Claims => Volatile.Read(ref _claims);
+
+        public async Task<IReadOnlyList<DueItem>> ClaimAsync(int maxItems, DateTimeOffset now, CancellationToken cancellationToken = default)
+        {
+            var due = await inner.ClaimAsync(maxItems, now, cancellationToken);
+            Interlocked.Increment(ref _claims);
+            return due;
+        }
+
+        public Task EnqueueReadingsAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default) => inner.EnqueueReadingsAsync(readings, cancellationToken);
+
+        public Task EnqueueEventAsync(TelecareEvent telecareEvent, CancellationToken cancellationToken = default) => inner.EnqueueEventAsync(telecareEvent, cancellationToken);
+
+        public Task EnqueueStatusAsync(DeviceStatusReport status, CancellationToken cancellationToken = default) => inner.EnqueueStatusAsync(status, cancellationToken);
+
+        public Task EnqueueReassessAsync(string patientId, CareRecordChange change, CancellationToken cancellationToken = default) =>
+            inner.EnqueueReassessAsync(patientId, change, cancellationToken);
+
+        public Task DeferAsync(IReadOnlyList<long> sequences, string error, DateTimeOffset retryAt, CancellationToken cancellationToken = default) =>
+            inner.DeferAsync(sequences, error, retryAt, cancellationToken);
+
+        public Task<(int Count, DateTimeOffset? OldestEnqueuedAt)> PendingAsync(CancellationToken cancellationToken = default) => inner.PendingAsync(cancellationToken);
+
+        public Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default) => inner.PruneAsync(before, cancellationToken);
+    }
+
+    /// <summary>
+    /// A follower of stored data that records what it heard (person, value), and can hold the first call that includes
+    /// one person until released, like a FHIR outbox append that takes long.
+    /// </summary>
+    private sealed class GatedFollower : IStoredDataObserver
+    {
+        private readonly Lock _lock = new();
+        private readonly List<(string, double)> _heard = [];
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private TaskCompletionSource? _held;
+        private string? _holdFor;
+
+        public IReadOnlyList<(string, double)> Heard
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return [.. _heard];
+                }
+            }
+        }
+
+        /// <summary>Holds the first call that includes <paramref name="patientId"/>; the answer completes once it is held.</summary>
+        public Task HoldFirst(string patientId)
+        {
+            _holdFor = patientId;
+            _held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _held.Task;
+        }
+
+        public void Release() => _released.TrySetResult();
+
+        public async Task OnReadingsStoredAsync(IReadOnlyList<Reading> newReadings, CancellationToken cancellationToken)
+        {
+            bool hold;
+            lock (_lock)
+            {
+                _heard.AddRange(newReadings.Select(reading => (reading.PatientId, reading.Value)));
+                hold = _holdFor is { } patient && newReadings.Any(reading => reading.PatientId == patient);
+                if (hold)
+                {
+                    _holdFor = null;
+                }
+            }
+            if (hold)
+            {
+                _held!.TrySetResult();
+                await _released.Task.WaitAsync(cancellationToken);
+            }
+        }
+
+        public Task OnEventStoredAsync(TelecareEvent telecareEvent, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task OnStatusAsync(DeviceStatusReport status, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>A threshold repository that fails a set number of times for one patient, like a database that is briefly unavailable.</summary>
