@@ -67,6 +67,9 @@ public sealed class SqliteDatabase
         return new WriteTurn(_writeTurns);
     }
 
+    /// <summary>How long a connection waits for another's lock before SQLITE_BUSY (set on every connection).</summary>
+    public const int BusyTimeoutMilliseconds = 30_000;
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         var connection = new SqliteConnection(_connectionString);
@@ -79,7 +82,7 @@ public sealed class SqliteDatabase
         }
         using var pragma = connection.CreateCommand();
         // busy_timeout: several writers (ingest, alerts, API) share the file; wait rather than fail with SQLITE_BUSY.
-        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;"
+        pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout={BusyTimeoutMilliseconds};"
             + (CheckpointsInBackground ? " PRAGMA wal_autocheckpoint=0;" : "");
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         if (connection.Handle is { } configured)
