@@ -25,7 +25,23 @@ public static class AlertLatencyBenchmark
 
     public static async Task<AlertLatencyResult> RunAsync(int backgroundPerSecond, int probes, int? maxItemsPerPass = null, Scale.ProcessCpuSampler? cpu = null)
     {
+        // The platform's data (its WAL can reach tens of MB) goes with the run: repeated runs once filled the disk.
         var data = Path.Combine(Path.GetTempPath(), "telehealth-bench-latency-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            return await RunInAsync(data, backgroundPerSecond, probes, maxItemsPerPass, cpu);
+        }
+        finally
+        {
+            if (Directory.Exists(data))
+            {
+                Directory.Delete(data, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<AlertLatencyResult> RunInAsync(string data, int backgroundPerSecond, int probes, int? maxItemsPerPass = null, Scale.ProcessCpuSampler? cpu = null)
+    {
         var adminPassword = "Bench-" + Guid.NewGuid().ToString("N")[..12];
         var mqttPort = FreePort.Next();
         await using var platform = await PlatformProcess.StartAsync(data, adminPassword, FreePort.Next(), mqttPort, settings: new Dictionary<string, string?>

@@ -21,7 +21,23 @@ public static class ConnectionsBenchmark
 
     public static async Task<ConnectionsResult> RunAsync(int idle, int readingsPerActive, Scale.ProcessCpuSampler? cpu = null)
     {
+        // The platform's data (its WAL can reach tens of MB) goes with the run: repeated runs once filled the disk.
         var data = Path.Combine(Path.GetTempPath(), "telehealth-bench-connections-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            return await RunInAsync(data, idle, readingsPerActive, cpu);
+        }
+        finally
+        {
+            if (Directory.Exists(data))
+            {
+                Directory.Delete(data, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<ConnectionsResult> RunInAsync(string data, int idle, int readingsPerActive, Scale.ProcessCpuSampler? cpu = null)
+    {
         var adminPassword = "Bench-" + Guid.NewGuid().ToString("N")[..12];
         var mqttPort = FreePort.Next();
         await using var platform = await PlatformProcess.StartAsync(data, adminPassword, FreePort.Next(), mqttPort, settings: new Dictionary<string, string?>
