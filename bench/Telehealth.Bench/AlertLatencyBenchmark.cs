@@ -106,6 +106,11 @@ public static class AlertLatencyBenchmark
             {
                 await Task.Delay(20);
             }
+            if (!arrived.ContainsKey(warmUp.PatientId))
+            {
+                // An alert that never reached the dashboard is a failure of the platform, not a slow warm-up.
+                throw new InvalidOperationException($"The warm-up's critical reading raised no alertRaised in 30 s. {platform.OutputTail}");
+            }
         }
         cpu?.Start();
         var probeClients = await Task.WhenAll(probeDevices.Select(d => ConnectAsync(mqttPort, d.DeviceId, d.Secret)));

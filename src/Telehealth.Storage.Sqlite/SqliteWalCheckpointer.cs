@@ -30,8 +30,11 @@ public sealed partial class SqliteWalCheckpointer(SqliteDatabase database, TimeP
     /// <summary>WAL pages (4 KB) from which a tick also truncates the WAL: 64 MB.</summary>
     public long TruncateAtFrames { get; init; } = 16_384;
 
-    /// <summary>How long a truncation waits for readers before giving up until the next tick.</summary>
-    public static readonly TimeSpan TruncateWait = TimeSpan.FromMilliseconds(200);
+    /// <summary>How long a truncation waits for readers before giving up until the next tick: 200 ms.</summary>
+    public TimeSpan TruncateWait { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>An attempt to truncate found readers still in the WAL and is tried again (tests wait on it).</summary>
+    public event Action<SqliteCheckpointResult>? TruncationWaiting;
 
     /// <summary>After each checkpoint the background loop made (tests wait on it; a metric could follow it).</summary>
     public event Action<SqliteCheckpointResult>? Checkpointed;
@@ -78,6 +81,7 @@ public sealed partial class SqliteWalCheckpointer(SqliteDatabase database, TimeP
                 {
                     return result;
                 }
+                TruncationWaiting?.Invoke(result);
                 await Task.Delay(TruncateRetry, cancellationToken);
             }
         }

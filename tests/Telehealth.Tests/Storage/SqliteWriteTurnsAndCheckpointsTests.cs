@@ -166,15 +166,23 @@ public sealed class SqliteWriteTurnsAndCheckpointsTests : IDisposable
         await using var snapshot = reader.BeginTransaction(deferred: true);
         Assert.Equal(1_500, await CountInAsync(reader, snapshot));
         await WriteScratchAsync(database); // after the reader's snapshot: the reader pins the WAL
-        var checkpointer = new SqliteWalCheckpointer(database, TimeProvider.System, NullLogger<SqliteWalCheckpointer>.Instance);
+        // A wait long enough that only the reader's end can let the truncation finish, however slow the machine.
+        var checkpointer = new SqliteWalCheckpointer(database, TimeProvider.System, NullLogger<SqliteWalCheckpointer>.Instance)
+        {
+            TruncateWait = TimeSpan.FromSeconds(60),
+        };
         var passive = await checkpointer.CheckpointOnceAsync();
         Assert.True(passive.CheckpointedFrames < passive.WalFrames, $"{passive.CheckpointedFrames} of {passive.WalFrames} copied");
+        var waiting = new TaskCompletionSource<SqliteCheckpointResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        checkpointer.TruncationWaiting += result => waiting.TrySetResult(result);
 
         // On another thread: SQLite's calls complete synchronously, so the truncation's wait would otherwise run here.
         var truncation = Task.Run(() => checkpointer.TruncateAsync());
-        await Task.Delay(50);
-        await snapshot.CommitAsync(); // the reader finishes within the truncation's wait
-        var result = await truncation.WaitAsync(TimeSpan.FromSeconds(10));
+        var blocked = await waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(blocked.Busy);
+        Assert.False(truncation.IsCompleted);
+        await snapshot.CommitAsync(); // the reader finishes while the truncation waits for it
+        var result = await truncation.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.False(result.Busy);
         Assert.Equal(0, new FileInfo(database.Path + "-wal").Length);
