@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using Telehealth.Contracts.Storage;
 
 namespace Telehealth.Storage.Sqlite;
 
@@ -20,8 +21,11 @@ public sealed class SqliteDatabase
     // SQLite lets one writer in at a time and makes the others poll, sleeping 1, 2, 5 … 25, 50, 100 ms between tries:
     // behind a 200 ms outbox transaction the ingest writer slept until 228 ms, and a writer with more to write (the
     // outbox's next call) could take the lock back before the sleeper's next try. Writers in this process that write
-    // in bulk take turns here instead, handed over in arrival order the moment the last one commits.
-    private readonly SemaphoreSlim _writeTurns = new(1, 1);
+    // in bulk take turns here instead, handed over the moment the last one commits: urgent ones first, in arrival order.
+    private readonly SqliteWriteTurns _writeTurns;
+
+    /// <summary>How long a deferrable writer lets urgent ones go first (<see cref="SqliteWriteTurns"/>): 100 ms.</summary>
+    public static readonly TimeSpan DeferredTurnBound = TimeSpan.FromMilliseconds(100);
 
     public SqliteDatabase(string path)
         : this(path, checkpointsInBackground: false)
@@ -33,8 +37,10 @@ public sealed class SqliteDatabase
     /// True when a <see cref="SqliteWalCheckpointer"/> runs for this database (the host registers one): commits then
     /// never checkpoint. Without one the WAL would only grow, so the default keeps SQLite's automatic checkpoints.
     /// </param>
-    public SqliteDatabase(string path, bool checkpointsInBackground)
+    /// <param name="time">The clock of the write turns' bound for deferrable writers (tests pass a fake one).</param>
+    public SqliteDatabase(string path, bool checkpointsInBackground, TimeProvider? time = null)
     {
+        _writeTurns = new SqliteWriteTurns(time ?? TimeProvider.System, DeferredTurnBound);
         CheckpointsInBackground = checkpointsInBackground;
         Path = System.IO.Path.GetFullPath(path);
         var folder = System.IO.Path.GetDirectoryName(Path);
@@ -59,13 +65,20 @@ public sealed class SqliteDatabase
 
     /// <summary>
     /// Waits for this process's turn to write; dispose the answer after the commit (or rollback). For transactions
-    /// that write in bulk (an ingest batch, an outbox append); never take a second turn while holding one.
+    /// that write in bulk (an ingest batch, an outbox append); never take a second turn while holding one. Deferrable
+    /// when the calling work says so (<see cref="WriteUrgency"/>).
     /// </summary>
-    public async ValueTask<IDisposable> WaitForWriteTurnAsync(CancellationToken cancellationToken = default)
-    {
-        await _writeTurns.WaitAsync(cancellationToken);
-        return new WriteTurn(_writeTurns);
-    }
+    public ValueTask<IDisposable> WaitForWriteTurnAsync(CancellationToken cancellationToken = default) =>
+        _writeTurns.WaitAsync(WriteUrgency.IsDeferrable, cancellationToken);
+
+    /// <summary>This database's write turns (tests look at who waits).</summary>
+    public SqliteWriteTurns WriteTurns => _writeTurns;
+
+    /// <summary>
+    /// The size a WAL file is cut back to when a writer starts it over (<c>journal_size_limit</c>, set on every
+    /// connection): 64 MB. Without it the file would keep the size of its largest burst.
+    /// </summary>
+    public const long WalSizeLimitBytes = 64L * 1024 * 1024;
 
     /// <summary>How long a connection waits for another's lock before SQLITE_BUSY (set on every connection).</summary>
     public const int BusyTimeoutMilliseconds = 30_000;
@@ -82,7 +95,7 @@ public sealed class SqliteDatabase
         }
         using var pragma = connection.CreateCommand();
         // busy_timeout: several writers (ingest, alerts, API) share the file; wait rather than fail with SQLITE_BUSY.
-        pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout={BusyTimeoutMilliseconds};"
+        pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout={BusyTimeoutMilliseconds}; PRAGMA journal_size_limit={WalSizeLimitBytes};"
             + (CheckpointsInBackground ? " PRAGMA wal_autocheckpoint=0;" : "");
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         if (connection.Handle is { } configured)
@@ -90,18 +103,5 @@ public sealed class SqliteDatabase
             Configured.AddOrUpdate(configured, Marker);
         }
         return connection;
-    }
-
-    private sealed class WriteTurn(SemaphoreSlim turns) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                turns.Release();
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Telehealth.Contracts.Storage;
 
 namespace Telehealth.Storage.Sqlite;
 
@@ -14,10 +15,13 @@ namespace Telehealth.Storage.Sqlite;
 /// PASSIVE alone let the WAL grow without bound under load (1.8 GB in a 35 s bench run): SQLite starts the WAL over
 /// only when a writer begins after everything was copied and no reader still reads from the WAL, and with readers
 /// and writers always at work that moment never came (SQLite's own checkpoint, inside a commit, had found it). So once
-/// the WAL holds <see cref="TruncateAtFrames"/> pages, a tick takes the write turn and tries to truncate the WAL to
-/// nothing, again every 10 ms for up to <see cref="TruncateWait"/> while readers of an older moment finish (new ones
-/// read the database file; SQLite's own busy wait did not wait for them here, so the wait is ours). Writers wait for
-/// that as for any other write turn; a tick that could not finish tries again next time.
+/// the WAL holds <see cref="RestartAtFrames"/> pages, a tick makes that moment: it copies what it can without the write
+/// turn (PASSIVE, syncing the database file off every writer's path), then takes the turn and checkpoints in RESTART
+/// mode, again every 10 ms for up to <see cref="RestartWait"/> while readers of an older moment finish (new ones read
+/// the database file; SQLite's own busy wait did not wait for them here, so the wait is ours). The next writer then
+/// writes the WAL from its start, and cuts the file back to <see cref="SqliteDatabase.WalSizeLimitBytes"/> if it grew
+/// past it. Not TRUNCATE: cutting the file to nothing and syncing that held the turn for 50–90 ms a time, where the
+/// RESTART after a PASSIVE copy holds it for the last commits' pages and one sync (bench/RESULTS.md).
 /// </remarks>
 public sealed partial class SqliteWalCheckpointer(SqliteDatabase database, TimeProvider time, ILogger<SqliteWalCheckpointer> logger) : BackgroundService
 {
@@ -27,14 +31,14 @@ public sealed partial class SqliteWalCheckpointer(SqliteDatabase database, TimeP
     /// </summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>WAL pages (4 KB) from which a tick also truncates the WAL: 64 MB.</summary>
-    public long TruncateAtFrames { get; init; } = 16_384;
+    /// <summary>WAL pages (4 KB) from which a tick also starts the WAL over: 64 MB, the size the file is cut back to.</summary>
+    public long RestartAtFrames { get; init; } = SqliteDatabase.WalSizeLimitBytes / 4096;
 
-    /// <summary>How long a truncation waits for readers before giving up until the next tick: 200 ms.</summary>
-    public TimeSpan TruncateWait { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>How long a restart waits for readers before giving up until the next tick: 200 ms.</summary>
+    public TimeSpan RestartWait { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>An attempt to truncate found readers still in the WAL and is tried again (tests wait on it).</summary>
-    public event Action<SqliteCheckpointResult>? TruncationWaiting;
+    /// <summary>An attempt to restart found readers still in the WAL and is tried again (tests wait on it).</summary>
+    public event Action<SqliteCheckpointResult>? RestartWaiting;
 
     /// <summary>After each checkpoint the background loop made (tests wait on it; a metric could follow it).</summary>
     public event Action<SqliteCheckpointResult>? Checkpointed;
@@ -43,22 +47,26 @@ public sealed partial class SqliteWalCheckpointer(SqliteDatabase database, TimeP
     public async Task<SqliteCheckpointResult> CheckpointOnceAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return new SqliteCheckpointResult(reader.GetInt64(0) != 0, reader.GetInt64(1), reader.GetInt64(2));
+        return await CheckpointAsync(connection, "PASSIVE", cancellationToken);
     }
 
     /// <summary>
-    /// In the write turn, copies the whole WAL into the database file and truncates it, waiting up to
-    /// <see cref="TruncateWait"/> for readers still reading from it; <see cref="SqliteCheckpointResult.Busy"/> when
+    /// Copies the whole WAL into the database file so that the next writer starts it over, waiting up to
+    /// <see cref="RestartWait"/> for readers still reading from it; <see cref="SqliteCheckpointResult.Busy"/> when
     /// they did not finish in time (nothing is lost: the WAL stays as it was and a later call tries again).
     /// </summary>
-    public async Task<SqliteCheckpointResult> TruncateAsync(CancellationToken cancellationToken = default)
+    public async Task<SqliteCheckpointResult> RestartAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        using var turn = await database.WaitForWriteTurnAsync(cancellationToken);
+        // First without the turn: the copy and the database file's sync are most of the work, and PASSIVE blocks no one.
+        await CheckpointAsync(connection, "PASSIVE", cancellationToken);
+        IDisposable deferredTurn;
+        using (WriteUrgency.Defer())
+        {
+            // Behind urgent writers (an ingest batch, an alert's commit): what it blocks them for is what matters.
+            deferredTurn = await database.WaitForWriteTurnAsync(cancellationToken);
+        }
+        using var turn = deferredTurn;
         await using var command = connection.CreateCommand();
         // Each attempt answers at once (no busy wait on this pooled connection, restored below); the wait for readers
         // is ours, so it is bounded whatever SQLite's busy handler would do.
@@ -70,19 +78,13 @@ public sealed partial class SqliteWalCheckpointer(SqliteDatabase database, TimeP
             var started = Stopwatch.GetTimestamp();
             while (true)
             {
-                command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
-                SqliteCheckpointResult result;
-                await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-                {
-                    await reader.ReadAsync(cancellationToken);
-                    result = new SqliteCheckpointResult(reader.GetInt64(0) != 0, reader.GetInt64(1), reader.GetInt64(2));
-                }
-                if (!result.Busy || Stopwatch.GetElapsedTime(started) >= TruncateWait)
+                var result = await CheckpointAsync(connection, "RESTART", cancellationToken);
+                if (!result.Busy || Stopwatch.GetElapsedTime(started) >= RestartWait)
                 {
                     return result;
                 }
-                TruncationWaiting?.Invoke(result);
-                await Task.Delay(TruncateRetry, cancellationToken);
+                RestartWaiting?.Invoke(result);
+                await Task.Delay(RestartRetry, cancellationToken);
             }
         }
         finally
@@ -92,11 +94,20 @@ public sealed partial class SqliteWalCheckpointer(SqliteDatabase database, TimeP
         }
     }
 
-    /// <summary>Between attempts of a truncation that readers kept from finishing.</summary>
-    private static readonly TimeSpan TruncateRetry = TimeSpan.FromMilliseconds(10);
+    private static async Task<SqliteCheckpointResult> CheckpointAsync(Microsoft.Data.Sqlite.SqliteConnection connection, string mode, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA wal_checkpoint({mode})";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new SqliteCheckpointResult(reader.GetInt64(0) != 0, reader.GetInt64(1), reader.GetInt64(2));
+    }
 
-    /// <summary>After each truncation the background loop made.</summary>
-    public event Action<SqliteCheckpointResult>? Truncated;
+    /// <summary>Between attempts of a restart that readers kept from finishing.</summary>
+    private static readonly TimeSpan RestartRetry = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>After each restart the background loop made.</summary>
+    public event Action<SqliteCheckpointResult>? Restarted;
 
     private PeriodicTimer? _timer;
 
@@ -127,14 +138,14 @@ public sealed partial class SqliteWalCheckpointer(SqliteDatabase database, TimeP
                 {
                     var result = await CheckpointOnceAsync(stoppingToken);
                     Checkpointed?.Invoke(result);
-                    if (result.WalFrames >= TruncateAtFrames)
+                    if (result.WalFrames >= RestartAtFrames)
                     {
-                        var truncated = await TruncateAsync(stoppingToken);
-                        if (truncated.Busy)
+                        var restarted = await RestartAsync(stoppingToken);
+                        if (restarted.Busy)
                         {
-                            LogTruncateBusy(logger, result.WalFrames);
+                            LogRestartBusy(logger, result.WalFrames);
                         }
-                        Truncated?.Invoke(truncated);
+                        Restarted?.Invoke(restarted);
                     }
                 }
                 catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
@@ -149,8 +160,8 @@ public sealed partial class SqliteWalCheckpointer(SqliteDatabase database, TimeP
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Readers kept the SQLite WAL ({Frames} pages) from being truncated; the next tick tries again")]
-    private static partial void LogTruncateBusy(ILogger logger, long frames);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Readers kept the SQLite WAL ({Frames} pages) from being started over; the next tick tries again")]
+    private static partial void LogRestartBusy(ILogger logger, long frames);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A WAL checkpoint of the SQLite database failed; the next tick tries again")]
     private static partial void LogCheckpointFailed(ILogger logger, Exception exception);

@@ -16,6 +16,7 @@ using Telehealth.Contracts.Diagnostics;
 using Telehealth.Contracts.Evaluation;
 using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Readings;
+using Telehealth.Contracts.Storage;
 using Telehealth.CareRecord.Caseload;
 using Telehealth.Contracts.Observations;
 
@@ -147,7 +148,11 @@ public sealed partial class AlertEngine(
             hooks?.AlertsRecorded?.Invoke();
             if (quiet.Count > 0)
             {
-                await RecordAsync(pass, quiet, outcomes, hooks?.BeforeRecording, cancellationToken);
+                // Deferrable: nobody waits for these people's records, so an ingest batch or another pass's alerts go first.
+                using (WriteUrgency.Defer())
+                {
+                    await RecordAsync(pass, quiet, outcomes, hooks?.BeforeRecording, cancellationToken);
+                }
             }
             return outcomes;
         }

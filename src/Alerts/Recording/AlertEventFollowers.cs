@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Telehealth.Contracts.Storage;
 using Telehealth.Alerts.Evaluation;
 using Telehealth.Alerts.Instances;
 using Telehealth.CareRecord.Alerting;
@@ -49,6 +50,7 @@ public sealed partial class AlertEventFollowers(
         var savedThrough = -1L;
         async Task SaveAsync(long place)
         {
+            using var deferrable = WriteUrgency.Defer();
             await log.SetCursorAsync(follower.Name, place, stoppingToken);
             savedThrough = place;
         }
@@ -72,7 +74,12 @@ public sealed partial class AlertEventFollowers(
                 var events = await log.ReadAfterAsync(position.Value, BatchSize, stoppingToken);
                 if (events.Count > 0)
                 {
-                    await follower.HandleAsync(events, stoppingToken);
+                    // What followers write (FHIR Flags and Tasks, notifications to send) may wait behind urgent writers:
+                    // the alert they follow is already recorded, and an ingest batch or the next alert must not wait for them.
+                    using (WriteUrgency.Defer())
+                    {
+                        await follower.HandleAsync(events, stoppingToken);
+                    }
                     position = events[^1].Sequence;
                     failures = 0;
                     if (saving.IsCompleted)

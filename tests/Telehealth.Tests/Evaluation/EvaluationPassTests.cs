@@ -13,6 +13,7 @@ using Telehealth.Contracts.Evaluation;
 using Telehealth.Contracts.Readings;
 using Telehealth.Tests.Alerts;
 using Telehealth.TestSupport.Storage;
+using Telehealth.Contracts.Storage;
 
 namespace Telehealth.Tests.Evaluation;
 
@@ -54,6 +55,9 @@ public sealed class EvaluationPassTests : IAsyncLifetime
             outcomes.Select(o => o.Recorded.Select(e => e.Alert.ConditionKey).ToArray()));
         Assert.Equal((2, 0), (store.ManyCalls, store.SingleCalls));
         Assert.Equal([["pat-a", "pat-c"], ["pat-b"]], store.Transactions);
+        // The quiet group's writes may wait behind urgent ones (SQLite's write turns); the alerts' may not.
+        Assert.Equal([false, true], store.Deferrable);
+        Assert.False(WriteUrgency.IsDeferrable);
         Assert.Equal(0, (await Stores.GetRequiredService<IEvaluationQueue>().PendingAsync()).Count);
         Assert.Equal(2, (await Stores.GetRequiredService<INews2AssessmentStore>().ListAsync("pat-a")).Count + (await Stores.GetRequiredService<INews2AssessmentStore>().ListAsync("pat-c")).Count);
     }
@@ -92,6 +96,7 @@ public sealed class EvaluationPassTests : IAsyncLifetime
         var pass = await QueueAsync(("pat-a", 88), ("pat-b", 97), ("pat-c", 85), ("pat-d", 96));
         var log = Stores.GetRequiredService<IAlertEventLog>();
         var heard = new List<string[]>();
+        var heardDeferrable = new List<bool>();
         var loggedWhenHeard = new List<int>();
         var refused = new InvalidOperationException("follower down");
 
@@ -100,6 +105,7 @@ public sealed class EvaluationPassTests : IAsyncLifetime
             BeforeRecording = async (group, token) =>
             {
                 heard.Add([.. group.Select(patient => patient.PatientId)]);
+                heardDeferrable.Add(WriteUrgency.IsDeferrable);
                 loggedWhenHeard.Add((await log.ReadAfterAsync(0, 100, token)).Count);
                 return [.. group.Select(patient => patient.PatientId is "pat-c" or "pat-d" ? refused : null)];
             },
@@ -110,6 +116,7 @@ public sealed class EvaluationPassTests : IAsyncLifetime
         // the quiet group is heard); pat-c, refused, raised nothing.
         Assert.Equal([["pat-a", "pat-c"], ["alerts recorded"], ["pat-b", "pat-d"]], heard);
         Assert.Equal([0, 2], loggedWhenHeard);
+        Assert.Equal([false, true], heardDeferrable); // the quiet group's FHIR Observations may wait too
         Assert.Equal([true, true, false, false], outcomes.Select(o => o.Succeeded));
         Assert.Same(refused, outcomes[2].Failure);
         Assert.Same(refused, outcomes[3].Failure);
@@ -147,10 +154,14 @@ public sealed class EvaluationPassTests : IAsyncLifetime
         /// <summary>The patients of each commit, in the order the commits were made (failed ones included).</summary>
         public List<string[]> Transactions { get; } = [];
 
+        /// <summary>Whether each commit was made as deferrable work (<see cref="WriteUrgency"/>), in the same order.</summary>
+        public List<bool> Deferrable { get; } = [];
+
         public Task<IReadOnlyList<IReadOnlyList<AlertEventRecord>>> CommitManyAsync(IReadOnlyList<AlertCommit> commits, CancellationToken cancellationToken = default)
         {
             ManyCalls++;
             Transactions.Add([.. commits.Select(commit => commit.PatientId)]);
+            Deferrable.Add(WriteUrgency.IsDeferrable);
             return commits.Any(commit => commit.PatientId == FailFor)
                 ? throw new InvalidOperationException("refused")
                 : inner.CommitManyAsync(commits, cancellationToken);
@@ -160,6 +171,7 @@ public sealed class EvaluationPassTests : IAsyncLifetime
         {
             SingleCalls++;
             Transactions.Add([commit.PatientId]);
+            Deferrable.Add(WriteUrgency.IsDeferrable);
             return commit.PatientId == FailFor ? throw new InvalidOperationException("refused") : inner.CommitAsync(commit, cancellationToken);
         }
 

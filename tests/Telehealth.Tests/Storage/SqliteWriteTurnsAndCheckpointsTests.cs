@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Telehealth.Contracts.Outbox;
 using Telehealth.Contracts.Readings;
+using Telehealth.Contracts.Storage;
 using Telehealth.Storage.Sqlite;
 using Telehealth.Storage.Sqlite.Ingest;
 using Telehealth.Storage.Sqlite.Migrations;
@@ -44,6 +45,68 @@ public sealed class SqliteWriteTurnsAndCheckpointsTests : IDisposable
         secondTurn.Dispose();
         (await third.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
         using var again = await database.WaitForWriteTurnAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>
+    /// Deferrable writers (a pass's quiet group, the followers, the WAL's restart) wait behind urgent ones that came
+    /// later, each class in arrival order, until one has waited the bound: then it goes next (fake clock).
+    /// </summary>
+    [Fact]
+    public async Task Urgent_writers_go_before_deferrable_ones_until_a_deferrable_one_has_waited_the_bound()
+    {
+        var time = new FakeTimeProvider(At);
+        var database = new SqliteDatabase(Path.Combine(_folder, "turns.db"), checkpointsInBackground: false, time);
+        var held = await database.WaitForWriteTurnAsync();
+        Task<IDisposable> deferrableA, deferrableB;
+        using (WriteUrgency.Defer())
+        {
+            deferrableA = database.WaitForWriteTurnAsync().AsTask();
+            deferrableB = database.WaitForWriteTurnAsync().AsTask();
+        }
+        var urgentA = database.WaitForWriteTurnAsync().AsTask();
+        var urgentB = database.WaitForWriteTurnAsync().AsTask();
+        Assert.Equal((2, 2), database.WriteTurns.Waiting);
+
+        held.Dispose();
+        var turn = await urgentA.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(deferrableA.IsCompleted);
+        turn.Dispose();
+        turn = await urgentB.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(deferrableA.IsCompleted);
+        var urgentC = database.WaitForWriteTurnAsync().AsTask();
+
+        // The oldest deferrable writer has now waited the bound: it goes before the urgent one waiting.
+        time.Advance(SqliteDatabase.DeferredTurnBound);
+        turn.Dispose();
+        turn = await deferrableA.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(urgentC.IsCompleted);
+        Assert.Equal((1, 1), database.WriteTurns.Waiting);
+        turn.Dispose();
+        turn = await deferrableB.WaitAsync(TimeSpan.FromSeconds(10)); // it waited the bound too
+        Assert.False(urgentC.IsCompleted);
+        turn.Dispose();
+        (await urgentC.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+        Assert.Equal((0, 0), database.WriteTurns.Waiting);
+        using var free = await database.WaitForWriteTurnAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_waiter_that_gives_up_leaves_the_line_and_the_turn_goes_to_the_next()
+    {
+        var database = new SqliteDatabase(Path.Combine(_folder, "turns.db"), checkpointsInBackground: false, new FakeTimeProvider(At));
+        var held = await database.WaitForWriteTurnAsync();
+        using var giveUp = new CancellationTokenSource();
+        var leaving = database.WaitForWriteTurnAsync(giveUp.Token).AsTask();
+        var staying = database.WaitForWriteTurnAsync().AsTask();
+
+        await giveUp.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leaving.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal((1, 0), database.WriteTurns.Waiting);
+        held.Dispose();
+        (await staying.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+        Assert.Equal((0, 0), database.WriteTurns.Waiting);
+        using var free = await database.WaitForWriteTurnAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -154,10 +217,11 @@ public sealed class SqliteWriteTurnsAndCheckpointsTests : IDisposable
 
     /// <summary>
     /// Readers that started before the last commits keep PASSIVE from starting the WAL over (1.8 GB in a 35 s bench
-    /// run). A truncation waits for the readers of that moment and leaves an empty WAL, every row in the file.
+    /// run). A restart waits for the readers of that moment and copies the whole WAL; the next commit writes the WAL
+    /// from its start (a few frames, the file no larger), every row in the file.
     /// </summary>
     [Fact]
-    public async Task A_truncation_waits_for_a_reader_still_in_the_wal_then_empties_the_wal_and_keeps_every_row()
+    public async Task A_restart_waits_for_a_reader_still_in_the_wal_then_the_next_commit_starts_the_wal_over_and_keeps_every_row()
     {
         var database = await MigratedAsync(checkpointsInBackground: true);
         await using var keeper = await database.OpenAsync();
@@ -166,31 +230,31 @@ public sealed class SqliteWriteTurnsAndCheckpointsTests : IDisposable
         await using var snapshot = reader.BeginTransaction(deferred: true);
         Assert.Equal(1_500, await CountInAsync(reader, snapshot));
         await WriteScratchAsync(database); // after the reader's snapshot: the reader pins the WAL
-        // A wait long enough that only the reader's end can let the truncation finish, however slow the machine.
+        // A wait long enough that only the reader's end can let the restart finish, however slow the machine.
         var checkpointer = new SqliteWalCheckpointer(database, TimeProvider.System, NullLogger<SqliteWalCheckpointer>.Instance)
         {
-            TruncateWait = TimeSpan.FromSeconds(60),
+            RestartWait = TimeSpan.FromSeconds(60),
         };
         var passive = await checkpointer.CheckpointOnceAsync();
         Assert.True(passive.CheckpointedFrames < passive.WalFrames, $"{passive.CheckpointedFrames} of {passive.WalFrames} copied");
         var waiting = new TaskCompletionSource<SqliteCheckpointResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        checkpointer.TruncationWaiting += result => waiting.TrySetResult(result);
+        checkpointer.RestartWaiting += result => waiting.TrySetResult(result);
 
-        // On another thread: SQLite's calls complete synchronously, so the truncation's wait would otherwise run here.
-        var truncation = Task.Run(() => checkpointer.TruncateAsync());
+        // On another thread: SQLite's calls complete synchronously, so the restart's wait would otherwise run here.
+        var restart = Task.Run(() => checkpointer.RestartAsync());
         var blocked = await waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(blocked.Busy);
-        Assert.False(truncation.IsCompleted);
-        await snapshot.CommitAsync(); // the reader finishes while the truncation waits for it
-        var result = await truncation.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(restart.IsCompleted);
+        await snapshot.CommitAsync(); // the reader finishes while the restart waits for it
+        var result = await restart.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.False(result.Busy);
-        Assert.Equal(0, new FileInfo(database.Path + "-wal").Length);
-        Assert.Equal(3_000, await CountAsync(database, "scratch"));
+        Assert.Equal(new SqliteCheckpointResult(false, passive.WalFrames, passive.WalFrames), result);
+        await AssertNextCommitStartsTheWalOverAsync(database);
+        Assert.Equal(3_001, await CountAsync(database, "scratch"));
     }
 
     [Fact]
-    public async Task A_reader_that_stays_past_the_wait_leaves_the_wal_as_it_was_and_the_next_truncation_empties_it()
+    public async Task A_reader_that_stays_past_the_wait_leaves_the_wal_as_it_was_and_the_next_restart_starts_it_over()
     {
         var database = await MigratedAsync(checkpointsInBackground: true);
         await using var keeper = await database.OpenAsync();
@@ -202,7 +266,7 @@ public sealed class SqliteWriteTurnsAndCheckpointsTests : IDisposable
         var walBytes = new FileInfo(database.Path + "-wal").Length;
         var checkpointer = new SqliteWalCheckpointer(database, TimeProvider.System, NullLogger<SqliteWalCheckpointer>.Instance);
 
-        var blocked = await checkpointer.TruncateAsync();
+        var blocked = await checkpointer.RestartAsync();
 
         Assert.True(blocked.Busy);
         Assert.Equal(walBytes, new FileInfo(database.Path + "-wal").Length);
@@ -214,46 +278,96 @@ public sealed class SqliteWriteTurnsAndCheckpointsTests : IDisposable
             busy.CommandText = "PRAGMA busy_timeout";
             Assert.Equal(30_000L, (long)(await busy.ExecuteScalarAsync())!);
         }
-        Assert.False((await checkpointer.TruncateAsync()).Busy);
-        Assert.Equal(0, new FileInfo(database.Path + "-wal").Length);
-        Assert.Equal(3_000, await CountAsync(database, "scratch"));
+        Assert.False((await checkpointer.RestartAsync()).Busy);
+        await AssertNextCommitStartsTheWalOverAsync(database);
+        Assert.Equal(3_001, await CountAsync(database, "scratch"));
     }
 
     [Fact]
-    public async Task The_background_loop_truncates_a_wal_that_reached_its_mark_and_only_then()
+    public async Task The_background_loop_restarts_a_wal_that_reached_its_mark_and_only_then()
     {
         var database = await MigratedAsync(checkpointsInBackground: true);
         await using var keeper = await database.OpenAsync();
 
-        // Below the mark: ticks checkpoint, the file keeps its WAL.
+        // Below the mark: ticks only checkpoint.
         await WriteScratchAsync(database); // about 1,500 pages
-        var (belowTicks, belowTruncations) = await RunLoopAsync(database, truncateAt: 2_500, ticks: 2, truncations: 0);
+        var (belowTicks, belowRestarts) = await RunLoopAsync(database, restartAt: 2_500, ticks: 2, restarts: 0);
         Assert.True(belowTicks[0].WalFrames is > 1_000 and < 2_500, $"{belowTicks[0].WalFrames} frames");
-        Assert.Empty(belowTruncations);
-        Assert.True(new FileInfo(database.Path + "-wal").Length > 0);
+        Assert.Empty(belowRestarts);
 
-        // At the mark: the same tick truncates it.
+        // At the mark: the same tick copies all of it, and the next commit starts the WAL over.
         await WriteScratchAsync(database);
-        var (atTicks, atTruncations) = await RunLoopAsync(database, truncateAt: 1_000, ticks: 1, truncations: 1);
+        var (atTicks, atRestarts) = await RunLoopAsync(database, restartAt: 1_000, ticks: 1, restarts: 1);
         Assert.True(atTicks[0].WalFrames >= 1_000, $"{atTicks[0].WalFrames} frames");
-        Assert.Equal(new SqliteCheckpointResult(false, 0, 0), Assert.Single(atTruncations));
-        Assert.Equal(0, new FileInfo(database.Path + "-wal").Length);
-        Assert.Equal(3_000, await CountAsync(database, "scratch"));
+        var restarted = Assert.Single(atRestarts);
+        Assert.False(restarted.Busy);
+        Assert.Equal(restarted.WalFrames, restarted.CheckpointedFrames);
+        Assert.True(restarted.WalFrames >= atTicks[0].WalFrames);
+        await AssertNextCommitStartsTheWalOverAsync(database);
+        Assert.Equal(3_001, await CountAsync(database, "scratch"));
     }
 
     /// <summary>
-    /// Runs a checkpointer's loop for some ticks of a fake clock, waiting for the truncations expected (a tick ends after
-    /// its truncation; with no truncation expected, a later tick shows the earlier ones ended without one).
+    /// A burst larger than <see cref="SqliteDatabase.WalSizeLimitBytes"/> leaves a WAL file that large; the commit that
+    /// starts the WAL over cuts the file back to the limit (journal_size_limit, set on every connection).
     /// </summary>
-    private static async Task<(List<SqliteCheckpointResult> Ticks, List<SqliteCheckpointResult> Truncations)> RunLoopAsync(
-        SqliteDatabase database, long truncateAt, int ticks, int truncations)
+    [Fact]
+    public async Task The_commit_that_starts_the_wal_over_cuts_a_file_that_grew_past_the_limit_back_to_it()
+    {
+        var database = await MigratedAsync(checkpointsInBackground: true);
+        await using var keeper = await database.OpenAsync();
+        await WriteScratchAsync(database);
+        await using (var connection = await database.OpenAsync())
+        await using (var burst = connection.CreateCommand())
+        {
+            // One commit of 18,000 pages: 72 MB of WAL.
+            burst.CommandText = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 18000) INSERT INTO scratch (b) SELECT zeroblob(4000) FROM n";
+            Assert.Equal(18_000, await burst.ExecuteNonQueryAsync());
+        }
+        Assert.True(new FileInfo(database.Path + "-wal").Length > SqliteDatabase.WalSizeLimitBytes);
+
+        Assert.False((await CheckpointerFor(database).RestartAsync()).Busy);
+        await WriteOneRowAsync(database);
+
+        Assert.Equal(SqliteDatabase.WalSizeLimitBytes, new FileInfo(database.Path + "-wal").Length);
+        Assert.True((await CheckpointerFor(database).CheckpointOnceAsync()).WalFrames < 10);
+        Assert.Equal(19_501, await CountAsync(database, "scratch"));
+    }
+
+    private static SqliteWalCheckpointer CheckpointerFor(SqliteDatabase database) =>
+        new(database, TimeProvider.System, NullLogger<SqliteWalCheckpointer>.Instance);
+
+    /// <summary>One small commit after a restart writes the WAL from its start: a few frames, and the file no larger.</summary>
+    private static async Task AssertNextCommitStartsTheWalOverAsync(SqliteDatabase database)
+    {
+        var walBytes = new FileInfo(database.Path + "-wal").Length;
+        await WriteOneRowAsync(database);
+        var after = await CheckpointerFor(database).CheckpointOnceAsync();
+        Assert.True(after.WalFrames is > 0 and < 10, $"{after.WalFrames} frames after one small commit");
+        Assert.Equal(walBytes, new FileInfo(database.Path + "-wal").Length);
+    }
+
+    private static async Task WriteOneRowAsync(SqliteDatabase database)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var insert = connection.CreateCommand();
+        insert.CommandText = "INSERT INTO scratch (b) VALUES (zeroblob(10))";
+        Assert.Equal(1, await insert.ExecuteNonQueryAsync());
+    }
+
+    /// <summary>
+    /// Runs a checkpointer's loop for some ticks of a fake clock, waiting for the restarts expected (a tick ends after
+    /// its restart; with no restart expected, a later tick shows the earlier ones ended without one).
+    /// </summary>
+    private static async Task<(List<SqliteCheckpointResult> Ticks, List<SqliteCheckpointResult> Restarts)> RunLoopAsync(
+        SqliteDatabase database, long restartAt, int ticks, int restarts)
     {
         var time = new FakeTimeProvider(At);
-        var checkpointer = new SqliteWalCheckpointer(database, time, NullLogger<SqliteWalCheckpointer>.Instance) { TruncateAtFrames = truncateAt };
+        var checkpointer = new SqliteWalCheckpointer(database, time, NullLogger<SqliteWalCheckpointer>.Instance) { RestartAtFrames = restartAt };
         var ticked = new System.Collections.Concurrent.BlockingCollection<SqliteCheckpointResult>();
-        var truncated = new System.Collections.Concurrent.BlockingCollection<SqliteCheckpointResult>();
+        var restarted = new System.Collections.Concurrent.BlockingCollection<SqliteCheckpointResult>();
         checkpointer.Checkpointed += ticked.Add;
-        checkpointer.Truncated += truncated.Add;
+        checkpointer.Restarted += restarted.Add;
         await checkpointer.StartAsync(CancellationToken.None);
         try
         {
@@ -264,13 +378,13 @@ public sealed class SqliteWriteTurnsAndCheckpointsTests : IDisposable
                 Assert.True(ticked.TryTake(out var result, TimeSpan.FromSeconds(30)));
                 tickResults.Add(result);
             }
-            var truncationResults = new List<SqliteCheckpointResult>();
-            for (var expected = 0; expected < truncations; expected++)
+            var restartResults = new List<SqliteCheckpointResult>();
+            for (var expected = 0; expected < restarts; expected++)
             {
-                Assert.True(truncated.TryTake(out var result, TimeSpan.FromSeconds(30)));
-                truncationResults.Add(result);
+                Assert.True(restarted.TryTake(out var result, TimeSpan.FromSeconds(30)));
+                restartResults.Add(result);
             }
-            return (tickResults, [.. truncationResults, .. truncated]);
+            return (tickResults, [.. restartResults, .. restarted]);
         }
         finally
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Microsoft.Extensions.Time.Testing;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.Evaluation;
 using Telehealth.Contracts.Evaluation;
@@ -20,6 +21,11 @@ public sealed class PostgresAlertLogLockTests(PostgresStoreFixture fixture) : St
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    // The stores' clock: items are due from when they were queued, so a claim "at Start" must not be earlier than that.
+    private readonly FakeTimeProvider _clock = new(Start);
+
+    protected override TimeProvider Clock => _clock;
 
     private string ConnectionString => ((PostgresStoreEngine)Engine).ConnectionString;
 
