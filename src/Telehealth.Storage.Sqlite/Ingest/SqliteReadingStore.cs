@@ -5,7 +5,7 @@ using Telehealth.Storage.Sqlite;
 namespace Telehealth.Storage.Sqlite.Ingest;
 
 /// <summary>
-/// The embedded reading store. Identity is enforced by a UNIQUE (device_id, kind, device_time_ms) constraint:
+/// The embedded reading store. Identity is enforced by a UNIQUE (device_id, device_time_ms, kind) constraint:
 /// a batch is inserted with INSERT OR IGNORE inside one transaction and the per-row change count tells which
 /// rows were new, so a redelivered MQTT message or a repeat inside one batch is stored once. An ignored row whose stored
 /// value differs is reported as a conflict. The new rows are also queued for evaluation in that same transaction
@@ -117,6 +117,16 @@ public sealed class SqliteReadingStore : IReadingStore
         {
             sql.Append(" AND kind = $kind");
             command.Parameters.AddWithValue("$kind", kind.WireName());
+        }
+        else
+        {
+            // Every kind by name: the (patient, kind, time) index then seeks each kind's time range, where without the
+            // kind it would read all of the person's readings (the table keeps no (patient, time) index: migration 11).
+            sql.Append(" AND kind IN (").AppendJoin(", ", AllKinds.Select((_, index) => "$kind" + index)).Append(')');
+            for (var index = 0; index < AllKinds.Length; index++)
+            {
+                command.Parameters.AddWithValue("$kind" + index, AllKinds[index].WireName());
+            }
         }
         if (query.From is { } from)
         {
