@@ -160,6 +160,68 @@ public sealed class EvaluationWorkerTests : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Passes whose quiet groups take long pile up to four at once, never five, each of other people: a person's later
+    /// reading waits for the pass that holds the person, and every reading is heard once, in queue order per person.
+    /// </summary>
+    [Fact]
+    public async Task At_most_four_passes_are_under_way_at_once_each_of_other_people_and_every_reading_is_heard_once_in_order()
+    {
+        var queue = _provider.GetRequiredService<IEvaluationQueue>();
+        var signal = _provider.GetRequiredService<IEvaluationSignal>();
+        _follower.HoldEach("pat-1", "pat-2", "pat-3", "pat-4", "pat-5");
+        var workers = _provider.GetServices<IHostedService>().ToList();
+        foreach (var worker in workers)
+        {
+            await worker.StartAsync(CancellationToken.None);
+        }
+        try
+        {
+            // One person per pass: each pass is held in its quiet group's FHIR follow before the next person is queued.
+            for (var person = 1; person <= 4; person++)
+            {
+                await queue.EnqueueReadingsAsync([Spo2($"pat-{person}", $"dev-{person}", 97, Start)]);
+                signal.Notify();
+                var held = person;
+                await WaitUntilAsync(() => Task.FromResult(_follower.Holding.Contains($"pat-{held}")));
+            }
+            var claimsAtTheBound = _claims!.Claims;
+            await queue.EnqueueReadingsAsync([Spo2("pat-1", "dev-1", 96, Start.AddMinutes(1)), Spo2("pat-5", "dev-5", 95, Start)]);
+            signal.Notify();
+            // Four passes are under way: the worker waits for the oldest to end before it looks for more work. Nothing
+            // can be waited on to show that it did not look, so this one wait is a fixed time.
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            Assert.Equal(claimsAtTheBound, _claims.Claims);
+            Assert.Equal(["pat-1", "pat-2", "pat-3", "pat-4"], _follower.Holding.Order(StringComparer.Ordinal));
+
+            // The oldest ends: the next pass takes pat-5 and pat-1's later reading (pat-1 is free again).
+            _follower.Release("pat-1");
+            await WaitUntilAsync(() => Task.FromResult(_follower.Holding.Contains("pat-5")));
+            Assert.Equal(["pat-2", "pat-3", "pat-4", "pat-5"], _follower.Holding.Order(StringComparer.Ordinal));
+            Assert.Equal(4, _follower.MostHeldAtOnce);
+
+            foreach (var person in new[] { "pat-2", "pat-3", "pat-4", "pat-5", "pat-1" })
+            {
+                _follower.Release(person);
+            }
+            await WaitUntilAsync(async () => (await queue.PendingAsync()).Count == 0);
+            Assert.Equal(4, _follower.MostHeldAtOnce);
+            var heard = _follower.Heard;
+            Assert.Equal(6, heard.Count);
+            Assert.Equal(6, heard.Distinct().Count());
+            Assert.Equal([97.0, 96.0], heard.Where(h => h.Item1 == "pat-1").Select(h => h.Item2));
+            Assert.Equal(["pat-1", "pat-2", "pat-3", "pat-4"], heard.Take(4).Select(h => h.Item1));
+        }
+        finally
+        {
+            _follower.Release();
+            foreach (var worker in workers)
+            {
+                await worker.StopAsync(CancellationToken.None);
+            }
+        }
+    }
+
     private static Reading Spo2(string patientId, string deviceId, double value, DateTimeOffset at) => new(deviceId, patientId, VitalKind.Spo2, value, at, at);
 
     private static Reading Low(string patientId, string deviceId) => new(deviceId, patientId, VitalKind.Spo2, 88, Start, Start);
@@ -213,8 +275,56 @@ public sealed class EvaluationWorkerTests : IAsyncDisposable
         private readonly Lock _lock = new();
         private readonly List<(string, double)> _heard = [];
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Dictionary<string, TaskCompletionSource> _gates = [];
+        private readonly HashSet<string> _holding = [];
         private TaskCompletionSource? _held;
         private string? _holdFor;
+        private int _mostHeldAtOnce;
+
+        /// <summary>The people whose calls are being held now (<see cref="HoldEach"/>).</summary>
+        public IReadOnlyCollection<string> Holding
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return [.. _holding];
+                }
+            }
+        }
+
+        /// <summary>The most calls held at one time (<see cref="HoldEach"/>).</summary>
+        public int MostHeldAtOnce
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _mostHeldAtOnce;
+                }
+            }
+        }
+
+        /// <summary>Holds every call that includes one of these people until <see cref="Release(string)"/> names one of them.</summary>
+        public void HoldEach(params string[] patientIds)
+        {
+            lock (_lock)
+            {
+                foreach (var patientId in patientIds)
+                {
+                    _gates[patientId] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+            }
+        }
+
+        /// <summary>Lets the held call of one person (and that person's later ones) go on.</summary>
+        public void Release(string patientId)
+        {
+            lock (_lock)
+            {
+                _gates[patientId].TrySetResult();
+            }
+        }
 
         public IReadOnlyList<(string, double)> Heard
         {
@@ -235,7 +345,18 @@ public sealed class EvaluationWorkerTests : IAsyncDisposable
             return _held.Task;
         }
 
-        public void Release() => _released.TrySetResult();
+        /// <summary>Releases the call held by <see cref="HoldFirst"/>, and every person held by <see cref="HoldEach"/>.</summary>
+        public void Release()
+        {
+            _released.TrySetResult();
+            lock (_lock)
+            {
+                foreach (var gate in _gates.Values)
+                {
+                    gate.TrySetResult();
+                }
+            }
+        }
 
         public async Task OnReadingsStoredAsync(IReadOnlyList<Reading> newReadings, CancellationToken cancellationToken)
         {
@@ -253,6 +374,25 @@ public sealed class EvaluationWorkerTests : IAsyncDisposable
             {
                 _held!.TrySetResult();
                 await _released.Task.WaitAsync(cancellationToken);
+            }
+            List<(string PatientId, Task Gate)> gates;
+            lock (_lock)
+            {
+                gates = [.. newReadings.Select(reading => reading.PatientId).Distinct()
+                    .Where(_gates.ContainsKey).Select(patient => (patient, _gates[patient].Task)).Where(gate => !gate.Task.IsCompleted)];
+                if (gates.Count > 0)
+                {
+                    _holding.UnionWith(gates.Select(gate => gate.PatientId));
+                    _mostHeldAtOnce = Math.Max(_mostHeldAtOnce, _holding.Count);
+                }
+            }
+            foreach (var (patientId, gate) in gates)
+            {
+                await gate.WaitAsync(cancellationToken);
+            }
+            lock (_lock)
+            {
+                _holding.ExceptWith(gates.Select(gate => gate.PatientId));
             }
         }
 
