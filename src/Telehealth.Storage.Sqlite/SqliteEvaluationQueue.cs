@@ -33,6 +33,7 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
             return;
         }
         await using var connection = await database.OpenAsync(cancellationToken);
+        using var turn = await database.WaitForWriteTurnAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await EnqueueAsync(connection, transaction, readings, time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -42,6 +43,7 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
     {
         ArgumentNullException.ThrowIfNull(telecareEvent);
         await using var connection = await database.OpenAsync(cancellationToken);
+        using var turn = await database.WaitForWriteTurnAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await EnqueueAsync(connection, transaction, telecareEvent, time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -51,6 +53,9 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
     {
         ArgumentNullException.ThrowIfNull(status);
         await using var connection = await database.OpenAsync(cancellationToken);
+        // In turn: every device's heartbeat comes here, and a writer polling for SQLite's lock makes the ingest writer
+        // poll too once it is in (SqliteDatabase).
+        using var turn = await database.WaitForWriteTurnAsync(cancellationToken);
         await using var insert = CreateInsert(connection, null);
         // name = the device type, value = the battery: a status's identity is its device and device time.
         Bind(insert, status.PatientId, StatusKind, status.DeviceId, status.DeviceType, status.BatteryPercent, status.DeviceTime, status.ReceivedAt,
@@ -63,6 +68,7 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
         ArgumentException.ThrowIfNullOrEmpty(patientId);
         ArgumentNullException.ThrowIfNull(change);
         await using var connection = await database.OpenAsync(cancellationToken);
+        using var turn = await database.WaitForWriteTurnAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await EnqueueReassessAsync(connection, transaction, patientId, change, time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -214,6 +220,7 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
     {
         ArgumentNullException.ThrowIfNull(sequences);
         await using var connection = await database.OpenAsync(cancellationToken);
+        using var turn = await database.WaitForWriteTurnAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var update = connection.CreateCommand();
         update.Transaction = transaction;

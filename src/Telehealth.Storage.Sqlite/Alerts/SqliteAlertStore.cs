@@ -254,6 +254,10 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
     public async Task SetCursorAsync(string follower, long sequence, CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
+        // In turn: a writer that polls for SQLite's lock, once in, makes the turn's holder (an ingest batch) poll for it
+        // in turn, sleeping a millisecond or more while its devices wait. A follower saves its place several times a
+        // second under load.
+        using var turn = await _database.WaitForWriteTurnAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO alert_event_cursors (follower, seq) VALUES ($follower, $seq)

@@ -29,6 +29,9 @@ public sealed class SqliteNews2AssessmentStore : INews2AssessmentStore
             return 0;
         }
         await using var connection = await _database.OpenAsync(cancellationToken);
+        // In turn, not polled for: these are written between a pass's outbox append and its commit, on the way to the
+        // alert, and SQLite's own wait for its lock sleeps 1, 2, 5 … 100 ms between tries (SqliteDatabase).
+        using var turn = await _database.WaitForWriteTurnAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         var stored = 0;
         foreach (var assessment in assessments)

@@ -50,6 +50,7 @@ public sealed class SqliteRuleStateStore(SqliteDatabase database) : IRuleStateSt
     public async Task<int> FireDueAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        using var turn = await database.WaitForWriteTurnAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         var due = new List<(string PatientId, RuleTimer Timer)>();
         await using (var select = connection.CreateCommand())

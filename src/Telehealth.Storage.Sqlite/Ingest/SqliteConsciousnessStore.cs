@@ -16,6 +16,8 @@ public sealed class SqliteConsciousnessStore(SqliteDatabase database) : IConscio
     {
         ArgumentNullException.ThrowIfNull(observation);
         await using var connection = await database.OpenAsync(cancellationToken);
+        // In turn (SqliteDatabase): a staff or device consciousness assessment (NEWS2 re-scored at once) must not poll for the lock behind the ingest writer.
+        using var turn = await database.WaitForWriteTurnAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;

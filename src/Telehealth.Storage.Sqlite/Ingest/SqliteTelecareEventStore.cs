@@ -33,6 +33,8 @@ public sealed class SqliteTelecareEventStore : ITelecareEventStore
         ArgumentNullException.ThrowIfNull(telecareEvent);
 
         await using var connection = await _database.OpenAsync(cancellationToken);
+        // In turn (SqliteDatabase): a pendant press or a fall must not poll for the lock behind the ingest writer.
+        using var turn = await _database.WaitForWriteTurnAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
