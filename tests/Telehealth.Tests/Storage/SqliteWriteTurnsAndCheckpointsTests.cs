@@ -5,6 +5,7 @@ using Telehealth.Contracts.Outbox;
 using Telehealth.Contracts.Readings;
 using Telehealth.Contracts.Storage;
 using Telehealth.Storage.Sqlite;
+using Telehealth.Storage.Sqlite.Alerts;
 using Telehealth.Storage.Sqlite.Ingest;
 using Telehealth.Storage.Sqlite.Migrations;
 using Telehealth.Storage.Sqlite.Outbox;
@@ -107,6 +108,40 @@ public sealed class SqliteWriteTurnsAndCheckpointsTests : IDisposable
         (await staying.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
         Assert.Equal((0, 0), database.WriteTurns.Waiting);
         using var free = await database.WaitForWriteTurnAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>
+    /// The small writers on the way to an alert or beside it wait in the turn's line instead of polling for SQLite's
+    /// lock: a NEWS2 assessment, a follower's saved place, a device heartbeat. Each is seen waiting, then written.
+    /// </summary>
+    [Fact]
+    public async Task A_news2_assessment_a_followers_place_and_a_heartbeat_wait_in_the_turns_line_then_are_written()
+    {
+        var database = await MigratedAsync(checkpointsInBackground: false);
+        var assessment = Telehealth.Tests.Fhir.FhirSamples.Assessment(
+            new Reading("dev-1", "pat-1", VitalKind.Spo2, 91, At, At), new Reading("dev-1", "pat-1", VitalKind.HeartRate, 112, At, At));
+        var held = await database.WaitForWriteTurnAsync();
+
+        var news2 = Task.Run(() => new SqliteNews2AssessmentStore(database).AppendManyAsync([assessment]));
+        var cursor = Task.Run(() => new SqliteAlertStore(database).SetCursorAsync("signalr", 42));
+        var heartbeat = Task.Run(() => new SqliteEvaluationQueue(database, TimeProvider.System).EnqueueStatusAsync(
+            new Telehealth.Contracts.Devices.DeviceStatusReport("dev-1", "pat-1", 80, At, At, "oximeter", TimeSpan.FromHours(1))));
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        {
+            while (database.WriteTurns.Waiting != (3, 0))
+            {
+                await Task.Delay(10, deadline.Token);
+            }
+        }
+        Assert.False(news2.IsCompleted || cursor.IsCompleted || heartbeat.IsCompleted);
+
+        held.Dispose();
+        Assert.Equal(1, await news2.WaitAsync(TimeSpan.FromSeconds(10)));
+        await cursor.WaitAsync(TimeSpan.FromSeconds(10));
+        await heartbeat.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, await CountAsync(database, "news2_assessments"));
+        Assert.Equal(42L, await new SqliteAlertStore(database).GetCursorAsync("signalr"));
+        Assert.Equal(1, await CountAsync(database, "evaluation_queue"));
     }
 
     [Fact]
