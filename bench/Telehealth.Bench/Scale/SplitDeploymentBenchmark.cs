@@ -36,15 +36,18 @@ public static class SplitDeploymentBenchmark
         cpu.Label(topology.Instance(1).ProcessId, "platform-2");
         using var staff = await topology.Instance(0).CreateStaffClientAsync(topology.AdminPassword);
         var registered = new List<(string PatientId, string DeviceId, string Secret)>(devices);
-        var warmRegistered = new List<(string PatientId, string DeviceId, string Secret)>(devices);
+        var warmRegistered = Enumerable.Range(0, WarmUpSets).Select(_ => new List<(string PatientId, string DeviceId, string Secret)>(devices)).ToArray();
         for (var i = 0; i < devices; i++)
         {
             var patientId = await TelehealthPlatform.CreatePatientAsync(staff, $"Scale Person {i}");
             var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId);
             registered.Add((patientId, deviceId, secret));
-            var warmPatientId = await TelehealthPlatform.CreatePatientAsync(staff, $"Scale Warm-up Person {i}");
-            var (warmDeviceId, warmSecret) = await TelehealthPlatform.RegisterDeviceAsync(staff, warmPatientId);
-            warmRegistered.Add((warmPatientId, warmDeviceId, warmSecret));
+            for (var set = 0; set < WarmUpSets; set++)
+            {
+                var warmPatientId = await TelehealthPlatform.CreatePatientAsync(staff, $"Scale Warm-up Person {set}-{i}");
+                var (warmDeviceId, warmSecret) = await TelehealthPlatform.RegisterDeviceAsync(staff, warmPatientId);
+                warmRegistered[set].Add((warmPatientId, warmDeviceId, warmSecret));
+            }
         }
         var measuredPersons = registered.Select(r => r.PatientId).ToHashSet(StringComparer.Ordinal);
 
@@ -52,7 +55,6 @@ public static class SplitDeploymentBenchmark
         var alerted = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var everyAlert = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var warmAlerted = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        var everyWarmAlert = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var token = staff.DefaultRequestHeaders.Authorization!.Parameter;
         await using var dashboard = new HubConnectionBuilder()
             .WithUrl(new Uri(topology.Instance(1).BaseAddress, "/hubs/alerts"), o => o.AccessTokenProvider = () => Task.FromResult(token))
@@ -62,10 +64,7 @@ public static class SplitDeploymentBenchmark
             var patientId = alert.GetProperty("patientId").GetString()!;
             if (!measuredPersons.Contains(patientId))
             {
-                if (warmAlerted.TryAdd(patientId, true) && warmAlerted.Count == devices)
-                {
-                    everyWarmAlert.TrySetResult();
-                }
+                warmAlerted.TryAdd(patientId, true);
             }
             else if (alerted.TryAdd(patientId, true) && alerted.Count == devices)
             {
@@ -88,15 +87,21 @@ public static class SplitDeploymentBenchmark
         // Warm-up, before the idle baseline and the clock: a deployment runs for days, but these instances start fresh.
         // Other persons' devices (as many as the measured ones) send rounds of the measured size with one critical
         // message each, so the alert path (raise, FHIR, SignalR through Redis) is compiled too, not first used inside
-        // the clock; the first round is evaluated and every alert pushed before the next. Tiered compilation needs
-        // several rounds: a hot method is compiled again with instrumentation, then optimised, and the runtime holds
-        // that back while other methods are still being compiled, so one round ended with about 2,300 methods half way
-        // (their final compile fell inside the clock, 3,500 methods in 6 s, about a third of the instances' CPU).
-        // Rounds go on until an instance compiles fewer than WarmJitQuiet methods in one (at most WarmUpRounds).
-        var warmClients = new IMqttClient[devices];
-        for (var i = 0; i < devices; i++)
+        // the clock. Tiered compilation needs several rounds: a hot method is compiled again with instrumentation, then
+        // optimised, and the runtime holds that back while other methods are still being compiled; one round of normal
+        // readings had left the alert path uncompiled and about 2,300 methods half way, whose compiles fell inside the
+        // clock (3,500 methods in 6 s, about a third of the instances' CPU). Work done once per person (an alert raised,
+        // the person's FHIR Patient queued) is called 50 times a round, too few to finish tiering, so the first rounds
+        // take a new set of persons each. Rounds go on until each instance compiles fewer than WarmJitQuiet methods in
+        // one (at most WarmUpRounds); every round is stored, evaluated and its alerts pushed before the next.
+        var warmClients = new IMqttClient[WarmUpSets][];
+        for (var set = 0; set < WarmUpSets; set++)
         {
-            warmClients[i] = await ConnectWhenUserExistsAsync(topology.Broker, warmRegistered[i].DeviceId, warmRegistered[i].Secret, cancellationToken);
+            warmClients[set] = new IMqttClient[devices];
+            for (var i = 0; i < devices; i++)
+            {
+                warmClients[set][i] = await ConnectWhenUserExistsAsync(topology.Broker, warmRegistered[set][i].DeviceId, warmRegistered[set][i].Secret, cancellationToken);
+            }
         }
         var warmMessages = messagesPerDevice;
         var warmRoundTotal = devices * warmMessages * ScalePayload.ReadingsPerMessage;
@@ -105,10 +110,10 @@ public static class SplitDeploymentBenchmark
         var warmRounds = new List<string>();
         for (var round = 0; round < WarmUpRounds; round++)
         {
-            var jitBefore = await Task.WhenAll(RuntimeCounters.TakeAsync(topology.Instance(0).BaseAddress, cancellationToken),
-                RuntimeCounters.TakeAsync(topology.Instance(1).BaseAddress, cancellationToken));
-            var warmAcknowledged = await PublishAllAsync(warmClients, warmRegistered, warmMessages, warmFirstSecond + round * warmMessages, critical: warmMessages / 2,
-                inFlight, cancellationToken);
+            var set = round % WarmUpSets;
+            var jitBefore = await TakeRuntimeAsync(topology, cancellationToken);
+            var warmAcknowledged = await PublishAllAsync(warmClients[set], warmRegistered[set], warmMessages, warmFirstSecond + round * warmMessages,
+                critical: warmMessages / 2, inFlight, cancellationToken);
             warmTotal += warmRoundTotal;
             var warmStored = await WaitForStoredAsync(topology, warmTotal, cancellationToken);
             if (warmAcknowledged != warmRoundTotal || warmStored != warmTotal)
@@ -116,21 +121,27 @@ public static class SplitDeploymentBenchmark
                 throw new InvalidOperationException($"Warm-up round {round + 1}: {warmRoundTotal} readings sent, {warmAcknowledged} acknowledged, {warmStored} of {warmTotal} stored.");
             }
             await WaitForEvaluationAsync(topology.Instance(0), cancellationToken);
-            if (round == 0)
+            // A set's first round raises an alert for each of its persons.
+            var warmAlertsDue = devices * Math.Min(round + 1, WarmUpSets);
+            var alertWait = Stopwatch.StartNew();
+            while (warmAlerted.Count < warmAlertsDue)
             {
-                await everyWarmAlert.Task.WaitAsync(Stall, cancellationToken);
+                if (alertWait.Elapsed > Stall)
+                {
+                    throw new TimeoutException($"Warm-up round {round + 1}: {warmAlerted.Count} of {warmAlertsDue} alerts reached the dashboard.");
+                }
+                await Task.Delay(50, cancellationToken);
             }
-            var jitAfter = await Task.WhenAll(RuntimeCounters.TakeAsync(topology.Instance(0).BaseAddress, cancellationToken),
-                RuntimeCounters.TakeAsync(topology.Instance(1).BaseAddress, cancellationToken));
+            var jitAfter = await TakeRuntimeAsync(topology, cancellationToken);
             var compiled = new[] { jitAfter[0].JitMethodsSince(jitBefore[0]), jitAfter[1].JitMethodsSince(jitBefore[1]) };
             warmRounds.Add(string.Create(CultureInfo.InvariantCulture, $"{compiled[0]:0} / {compiled[1]:0}"));
             Console.WriteLine($"  split: [{DateTime.UtcNow:HH:mm:ss}] warm-up round {round + 1}: {warmRoundTotal} readings stored and evaluated; methods compiled by the instances {warmRounds[^1]}");
-            if (compiled.Max() < WarmJitQuiet)
+            if (round >= WarmUpSets - 1 && compiled.Max() < WarmJitQuiet)
             {
                 break;
             }
         }
-        foreach (var client in warmClients)
+        foreach (var client in warmClients.SelectMany(set => set))
         {
             await DisconnectAsync(client, cancellationToken);
         }
@@ -206,12 +217,15 @@ public static class SplitDeploymentBenchmark
                 $"platform-1 runtime: {idleRuntime[0].Since(idleRuntimeBefore[0], 0)}; platform-2 runtime: {idleRuntime[1].Since(idleRuntimeBefore[1], 0)}",
             Runtime = [runtimeAfter[0].Since(runtimeBefore[0], total), runtimeAfter[1].Since(runtimeBefore[1], total)],
             InstancesCpuPerReading = (runtimeAfter[0].CpuSecondsSince(runtimeBefore[0]) + runtimeAfter[1].CpuSecondsSince(runtimeBefore[1])) / total,
-            WarmUp = $"{warmRounds.Count} round(s) of {warmRoundTotal:N0} readings by {devices} other persons' devices (one critical message each), methods compiled by the two instances in each round: {string.Join("; ", warmRounds)}",
+            WarmUp = $"{warmRounds.Count} rounds of {warmRoundTotal:N0} readings by {devices} other persons' devices (one critical message each; {WarmUpSets} sets of persons in turn), methods compiled by the two instances in each round: {string.Join("; ", warmRounds)}",
         };
     }
 
-    /// <summary>Rounds of warm-up at most; tiering on a busy machine needed more than four (see the warm-up's comment).</summary>
+    /// <summary>Rounds of warm-up at most; tiering on a busy machine needed five to seven (see the warm-up's comment).</summary>
     private const int WarmUpRounds = 8;
+
+    /// <summary>Sets of warm-up persons, each as many as the measured ones, taken in turn by the rounds.</summary>
+    private const int WarmUpSets = 3;
 
     /// <summary>A warm-up round in which each instance compiled fewer methods than this leaves the JIT quiet enough to measure.</summary>
     private const int WarmJitQuiet = 200;
