@@ -10,6 +10,8 @@ COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/Telehealth.Contracts/Telehealth.Contracts.csproj src/Telehealth.Contracts/
 COPY src/Telehealth.CareRecord/Telehealth.CareRecord.csproj src/Telehealth.CareRecord/
 COPY src/Telehealth.Storage.Sqlite/Telehealth.Storage.Sqlite.csproj src/Telehealth.Storage.Sqlite/
+COPY src/Telehealth.Storage.Postgres/Telehealth.Storage.Postgres.csproj src/Telehealth.Storage.Postgres/
+COPY src/Telehealth.Notifications/Telehealth.Notifications.csproj src/Telehealth.Notifications/
 COPY src/Gateway/Gateway.csproj src/Gateway/
 COPY src/Ingest/Ingest.csproj src/Ingest/
 COPY src/Alerts/Alerts.csproj src/Alerts/

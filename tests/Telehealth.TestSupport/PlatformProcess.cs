@@ -36,9 +36,15 @@ public sealed class PlatformProcess : IAsyncDisposable
 
     /// <param name="crashPoint">A <c>CrashPoints</c> name at which the process kills itself, or null.</param>
     /// <param name="settings">More settings, given as <c>--Key value</c> (e.g. an ingress mode).</param>
+    /// <param name="environment">More environment variables (e.g. the .NET runtime's <c>DOTNET_…</c> settings a deployment sets).</param>
     public static async Task<PlatformProcess> StartAsync(string dataDirectory, string adminPassword, int httpPort, int mqttPort, string? crashPoint = null,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
+        var variables = new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>(), StringComparer.Ordinal)
+        {
+            ["TELEHEALTH_CRASH_POINT"] = crashPoint,
+            ["DOTNET_ENVIRONMENT"] = "Production",
+        };
         var host = Path.Combine(AppContext.BaseDirectory, "Telehealth.Clinician.Web.dll");
         var process = ManagedProcess.Start("dotnet", [
             host,
@@ -48,11 +54,7 @@ public sealed class PlatformProcess : IAsyncDisposable
             "--Auth:InitialAdminPassword", adminPassword,
             "--Evaluation:PollInterval", "00:00:00.100",
             .. (settings ?? new Dictionary<string, string?>()).SelectMany(s => new[] { "--" + s.Key, s.Value ?? "" }),
-        ], workingDirectory: AppContext.BaseDirectory, environment: new Dictionary<string, string?>
-        {
-            ["TELEHEALTH_CRASH_POINT"] = crashPoint,
-            ["DOTNET_ENVIRONMENT"] = "Production",
-        });
+        ], workingDirectory: AppContext.BaseDirectory, environment: variables);
         var platform = new PlatformProcess(process, httpPort, mqttPort);
         using var client = new HttpClient { BaseAddress = platform.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -113,6 +113,18 @@ public sealed class SplitTopology : IAsyncDisposable
         return settings;
     }
 
+    /// <summary>
+    /// The .NET runtime settings of every instance, environment variables as docker-compose.yml sets them
+    /// (ComposeTopologyTests compares). The thread pool's idle workers spin before they sleep (sched_yield in a loop);
+    /// on a machine whose few cores also run the broker and the databases that spinning took the cores from them: 40 %
+    /// of the instances' perf samples in the split bench, and 10-15 % more CPU per reading than without it (measured
+    /// back to back, bench/RESULTS.md).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> RuntimeEnvironment = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0",
+    };
+
     /// <summary>The setting names every instance of the topology gets (values need running servers; names do not).</summary>
     public static IReadOnlyCollection<string> SettingKeys(int index)
     {
@@ -143,7 +155,8 @@ public sealed class SplitTopology : IAsyncDisposable
         // These tests send a great many readings from each device in seconds; the per-device rate limit is not under test.
         settings["Devices:MessagesPerSecond"] = "100000";
         settings["Devices:Burst"] = "100000";
-        _instances[index] = await PlatformProcess.StartAsync(_dataDirectories[index], AdminPassword, _httpPorts[index], FreePort.Next(), settings: settings);
+        _instances[index] = await PlatformProcess.StartAsync(_dataDirectories[index], AdminPassword, _httpPorts[index], FreePort.Next(), settings: settings,
+            environment: RuntimeEnvironment.ToDictionary(e => e.Key, e => (string?)e.Value, StringComparer.Ordinal));
     }
 
     /// <summary>SIGKILL, as a power cut or the OOM killer would.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using MQTTnet;
@@ -13,9 +14,9 @@ namespace Telehealth.Bench.Scale;
 /// The split deployment the docs recommend (<see cref="SplitTopology"/>: nats-server with JetStream and its MQTT
 /// listener, influxd, PostgreSQL, redis-server, two platform instances as their own processes). Devices are
 /// registered through the API, connect to the broker with their own credentials (MQTT 3.1.1, as nats-server
-/// requires) and publish at QoS 1 with a window in flight; one message per device is critical. First a warm-up of as
-/// many normal readings is stored and evaluated (the instances start fresh; a deployment does not), then the idle
-/// baseline, then the measured run. The clock stops when
+/// requires) and publish at QoS 1 with a window in flight; one message per device is critical. First a warm-up by as
+/// many other persons' devices, in rounds of the measured size (with alerts), until the instances' JIT is quiet (the
+/// instances start fresh; a deployment does not), then the idle baseline, then the measured run. The clock stops when
 /// InfluxDB holds every reading, the broker's consumer has nothing pending or unacknowledged, the evaluation queue is
 /// empty, and a dashboard on the other instance has been pushed an alert for every person.
 /// </summary>
@@ -35,23 +36,37 @@ public static class SplitDeploymentBenchmark
         cpu.Label(topology.Instance(1).ProcessId, "platform-2");
         using var staff = await topology.Instance(0).CreateStaffClientAsync(topology.AdminPassword);
         var registered = new List<(string PatientId, string DeviceId, string Secret)>(devices);
+        var warmRegistered = Enumerable.Range(0, WarmUpSets).Select(_ => new List<(string PatientId, string DeviceId, string Secret)>(devices)).ToArray();
         for (var i = 0; i < devices; i++)
         {
             var patientId = await TelehealthPlatform.CreatePatientAsync(staff, $"Scale Person {i}");
             var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId);
             registered.Add((patientId, deviceId, secret));
+            for (var set = 0; set < WarmUpSets; set++)
+            {
+                var warmPatientId = await TelehealthPlatform.CreatePatientAsync(staff, $"Scale Warm-up Person {set}-{i}");
+                var (warmDeviceId, warmSecret) = await TelehealthPlatform.RegisterDeviceAsync(staff, warmPatientId);
+                warmRegistered[set].Add((warmPatientId, warmDeviceId, warmSecret));
+            }
         }
+        var measuredPersons = registered.Select(r => r.PatientId).ToHashSet(StringComparer.Ordinal);
 
         // The dashboard follows the second instance: alerts raised by the first reach it through Redis.
         var alerted = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var everyAlert = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var warmAlerted = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var token = staff.DefaultRequestHeaders.Authorization!.Parameter;
         await using var dashboard = new HubConnectionBuilder()
             .WithUrl(new Uri(topology.Instance(1).BaseAddress, "/hubs/alerts"), o => o.AccessTokenProvider = () => Task.FromResult(token))
             .Build();
         dashboard.On<JsonElement>("alertRaised", alert =>
         {
-            if (alerted.TryAdd(alert.GetProperty("patientId").GetString()!, true) && alerted.Count == devices)
+            var patientId = alert.GetProperty("patientId").GetString()!;
+            if (!measuredPersons.Contains(patientId))
+            {
+                warmAlerted.TryAdd(patientId, true);
+            }
+            else if (alerted.TryAdd(patientId, true) && alerted.Count == devices)
             {
                 everyAlert.TrySetResult();
             }
@@ -69,31 +84,82 @@ public static class SplitDeploymentBenchmark
         var critical = messagesPerDevice / 2;
         var careRecord = topology.CareRecordConnectionString!;
 
-        // Warm-up, before the idle baseline and the clock: a deployment runs for days, but these instances start fresh,
-        // and without it 40 % of their CPU in the measured run went to the JIT (tiered compilation; still 29-32 % after a
-        // warm-up as large as the run, on the shared machine). Normal
-        // readings only (no alert), at device times before the measured ones, stored and evaluated before going on.
-        var warmMessages = messagesPerDevice / WarmUpShare;
-        var warmTotal = devices * warmMessages * ScalePayload.ReadingsPerMessage;
-        var warmAcknowledged = await PublishAllAsync(clients, registered, warmMessages, firstSecond - warmMessages, critical: -1, inFlight, cancellationToken);
-        var warmStored = await WaitForStoredAsync(topology, warmTotal, cancellationToken);
-        if (warmAcknowledged != warmTotal || warmStored != warmTotal)
+        // Warm-up, before the idle baseline and the clock: a deployment runs for days, but these instances start fresh.
+        // Other persons' devices (as many as the measured ones) send rounds of the measured size with one critical
+        // message each, so the alert path (raise, FHIR, SignalR through Redis) is compiled too, not first used inside
+        // the clock. Tiered compilation needs several rounds: a hot method is compiled again with instrumentation, then
+        // optimised, and the runtime holds that back while other methods are still being compiled; one round of normal
+        // readings had left the alert path uncompiled and about 2,300 methods half way, whose compiles fell inside the
+        // clock (3,500 methods in 6 s, about a third of the instances' CPU). Work done once per person (an alert raised,
+        // the person's FHIR Patient queued) is called 50 times a round, too few to finish tiering, so the first rounds
+        // take a new set of persons each. Rounds go on until each instance compiles fewer than WarmJitQuiet methods in
+        // one (at most WarmUpRounds); every round is stored, evaluated and its alerts pushed before the next.
+        var warmClients = new IMqttClient[WarmUpSets][];
+        for (var set = 0; set < WarmUpSets; set++)
         {
-            throw new InvalidOperationException($"Warm-up: {warmTotal} readings sent, {warmAcknowledged} acknowledged, {warmStored} stored.");
+            warmClients[set] = new IMqttClient[devices];
+            for (var i = 0; i < devices; i++)
+            {
+                warmClients[set][i] = await ConnectWhenUserExistsAsync(topology.Broker, warmRegistered[set][i].DeviceId, warmRegistered[set][i].Secret, cancellationToken);
+            }
         }
-        await WaitForEvaluationAsync(topology.Instance(0), cancellationToken);
-        Console.WriteLine($"  split: warm-up of {warmTotal} readings stored and evaluated");
+        var warmMessages = messagesPerDevice;
+        var warmRoundTotal = devices * warmMessages * ScalePayload.ReadingsPerMessage;
+        var warmFirstSecond = ScalePayload.FirstSecond(warmMessages * WarmUpRounds);
+        var warmTotal = 0;
+        var warmRounds = new List<string>();
+        for (var round = 0; round < WarmUpRounds; round++)
+        {
+            var set = round % WarmUpSets;
+            var jitBefore = await TakeRuntimeAsync(topology, cancellationToken);
+            var warmAcknowledged = await PublishAllAsync(warmClients[set], warmRegistered[set], warmMessages, warmFirstSecond + round * warmMessages,
+                critical: warmMessages / 2, inFlight, cancellationToken);
+            warmTotal += warmRoundTotal;
+            var warmStored = await WaitForStoredAsync(topology, warmTotal, cancellationToken);
+            if (warmAcknowledged != warmRoundTotal || warmStored != warmTotal)
+            {
+                throw new InvalidOperationException($"Warm-up round {round + 1}: {warmRoundTotal} readings sent, {warmAcknowledged} acknowledged, {warmStored} of {warmTotal} stored.");
+            }
+            await WaitForEvaluationAsync(topology.Instance(0), cancellationToken);
+            // A set's first round raises an alert for each of its persons.
+            var warmAlertsDue = devices * Math.Min(round + 1, WarmUpSets);
+            var alertWait = Stopwatch.StartNew();
+            while (warmAlerted.Count < warmAlertsDue)
+            {
+                if (alertWait.Elapsed > Stall)
+                {
+                    throw new TimeoutException($"Warm-up round {round + 1}: {warmAlerted.Count} of {warmAlertsDue} alerts reached the dashboard.");
+                }
+                await Task.Delay(50, cancellationToken);
+            }
+            var jitAfter = await TakeRuntimeAsync(topology, cancellationToken);
+            var compiled = new[] { jitAfter[0].JitMethodsSince(jitBefore[0]), jitAfter[1].JitMethodsSince(jitBefore[1]) };
+            warmRounds.Add(string.Create(CultureInfo.InvariantCulture, $"{compiled[0]:0} / {compiled[1]:0}"));
+            Console.WriteLine($"  split: [{DateTime.UtcNow:HH:mm:ss}] warm-up round {round + 1}: {warmRoundTotal} readings stored and evaluated; methods compiled by the instances {warmRounds[^1]}");
+            if (round >= WarmUpSets - 1 && compiled.Max() < WarmJitQuiet)
+            {
+                break;
+            }
+        }
+        foreach (var client in warmClients.SelectMany(set => set))
+        {
+            await DisconnectAsync(client, cancellationToken);
+        }
 
         // The same topology with no readings arriving, for as long: what its polling workers cost on their own, so the
         // run's CPU and database work can be read against it.
         var idleBefore = await PostgresActivity.TakeAsync(careRecord, cancellationToken);
+        var idleRuntimeBefore = await TakeRuntimeAsync(topology, cancellationToken);
         cpu.Start();
         await Task.Delay(IdleBaseline, cancellationToken);
         var idleCpu = cpu.Stop();
+        var idleRuntime = await TakeRuntimeAsync(topology, cancellationToken);
         await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);
         var idlePostgres = (await PostgresActivity.TakeAsync(careRecord, cancellationToken)).Since(idleBefore, 0);
 
         var postgresBefore = await PostgresActivity.TakeAsync(careRecord, cancellationToken);
+        var runtimeBefore = await TakeRuntimeAsync(topology, cancellationToken);
+        Console.WriteLine($"  split: [{DateTime.UtcNow:HH:mm:ss}] the clock starts");
         cpu.Start();
         var clock = Stopwatch.StartNew();
         var acknowledged = await PublishAllAsync(clients, registered, messagesPerDevice, firstSecond, critical, inFlight, cancellationToken);
@@ -131,6 +197,7 @@ public static class SplitDeploymentBenchmark
         }
         var elapsed = clock.Elapsed;
         var use = cpu.Stop();
+        var runtimeAfter = await TakeRuntimeAsync(topology, cancellationToken);
         // PostgreSQL publishes its counters about once a second.
         await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);
         var postgresAfter = await PostgresActivity.TakeAsync(careRecord, cancellationToken);
@@ -139,27 +206,46 @@ public static class SplitDeploymentBenchmark
 
         foreach (var client in clients)
         {
-            try
-            {
-                await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
-            }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Already gone; only the counts matter here.
-            }
-            client.Dispose();
+            await DisconnectAsync(client, cancellationToken);
         }
         return new SplitDeploymentResult(devices, total, acknowledged, stored, alerted.Count, consumer?.Redelivered ?? -1,
             acknowledgedElapsed, elapsed, use)
         {
             Stages = (storedElapsed, drainedElapsed, evaluatedElapsed),
             Postgres = postgres,
-            Idle = $"{IdleBaseline.TotalSeconds:0} s with devices connected and nothing sent: CPU {idleCpu}; PostgreSQL {idlePostgres}",
+            Idle = $"{IdleBaseline.TotalSeconds:0} s with devices connected and nothing sent: CPU {idleCpu}; PostgreSQL {idlePostgres}; " +
+                $"platform-1 runtime: {idleRuntime[0].Since(idleRuntimeBefore[0], 0)}; platform-2 runtime: {idleRuntime[1].Since(idleRuntimeBefore[1], 0)}",
+            Runtime = [runtimeAfter[0].Since(runtimeBefore[0], total), runtimeAfter[1].Since(runtimeBefore[1], total)],
+            InstancesCpuPerReading = (runtimeAfter[0].CpuSecondsSince(runtimeBefore[0]) + runtimeAfter[1].CpuSecondsSince(runtimeBefore[1])) / total,
+            WarmUp = $"{warmRounds.Count} rounds of {warmRoundTotal:N0} readings by {devices} other persons' devices (one critical message each; {WarmUpSets} sets of persons in turn), methods compiled by the two instances in each round: {string.Join("; ", warmRounds)}",
         };
     }
 
-    /// <summary>The measured run is this many times the warm-up (a quarter left the JIT at 40 % of the instances' CPU).</summary>
-    private const int WarmUpShare = 1;
+    /// <summary>Rounds of warm-up at most; tiering on a busy machine needed five to seven (see the warm-up's comment).</summary>
+    private const int WarmUpRounds = 8;
+
+    /// <summary>Sets of warm-up persons, each as many as the measured ones, taken in turn by the rounds.</summary>
+    private const int WarmUpSets = 3;
+
+    /// <summary>A warm-up round in which each instance compiled fewer methods than this leaves the JIT quiet enough to measure.</summary>
+    private const int WarmJitQuiet = 200;
+
+    private static Task<RuntimeCounters[]> TakeRuntimeAsync(SplitTopology topology, CancellationToken cancellationToken) =>
+        Task.WhenAll(RuntimeCounters.TakeAsync(topology.Instance(0).BaseAddress, cancellationToken),
+            RuntimeCounters.TakeAsync(topology.Instance(1).BaseAddress, cancellationToken));
+
+    private static async Task DisconnectAsync(IMqttClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Already gone; only the counts matter here.
+        }
+        client.Dispose();
+    }
 
     /// <summary>Each device publishes <paramref name="messages"/> messages at QoS 1, <paramref name="inFlight"/> at a time; returns the readings acknowledged.</summary>
     private static async Task<int> PublishAllAsync(IMqttClient[] clients, List<(string PatientId, string DeviceId, string Secret)> registered, int messages,

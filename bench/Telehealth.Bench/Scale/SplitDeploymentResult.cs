@@ -25,6 +25,15 @@ public sealed record SplitDeploymentResult(
     /// <summary>The same topology idle beforehand: CPU and PostgreSQL work with no readings, the baseline for the above.</summary>
     public string Idle { get; init; } = "";
 
+    /// <summary>Each instance's runtime counters while the clock ran (<see cref="RuntimeCounters"/>): CPU, JIT, GC per reading.</summary>
+    public IReadOnlyList<string> Runtime { get; init; } = [];
+
+    /// <summary>CPU seconds of both instances together per reading while the clock ran (from their own counters).</summary>
+    public double InstancesCpuPerReading { get; init; }
+
+    /// <summary>How the instances were warmed before the clock, and how much each warm-up round still compiled.</summary>
+    public string WarmUp { get; init; } = "";
+
     public double ReadingsPerSecond => Stored / Elapsed.TotalSeconds;
 
     public bool CountsMatch => Acknowledged == Sent && Stored == Sent && AlertsPushed == Devices;

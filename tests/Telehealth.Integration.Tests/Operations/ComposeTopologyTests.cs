@@ -46,6 +46,24 @@ public sealed class ComposeTopologyTests
         Assert.Equal(index == 0 ? "true" : "false", environment["Mqtt:Nats:Sync:Enabled"]);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void Each_platform_instance_in_the_compose_file_has_the_runtime_environment_of_the_tested_instance(int index)
+    {
+        var environment = Environment($"platform-{index + 1}");
+
+        Assert.NotEmpty(SplitTopology.RuntimeEnvironment);
+        foreach (var (name, value) in SplitTopology.RuntimeEnvironment)
+        {
+            Assert.True(environment.TryGetValue(name, out var composed), $"docker-compose.yml does not set {name} for platform-{index + 1}");
+            Assert.Equal(value, composed);
+        }
+        // And the other way: every .NET runtime setting of the file is one the tested topology runs with.
+        Assert.Equal(SplitTopology.RuntimeEnvironment.Keys.Order(StringComparer.Ordinal),
+            environment.Keys.Where(key => key.StartsWith("DOTNET_", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void Both_instances_share_the_signing_key_and_the_care_record_and_the_broker_is_stopped_in_lame_duck_mode()
     {

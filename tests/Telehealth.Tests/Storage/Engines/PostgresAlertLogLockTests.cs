@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Microsoft.Extensions.Time.Testing;
 using Telehealth.CareRecord.Alerting;
@@ -21,6 +22,10 @@ public sealed class PostgresAlertLogLockTests(PostgresStoreFixture fixture) : St
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private readonly FakeTimeProvider _clock = new(Start);
+
+    /// <summary>Items are due from <see cref="Start"/> (on the system clock they were due only from the hour the test ran).</summary>
+    protected override TimeProvider Clock => _clock;
 
     // The stores' clock: items are due from when they were queued, so a claim "at Start" must not be earlier than that.
     private readonly FakeTimeProvider _clock = new(Start);
