@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
-using Microsoft.Extensions.Time.Testing;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.Evaluation;
 using Telehealth.Contracts.Evaluation;
@@ -25,11 +24,6 @@ public sealed class PostgresAlertLogLockTests(PostgresStoreFixture fixture) : St
     private readonly FakeTimeProvider _clock = new(Start);
 
     /// <summary>Items are due from <see cref="Start"/> (on the system clock they were due only from the hour the test ran).</summary>
-    protected override TimeProvider Clock => _clock;
-
-    // The stores' clock: items are due from when they were queued, so a claim "at Start" must not be earlier than that.
-    private readonly FakeTimeProvider _clock = new(Start);
-
     protected override TimeProvider Clock => _clock;
 
     private string ConnectionString => ((PostgresStoreEngine)Engine).ConnectionString;
