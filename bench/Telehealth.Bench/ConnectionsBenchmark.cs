@@ -14,8 +14,9 @@ namespace Telehealth.Bench;
 /// end-to-end rate of 50 active devices measured in rounds alone and beside N idle MQTT 5 connections (keep-alive
 /// 60 s, held by <see cref="IdleMqttConnections"/>), in the order alone, with, with, alone, alone, with, ... so each
 /// pair of neighbouring rounds compares the two under nearly the same machine load; the idle connections are opened
-/// before and closed after each pair of with-rounds. One alone round against one with-round on a shared 2-core
-/// machine was a coin toss (77 % to 114 % in seven runs). Also the platform's resident memory before and after the
+/// before and closed after each pair of with-rounds, and an unmeasured burst of readings follows each change (see
+/// <see cref="TransitionReadingsPerActive"/>). One alone round against one with-round on a shared 2-core machine was a
+/// coin toss (77 % to 114 % in seven runs). Also the platform's resident memory before and after the
 /// first connect (from /proc, so the bench's own clients do not count) and, as exact counts, every idle connection
 /// answering its pings at the end of each with-period and every reading stored. Prints the rounds and one table.
 /// </summary>
@@ -28,6 +29,14 @@ public static class ConnectionsBenchmark
     private const int Pairs = 6;
 
     private const int WarmUpReadingsPerActive = 50;
+
+    /// <summary>
+    /// Readings each active device sends, unmeasured, after the idle connections were opened or closed and before the
+    /// next round. The first collections after 10,000 connects promote their fresh state (about 80 MB) to gen2, one
+    /// pause of 0.3–0.5 s measured here, and closing them leaves as much garbage: the cost of a fleet (re)connecting,
+    /// not of connections being there, which otherwise lands in whichever round comes next. Both kinds of round get it.
+    /// </summary>
+    private const int TransitionReadingsPerActive = 40;
 
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
 
@@ -73,7 +82,7 @@ public static class ConnectionsBenchmark
         cpu?.Start();
         var activeClients = await Task.WhenAll(active.Select(d => ConnectAsync(mqttPort, d.DeviceId, d.Secret)));
         // Readings of different rounds never share a time (a repeat would be a duplicate, not stored twice).
-        var firstReading = DateTimeOffset.UtcNow.AddHours(-12);
+        var firstReading = DateTimeOffset.UtcNow.AddHours(-2 * Pairs - 12);
         var sent = 0;
         await SendAsync(activeClients, active, WarmUpReadingsPerActive, firstReading);
         sent += ActiveDevices * WarmUpReadingsPerActive;
@@ -113,6 +122,8 @@ public static class ConnectionsBenchmark
                     {
                         await Task.Delay(Settle);
                     }
+                    await SendAsync(activeClients, active, TransitionReadingsPerActive, firstReading.AddHours(number).AddMinutes(30));
+                    sent += ActiveDevices * TransitionReadingsPerActive;
                 }
                 else if (!withIdle && connections is not null)
                 {
@@ -120,9 +131,12 @@ public static class ConnectionsBenchmark
                     await connections.DisposeAsync();
                     connections = null;
                     await Task.Delay(Settle);
+                    await SendAsync(activeClients, active, TransitionReadingsPerActive, firstReading.AddHours(number).AddMinutes(30));
+                    sent += ActiveDevices * TransitionReadingsPerActive;
                 }
 
                 var startedAt = Stopwatch.GetTimestamp();
+                var startedUtc = DateTime.UtcNow;
                 var window = CpuWindow.Start(platform.ProcessId);
                 await SendAsync(activeClients, active, readingsPerActive, firstReading.AddHours(number));
                 var sample = window.Stop(platform.ProcessId);
@@ -131,7 +145,7 @@ public static class ConnectionsBenchmark
                     sample.BenchCpuSeconds, sample.MachineBusyPercent);
                 rounds.Add(round);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"round {number} {(withIdle ? "with idle" : "alone    ")}: {round.Rate,6:0} readings/s; platform {round.PlatformMicrosecondsPerReading:0} µs CPU per reading, bench {round.BenchCpuSeconds / round.Seconds * 100:0} %, machine {round.MachineBusyPercent:0} % busy (monotonic {startedAt / (double)Stopwatch.Frequency:0.000}–{Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:0.000} s, for slicing a profile)"));
+                    $"round {number} {(withIdle ? "with idle" : "alone    ")}: {round.Rate,6:0} readings/s; platform {round.PlatformMicrosecondsPerReading:0} µs CPU per reading, bench {round.BenchCpuSeconds / round.Seconds * 100:0} %, machine {round.MachineBusyPercent:0} % busy (monotonic {startedAt / (double)Stopwatch.Frequency:0.000}–{Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:0.000} s, UTC {startedUtc:HH:mm:ss.fff}–{DateTime.UtcNow:HH:mm:ss.fff}, for slicing a profile)"));
             }
             if (connections is not null)
             {
