@@ -14,8 +14,8 @@ namespace Telehealth.Bench;
 /// end-to-end rate of 50 active devices measured in rounds alone and beside N idle MQTT 5 connections (keep-alive
 /// 60 s, held by <see cref="IdleMqttConnections"/>), in the order alone, with, with, alone, alone, with, ... so each
 /// pair of neighbouring rounds compares the two under nearly the same machine load; the idle connections are opened
-/// before and closed after each pair of with-rounds, and an unmeasured burst of readings follows each change (see
-/// <see cref="TransitionReadingsPerActive"/>). One alone round against one with-round on a shared 2-core machine was a
+/// before and closed after each pair of with-rounds, and unmeasured traffic follows each change (see
+/// <see cref="Transition"/>). One alone round against one with-round on a shared 2-core machine was a
 /// coin toss (77 % to 114 % in seven runs). Also the platform's resident memory before and after the
 /// first connect (from /proc, so the bench's own clients do not count) and, as exact counts, every idle connection
 /// answering its pings at the end of each with-period and every reading stored. Prints the rounds and one table.
@@ -31,12 +31,17 @@ public static class ConnectionsBenchmark
     private const int WarmUpReadingsPerActive = 50;
 
     /// <summary>
-    /// Readings each active device sends, unmeasured, after the idle connections were opened or closed and before the
-    /// next round. The first collections after 10,000 connects promote their fresh state (about 80 MB) to gen2, one
-    /// pause of 0.3–0.5 s measured here, and closing them leaves as much garbage: the cost of a fleet (re)connecting,
-    /// not of connections being there, which otherwise lands in whichever round comes next. Both kinds of round get it.
+    /// After the idle connections were opened or closed, the active devices keep sending, unmeasured, for at least this
+    /// long before the next round. The first collection after 10,000 connects promotes their fresh state (about 80 MB)
+    /// in one pause of 0.3–0.5 s, and a background gen2 collection of the doubled heap follows 5–8 s of traffic later;
+    /// closing them leaves as much garbage. Those are the cost of a fleet (re)connecting, not of connections being
+    /// there, and landed in whichever round came next (profiled: the with-rounds' extra GC time was these two).
+    /// Both kinds of round get the same transition.
     /// </summary>
-    private const int TransitionReadingsPerActive = 40;
+    private static readonly TimeSpan Transition = TimeSpan.FromSeconds(8);
+
+    /// <summary>Readings per device in each burst of the transition.</summary>
+    private const int TransitionBurstPerActive = 20;
 
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
 
@@ -118,21 +123,14 @@ public static class ConnectionsBenchmark
                         idleCpuWith = quietWith.Stop(platform.ProcessId);
                         after = ResidentBytes(platform.ProcessId);
                     }
-                    else
-                    {
-                        await Task.Delay(Settle);
-                    }
-                    await SendAsync(activeClients, active, TransitionReadingsPerActive, firstReading.AddHours(number).AddMinutes(30));
-                    sent += ActiveDevices * TransitionReadingsPerActive;
+                    sent += await TransitionAsync(activeClients, active, firstReading.AddHours(number).AddMinutes(30));
                 }
                 else if (!withIdle && connections is not null)
                 {
                     alive.Add(await connections.CountAliveAsync());
                     await connections.DisposeAsync();
                     connections = null;
-                    await Task.Delay(Settle);
-                    await SendAsync(activeClients, active, TransitionReadingsPerActive, firstReading.AddHours(number).AddMinutes(30));
-                    sent += ActiveDevices * TransitionReadingsPerActive;
+                    sent += await TransitionAsync(activeClients, active, firstReading.AddHours(number).AddMinutes(30));
                 }
 
                 var startedAt = Stopwatch.GetTimestamp();
@@ -190,6 +188,19 @@ public static class ConnectionsBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| With / alone per pair of rounds; median (min–max) | {string.Join(", ", result.PairRatios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}; {result.RateRatio:0.00} ({result.RatioMin:0.00}–{result.RatioMax:0.00}) |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Platform CPU per reading, with / alone per pair; median | {string.Join(", ", result.PairCpuRatios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}; {result.CpuRatio:0.00} |"));
         return result;
+    }
+
+    /// <summary>Unmeasured traffic for at least <see cref="Transition"/>; returns the readings sent.</summary>
+    private static async Task<int> TransitionAsync(IReadOnlyList<IMqttClient> clients, IReadOnlyList<(string DeviceId, string Secret, string PatientId)> devices, DateTimeOffset start)
+    {
+        var clock = Stopwatch.StartNew();
+        var sent = 0;
+        while (clock.Elapsed < Transition)
+        {
+            await SendAsync(clients, devices, TransitionBurstPerActive, start.AddSeconds(sent / devices.Count));
+            sent += devices.Count * TransitionBurstPerActive;
+        }
+        return sent;
     }
 
     /// <summary>Every active device sends its readings (one per message, QoS 1, one in flight) and waits for each PUBACK.</summary>
