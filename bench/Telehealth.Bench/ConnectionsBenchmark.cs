@@ -10,14 +10,38 @@ using Telehealth.TestSupport;
 namespace Telehealth.Bench;
 
 /// <summary>
-/// Many connected devices: the platform as its own process (embedded default), N devices registered and connected
-/// (MQTT 5, idle, keep-alive 60 s), its resident memory before and after (from /proc, so the bench's own clients do not
-/// count), and the end-to-end rate of 50 active devices before and with the N idle connections, to see whether
-/// throughput stays flat. Prints one table.
+/// Many connected devices: the platform as its own process (embedded default), N devices registered, and the
+/// end-to-end rate of 50 active devices measured in rounds alone and beside N idle MQTT 5 connections (keep-alive
+/// 60 s, held by <see cref="IdleMqttConnections"/>), in the order alone, with, with, alone, alone, with, ... so each
+/// pair of neighbouring rounds compares the two under nearly the same machine load; the idle connections are opened
+/// before and closed after each pair of with-rounds, and unmeasured traffic follows each change (see
+/// <see cref="Transition"/>). One alone round against one with-round on a shared 2-core machine was a
+/// coin toss (77 % to 114 % in seven runs). Also the platform's resident memory before and after the
+/// first connect (from /proc, so the bench's own clients do not count) and, as exact counts, every idle connection
+/// answering its pings at the end of each with-period and every reading stored. Prints the rounds and one table.
 /// </summary>
 public static class ConnectionsBenchmark
 {
     private const int ActiveDevices = 50;
+
+    /// <summary>Pairs of rounds (one alone, one with the idle connections); the figure is the median of their ratios.</summary>
+    /// <summary>Six pairs of short rounds: neighbouring rounds are seconds apart, so the machine's other load differs less between them.</summary>
+    private const int Pairs = 6;
+
+    /// <summary>
+    /// After the idle connections were opened or closed, the active devices keep sending, unmeasured, for at least this
+    /// long before the next round. The first collection after 10,000 connects promotes their fresh state (about 80 MB)
+    /// in one pause of 0.3–0.5 s, and a background gen2 collection of the doubled heap follows 5–8 s of traffic later;
+    /// closing them leaves as much garbage. Those are the cost of a fleet (re)connecting, not of connections being
+    /// there, and landed in whichever round came next (profiled: the with-rounds' extra GC time was these two).
+    /// Both kinds of round get the same transition.
+    /// </summary>
+    private static readonly TimeSpan Transition = TimeSpan.FromSeconds(8);
+
+    /// <summary>Readings per device in each burst of the transition.</summary>
+    private const int TransitionBurstPerActive = 20;
+
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
 
     public static async Task<ConnectionsResult> RunAsync(int idle, int readingsPerActive, Scale.ProcessCpuSampler? cpu = null)
     {
@@ -59,43 +83,149 @@ public static class ConnectionsBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"registered {ActiveDevices + idle} devices in {registering.Elapsed.TotalSeconds:0} s"));
 
         cpu?.Start();
-        var rateAlone = await ActiveRateAsync(mqttPort, active, readingsPerActive, round: 0);
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        var activeClients = await Task.WhenAll(active.Select(d => ConnectAsync(mqttPort, d.DeviceId, d.Secret)));
+        // Readings of different rounds never share a time (a repeat would be a duplicate, not stored twice).
+        var firstReading = DateTimeOffset.UtcNow.AddHours(-2 * Pairs - 12);
+        var sent = 0;
+        // A warm-up as long as a transition: with 50 readings per device the first round still ran partly compiled
+        // (about 420 µs of platform CPU per reading against 300 in the later rounds), which skewed the first pair.
+        sent += await TransitionAsync(activeClients, active, firstReading);
+
+        await Task.Delay(Settle);
+        Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] quiet window, no idle connections");
+        var quietWithout = CpuWindow.Start(platform.ProcessId);
+        await Task.Delay(Settle);
+        var idleCpuWithout = quietWithout.Stop(platform.ProcessId);
         var before = ResidentBytes(platform.ProcessId);
-
-        var connecting = Stopwatch.StartNew();
-        var clients = new List<IMqttClient>(idle);
-        foreach (var batch in idleDevices.Chunk(200))
+        double after = double.NaN, connectSeconds = double.NaN;
+        CpuWindow.Sample? idleCpuWith = null;
+        var alive = new List<int>();
+        var rounds = new List<ConnectionsRound>();
+        IdleMqttConnections? connections = null;
+        try
         {
-            clients.AddRange(await Task.WhenAll(batch.Select(d => ConnectAsync(mqttPort, d.DeviceId, d.Secret))));
-        }
-        var connectSeconds = connecting.Elapsed.TotalSeconds;
-        await Task.Delay(TimeSpan.FromSeconds(10));
-        var after = ResidentBytes(platform.ProcessId);
-        var rateWithIdle = await ActiveRateAsync(mqttPort, active, readingsPerActive, round: 1);
-        var cpuUse = cpu?.Stop();
-        var stillConnected = clients.Count(c => c.IsConnected);
-        var perConnection = (after - before) / (double)idle;
+            for (var number = 1; number <= 2 * Pairs; number++)
+            {
+                // alone, with, with, alone, alone, with, ...: the idle connections change state between pairs of rounds.
+                var withIdle = number % 4 is 2 or 3;
+                if (withIdle && connections is null)
+                {
+                    var connecting = Stopwatch.StartNew();
+                    connections = await IdleMqttConnections.ConnectAsync(mqttPort, [.. idleDevices.Select(d => (d.DeviceId, d.Secret))]);
+                    if (double.IsNaN(connectSeconds))
+                    {
+                        connectSeconds = connecting.Elapsed.TotalSeconds;
+                        await Task.Delay(Settle);
+                        Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] quiet window, {idle:N0} idle connections");
+                        var quietWith = CpuWindow.Start(platform.ProcessId);
+                        await Task.Delay(Settle);
+                        idleCpuWith = quietWith.Stop(platform.ProcessId);
+                        after = ResidentBytes(platform.ProcessId);
+                    }
+                    sent += await TransitionAsync(activeClients, active, firstReading.AddHours(number).AddMinutes(30));
+                }
+                else if (!withIdle && connections is not null)
+                {
+                    alive.Add(await connections.CountAliveAsync());
+                    await connections.DisposeAsync();
+                    connections = null;
+                    sent += await TransitionAsync(activeClients, active, firstReading.AddHours(number).AddMinutes(30));
+                }
 
+                var startedAt = Stopwatch.GetTimestamp();
+                var startedUtc = DateTime.UtcNow;
+                var window = CpuWindow.Start(platform.ProcessId);
+                await SendAsync(activeClients, active, readingsPerActive, firstReading.AddHours(number));
+                var sample = window.Stop(platform.ProcessId);
+                sent += ActiveDevices * readingsPerActive;
+                var round = new ConnectionsRound(number, withIdle, ActiveDevices * readingsPerActive, sample.Seconds, sample.PlatformCpuSeconds,
+                    sample.BenchCpuSeconds, sample.MachineBusyPercent);
+                rounds.Add(round);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"round {number} {(withIdle ? "with idle" : "alone    ")}: {round.Rate,6:0} readings/s; platform {round.PlatformMicrosecondsPerReading:0} µs CPU per reading, bench {round.BenchCpuSeconds / round.Seconds * 100:0} %, machine {round.MachineBusyPercent:0} % busy (monotonic {startedAt / (double)Stopwatch.Frequency:0.000}–{Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:0.000} s, UTC {startedUtc:HH:mm:ss.fff}–{DateTime.UtcNow:HH:mm:ss.fff}, for slicing a profile)"));
+            }
+            if (connections is not null)
+            {
+                alive.Add(await connections.CountAliveAsync());
+            }
+        }
+        finally
+        {
+            if (connections is not null)
+            {
+                await connections.DisposeAsync();
+            }
+        }
+        var cpuUse = cpu?.Stop();
+        foreach (var client in activeClients)
+        {
+            await client.DisconnectAsync();
+            client.Dispose();
+        }
+        var stored = 0;
+        foreach (var device in active)
+        {
+            using var response = await staff.GetAsync($"/api/patients/{device.PatientId}/readings?limit=100000");
+            response.EnsureSuccessStatusCode();
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            stored += body.RootElement.GetArrayLength();
+        }
+
+        var stillConnected = alive.Count > 0 ? alive.Min() : 0;
+        var perConnection = (after - before) / idle;
+        var result = new ConnectionsResult(idle, stillConnected, perConnection, rounds, stored, sent, cpuUse);
         Console.WriteLine("| Measure | Value |");
         Console.WriteLine("|---|---:|");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Idle devices connected (still connected at the end) | {idle:N0} ({stillConnected:N0}) |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Idle devices connected (answering pings at the end of each with-period) | {idle:N0} ({string.Join(", ", alive.Select(a => a.ToString("N0", CultureInfo.InvariantCulture)))}) |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Time to connect them (batches of 200) | {connectSeconds:0.0} s |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Platform resident memory before / after | {before / 1048576.0:0} MB / {after / 1048576.0:0} MB |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Resident memory per idle connection | {perConnection / 1024:0.0} KB |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {ActiveDevices} active devices, readings/s, alone | {rateAlone:0} |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {ActiveDevices} active devices, readings/s, with the idle connections | {rateWithIdle:0} ({rateWithIdle / rateAlone:P0} of alone) |"));
-
-        foreach (var client in clients)
-        {
-            client.Dispose();
-        }
-        return new ConnectionsResult(idle, stillConnected, perConnection, rateAlone, rateWithIdle, cpuUse);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Platform CPU with nothing active, without / with the idle connections | {idleCpuWithout.PlatformPercent:0.0} % / {idleCpuWith?.PlatformPercent:0.0} % |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Readings stored / sent | {stored:N0} / {sent:N0} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {ActiveDevices} active devices, readings/s, alone (median of {Pairs}) | {result.RateAlone:0} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {ActiveDevices} active devices, readings/s, with the idle connections (median of {Pairs}) | {result.RateWithIdle:0} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| With / alone per pair of rounds; median (min–max) | {string.Join(", ", result.PairRatios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}; {result.RateRatio:0.00} ({result.RatioMin:0.00}–{result.RatioMax:0.00}) |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Platform CPU per reading, with / alone per pair; median | {string.Join(", ", result.PairCpuRatios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}; {result.CpuRatio:0.00} |"));
+        return result;
     }
 
-    private static async Task<List<(string DeviceId, string Secret)>> RegisterAsync(HttpClient staff, int count, string prefix)
+    /// <summary>Unmeasured traffic for at least <see cref="Transition"/>; returns the readings sent.</summary>
+    private static async Task<int> TransitionAsync(IReadOnlyList<IMqttClient> clients, IReadOnlyList<(string DeviceId, string Secret, string PatientId)> devices, DateTimeOffset start)
     {
-        var devices = new (string, string)[count];
+        var clock = Stopwatch.StartNew();
+        var sent = 0;
+        while (clock.Elapsed < Transition)
+        {
+            await SendAsync(clients, devices, TransitionBurstPerActive, start.AddSeconds(sent / devices.Count));
+            sent += devices.Count * TransitionBurstPerActive;
+        }
+        return sent;
+    }
+
+    /// <summary>Every active device sends its readings (one per message, QoS 1, one in flight) and waits for each PUBACK.</summary>
+    private static async Task SendAsync(IReadOnlyList<IMqttClient> clients, IReadOnlyList<(string DeviceId, string Secret, string PatientId)> devices, int readings, DateTimeOffset start)
+    {
+        await Task.WhenAll(clients.Select((client, index) => Task.Run(async () =>
+        {
+            var topic = $"telehealth/v1/devices/{devices[index].DeviceId}/readings";
+            for (var i = 0; i < readings; i++)
+            {
+                var at = (start.AddSeconds(i).ToUnixTimeMilliseconds() / 1000.0).ToString("0.000", CultureInfo.InvariantCulture);
+                var message = new MqttApplicationMessageBuilder().WithTopic(topic)
+                    .WithPayload($$"""[{"bt":{{at}},"n":"spo2","u":"%","v":97}]""")
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
+                var published = await client.PublishAsync(message);
+                if (published.ReasonCode != MqttClientPublishReasonCode.Success)
+                {
+                    throw new InvalidOperationException($"reading refused: {published.ReasonCode}");
+                }
+            }
+        })));
+    }
+
+    private static async Task<List<(string DeviceId, string Secret, string PatientId)>> RegisterAsync(HttpClient staff, int count, string prefix)
+    {
+        var devices = new (string, string, string)[count];
         using var gate = new SemaphoreSlim(8);
         await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
         {
@@ -103,8 +233,9 @@ public static class ConnectionsBenchmark
             try
             {
                 var patient = await PostAsync(staff, "/api/patients", new { displayName = $"{prefix} {i}" });
-                var device = await PostAsync(staff, "/api/devices", new { patientId = patient.GetProperty("id").GetString(), type = "pulse_oximeter" });
-                devices[i] = (device.GetProperty("deviceId").GetString()!, device.GetProperty("secret").GetString()!);
+                var patientId = patient.GetProperty("id").GetString()!;
+                var device = await PostAsync(staff, "/api/devices", new { patientId, type = "pulse_oximeter" });
+                devices[i] = (device.GetProperty("deviceId").GetString()!, device.GetProperty("secret").GetString()!, patientId);
             }
             finally
             {
@@ -129,7 +260,7 @@ public static class ConnectionsBenchmark
             .WithClientId($"{deviceId}-{Guid.NewGuid():N}"[..30])
             .WithCredentials(deviceId, secret)
             .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(60))
+            .WithKeepAlivePeriod(IdleMqttConnections.KeepAlive)
             .WithTimeout(TimeSpan.FromSeconds(60))
             .Build();
         var result = await client.ConnectAsync(options);
@@ -138,37 +269,6 @@ public static class ConnectionsBenchmark
             throw new InvalidOperationException($"{deviceId} refused: {result.ResultCode}");
         }
         return client;
-    }
-
-    /// <summary>The active devices each send their readings (one per message, QoS 1, one in flight); readings/s until the last PUBACK.</summary>
-    private static async Task<double> ActiveRateAsync(int port, IReadOnlyList<(string DeviceId, string Secret)> devices, int readings, int round)
-    {
-        var clients = await Task.WhenAll(devices.Select(d => ConnectAsync(port, d.DeviceId, d.Secret)));
-        var start = DateTimeOffset.UtcNow.AddDays(-2 + round);
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(clients.Select((client, index) => Task.Run(async () =>
-        {
-            var topic = $"telehealth/v1/devices/{devices[index].DeviceId}/readings";
-            for (var i = 0; i < readings; i++)
-            {
-                var at = (start.AddSeconds(i).ToUnixTimeMilliseconds() / 1000.0).ToString("0.000", CultureInfo.InvariantCulture);
-                var message = new MqttApplicationMessageBuilder().WithTopic(topic)
-                    .WithPayload($$"""[{"bt":{{at}},"n":"spo2","u":"%","v":97}]""")
-                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
-                var published = await client.PublishAsync(message);
-                if (published.ReasonCode != MqttClientPublishReasonCode.Success)
-                {
-                    throw new InvalidOperationException($"reading refused: {published.ReasonCode}");
-                }
-            }
-        })));
-        var rate = devices.Count * readings / clock.Elapsed.TotalSeconds;
-        foreach (var client in clients)
-        {
-            await client.DisconnectAsync();
-            client.Dispose();
-        }
-        return rate;
     }
 
     private static long ResidentBytes(int processId)

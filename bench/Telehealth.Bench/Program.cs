@@ -11,7 +11,7 @@ using Telehealth.Bench;
 //   dotnet run -c Release --project bench/Telehealth.Bench -- flood [floodMessages normalDevices normalMessagesEach]
 //   dotnet run -c Release --project bench/Telehealth.Bench -- broker-crash [readings inFlight brokers]
 //     (brokers: comma-separated of mosquitto-1800, mosquitto-1, mosquitto-changes, rabbitmq, nats; default all)
-//   dotnet run -c Release --project bench/Telehealth.Bench -- connections [idleDevices readingsPerActiveDevice]   (default 10000 200)
+//   dotnet run -c Release --project bench/Telehealth.Bench -- connections [idleDevices readingsPerActiveDevice]   (default 10000 120)
 //   dotnet run -c Release --project bench/Telehealth.Bench -- alert-latency [backgroundReadingsPerSecond probes [Evaluation:MaxItemsPerPass]]   (default 2000 200)
 //   dotnet run -c Release --project bench/Telehealth.Bench -- broker-fit [brokers]   (MQTT 5 and $share, as the ingress needs)
 //   dotnet run -c Release --project bench/Telehealth.Bench -- scale [fraction [phases]]   (issue 10's figures beside the raw
@@ -40,7 +40,7 @@ if (mode == "broker-crash")
 if (mode == "connections")
 {
     await ConnectionsBenchmark.RunAsync(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 10_000,
-        rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 200);
+        rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : Telehealth.Bench.Scale.ScaleSettings.ReadingsPerActiveDevice);
     return;
 }
 

@@ -44,7 +44,8 @@ public sealed record ScaleSettings(double Fraction, IReadOnlySet<string> Phases)
 
     public int IdleConnections => Scaled(10_000);
 
-    public const int ReadingsPerActiveDevice = 200;
+    /// <summary>Per device and round of the connections phase: a round of 50 devices takes a few seconds, short enough for six pairs.</summary>
+    public const int ReadingsPerActiveDevice = 120;
 
     public bool Runs(string phase) => Phases.Contains(phase);
 

@@ -52,6 +52,9 @@ public sealed partial class EmbeddedMqttBroker(
     /// <summary>Open TCP connections, authenticated or not.</summary>
     public int OpenConnections => _listener?.OpenConnections ?? 0;
 
+    /// <summary>Open connections that have not authenticated yet, each with its connect deadline armed (walks all connections).</summary>
+    public int AwaitingConnect => _listener?.AwaitingConnect ?? 0;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var bindAddress = IPAddress.Parse(_settings.BindAddress);

@@ -10,6 +10,7 @@ public sealed class EdgeConnection(IPEndPoint remote, MqttPacketGuard guard)
 {
     private volatile string? _deviceId;
     private volatile string? _clientId;
+    private ITimer? _connectDeadline;
 
     public IPEndPoint Remote { get; } = remote;
 
@@ -22,11 +23,25 @@ public sealed class EdgeConnection(IPEndPoint remote, MqttPacketGuard guard)
     /// <summary>Set when the connect deadline passed before the CONNECT was complete.</summary>
     public bool TimedOut { get; set; }
 
+    /// <summary>Whether the connect deadline's timer is still armed (from accept until the device authenticates or the socket closes).</summary>
+    public bool AwaitsConnect => Volatile.Read(ref _connectDeadline) is not null;
+
+    /// <summary>Holds the timer that closes the socket if no CONNECT arrives in time.</summary>
+    public void ArmConnectDeadline(ITimer deadline) => Volatile.Write(ref _connectDeadline, deadline);
+
+    /// <summary>
+    /// Disposes the connect deadline's timer, once. An authenticated connection no longer needs it, and a timer left
+    /// to fire 10 s after every connect is 10,000 timers in the runtime's queue, firing in one burst, after a fleet
+    /// reconnects; kept for the connection's lifetime, each also held about 300 bytes.
+    /// </summary>
+    public void DisarmConnectDeadline() => Interlocked.Exchange(ref _connectDeadline, null)?.Dispose();
+
     /// <summary>Called by the broker after the device's credentials and client id were accepted.</summary>
     public void Authenticated(string deviceId, string clientId, int maxPacketBytes)
     {
         _deviceId = deviceId;
         _clientId = clientId;
         Guard.MaxRemainingLength = maxPacketBytes;
+        DisarmConnectDeadline();
     }
 }

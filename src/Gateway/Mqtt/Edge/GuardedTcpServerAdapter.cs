@@ -25,6 +25,13 @@ public sealed partial class GuardedTcpServerAdapter(
     Func<EdgeConnection, ValueTask> connectionClosed,
     ILogger logger) : IMqttServerAdapter
 {
+    /// <summary>
+    /// Initial size of each connection's packet writer (MQTTnet's default is larger). The broker only sends small packets
+    /// (CONNACK, PUBACK, SUBACK, PINGRESP, DISCONNECT, each with at most a short reason); the writer doubles for a larger
+    /// one. Every idle connection holds this buffer.
+    /// </summary>
+    private const int WriterBufferBytes = 256;
+
     private readonly ConcurrentDictionary<IMqttChannelAdapter, EdgeConnection> _connections = new();
     private Socket? _listener;
     private CancellationTokenSource? _stopping;
@@ -36,6 +43,9 @@ public sealed partial class GuardedTcpServerAdapter(
     public int Port { get; private set; }
 
     public int OpenConnections => _connections.Count;
+
+    /// <summary>Open connections whose connect deadline is still armed (not yet authenticated); counts by walking them all.</summary>
+    public int AwaitingConnect => _connections.Values.Count(c => c.AwaitsConnect);
 
     public bool TryGetConnection(IMqttChannelAdapter channelAdapter, out EdgeConnection connection) =>
         _connections.TryGetValue(channelAdapter, out connection!);
@@ -126,11 +136,12 @@ public sealed partial class GuardedTcpServerAdapter(
         {
             socket.NoDelay = true;
             await using var stream = new PacketGuardStream(new NetworkStream(socket, ownsSocket: true), connection.Guard);
-            await using var deadline = timeProvider.CreateTimer(
-                _ => CloseIfNotConnected(socket, connection), null, settings.ConnectTimeout, Timeout.InfiniteTimeSpan);
+            // Disarmed as soon as the device authenticates (EdgeConnection.Authenticated), else when the socket closes.
+            connection.ArmConnectDeadline(timeProvider.CreateTimer(
+                static state => CloseIfNotConnected((ConnectDeadline)state!), new ConnectDeadline(socket, connection), settings.ConnectTimeout, Timeout.InfiniteTimeSpan));
 
             var channel = new MqttTcpChannel(stream, socket.LocalEndPoint, remote, null);
-            var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(options.WriterBufferSize, options.WriterBufferSizeMax));
+            var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(WriterBufferBytes, options.WriterBufferSizeMax));
             channelAdapter = new MqttChannelAdapter(channel, formatter, mqttLogger);
             _connections[channelAdapter] = connection;
             if (ClientHandler is { } handler)
@@ -145,6 +156,7 @@ public sealed partial class GuardedTcpServerAdapter(
         }
         finally
         {
+            connection.DisarmConnectDeadline();
             if (channelAdapter is not null)
             {
                 _connections.TryRemove(channelAdapter, out _);
@@ -163,14 +175,16 @@ public sealed partial class GuardedTcpServerAdapter(
         }
     }
 
-    private static void CloseIfNotConnected(Socket socket, EdgeConnection connection)
+    private static void CloseIfNotConnected(ConnectDeadline deadline)
     {
-        if (!connection.Guard.ConnectReceived)
+        if (!deadline.Connection.Guard.ConnectReceived)
         {
-            connection.TimedOut = true;
-            socket.Dispose();
+            deadline.Connection.TimedOut = true;
+            deadline.Socket.Dispose();
         }
     }
+
+    private sealed record ConnectDeadline(Socket Socket, EdgeConnection Connection);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Accepting an MQTT connection failed ({Error}); still listening")]
     private static partial void LogAcceptFailed(ILogger logger, Exception exception, SocketError error);
