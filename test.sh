@@ -52,5 +52,11 @@ if [ "$count" -lt 3 ]; then
   failed=$((failed + 3 - count)); status=1
 fi
 [ "$failed" -gt 0 ] && status=1
+# Name every failed test just above the summary, so a log's tail alone says what failed.
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  grep -o '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"[^>]*>' "$trx" \
+    | sed -n 's/.* testName="\([^"]*\)".*/FAILED: \1/p' | sed 's/&quot;/"/g; s/&amp;/\&/g; s/&lt;/</g; s/&gt;/>/g'
+done
 echo "$passed passed, $failed failed"
 exit $status
