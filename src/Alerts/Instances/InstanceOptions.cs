@@ -17,4 +17,12 @@ public sealed class InstanceOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true,
         ErrorMessage = "Instances:LeaseDuration must be between 1 second and 5 minutes.")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Take a lease at once from a holder that is known dead: one that ran on this machine, in this pid namespace, and
+    /// whose process is gone (<see cref="InstanceIdentity.HasDiedHere"/>): a single instance restarted after a crash
+    /// resumes its followers and escalation at start, not a lease later. Holders elsewhere are never judged. Off: wait
+    /// for every lease to run out, as between machines.
+    /// </summary>
+    public bool TakeOverFromDeadLocalHolders { get; set; } = true;
 }

@@ -11,7 +11,8 @@ namespace Telehealth.Alerts.Instances;
 /// instance took it: this one was paused past its lease) or has not succeeded by two thirds (the care record is
 /// unreachable: better to stop than to run on beside the next holder). Regained, the work starts again from the
 /// start, so it re-reads whatever it saved (a follower's cursor). Stopping the host releases the lease, so another
-/// instance takes over without waiting for it to run out.
+/// instance takes over without waiting for it to run out; so does a crash on this machine, seen by the next instance
+/// here (<see cref="InstanceIdentity.HasDiedHere"/>).
 /// </summary>
 public sealed partial class WorkLeases(
     IWorkLeaseStore store,
@@ -20,6 +21,9 @@ public sealed partial class WorkLeases(
     TimeProvider time,
     ILogger<WorkLeases> logger)
 {
+    /// <summary>Per lease, the dead holder whose lease this instance last ended (one try per dead holder).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _endedHolders = new();
+
     /// <summary>Runs <paramref name="work"/> while this instance holds lease <paramref name="name"/>, until <paramref name="stoppingToken"/> ends.</summary>
     public async Task RunWhileHeldAsync(string name, Func<CancellationToken, Task> work, CancellationToken stoppingToken)
     {
@@ -35,6 +39,10 @@ public sealed partial class WorkLeases(
                 var acquiredAt = time.GetUtcNow();
                 if (await TryAcquireAsync(name, duration, acquiredAt, stoppingToken) is not true)
                 {
+                    if (await EndedDeadHoldersLeaseAsync(name, stoppingToken))
+                    {
+                        continue; // ask again now, beside any other instance that may also ask
+                    }
                     await Task.Delay(step, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     continue;
                 }
@@ -104,6 +112,35 @@ public sealed partial class WorkLeases(
         }
     }
 
+    /// <summary>
+    /// Ends the lease of a holder known dead (<see cref="InstanceIdentity.HasDiedHere"/>), when allowed. The release is
+    /// conditional on that holder, so a lease another instance took meanwhile is never touched. True when one was ended.
+    /// </summary>
+    private async Task<bool> EndedDeadHoldersLeaseAsync(string name, CancellationToken stoppingToken)
+    {
+        if (!options.Value.TakeOverFromDeadLocalHolders)
+        {
+            return false;
+        }
+        try
+        {
+            var lease = await store.GetAsync(name, stoppingToken);
+            if (lease is null || lease.Holder == instance.Id || (_endedHolders.TryGetValue(name, out var ended) && ended == lease.Holder) || !instance.HasDiedHere(lease.Holder))
+            {
+                return false;
+            }
+            _endedHolders[name] = lease.Holder; // once per dead holder: a release that did not take never loops here
+            await store.ReleaseAsync(name, lease.Holder, stoppingToken);
+            LogDeadHolder(name, lease.Holder);
+            return true;
+        }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogLeaseFailed(exception, name);
+            return false;
+        }
+    }
+
     /// <summary>True: held until now + duration; false: another instance holds it; null: the care record did not answer.</summary>
     private async Task<bool?> TryAcquireAsync(string name, TimeSpan duration, DateTimeOffset now, CancellationToken stoppingToken)
     {
@@ -120,6 +157,9 @@ public sealed partial class WorkLeases(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instance {Holder} holds work lease {Lease}: running it here")]
     private partial void LogAcquired(string lease, string holder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Work lease {Lease} was held by instance {Holder}, whose process on this machine has ended: its lease is ended now instead of when it runs out")]
+    private partial void LogDeadHolder(string lease, string holder);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {Holder} lost work lease {Lease}: stopped it here; it resumes from its saved place wherever it is held next")]
     private partial void LogLost(string lease, string holder);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -85,12 +86,67 @@ public sealed class WorkLeasesTests : IDisposable
         Assert.Null(await Store.GetAsync(Lease));
     }
 
+    [Fact]
+    public async Task A_lease_whose_holder_died_on_this_machine_is_taken_at_the_first_ask_without_waiting_for_it_to_run_out()
+    {
+        using var holder = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
+        var deadId = InstanceIdentity.ForProcess(holder.Id).Id;
+        var takenAt = _clock.GetUtcNow();
+        Assert.True(await Store.TryAcquireAsync(Lease, deadId, Duration, takenAt));
+        holder.Kill(); // a crash: the lease stays held for its whole duration
+        await holder.WaitForExitAsync().WaitAsync(Patience);
+
+        var (a, idA) = Runner();
+        using var stop = new CancellationTokenSource();
+        var run = a.RunWhileHeldAsync(Lease, token => WorkAsync("a", token), stop.Token);
+        await WaitForEventsAsync(["a started"]); // the clock has not moved
+
+        var taken = (await Store.GetAsync(Lease))!;
+        Assert.Equal(idA, taken.Holder);
+        Assert.Equal(takenAt, taken.AcquiredAt);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Theory]
+    [InlineData("alive here", true)]
+    [InlineData("dead, but taking over from dead holders is off", false)]
+    public async Task A_lease_whose_holder_lives_or_may_not_be_judged_is_taken_only_once_it_has_run_out(string holderIs, bool takeOver)
+    {
+        using var holder = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
+        var holderId = InstanceIdentity.ForProcess(holder.Id).Id;
+        var takenAt = _clock.GetUtcNow();
+        Assert.True(await Store.TryAcquireAsync(Lease, holderId, Duration, takenAt));
+        if (!takeOver)
+        {
+            holder.Kill();
+            await holder.WaitForExitAsync().WaitAsync(Patience);
+        }
+
+        var (a, idA) = Runner(takeOver);
+        using var stop = new CancellationTokenSource();
+        var run = a.RunWhileHeldAsync(Lease, token => WorkAsync("a", token), stop.Token);
+        await AdvanceUntilAsync(() => Task.FromResult(!_events.IsEmpty));
+
+        Assert.Equal(["a started"], _events);
+        var taken = (await Store.GetAsync(Lease))!;
+        Assert.Equal(idA, taken.Holder);
+        Assert.True(taken.AcquiredAt >= takenAt + Duration, $"{holderIs}: taken at {taken.AcquiredAt - takenAt} of a {Duration} lease");
+        await stop.CancelAsync();
+        await run;
+        if (!holder.HasExited)
+        {
+            holder.Kill();
+        }
+    }
+
     private SqliteWorkLeaseStore Store => new(_temp.Database);
 
-    private (WorkLeases Runner, string Id) Runner()
+    private (WorkLeases Runner, string Id) Runner(bool takeOverFromDeadLocalHolders = true)
     {
         var identity = new InstanceIdentity();
-        return (new WorkLeases(Store, identity, Options.Create(new InstanceOptions { LeaseDuration = Duration }), _clock, NullLogger<WorkLeases>.Instance), identity.Id);
+        var options = new InstanceOptions { LeaseDuration = Duration, TakeOverFromDeadLocalHolders = takeOverFromDeadLocalHolders };
+        return (new WorkLeases(Store, identity, Options.Create(options), _clock, NullLogger<WorkLeases>.Instance), identity.Id);
     }
 
     /// <summary>A follower's loop in miniature: runs until told to stop, and says when it starts and stops.</summary>
