@@ -13,6 +13,7 @@ public sealed class BadSettingTests
     [InlineData("--Mqtt:Nats:AckWait=00:00:00.500", "Invalid setting: Mqtt:Nats:AckWait: The field AckWait must be between 00:00:01 and 00:10:00.")]
     [InlineData("--Mqtt:Nats:Url=http://127.0.0.1:4222", "Invalid setting: Mqtt:Nats:Url: 'http://127.0.0.1:4222' is not a nats:// or tls:// URL with a port.")]
     [InlineData("--Evaluation:PollInterval=banana", "Invalid setting Evaluation:PollInterval: 'banana' is not a valid TimeSpan (for example 00:00:30).")]
+    [InlineData("--Instances:TakeOverFromDeadLocalHolders=maybe", "Invalid setting Instances:TakeOverFromDeadLocalHolders: 'maybe' is not a valid Boolean (true or false).")]
     [InlineData("--Urls=http://127.0.0.1:99999", "Invalid setting: Urls: 'http://127.0.0.1:99999' has a port that is not a number from 0 to 65535.")]
     [InlineData("--Urls=http://256.1.1.1:80", "Invalid setting: Urls: 'http://256.1.1.1:80' has a host that is not an IP address, localhost, * or + (Kestrel would listen on every interface).")]
     [InlineData("--Urls=ftp://127.0.0.1:80", "Invalid setting: Urls: 'ftp://127.0.0.1:80' must start with http:// or https://.")]
