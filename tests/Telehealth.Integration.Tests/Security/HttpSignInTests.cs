@@ -114,13 +114,26 @@ public sealed class HttpSignInTests(SignInPlatformFixture fixture) : IClassFixtu
         await HttpProblems.AssertNoStackTraceAsync(response);
     }
 
+    /// <summary>
+    /// Refused on its Content-Length, before the body is read. The client asks first (Expect: 100-continue) and waits for
+    /// the answer: a client that sends the body at once may have its upload cut off by the 413 and the closed
+    /// connection (a broken pipe on its side, seen once in CI), which is the server doing its job, not an answer to check.
+    /// </summary>
     [Fact]
     public async Task A_body_over_one_mebibyte_is_refused_with_413()
     {
-        using var client = fixture.Platform.CreateAnonymousClient();
+        using var client = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(60) })
+        {
+            BaseAddress = fixture.Platform.BaseAddress,
+        };
         var huge = "{\"username\":\"" + new string('a', 2 * 1024 * 1024) + "\",\"password\":\"x\"}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/token")
+        {
+            Content = new StringContent(huge, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.ExpectContinue = true;
 
-        var response = await client.PostAsync("/api/auth/token", new StringContent(huge, Encoding.UTF8, "application/json"));
+        var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         await HttpProblems.AssertNoStackTraceAsync(response);
