@@ -91,6 +91,15 @@ public sealed class FhirMapper
     {
         ArgumentNullException.ThrowIfNull(readings);
         ArgumentNullException.ThrowIfNull(thresholdsAt);
+        return Group(readings).Select(group => ToObservation(group, thresholdsAt, sourceTypeOf)).ToArray();
+    }
+
+    /// <summary>
+    /// The Observations <see cref="ToObservations"/> makes, before they are made: one per reading, blood-pressure halves
+    /// of one device and device time paired, in the order each first appears.
+    /// </summary>
+    internal static IReadOnlyList<ObservationGroup> Group(IReadOnlyList<Reading> readings)
+    {
         var order = new List<string>();
         var singles = new Dictionary<string, Reading>(StringComparer.Ordinal);
         var panels = new Dictionary<string, (Reading? Systolic, Reading? Diastolic)>(StringComparer.Ordinal);
@@ -115,10 +124,15 @@ public sealed class FhirMapper
         }
         return order
             .Select(id => singles.TryGetValue(id, out var reading)
-                ? VitalObservation(id, reading, thresholdsAt(reading), sourceTypeOf?.Invoke(reading.DeviceId))
-                : BloodPressurePanel(id, panels[id].Systolic, panels[id].Diastolic, thresholdsAt))
+                ? new ObservationGroup(id, reading, null, null)
+                : new ObservationGroup(id, null, panels[id].Systolic, panels[id].Diastolic))
             .ToArray();
     }
+
+    internal static Observation ToObservation(ObservationGroup group, Func<Reading, ThresholdSet> thresholdsAt, Func<string, DeviceType?>? sourceTypeOf) =>
+        group.Single is { } reading
+            ? VitalObservation(group.Id, reading, thresholdsAt(reading), sourceTypeOf?.Invoke(reading.DeviceId))
+            : BloodPressurePanel(group.Id, group.Systolic, group.Diastolic, thresholdsAt);
 
     public Observation ToObservation(TelecareEvent telecareEvent)
     {
@@ -467,7 +481,7 @@ public sealed class FhirMapper
         };
     }
 
-    private static string ThresholdText(VitalThreshold threshold, bool personal, VitalCoding coding)
+    internal static string ThresholdText(VitalThreshold threshold, bool personal, VitalCoding coding)
     {
         var bounds = new (string Name, double? Value)[]
         {
@@ -487,17 +501,19 @@ public sealed class FhirMapper
 
     private static CodeableConcept Interpretation(Interpretation interpretation)
     {
-        var (code, display) = interpretation switch
-        {
-            CareRecord.Thresholds.Interpretation.Normal => ("N", "Normal"),
-            CareRecord.Thresholds.Interpretation.Low => ("L", "Low"),
-            CareRecord.Thresholds.Interpretation.High => ("H", "High"),
-            CareRecord.Thresholds.Interpretation.CriticalLow => ("LL", "Critical low"),
-            CareRecord.Thresholds.Interpretation.CriticalHigh => ("HH", "Critical high"),
-            _ => throw new ArgumentOutOfRangeException(nameof(interpretation), interpretation, null),
-        };
+        var (code, display) = InterpretationCode(interpretation);
         return new CodeableConcept(FhirSystems.ObservationInterpretation, code, display, display);
     }
+
+    internal static (string Code, string Display) InterpretationCode(Interpretation interpretation) => interpretation switch
+    {
+        CareRecord.Thresholds.Interpretation.Normal => ("N", "Normal"),
+        CareRecord.Thresholds.Interpretation.Low => ("L", "Low"),
+        CareRecord.Thresholds.Interpretation.High => ("H", "High"),
+        CareRecord.Thresholds.Interpretation.CriticalLow => ("LL", "Critical low"),
+        CareRecord.Thresholds.Interpretation.CriticalHigh => ("HH", "Critical high"),
+        _ => throw new ArgumentOutOfRangeException(nameof(interpretation), interpretation, null),
+    };
 
     private static CodeableConcept NonFiniteReason(double value)
     {
@@ -516,7 +532,7 @@ public sealed class FhirMapper
     private static FhirDateTime Instant(DateTimeOffset at) => new(DateTimeText(at));
 
     /// <summary>UTC with milliseconds: device times are kept to the millisecond, and ids use the same milliseconds.</summary>
-    private static string DateTimeText(DateTimeOffset at) =>
+    internal static string DateTimeText(DateTimeOffset at) =>
         at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>A resolved alert ended when it was resolved.</summary>

@@ -1,4 +1,7 @@
 using Hl7.Fhir.Model;
+using Telehealth.CareRecord.Devices;
+using Telehealth.CareRecord.Thresholds;
+using Telehealth.Contracts.Readings;
 using Telehealth.Fhir.Mapping;
 using Telehealth.Fhir.Serialization;
 
@@ -17,6 +20,35 @@ public static class FhirOutboxItems
         }
         var identifier = BusinessIdentifier(resource);
         return new FhirOutboxItem(patientId, resource.TypeName, resource.Id, identifier.System!, identifier.Value!, CompactFhirJson.Serialize(resource));
+    }
+
+    /// <summary>
+    /// A person's readings as their Observations' outbox items, in <see cref="FhirMapper.ToObservations"/>'s order and
+    /// with its text: a single vital reading is written straight to JSON (<see cref="VitalObservationJson"/>), anything
+    /// else is mapped and serialized.
+    /// </summary>
+    public static IReadOnlyList<FhirOutboxItem> ForReadings(
+        string patientId, IReadOnlyList<Reading> readings, Func<Reading, ThresholdSet> thresholdsAt, Func<string, DeviceType?>? sourceTypeOf = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(patientId);
+        ArgumentNullException.ThrowIfNull(readings);
+        ArgumentNullException.ThrowIfNull(thresholdsAt);
+        var groups = FhirMapper.Group(readings);
+        var items = new List<FhirOutboxItem>(groups.Count);
+        foreach (var group in groups)
+        {
+            if (group.Single is { } reading
+                && VitalObservationJson.TryWrite(group.Id, reading, thresholdsAt(reading), sourceTypeOf?.Invoke(reading.DeviceId)) is { } json)
+            {
+                var identifier = FhirIdentifiers.Observation(reading);
+                items.Add(new FhirOutboxItem(patientId, "Observation", group.Id, identifier.System!, identifier.Value!, json));
+            }
+            else
+            {
+                items.Add(Create(patientId, FhirMapper.ToObservation(group, thresholdsAt, sourceTypeOf)));
+            }
+        }
+        return items;
     }
 
     /// <summary>

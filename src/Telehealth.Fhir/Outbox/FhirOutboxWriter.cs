@@ -86,9 +86,9 @@ public sealed partial class FhirOutboxWriter(
         {
             sourceTypes[deviceId] = (await devices.GetAsync(deviceId, cancellationToken))?.Type;
         }
-        var observations = mapper.ToObservations(ordered, reading => timeline.At(reading.DeviceTime), deviceId => sourceTypes[deviceId]);
+        var items = FhirOutboxItems.ForReadings(patientId, ordered, reading => timeline.At(reading.DeviceTime), deviceId => sourceTypes[deviceId]);
         await EnsureSubjectsQueuedAsync(patientId, cancellationToken);
-        return observations.Select(resource => FhirOutboxItems.Create(patientId, resource)).ToList();
+        return items;
     }
 
     /// <summary>

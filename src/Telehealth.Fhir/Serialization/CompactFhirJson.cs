@@ -32,12 +32,18 @@ public static class CompactFhirJson
     public static string Serialize(Resource resource)
     {
         ArgumentNullException.ThrowIfNull(resource);
+        return Write(resource, static (writer, resource) => Serializer.Serialize(resource, writer, null));
+    }
+
+    /// <summary>Text that <paramref name="write"/> puts on the thread's writer (Firely's options), as a string.</summary>
+    internal static string Write<TState>(TState state, Action<Utf8JsonWriter, TState> write)
+    {
         // Synchronous from here to the return, so the thread's buffer cannot be shared with another call.
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         var writer = t_writer ??= new Utf8JsonWriter(buffer, Options);
         try
         {
-            Serializer.Serialize(resource, writer, null);
+            write(writer, state);
             writer.Flush();
             return Encoding.UTF8.GetString(buffer.WrittenSpan);
         }

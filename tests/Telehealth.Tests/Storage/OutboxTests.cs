@@ -55,4 +55,31 @@ public sealed class OutboxTests() : OutboxConformance(new SqliteStoreEngine())
         Assert.Equal(0, await new NotificationOutbox(store).EnqueueAsync([Request("nurse.a", alert, "a@example.org")]));
         Assert.Equal(0L, await SqliteTestSql.ScalarAsync(old.Database, "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('fhir_outbox', 'notification_outbox')"));
     }
+
+    [Fact]
+    public async Task A_FHIR_row_names_its_identifier_once_in_the_key_and_a_row_from_before_still_lists_with_it()
+    {
+        using var temp = new TempDatabase();
+        var store = new SqliteOutbox(temp.Database, _clock);
+        var fhir = new FhirOutbox(store);
+        Assert.Equal(1, await fhir.EnqueueAsync([new FhirOutboxItem("pat-a", "Observation", "o1", "urn:test:observation", "dev-1|pat-a|1000|8867-4|72", "{\"v\":1}")]));
+        // Queued before the header was narrowed: the identifier in the header as well as in the key.
+        await SqliteTestSql.ExecuteAsync(temp.Database, """
+            INSERT INTO outbox (kind, subject, message_key, header, payload, content_hash, status, next_attempt_at, created_at)
+            VALUES ('fhir', 'pat-a', 'urn:test:alert' || char(31) || 'a1',
+                    '{"resourceType":"Flag","resourceId":"f1","identifierSystem":"urn:test:alert","identifierValue":"a1"}', '{"v":2}', 'H2', 'pending', 0, 0);
+            """);
+
+        Assert.Equal([["{\"resourceType\":\"Observation\",\"resourceId\":\"o1\"}"]],
+            await new SqliteProbe(temp.Database).RowsAsync("SELECT header FROM outbox WHERE seq = 1"));
+        Assert.Equal(
+            [
+                ("Observation", "o1", "urn:test:observation", "dev-1|pat-a|1000|8867-4|72"),
+                ("Flag", "f1", "urn:test:alert", "a1"),
+            ],
+            (await fhir.ListAsync(FhirOutboxStatus.Pending, 10)).Select(e => (e.ResourceType, e.ResourceId, e.IdentifierSystem, e.IdentifierValue)).ToArray());
+        Assert.True(await fhir.ContainsAsync("urn:test:observation", "dev-1|pat-a|1000|8867-4|72"));
+        // The same content again adds nothing: the key is unchanged, so is the dedupe.
+        Assert.Equal(0, await fhir.EnqueueAsync([new FhirOutboxItem("pat-a", "Observation", "o1", "urn:test:observation", "dev-1|pat-a|1000|8867-4|72", "{\"v\":1}")]));
+    }
 }
