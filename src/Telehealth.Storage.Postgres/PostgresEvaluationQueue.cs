@@ -16,6 +16,14 @@ namespace Telehealth.Storage.Postgres;
 /// alerts they led to (<see cref="MarkDoneAsync"/>), so "evaluated" without its effect cannot happen either.
 /// The UNIQUE key is the data's identity: a redelivered reading queues nothing twice.
 /// <para>
+/// The queue holds pending items only. Marking an item done deletes it and keeps its identity and the time in
+/// <c>evaluation_done</c> (migration 0005), which an enqueue reads to skip what was already evaluated and which
+/// <see cref="PruneAsync"/> empties after the retention. Updating a done column instead touched every index of the queue
+/// (a done column in the partial indexes' predicates makes the update a new row version in each). An enqueue that races
+/// the commit marking the same identity done is made good by a second statement after the insert (see
+/// <see cref="CreateInsert"/>), so a late redelivery is still evaluated once.
+/// </para>
+/// <para>
 /// Several instances consume one queue. A claim takes a lease on each person it returns items of
 /// (<c>evaluation_leases</c>: owner, lease end, the last sequence claimed); no other instance claims that person's
 /// items until every claimed item is done (the lease row is then deleted in the transaction that marks them done) or
@@ -136,7 +144,8 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
     /// Queues readings inside the caller's transaction (the one that stores them), in one statement: the ingest writer's
     /// batch is hundreds of readings, and a round trip each made queueing them cost more than storing them. The rows are
     /// numbered in the readings' order (WITH ORDINALITY), so queue order per person stays arrival order; a reading the
-    /// queue already holds, or one repeated within the call, is skipped (ON CONFLICT DO NOTHING).
+    /// queue already holds, or one repeated within the call, is skipped (ON CONFLICT DO NOTHING), and so is one already
+    /// evaluated (in <c>evaluation_done</c>; see <see cref="CreateInsert"/>).
     /// </summary>
     public static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<Reading> readings, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -153,8 +162,14 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
             SELECT r.patient_id, @kind, r.device_id, r.name, r.value, r.device_time_ms, r.received_at_ms, @now, @now
             FROM unnest(@patients, @devices, @names, @values, @times, @received)
                  WITH ORDINALITY AS r(patient_id, device_id, name, value, device_time_ms, received_at_ms, position)
+            WHERE NOT EXISTS (SELECT 1 FROM evaluation_done d
+                              WHERE d.item_kind = @kind AND d.device_id = r.device_id AND d.name = r.name AND d.device_time_ms = r.device_time_ms)
             ORDER BY r.position
-            ON CONFLICT DO NOTHING
+            ON CONFLICT DO NOTHING;
+            DELETE FROM evaluation_queue q
+            USING unnest(@devices, @names, @times) AS r(device_id, name, device_time_ms), evaluation_done d
+            WHERE d.item_kind = @kind AND d.device_id = r.device_id AND d.name = r.name AND d.device_time_ms = r.device_time_ms
+              AND q.item_kind = d.item_kind AND q.device_id = d.device_id AND q.name = d.name AND q.device_time_ms = d.device_time_ms;
             """;
         insert.Parameters.AddWithValue("@kind", ReadingKind);
         insert.Parameters.AddWithValue("@now", PostgresTime.ToUnixMs(now));
@@ -188,8 +203,12 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         }
         await using var update = connection.CreateCommand();
         update.Transaction = transaction;
+        // An item already gone (marked done by an earlier commit) is not there to delete and is not recorded again.
         update.CommandText = """
-            UPDATE evaluation_queue SET done_at_ms = @now WHERE seq = ANY(@seqs) AND done_at_ms IS NULL;
+            WITH done AS (DELETE FROM evaluation_queue WHERE seq = ANY(@seqs) RETURNING item_kind, device_id, name, device_time_ms)
+            INSERT INTO evaluation_done (item_kind, device_id, name, device_time_ms, done_at_ms)
+            SELECT item_kind, device_id, name, device_time_ms, @now FROM done
+            ON CONFLICT (item_kind, device_id, name, device_time_ms) DO UPDATE SET done_at_ms = EXCLUDED.done_at_ms;
             DELETE FROM evaluation_leases l
             WHERE l.patient_id = ANY(@patients)
               AND NOT EXISTS (SELECT 1 FROM evaluation_queue q
@@ -364,11 +383,18 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM evaluation_queue WHERE done_at_ms IS NOT NULL AND done_at_ms < @before";
+        command.CommandText = "DELETE FROM evaluation_done WHERE done_at_ms < @before";
         command.Parameters.AddWithValue("@before", PostgresTime.ToUnixMs(before));
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// One item's insert, and after it the DELETE every insert into the queue is followed by: the insert's check reads
+    /// <c>evaluation_done</c> as it stood when the statement began, and a commit marking the same identity done may land
+    /// after that (the insert waits for it on the UNIQUE key, or finds the key already deleted), so the insert goes in.
+    /// The DELETE is a new statement: it sees that commit and takes the repeat out before this transaction commits, so
+    /// nothing done is evaluated twice.
+    /// </summary>
     private static NpgsqlCommand CreateInsert(NpgsqlConnection connection, NpgsqlTransaction? transaction)
     {
         var insert = connection.CreateCommand();
@@ -376,8 +402,13 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         insert.CommandText = """
             INSERT INTO evaluation_queue
                 (patient_id, item_kind, device_id, name, value, device_time_ms, received_at_ms, enqueued_at_ms, due_at_ms, interval_ms)
-            VALUES (@patient, @kind, @device, @name, @value, @time, @received, @now, @now, @interval)
-            ON CONFLICT DO NOTHING
+            SELECT @patient, @kind, @device, @name, @value, @time, @received, @now, @now, @interval
+            WHERE NOT EXISTS (SELECT 1 FROM evaluation_done d
+                              WHERE d.item_kind = @kind AND d.device_id = @device AND d.name = @name AND d.device_time_ms = @time)
+            ON CONFLICT DO NOTHING;
+            DELETE FROM evaluation_queue q USING evaluation_done d
+            WHERE d.item_kind = @kind AND d.device_id = @device AND d.name = @name AND d.device_time_ms = @time
+              AND q.item_kind = d.item_kind AND q.device_id = d.device_id AND q.name = d.name AND q.device_time_ms = d.device_time_ms;
             """;
         insert.Parameters.Add("@patient", NpgsqlDbType.Text);
         insert.Parameters.Add("@kind", NpgsqlDbType.Text);
