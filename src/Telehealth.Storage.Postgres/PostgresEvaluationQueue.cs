@@ -17,11 +17,11 @@ namespace Telehealth.Storage.Postgres;
 /// The UNIQUE key is the data's identity: a redelivered reading queues nothing twice.
 /// <para>
 /// The queue holds pending items only. Marking an item done deletes it and keeps its identity and the time in
-/// <c>evaluation_done</c> (migration 0005), which an enqueue reads to skip what was already evaluated and which
+/// <c>evaluation_done</c> (migration 0005), which an enqueue reads to take out again what was already evaluated and which
 /// <see cref="PruneAsync"/> empties after the retention. Updating a done column instead touched every index of the queue
-/// (a done column in the partial indexes' predicates makes the update a new row version in each). An enqueue that races
-/// the commit marking the same identity done is made good by a second statement after the insert (see
-/// <see cref="CreateInsert"/>), so a late redelivery is still evaluated once.
+/// (a done column in the partial indexes' predicates makes the update a new row version in each). The check is a second
+/// statement after the insert (see <see cref="CreateInsert"/>), so an enqueue racing the commit that marks the same
+/// identity done still queues nothing: a late redelivery is evaluated once.
 /// </para>
 /// <para>
 /// Several instances consume one queue. A claim takes a lease on each person it returns items of
@@ -144,8 +144,10 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
     /// Queues readings inside the caller's transaction (the one that stores them), in one statement: the ingest writer's
     /// batch is hundreds of readings, and a round trip each made queueing them cost more than storing them. The rows are
     /// numbered in the readings' order (WITH ORDINALITY), so queue order per person stays arrival order; a reading the
-    /// queue already holds, or one repeated within the call, is skipped (ON CONFLICT DO NOTHING), and so is one already
-    /// evaluated (in <c>evaluation_done</c>; see <see cref="CreateInsert"/>).
+    /// queue already holds, or one repeated within the call, is skipped (ON CONFLICT DO NOTHING), and one already
+    /// evaluated (in <c>evaluation_done</c>) is taken out again by the DELETE after it (see <see cref="CreateInsert"/>;
+    /// a probe of the done key per reading, written as a LATERAL with LIMIT 1 so it stays one: as a plain join the
+    /// planner hashed the whole queue for every batch).
     /// </summary>
     public static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<Reading> readings, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -162,14 +164,17 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
             SELECT r.patient_id, @kind, r.device_id, r.name, r.value, r.device_time_ms, r.received_at_ms, @now, @now
             FROM unnest(@patients, @devices, @names, @values, @times, @received)
                  WITH ORDINALITY AS r(patient_id, device_id, name, value, device_time_ms, received_at_ms, position)
-            WHERE NOT EXISTS (SELECT 1 FROM evaluation_done d
-                              WHERE d.item_kind = @kind AND d.device_id = r.device_id AND d.name = r.name AND d.device_time_ms = r.device_time_ms)
             ORDER BY r.position
             ON CONFLICT DO NOTHING;
             DELETE FROM evaluation_queue q
-            USING unnest(@devices, @names, @times) AS r(device_id, name, device_time_ms), evaluation_done d
-            WHERE d.item_kind = @kind AND d.device_id = r.device_id AND d.name = r.name AND d.device_time_ms = r.device_time_ms
-              AND q.item_kind = d.item_kind AND q.device_id = d.device_id AND q.name = d.name AND q.device_time_ms = d.device_time_ms;
+            WHERE q.seq IN (SELECT x.seq FROM unnest(@devices, @names, @times) AS r(device_id, name, device_time_ms)
+                            CROSS JOIN LATERAL (SELECT queued.seq FROM evaluation_done d
+                                                JOIN evaluation_queue queued
+                                                  ON queued.item_kind = d.item_kind AND queued.device_id = d.device_id
+                                                 AND queued.name = d.name AND queued.device_time_ms = d.device_time_ms
+                                                WHERE d.item_kind = @kind AND d.device_id = r.device_id AND d.name = r.name
+                                                  AND d.device_time_ms = r.device_time_ms
+                                                LIMIT 1) x);
             """;
         insert.Parameters.AddWithValue("@kind", ReadingKind);
         insert.Parameters.AddWithValue("@now", PostgresTime.ToUnixMs(now));
@@ -389,11 +394,13 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
     }
 
     /// <summary>
-    /// One item's insert, and after it the DELETE every insert into the queue is followed by: the insert's check reads
-    /// <c>evaluation_done</c> as it stood when the statement began, and a commit marking the same identity done may land
-    /// after that (the insert waits for it on the UNIQUE key, or finds the key already deleted), so the insert goes in.
-    /// The DELETE is a new statement: it sees that commit and takes the repeat out before this transaction commits, so
-    /// nothing done is evaluated twice.
+    /// One item's insert, and after it the DELETE every insert into the queue is followed by: whatever the insert queued
+    /// that <c>evaluation_done</c> holds (already evaluated) is taken out again before the transaction commits. A check
+    /// inside the insert would not do: it reads <c>evaluation_done</c> as it stood when the statement began, and a commit
+    /// marking the same identity done may land after that (the insert waits for it on the UNIQUE key, or finds the key
+    /// already deleted); the DELETE is a new statement and sees that commit, so nothing done is evaluated twice. A repeat
+    /// of a done item (a late redelivery, rare) costs an insert and a delete; every other insert costs one probe of
+    /// <c>evaluation_done</c>'s key.
     /// </summary>
     private static NpgsqlCommand CreateInsert(NpgsqlConnection connection, NpgsqlTransaction? transaction)
     {
@@ -402,13 +409,12 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         insert.CommandText = """
             INSERT INTO evaluation_queue
                 (patient_id, item_kind, device_id, name, value, device_time_ms, received_at_ms, enqueued_at_ms, due_at_ms, interval_ms)
-            SELECT @patient, @kind, @device, @name, @value, @time, @received, @now, @now, @interval
-            WHERE NOT EXISTS (SELECT 1 FROM evaluation_done d
-                              WHERE d.item_kind = @kind AND d.device_id = @device AND d.name = @name AND d.device_time_ms = @time)
+            VALUES (@patient, @kind, @device, @name, @value, @time, @received, @now, @now, @interval)
             ON CONFLICT DO NOTHING;
-            DELETE FROM evaluation_queue q USING evaluation_done d
-            WHERE d.item_kind = @kind AND d.device_id = @device AND d.name = @name AND d.device_time_ms = @time
-              AND q.item_kind = d.item_kind AND q.device_id = d.device_id AND q.name = d.name AND q.device_time_ms = d.device_time_ms;
+            DELETE FROM evaluation_queue q
+            WHERE q.item_kind = @kind AND q.device_id = @device AND q.name = @name AND q.device_time_ms = @time
+              AND EXISTS (SELECT 1 FROM evaluation_done d
+                          WHERE d.item_kind = @kind AND d.device_id = @device AND d.name = @name AND d.device_time_ms = @time);
             """;
         insert.Parameters.Add("@patient", NpgsqlDbType.Text);
         insert.Parameters.Add("@kind", NpgsqlDbType.Text);

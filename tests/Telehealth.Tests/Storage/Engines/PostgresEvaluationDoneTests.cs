@@ -57,13 +57,13 @@ public sealed class PostgresEvaluationDoneTests(PostgresStoreFixture fixture) : 
             ],
             await RowsAsync(database, "SELECT indexname FROM pg_indexes WHERE tablename = 'evaluation_queue' ORDER BY indexname"));
 
-        // The queue on the upgraded table: the done reading is refused, a new one queues after sequence 20, and pruning
-        // counts the done identities (done at 1,500 and 2,500 ms).
+        // The queue on the upgraded table: the done reading is refused (queued as 21 and taken out again in the same
+        // transaction), the new one queues after it, and pruning counts the done identities (done at 1,500 and 2,500 ms).
         var queue = new PostgresEvaluationQueue(database, TimeProvider.System);
         var done = new Reading("dev-1", "pat-1", VitalKind.Spo2, 94, DateTimeOffset.FromUnixTimeMilliseconds(1000), Start);
         var fresh = new Reading("dev-1", "pat-1", VitalKind.Spo2, 93, DateTimeOffset.FromUnixTimeMilliseconds(61_000), Start);
         await queue.EnqueueReadingsAsync([done, fresh]);
-        Assert.Equal([["21", "spo2", "61000"]], await RowsAsync(database, "SELECT seq, name, device_time_ms FROM evaluation_queue WHERE seq > 9"));
+        Assert.Equal([["22", "spo2", "61000"]], await RowsAsync(database, "SELECT seq, name, device_time_ms FROM evaluation_queue WHERE seq > 9"));
         Assert.Equal(1, await queue.PruneAsync(DateTimeOffset.FromUnixTimeMilliseconds(2000)));
         Assert.Equal(1, await queue.PruneAsync(DateTimeOffset.FromUnixTimeMilliseconds(2501)));
         Assert.Equal((3, DateTimeOffset.FromUnixTimeMilliseconds(1002)), await queue.PendingAsync());
