@@ -11,9 +11,10 @@ using Telehealth.TestSupport.Storage;
 namespace Telehealth.Tests.Storage.Engines;
 
 /// <summary>
-/// Evaluated items leave the PostgreSQL queue for <c>evaluation_done</c> (migration 5): a database at migration 4 keeps
-/// every row through the upgrade (pending ones in the queue as they were, done ones as identities), and a redelivery
-/// whose insert races the commit that marks the same reading done is still not queued again.
+/// Evaluated items leave the PostgreSQL queue for <c>evaluation_done</c> (migration 5) and the outbox's claim index holds
+/// pending rows only (migration 6): a database at migration 4 keeps every row through both (pending queue items as they
+/// were, done ones as identities, outbox rows as they were), and a redelivery whose insert races the commit that marks
+/// the same reading done is still not queued again.
 /// </summary>
 [Collection(PostgresStoresCollection.Name)]
 public sealed class PostgresEvaluationDoneTests(PostgresStoreFixture fixture) : StoreSuite(new PostgresStoreEngine(fixture))
@@ -39,15 +40,30 @@ public sealed class PostgresEvaluationDoneTests(PostgresStoreFixture fixture) : 
                 (9, 'pat-2', 'status', 'dev-2', 'oximeter', 40, 2000, 2002, 2003, 0, 2003, NULL, NULL, 3600000);
             SELECT setval(pg_get_serial_sequence('evaluation_queue', 'seq'), 20);
             INSERT INTO evaluation_leases (patient_id, owner, lease_until_ms, claimed_through) VALUES ('pat-1', 'host:1:a', 99000, 6);
+            INSERT INTO outbox (kind, subject, message_key, correlation_id, header, payload, content_hash, status, passes, attempts,
+                    recorded_passes, last_status_code, last_error, next_attempt_at, created_at, completed_at, lease_owner, lease_until) VALUES
+                ('fhir', 'pat-1', 'Observation/a', NULL, '{}', '{"a":1}', 'h1', 'sent', 1, 1, 0, 201, NULL, 1000, 1000, 1200, NULL, NULL),
+                ('fhir', 'pat-1', 'Observation/b', NULL, '{}', '{"b":1}', 'h2', 'pending', 0, 0, 0, NULL, NULL, 1000, 1000, NULL, 'host:1:a', 99000),
+                ('notification', 'sms:+44', 'escalation:1', 'alert-1', '{}', 'text', 'h3', 'failed', 2, 3, 1, 500, 'refused', 5000, 1000, NULL, NULL, NULL);
             """);
         var pendingBefore = await RowsAsync(database, "SELECT * FROM evaluation_queue WHERE done_at_ms IS NULL ORDER BY seq");
         var leasesBefore = await RowsAsync(database, "SELECT * FROM evaluation_leases");
+        var outboxBefore = await RowsAsync(database, "SELECT * FROM outbox ORDER BY seq");
 
         var report = await new PostgresMigrator(database, TimeProvider.System).MigrateAsync();
 
         Assert.Equal(PostgresMigrations.All.Where(m => m.Version > 4).Select(m => m.Version), report.Applied);
         Assert.Equal(pendingBefore, await RowsAsync(database, "SELECT * FROM evaluation_queue ORDER BY seq"));
         Assert.Equal(leasesBefore, await RowsAsync(database, "SELECT * FROM evaluation_leases"));
+        Assert.Equal(3, outboxBefore.Count);
+        Assert.Equal(outboxBefore, await RowsAsync(database, "SELECT * FROM outbox ORDER BY seq"));
+        Assert.Equal(
+            [
+                ["ix_outbox_completed"], ["ix_outbox_kind_correlation"], ["ix_outbox_kind_key"], ["ix_outbox_kind_subject"],
+                ["ix_outbox_pending"], ["ix_outbox_unrecorded"], ["outbox_pkey"],
+            ],
+            await RowsAsync(database, "SELECT indexname FROM pg_indexes WHERE tablename = 'outbox' ORDER BY indexname"));
+        Assert.Equal([["{fillfactor=60}"]], await RowsAsync(database, "SELECT reloptions::text FROM pg_class WHERE relname = 'outbox'"));
         Assert.Equal([["event", "dev-2", "pendant_press", "2000", "2500"], ["reading", "dev-1", "spo2", "1000", "1500"]],
             await RowsAsync(database, "SELECT * FROM evaluation_done ORDER BY item_kind"));
         Assert.Equal(
