@@ -59,7 +59,7 @@ public sealed class PostgresEvaluationDoneTests(PostgresStoreFixture fixture) : 
         Assert.Equal(outboxBefore, await RowsAsync(database, "SELECT * FROM outbox ORDER BY seq"));
         Assert.Equal(
             [
-                ["ix_outbox_completed"], ["ix_outbox_kind_correlation"], ["ix_outbox_kind_key"], ["ix_outbox_kind_subject"],
+                ["ix_outbox_delivered"], ["ix_outbox_kind_correlation"], ["ix_outbox_kind_key"], ["ix_outbox_kind_subject"],
                 ["ix_outbox_pending"], ["ix_outbox_unrecorded"], ["outbox_pkey"],
             ],
             await RowsAsync(database, "SELECT indexname FROM pg_indexes WHERE tablename = 'outbox' ORDER BY indexname"));
