@@ -16,6 +16,14 @@ namespace Telehealth.Storage.Postgres;
 /// alerts they led to (<see cref="MarkDoneAsync"/>), so "evaluated" without its effect cannot happen either.
 /// The UNIQUE key is the data's identity: a redelivered reading queues nothing twice.
 /// <para>
+/// The queue holds pending items only. Marking an item done deletes it and keeps its identity and the time in
+/// <c>evaluation_done</c> (migration 0005), which an enqueue reads to take out again what was already evaluated and which
+/// <see cref="PruneAsync"/> empties after the retention. Updating a done column instead touched every index of the queue
+/// (a done column in the partial indexes' predicates makes the update a new row version in each). The check is a second
+/// statement after the insert (see <see cref="CreateInsert"/>), so an enqueue racing the commit that marks the same
+/// identity done still queues nothing: a late redelivery is evaluated once.
+/// </para>
+/// <para>
 /// Several instances consume one queue. A claim takes a lease on each person it returns items of
 /// (<c>evaluation_leases</c>: owner, lease end, the last sequence claimed); no other instance claims that person's
 /// items until every claimed item is done (the lease row is then deleted in the transaction that marks them done) or
@@ -136,7 +144,10 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
     /// Queues readings inside the caller's transaction (the one that stores them), in one statement: the ingest writer's
     /// batch is hundreds of readings, and a round trip each made queueing them cost more than storing them. The rows are
     /// numbered in the readings' order (WITH ORDINALITY), so queue order per person stays arrival order; a reading the
-    /// queue already holds, or one repeated within the call, is skipped (ON CONFLICT DO NOTHING).
+    /// queue already holds, or one repeated within the call, is skipped (ON CONFLICT DO NOTHING), and one already
+    /// evaluated (in <c>evaluation_done</c>) is taken out again by the DELETE after it (see <see cref="CreateInsert"/>;
+    /// a probe of the done key per reading, written as a LATERAL with LIMIT 1 so it stays one: as a plain join the
+    /// planner hashed the whole queue for every batch).
     /// </summary>
     public static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<Reading> readings, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -154,7 +165,16 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
             FROM unnest(@patients, @devices, @names, @values, @times, @received)
                  WITH ORDINALITY AS r(patient_id, device_id, name, value, device_time_ms, received_at_ms, position)
             ORDER BY r.position
-            ON CONFLICT DO NOTHING
+            ON CONFLICT DO NOTHING;
+            DELETE FROM evaluation_queue q
+            WHERE q.seq IN (SELECT x.seq FROM unnest(@devices, @names, @times) AS r(device_id, name, device_time_ms)
+                            CROSS JOIN LATERAL (SELECT queued.seq FROM evaluation_done d
+                                                JOIN evaluation_queue queued
+                                                  ON queued.item_kind = d.item_kind AND queued.device_id = d.device_id
+                                                 AND queued.name = d.name AND queued.device_time_ms = d.device_time_ms
+                                                WHERE d.item_kind = @kind AND d.device_id = r.device_id AND d.name = r.name
+                                                  AND d.device_time_ms = r.device_time_ms
+                                                LIMIT 1) x);
             """;
         insert.Parameters.AddWithValue("@kind", ReadingKind);
         insert.Parameters.AddWithValue("@now", PostgresTime.ToUnixMs(now));
@@ -188,8 +208,12 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         }
         await using var update = connection.CreateCommand();
         update.Transaction = transaction;
+        // An item already gone (marked done by an earlier commit) is not there to delete and is not recorded again.
         update.CommandText = """
-            UPDATE evaluation_queue SET done_at_ms = @now WHERE seq = ANY(@seqs) AND done_at_ms IS NULL;
+            WITH done AS (DELETE FROM evaluation_queue WHERE seq = ANY(@seqs) RETURNING item_kind, device_id, name, device_time_ms)
+            INSERT INTO evaluation_done (item_kind, device_id, name, device_time_ms, done_at_ms)
+            SELECT item_kind, device_id, name, device_time_ms, @now FROM done
+            ON CONFLICT (item_kind, device_id, name, device_time_ms) DO UPDATE SET done_at_ms = EXCLUDED.done_at_ms;
             DELETE FROM evaluation_leases l
             WHERE l.patient_id = ANY(@patients)
               AND NOT EXISTS (SELECT 1 FROM evaluation_queue q
@@ -364,11 +388,20 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM evaluation_queue WHERE done_at_ms IS NOT NULL AND done_at_ms < @before";
+        command.CommandText = "DELETE FROM evaluation_done WHERE done_at_ms < @before";
         command.Parameters.AddWithValue("@before", PostgresTime.ToUnixMs(before));
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// One item's insert, and after it the DELETE every insert into the queue is followed by: whatever the insert queued
+    /// that <c>evaluation_done</c> holds (already evaluated) is taken out again before the transaction commits. A check
+    /// inside the insert would not do: it reads <c>evaluation_done</c> as it stood when the statement began, and a commit
+    /// marking the same identity done may land after that (the insert waits for it on the UNIQUE key, or finds the key
+    /// already deleted); the DELETE is a new statement and sees that commit, so nothing done is evaluated twice. A repeat
+    /// of a done item (a late redelivery, rare) costs an insert and a delete; every other insert costs one probe of
+    /// <c>evaluation_done</c>'s key.
+    /// </summary>
     private static NpgsqlCommand CreateInsert(NpgsqlConnection connection, NpgsqlTransaction? transaction)
     {
         var insert = connection.CreateCommand();
@@ -377,7 +410,11 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
             INSERT INTO evaluation_queue
                 (patient_id, item_kind, device_id, name, value, device_time_ms, received_at_ms, enqueued_at_ms, due_at_ms, interval_ms)
             VALUES (@patient, @kind, @device, @name, @value, @time, @received, @now, @now, @interval)
-            ON CONFLICT DO NOTHING
+            ON CONFLICT DO NOTHING;
+            DELETE FROM evaluation_queue q
+            WHERE q.item_kind = @kind AND q.device_id = @device AND q.name = @name AND q.device_time_ms = @time
+              AND EXISTS (SELECT 1 FROM evaluation_done d
+                          WHERE d.item_kind = @kind AND d.device_id = @device AND d.name = @name AND d.device_time_ms = @time);
             """;
         insert.Parameters.Add("@patient", NpgsqlDbType.Text);
         insert.Parameters.Add("@kind", NpgsqlDbType.Text);

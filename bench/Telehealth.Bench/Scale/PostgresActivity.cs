@@ -14,13 +14,15 @@ public sealed class PostgresActivity
     private readonly Dictionary<string, long> _database;
     private readonly Dictionary<string, (long SeqRead, long IdxFetch, long Written, long SeqScans)> _tables;
     private readonly Dictionary<string, (long Calls, double Milliseconds, long Rows, long Blocks)> _statements;
+    private readonly (long Touched, long Dirtied, long Written) _pages;
 
     private PostgresActivity(Dictionary<string, long> database, Dictionary<string, (long, long, long, long)> tables,
-        Dictionary<string, (long, double, long, long)> statements)
+        Dictionary<string, (long, double, long, long)> statements, (long, long, long) pages)
     {
         _database = database;
         _tables = tables;
         _statements = statements;
+        _pages = pages;
     }
 
     public static async Task<PostgresActivity> TakeAsync(string connectionString, CancellationToken cancellationToken)
@@ -29,7 +31,11 @@ public sealed class PostgresActivity
         await connection.OpenAsync(cancellationToken);
         var database = new Dictionary<string, long>(StringComparer.Ordinal);
         await using (var command = new NpgsqlCommand(
-            "SELECT xact_commit, xact_rollback, tup_returned, tup_fetched, tup_inserted, tup_updated, tup_deleted FROM pg_stat_database WHERE datname = current_database()", connection))
+            """
+            SELECT xact_commit, xact_rollback, tup_returned, tup_fetched, tup_inserted, tup_updated, tup_deleted,
+                   (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint AS wal_bytes
+            FROM pg_stat_database WHERE datname = current_database()
+            """, connection))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             if (await reader.ReadAsync(cancellationToken))
@@ -50,7 +56,8 @@ public sealed class PostgresActivity
                 tables[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
             }
         }
-        return new PostgresActivity(database, tables, await StatementsAsync(connection, cancellationToken));
+        var statements = await StatementsAsync(connection, cancellationToken);
+        return new PostgresActivity(database, tables, statements, await PagesAsync(connection, cancellationToken));
     }
 
     /// <summary>
@@ -82,6 +89,48 @@ public sealed class PostgresActivity
             // Not preloaded (a container image's default): the table counters above still say where the work went.
         }
         return statements;
+    }
+
+    /// <summary>
+    /// Shared buffer pages the statements touched (found in the buffer cache or read) and dirtied (first change of a clean page: each costs a write later, and a full
+    /// page image in the WAL after a checkpoint) and pages written out by the server's own processes (the background
+    /// writer and the checkpointer, pg_stat_bgwriter) plus by backends. Zero where pg_stat_statements is not loaded.
+    /// </summary>
+    private static async Task<(long Touched, long Dirtied, long Written)> PagesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        long touched = 0, dirtied = 0;
+        try
+        {
+            await using var command = new NpgsqlCommand("""
+                SELECT coalesce(sum(shared_blks_hit + shared_blks_read), 0)::bigint, coalesce(sum(shared_blks_dirtied), 0)::bigint
+                FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """, connection);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            (touched, dirtied) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+        catch (PostgresException)
+        {
+            // Not preloaded.
+        }
+        await using var written = new NpgsqlCommand(
+            "SELECT (buffers_checkpoint + buffers_clean + buffers_backend)::bigint FROM pg_stat_bgwriter", connection);
+        return (touched, dirtied, (long)(await written.ExecuteScalarAsync(cancellationToken))!);
+    }
+
+    /// <summary>
+    /// PostgreSQL's cost per reading between <paramref name="before"/> and this snapshot: WAL bytes, pages touched,
+    /// dirtied and written, and (given the server's CPU seconds over the same window) CPU microseconds.
+    /// </summary>
+    public string PerReading(PostgresActivity before, long readings, double serverCpuSeconds)
+    {
+        if (readings <= 0)
+        {
+            return "";
+        }
+        var wal = _database.GetValueOrDefault("wal_bytes") - before._database.GetValueOrDefault("wal_bytes");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{wal / (double)readings:N0} WAL bytes, {(_pages.Touched - before._pages.Touched) / (double)readings:0.0} pages touched, {(_pages.Dirtied - before._pages.Dirtied) / (double)readings:0.00} pages dirtied, {(_pages.Written - before._pages.Written) / (double)readings:0.00} pages written, {serverCpuSeconds / readings * 1e6:0} µs of PostgreSQL CPU per reading");
     }
 
     /// <summary>The statements that took the most execution time between <paramref name="before"/> and this snapshot.</summary>

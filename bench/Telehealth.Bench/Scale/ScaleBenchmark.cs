@@ -178,6 +178,7 @@ public static class ScaleBenchmark
             Note(string.Create(CultureInfo.InvariantCulture,
                 $"split, seconds from the first PUBLISH: last PUBACK {split.AcknowledgedElapsed.TotalSeconds:0.0}, all stored in InfluxDB {split.Stages.Stored.TotalSeconds:0.0}, broker consumer drained {split.Stages.Drained.TotalSeconds:0.0}, evaluation queue empty {split.Stages.Evaluated.TotalSeconds:0.0}, every alert on the dashboard {split.Elapsed.TotalSeconds:0.0}"));
             Note("split, PostgreSQL (care record) while the clock ran: " + split.Postgres);
+            Note("split, PostgreSQL per reading: " + split.PostgresPerReading);
             Note("split, idle baseline: " + split.Idle);
             Note(string.Create(CultureInfo.InvariantCulture, $"split, the two instances while the clock ran: {split.InstancesCpuPerReading * 1e6:0} µs of CPU per reading together; platform-1: {split.Runtime[0]}; platform-2: {split.Runtime[1]}"));
             Note("split, warm-up: " + split.WarmUp);

@@ -202,6 +202,10 @@ public static class SplitDeploymentBenchmark
         await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);
         var postgresAfter = await PostgresActivity.TakeAsync(careRecord, cancellationToken);
         var postgres = $"{postgresAfter.Since(postgresBefore, total)}; most execution time: {postgresAfter.TopStatements(postgresBefore)}";
+        // The server's CPU over the clock's window: its process group's share of a core times the window.
+        var postgresCpuSeconds = use.Groups.Where(g => g.Name == "postgres").Sum(g => g.Percent) / 100 * elapsed.TotalSeconds;
+        var postgresPerReading = postgresAfter.PerReading(postgresBefore, total, postgresCpuSeconds);
+        Console.WriteLine($"  split: PostgreSQL per reading: {postgresPerReading}");
         Console.WriteLine($"  split: consumer delivered {consumer?.Delivered}, redelivered {consumer?.Redelivered}, ack pending {consumer?.AckPending}, pending {consumer?.Pending}");
 
         foreach (var client in clients)
@@ -213,6 +217,7 @@ public static class SplitDeploymentBenchmark
         {
             Stages = (storedElapsed, drainedElapsed, evaluatedElapsed),
             Postgres = postgres,
+            PostgresPerReading = postgresPerReading,
             Idle = $"{IdleBaseline.TotalSeconds:0} s with devices connected and nothing sent: CPU {idleCpu}; PostgreSQL {idlePostgres}; " +
                 $"platform-1 runtime: {idleRuntime[0].Since(idleRuntimeBefore[0], 0)}; platform-2 runtime: {idleRuntime[1].Since(idleRuntimeBefore[1], 0)}",
             Runtime = [runtimeAfter[0].Since(runtimeBefore[0], total), runtimeAfter[1].Since(runtimeBefore[1], total)],

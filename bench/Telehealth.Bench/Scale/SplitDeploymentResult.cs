@@ -22,6 +22,9 @@ public sealed record SplitDeploymentResult(
     /// <summary>PostgreSQL's work while the clock ran (<see cref="PostgresActivity"/>).</summary>
     public string Postgres { get; init; } = "";
 
+    /// <summary>PostgreSQL's cost per reading while the clock ran: WAL bytes, pages dirtied and written, CPU µs.</summary>
+    public string PostgresPerReading { get; init; } = "";
+
     /// <summary>The same topology idle beforehand: CPU and PostgreSQL work with no readings, the baseline for the above.</summary>
     public string Idle { get; init; } = "";
 

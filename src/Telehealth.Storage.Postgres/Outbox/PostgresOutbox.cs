@@ -16,7 +16,8 @@ namespace Telehealth.Storage.Postgres.Outbox;
 /// subject (a person) with a row leased to another live instance is skipped whole, so one person's messages still go
 /// out in order, and claims of a kind are serialised by an advisory lock so two never take the same row.
 /// <see cref="RecordPassAsync"/> ends the lease. A dead instance's rows are taken over when its lease runs out
-/// (<see cref="DefaultLeaseDuration"/>).
+/// (<see cref="DefaultLeaseDuration"/>). The table's pages are filled to 60 % on insert (migration 0006) so that the
+/// claim, which changes only the lease columns (no index holds them), is mostly a HOT update that touches no index.
 /// </para>
 /// </summary>
 public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time, TimeSpan? leaseDuration = null) : IOutboxStore
