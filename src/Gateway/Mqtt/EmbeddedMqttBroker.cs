@@ -61,7 +61,8 @@ public sealed partial class EmbeddedMqttBroker(
         var serverOptions = new MqttServerFactory().CreateServerOptionsBuilder()
             .WithMaxPendingMessagesPerClient(_settings.MaxPendingMessagesPerClient)
             // MQTTnet waits this long for the first packet and for a close; its default (100 s) held silent sockets.
-            .WithDefaultCommunicationTimeout(_settings.ConnectTimeout)
+            // A second longer than the edge's own connect deadline, so the edge closes first and says why.
+            .WithDefaultCommunicationTimeout(_settings.ConnectTimeout + TimeSpan.FromSeconds(1))
             .Build();
         var limiter = new SourceConnectionLimiter(timeProvider, _settings.MaxConnectionsPerSource,
             _settings.ConnectAttemptsPerSecondPerSource, _settings.ConnectAttemptBurstPerSource, _settings.MaxConnections);

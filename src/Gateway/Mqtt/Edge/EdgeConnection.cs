@@ -23,6 +23,20 @@ public sealed class EdgeConnection(IPEndPoint remote, MqttPacketGuard guard)
     /// <summary>Set when the connect deadline passed before the CONNECT was complete.</summary>
     public bool TimedOut { get; set; }
 
+    /// <summary>
+    /// Called as the socket closes, however it closed. A connection that lived to its connect deadline without a
+    /// complete CONNECT timed out even when something else closed it first: MQTTnet keeps a timeout of its own for
+    /// the first packet, and on a loaded machine its timer could run before ours, which then found the socket gone
+    /// and the refusal went unrecorded.
+    /// </summary>
+    public void Closed(TimeSpan openFor, TimeSpan connectTimeout)
+    {
+        if (!Guard.ConnectReceived && openFor >= connectTimeout)
+        {
+            TimedOut = true;
+        }
+    }
+
     /// <summary>Whether the connect deadline's timer is still armed (from accept until the device authenticates or the socket closes).</summary>
     public bool AwaitsConnect => Volatile.Read(ref _connectDeadline) is not null;
 

@@ -130,6 +130,7 @@ public sealed partial class GuardedTcpServerAdapter(
 
     private async Task HandleAsync(Socket socket, IPEndPoint remote, MqttServerOptions options, IMqttNetLogger mqttLogger)
     {
+        var accepted = timeProvider.GetTimestamp();
         var connection = new EdgeConnection(remote, new MqttPacketGuard(settings.MaxConnectPacketBytes));
         MqttChannelAdapter? channelAdapter = null;
         try
@@ -157,6 +158,7 @@ public sealed partial class GuardedTcpServerAdapter(
         finally
         {
             connection.DisarmConnectDeadline();
+            connection.Closed(timeProvider.GetElapsedTime(accepted), settings.ConnectTimeout);
             if (channelAdapter is not null)
             {
                 _connections.TryRemove(channelAdapter, out _);
