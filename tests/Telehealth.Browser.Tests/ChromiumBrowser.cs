@@ -17,6 +17,11 @@ public sealed class ChromiumBrowser : IAsyncLifetime
         "--disable-component-update", "--disable-sync", "--no-first-run",
     ];
 
+    // Playwright's own defaults (5 s for an assertion, 30 s for an action) are for a quiet machine; CI runs on two
+    // cores that may be busy with a build or another suite. An assertion still returns the moment it holds, so these
+    // are ceilings, not waits.
+    private const float ActionTimeoutMs = 60_000;
+
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
@@ -28,6 +33,7 @@ public sealed class ChromiumBrowser : IAsyncLifetime
         {
             throw new InvalidOperationException($"{ExecutablePath} is missing: apt-get install -y chromium");
         }
+        Assertions.SetDefaultExpectTimeout(DashboardPage.LiveTimeoutMs);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -46,6 +52,8 @@ public sealed class ChromiumBrowser : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-GB",
         });
+        context.SetDefaultTimeout(ActionTimeoutMs);
+        context.SetDefaultNavigationTimeout(ActionTimeoutMs);
         if (prepare is not null)
         {
             await prepare(context);
