@@ -52,11 +52,16 @@ if [ "$count" -lt 3 ]; then
   failed=$((failed + 3 - count)); status=1
 fi
 [ "$failed" -gt 0 ] && status=1
-# Name every failed test just above the summary, so a log's tail alone says what failed.
+# Name every failed test just above the summary, with the first lines of its message, so a log's tail alone says
+# what failed and why.
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
-  grep -o '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"[^>]*>' "$trx" \
-    | sed -n 's/.* testName="\([^"]*\)".*/FAILED: \1/p' | sed 's/&quot;/"/g; s/&amp;/\&/g; s/&lt;/</g; s/&gt;/>/g'
+  awk '
+    /<UnitTestResult / { failed = ($0 ~ /outcome="(Failed|Error|Timeout|Aborted)"/); inmsg = 0; lines = 0
+                         if (failed && match($0, /testName="[^"]*"/)) print "FAILED: " substr($0, RSTART + 10, RLENGTH - 11) }
+    failed && /<Message>/ { inmsg = 1; sub(/.*<Message>/, "") }
+    failed && inmsg { end = sub(/<\/Message>.*/, ""); if (lines < 6) print "  | " substr($0, 1, 300); lines++; if (end) inmsg = 0 }
+  ' "$trx" | sed 's/&quot;/"/g; s/&apos;/'"'"'/g; s/&lt;/</g; s/&gt;/>/g; s/&#xD;//g; s/&#xA;/ /g; s/&amp;/\&/g'
 done
 echo "$passed passed, $failed failed"
 exit $status
