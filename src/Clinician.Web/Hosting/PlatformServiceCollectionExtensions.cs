@@ -150,7 +150,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
         services.AddTelehealthGateway(configuration);
         services.AddSingleton<Api.DeviceEndpoints.DeviceDtos>();
-        services.AddTelehealthFhirOutbox(); // after the alert core and gateway: it decorates their repositories
+        services.AddTelehealthFhirOutbox(configuration); // after the alert core and gateway: it decorates their repositories
 
         // Staff authentication: bearer tokens, also accepted by the hub as ?access_token= (browsers cannot set headers on WebSockets).
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<SignInOptions>>().Value);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -21,10 +22,17 @@ public static class FhirOutboxServiceCollectionExtensions
     /// pushing to <c>Fhir:Server</c>. Call it after the alert core and the gateway are added (it decorates their
     /// <see cref="IPatientRepository"/> and <see cref="IDeviceRegistry"/>); it puts its ingest observer ahead of the
     /// ones already registered, so a reading's Observation is queued before the alert engine derives anything from it.
+    /// <para>
+    /// With <c>Fhir:Server</c> empty only the outbox itself (its API lists what an earlier configuration left) and the
+    /// idle push worker are added: nothing is queued, because nothing would ever send it. Queuing anyway grew the outbox
+    /// without bound (every reading's Observation, about 2 KB, kept pending forever) and cost the embedded default a
+    /// share of its write path; <c>/fhir</c> serves every resource from the care record either way.
+    /// </para>
     /// </summary>
-    public static IServiceCollection AddTelehealthFhirOutbox(this IServiceCollection services)
+    public static IServiceCollection AddTelehealthFhirOutbox(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<FhirPushOptions>()
             .BindConfiguration(FhirPushOptions.SectionName)
             .ValidateDataAnnotations()
@@ -32,6 +40,14 @@ public static class FhirOutboxServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<FhirMapper>();
         services.TryAddSingleton<IFhirOutbox, FhirOutbox>();
+        // The push worker logs that pushing is off and ends; a malformed Fhir:Server counts as set, so it still
+        // stops the start with its one line.
+        var pushing = !string.IsNullOrWhiteSpace(configuration[$"{FhirPushOptions.SectionName}:{nameof(FhirPushOptions.Server)}"]);
+        AddPushWorker(services);
+        if (!pushing)
+        {
+            return services;
+        }
         services.TryAddSingleton<FhirOutboxWriter>();
 
         var observer = ServiceDescriptor.Singleton<IStoredDataObserver>(provider => provider.GetRequiredService<FhirOutboxWriter>());
@@ -64,6 +80,11 @@ public static class FhirOutboxServiceCollectionExtensions
                 inner, provider.GetRequiredService<FhirOutboxWriter>(), provider.GetRequiredService<ILogger<FhirOutboxCarePlanStore>>()));
         }
 
+        return services;
+    }
+
+    private static void AddPushWorker(IServiceCollection services)
+    {
         // The pipeline's timeout bounds each attempt; the HttpClient's own timeout would cut across retries.
         services.AddHttpClient(FhirPushClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddHostedService(provider =>
@@ -75,7 +96,6 @@ public static class FhirOutboxServiceCollectionExtensions
                 : null;
             return new FhirPushWorker(provider.GetRequiredService<IFhirOutbox>(), client, options, time, provider.GetRequiredService<ILogger<FhirPushWorker>>());
         });
-        return services;
     }
 
     private static void Decorate<TService>(IServiceCollection services, Func<TService, IServiceProvider, TService> decorate)

@@ -34,9 +34,14 @@ public sealed partial class FhirOutboxWriter(
     IPatientRepository patients,
     IDeviceRegistry devices,
     IReadingStore readings,
+    TimeProvider time,
     ILogger<FhirOutboxWriter> logger) : IStoredDataObserver, INews2AssessmentObserver
 {
+    /// <summary>Readings received from now on are queued by this writer as they are stored.</summary>
+    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
+
     private readonly ConcurrentDictionary<string, byte> _subjectsQueued = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _basisQueued = new(StringComparer.Ordinal);
 
     public async Task OnReadingsStoredAsync(IReadOnlyList<Reading> newReadings, CancellationToken cancellationToken)
     {
@@ -133,12 +138,31 @@ public sealed partial class FhirOutboxWriter(
     {
         ArgumentNullException.ThrowIfNull(assessments);
         var items = new List<FhirOutboxItem>(assessments.Count);
+        var firstOfPerson = new List<string>();
         foreach (var assessment in assessments)
         {
+            if (!_basisQueued.ContainsKey(assessment.PatientId) && !firstOfPerson.Contains(assessment.PatientId, StringComparer.Ordinal))
+            {
+                // A person's first assessment in this process queues, ahead of it, the Observations of the readings in
+                // its basis that an earlier process stored. A server set after they were stored (nothing is queued
+                // without one) would otherwise get a RiskAssessment naming readings it never received; the outbox
+                // skips those already pending or sent unchanged. Readings stored by this process were queued as they
+                // were stored, and are left out: one the server rejected meanwhile must not be sent again.
+                var earlier = assessment.Basis.Where(reading => reading.ReceivedAt < _startedAt).ToList();
+                if (earlier.Count > 0)
+                {
+                    items.AddRange(await ToObservationItemsAsync(assessment.PatientId, earlier, cancellationToken));
+                }
+                firstOfPerson.Add(assessment.PatientId);
+            }
             await EnsureSubjectsQueuedAsync(assessment.PatientId, cancellationToken);
             items.Add(FhirOutboxItems.Create(assessment.PatientId, mapper.ToRiskAssessment(assessment)));
         }
         await outbox.EnqueueAsync(items, cancellationToken);
+        foreach (var patientId in firstOfPerson)
+        {
+            _basisQueued.TryAdd(patientId, 0);
+        }
     }
 
     /// <summary>The alert as Flag, and as Task when it needs follow-up (see <see cref="FhirAlertEventFollower"/>).</summary>

@@ -15,7 +15,7 @@ namespace Telehealth.Fhir.Outbox;
 /// same content would be rejected forever, and one malformed resource must not stop a person's vital signs reaching
 /// the care record. A failed entry is never re-sent automatically, so it cannot overtake a later version either.</item>
 /// </list>
-/// With no client (Fhir:Server empty) it does nothing: entries stay pending until a server is configured.
+/// With no client (Fhir:Server empty) it does nothing; nothing is queued then either (see AddTelehealthFhirOutbox).
 /// </summary>
 public sealed partial class FhirPushWorker(
     IFhirOutbox outbox,
@@ -120,7 +120,7 @@ public sealed partial class FhirPushWorker(
 
     private sealed record PassResult(bool AnyBlocked, TimeSpan? ServerUnavailableFor);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Fhir:Server is empty: FHIR resources are recorded in the outbox but not pushed")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Fhir:Server is empty: FHIR resources are served at /fhir and not queued for pushing")]
     private partial void LogPushOff();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pushing the FHIR outbox to {Server}")]

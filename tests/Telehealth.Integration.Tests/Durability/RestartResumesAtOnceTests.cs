@@ -22,9 +22,10 @@ public sealed class RestartResumesAtOnceTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    /// <summary>The once-only work of the embedded default: escalation timers, the notifying and the FHIR followers.</summary>
+    /// <summary>The once-only work of the embedded default: escalation timers and the notifying follower (the FHIR
+    /// follower runs only with a FHIR server configured).</summary>
     private static readonly string[] LeaseNames =
-        [EscalationWorker.LeaseName, AlertEventFollowers.LeaseName("escalation"), AlertEventFollowers.LeaseName("fhir-outbox")];
+        [EscalationWorker.LeaseName, AlertEventFollowers.LeaseName("escalation")];
 
     [Fact]
     public async Task The_only_instance_restarted_after_a_crash_pushes_live_alerts_at_once_not_when_its_dead_leases_run_out()

@@ -8,6 +8,7 @@ using Telehealth.Alerts.Instances;
 using Telehealth.Alerts.Recording;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.Instances;
+using Telehealth.Integration.Tests.Fhir;
 using Telehealth.Integration.Tests.Platform;
 using Telehealth.TestSupport;
 
@@ -22,16 +23,23 @@ namespace Telehealth.Integration.Tests.Operations;
 /// × 4/3 of the holder's last renewal) with nothing lost and nothing doubled.
 /// </summary>
 public sealed class OnceAcrossInstancesTests(PostgresServer postgres, InfluxServer influx, RedisServer redis, SmtpTestServer smtp)
-    : IClassFixture<PostgresServer>, IClassFixture<InfluxServer>, IClassFixture<RedisServer>, IClassFixture<SmtpTestServer>
+    : IClassFixture<PostgresServer>, IClassFixture<InfluxServer>, IClassFixture<RedisServer>, IClassFixture<SmtpTestServer>, IAsyncLifetime
 {
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    /// <summary>Every lease the platform takes (the FHIR outbox writer follows the log even with no FHIR server configured).</summary>
+    /// <summary>Every lease the platform takes (the FHIR Flag and Task follower runs because a FHIR server is configured).</summary>
     private static readonly string[] LeaseNames =
         [EscalationWorker.LeaseName, AlertEventFollowers.LeaseName("signalr"), AlertEventFollowers.LeaseName("escalation"), AlertEventFollowers.LeaseName("fhir-outbox")];
 
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>The FHIR server both instances push to: each alert's Flag and Task must arrive, and (with no crash) be sent once.</summary>
+    private FhirTestServer _fhir = null!;
+
+    public async Task InitializeAsync() => _fhir = await FhirTestServer.StartAsync();
+
+    public async Task DisposeAsync() => await _fhir.DisposeAsync();
 
     [Fact]
     [Trait("Hazard", "H19")]
@@ -62,6 +70,14 @@ public sealed class OnceAcrossInstancesTests(PostgresServer postgres, InfluxServ
             Assert.Equal(alerts.Order(), raised.Order());
         }
         await AssertEscalatedAndNotifiedOnceAsync(second, alerts);
+        // Each alert's Flag and Task reached the FHIR server, and no write was sent twice (the server counts every
+        // request; a repeat of a version it holds adds a request and no write).
+        var drained = await staff.WaitUntilDrainedAsync(timeout: Patience);
+        Assert.Equal((0, 0), (drained.Pending, drained.Failed));
+        Assert.Equal(alerts.Count, _fhir.Current("Flag").Count);
+        Assert.Equal(alerts.Count, _fhir.Current("Task").Count);
+        Assert.Equal(_fhir.Writes.Count, _fhir.WriteRequests);
+        Assert.Equal(drained.Sent, _fhir.WriteRequests);
         // Each lease is held by one of the two instances.
         var holders = new[] { Holder(first), Holder(second) };
         foreach (var name in LeaseNames)
@@ -153,6 +169,13 @@ public sealed class OnceAcrossInstancesTests(PostgresServer postgres, InfluxServ
         var raised = messages.Where(m => m.Method == "alertRaised").Select(m => Guid.Parse(m.Alert.Str("id"))).ToList();
         Assert.Equal(all.Order(), raised.Order());
         await AssertEscalatedAndNotifiedOnceAsync(survivor, all);
+        // Every alert's Flag and Task reached the FHIR server, those raised while nobody held the follower's lease too.
+        // (A write the killed holder sent but had not yet recorded is sent again by the survivor: at least once. Rows it
+        // had claimed wait for their outbox lease to run out, hence the longer wait.)
+        var drained = await staff.WaitUntilDrainedAsync(timeout: Telehealth.Storage.Postgres.Outbox.PostgresOutbox.DefaultLeaseDuration + Patience);
+        Assert.Equal((0, 0), (drained.Pending, drained.Failed));
+        Assert.Equal(all.Count, _fhir.Current("Flag").Count);
+        Assert.Equal(all.Count, _fhir.Current("Task").Count);
     }
 
     private async Task<Dictionary<string, string?>> SharedSettingsAsync() => new()
@@ -170,6 +193,8 @@ public sealed class OnceAcrossInstancesTests(PostgresServer postgres, InfluxServ
         ["Notifications:Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
         ["Notifications:Smtp:Tls"] = "None",
         ["Notifications:Smtp:From"] = "alerts@telehealth.test",
+        ["Fhir:Server"] = _fhir.BaseAddress.ToString(),
+        ["Fhir:PollInterval"] = "00:00:00.500",
     };
 
     private string Email(string who) => $"{who}.{_suffix}@trust.test";

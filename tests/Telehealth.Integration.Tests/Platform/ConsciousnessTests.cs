@@ -5,7 +5,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using MQTTnet.Protocol;
-using Telehealth.Fhir.Outbox;
 using Telehealth.Integration.Tests.Fhir;
 using Telehealth.Integration.Tests.Security;
 using Telehealth.TestSupport;
@@ -23,7 +22,7 @@ public sealed class ConsciousnessTests(PlatformFixture fixture) : IClassFixture<
     private HttpClient Clinician => fixture.Clinician;
 
     [Fact]
-    public async Task H5_staff_record_new_confusion_and_it_is_stored_with_who_and_when_and_queued_as_a_FHIR_Observation()
+    public async Task H5_staff_record_new_confusion_and_it_is_stored_with_who_and_when_and_served_as_a_FHIR_Observation()
     {
         var patientId = await TelehealthPlatform.CreatePatientAsync(Staff, "Confused Person");
         var observedAt = new DateTimeOffset(DateTime.UtcNow.AddMinutes(-20).Ticks / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
@@ -41,7 +40,7 @@ public sealed class ConsciousnessTests(PlatformFixture fixture) : IClassFixture<
             (stored.Str("kind"), stored.Str("value"), stored.Str("source"), stored.Str("sourceId")));
         Assert.Equal(observedAt, stored.GetProperty("observedAt").GetDateTimeOffset());
 
-        var observation = await OutboxObservationAsync($"{patientId}.acvpu.{observedAt.ToUnixTimeMilliseconds()}");
+        var observation = await ServedObservationAsync($"{patientId}.acvpu.{observedAt.ToUnixTimeMilliseconds()}");
         var code = observation.GetProperty("code").GetProperty("coding")[0];
         Assert.Equal(("http://loinc.org", "67775-7"), (code.Str("system"), code.Str("code")));
         var value = observation.GetProperty("valueCodeableConcept").GetProperty("coding")[0];
@@ -124,16 +123,15 @@ public sealed class ConsciousnessTests(PlatformFixture fixture) : IClassFixture<
         Assert.Equal(1, (await Staff.GetJsonAsync($"/api/patients/{patientId}/readings")).GetArrayLength());
         Assert.Equal(["unknown_unit", "unknown_value", "unknown_value"], await Rejections.ReasonsOfDeviceAsync(Staff, deviceId));
 
-        var observation = await OutboxObservationAsync($"{patientId}.acvpu.{atMs.ToUnixTimeMilliseconds()}");
+        var observation = await ServedObservationAsync($"{patientId}.acvpu.{atMs.ToUnixTimeMilliseconds()}");
         Assert.Equal($"Device/{deviceId}", observation.GetProperty("device").Str("reference"));
         Assert.Equal("300202002", observation.GetProperty("valueCodeableConcept").GetProperty("coding")[1].Str("code"));
     }
 
-    private async Task<JsonElement> OutboxObservationAsync(string resourceId)
-    {
-        var outbox = Platform.Services.GetRequiredService<IFhirOutbox>();
-        var pending = await outbox.GetPendingAsync(10_000, []);
-        var write = Assert.Single(pending, p => p.Entry.ResourceType == "Observation" && p.Entry.ResourceId == resourceId);
-        return JsonDocument.Parse(write.Json).RootElement.Clone();
-    }
+    /// <summary>
+    /// The Observation as <c>/fhir</c> serves it from the care record. (With no FHIR server configured, as here, nothing
+    /// is queued for pushing; <c>OutboxWithoutServerTests</c> shows the same Observation pushed once a server is set.)
+    /// </summary>
+    private async Task<JsonElement> ServedObservationAsync(string resourceId) =>
+        (await Staff.GetJsonAsync($"/fhir/Observation/{resourceId}")).Clone();
 }
