@@ -251,7 +251,8 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         // claimed_through is still the last item of the running pass, whose commit then ends the lease (MarkDoneAsync)
         // and frees the person for the next claim, of any instance, from their next item on. Claiming them here again
         // re-read the pass's undone items and extended and widened the lease on every claim beside a running pass
-        // (3.7-4.6 items returned per reading evaluated in the split benchmark), only for the worker to drop them.
+        // (2.2-4.6 items returned per reading evaluated in split benchmark runs; exactly 1 since), only for the worker to
+        // drop them.
         command.CommandText = """
             WITH RECURSIVE pending_patients(patient_id) AS (
                 (SELECT patient_id FROM evaluation_queue WHERE done_at_ms IS NULL ORDER BY patient_id LIMIT 1)
