@@ -51,14 +51,12 @@ public sealed partial class EvaluationWorker(
                 try
                 {
                     await EndFinishedAsync(running);
-                    var due = await queue.ClaimAsync(settings.MaxItemsPerPass, time.GetUtcNow(), stoppingToken);
-                    if (running.Count > 0)
-                    {
-                        // A running pass's people are left to it, whole: their items claimed again here are not done
-                        // yet, and later ones must wait for them (queue order per person); a failure there is deferred
-                        // when it ends. They are claimed again once it has.
-                        due = [.. due.Where(item => !running.Any(pass => pass.Patients.Contains(item.PatientId)))];
-                    }
+                    // A running pass's people are left to it, whole: the queue skips them (IEvaluationQueue.ClaimAsync),
+                    // so none of their items is claimed again, not even read: those of the pass are not done yet, and
+                    // later ones must wait for them (queue order per person); a failure there is deferred when it
+                    // ends. They are claimed again once it has. No pass starts while this claim runs (this loop starts
+                    // them all), so the claim cannot return a person a pass holds and nothing is filtered here.
+                    var due = await queue.ClaimAsync(settings.MaxItemsPerPass, time.GetUtcNow(), PeopleHeld(running), stoppingToken);
                     if (due.Count > 0)
                     {
                         var pass = new RunningPass(due);
@@ -99,6 +97,14 @@ public sealed partial class EvaluationWorker(
             await Task.WhenAll(running.Select(pass => pass.Completion)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
+
+    /// <summary>The people the running passes hold (each pass's are disjoint from the others').</summary>
+    private static IReadOnlyCollection<string> PeopleHeld(List<RunningPass> running) => running.Count switch
+    {
+        0 => [],
+        1 => running[0].Patients,
+        _ => running.SelectMany(pass => pass.Patients).ToHashSet(StringComparer.Ordinal),
+    };
 
     /// <summary>Takes the passes that ended off the list, and throws what the first failed one threw.</summary>
     private static async Task EndFinishedAsync(List<RunningPass> running)

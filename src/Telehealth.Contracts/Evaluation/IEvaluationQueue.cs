@@ -27,7 +27,16 @@ public interface IEvaluationQueue
     /// Up to <paramref name="maxItems"/> due items in queue order, skipping every patient whose earliest due item is
     /// still backing off (so a patient's later data never overtakes an earlier failure).
     /// </summary>
-    Task<IReadOnlyList<DueItem>> ClaimAsync(int maxItems, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <param name="maxItems">The most items returned.</param>
+    /// <param name="now">The time due items are due by (and, where the store leases people, the lease's start).</param>
+    /// <param name="skipPatients">
+    /// People the caller is evaluating already (its own passes still under way hold their earlier items): none of their
+    /// items is returned, and this claim takes, extends or widens no hold on them (a lease where the store has one); they
+    /// do not count among the people waiting either. Their later items are claimed once the caller's pass is done.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the claim.</param>
+    Task<IReadOnlyList<DueItem>> ClaimAsync(int maxItems, DateTimeOffset now, IReadOnlyCollection<string> skipPatients,
+        CancellationToken cancellationToken = default);
 
     /// <summary>Records a failed attempt: the items become due again at <paramref name="retryAt"/>.</summary>
     Task DeferAsync(IReadOnlyList<long> sequences, string error, DateTimeOffset retryAt, CancellationToken cancellationToken = default);

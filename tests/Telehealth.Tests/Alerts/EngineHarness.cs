@@ -84,7 +84,7 @@ internal sealed class EngineHarness
     {
         await RuleStates.FireDueAsync(Now);
         var recorded = new List<AlertEventRecord>();
-        var due = await _queue.ClaimAsync(10_000, Now);
+        var due = await _queue.ClaimAsync(10_000, Now, []);
         foreach (var patient in due.GroupBy(item => item.PatientId))
         {
             recorded.AddRange(await Engine.EvaluateDueAsync(patient.Key, patient.ToList(), CancellationToken.None));

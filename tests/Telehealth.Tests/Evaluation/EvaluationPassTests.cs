@@ -79,7 +79,7 @@ public sealed class EvaluationPassTests : IAsyncLifetime
         Assert.Equal([("pat-a", "threshold:spo2"), ("pat-a", "news2"), ("pat-c", "threshold:spo2"), ("pat-c", "news2")],
             log.Select(e => (e.PatientId, e.Alert.ConditionKey)));
         // pat-b's item stays due (the worker defers it); the others are done.
-        Assert.Equal(["pat-b"], (await Stores.GetRequiredService<IEvaluationQueue>().ClaimAsync(100, _clock.GetUtcNow())).Select(item => item.PatientId));
+        Assert.Equal(["pat-b"], (await Stores.GetRequiredService<IEvaluationQueue>().ClaimAsync(100, _clock.GetUtcNow(), [])).Select(item => item.PatientId));
 
         // Once the store recovers, pat-b's evaluation is recorded, once.
         store.FailFor = null;
@@ -122,7 +122,7 @@ public sealed class EvaluationPassTests : IAsyncLifetime
         Assert.Same(refused, outcomes[3].Failure);
         Assert.Equal([["pat-a"], ["pat-b"]], store.Transactions);
         Assert.Equal([("pat-a", "threshold:spo2"), ("pat-a", "news2")], (await log.ReadAfterAsync(0, 100)).Select(e => (e.PatientId, e.Alert.ConditionKey)));
-        Assert.Equal(["pat-c", "pat-d"], (await Stores.GetRequiredService<IEvaluationQueue>().ClaimAsync(100, _clock.GetUtcNow())).Select(item => item.PatientId));
+        Assert.Equal(["pat-c", "pat-d"], (await Stores.GetRequiredService<IEvaluationQueue>().ClaimAsync(100, _clock.GetUtcNow(), [])).Select(item => item.PatientId));
     }
 
     private AlertEngine Engine(IAlertStore alerts) => new(alerts, Stores.GetRequiredService<IAlertEventLog>(),
@@ -138,7 +138,7 @@ public sealed class EvaluationPassTests : IAsyncLifetime
         var queue = Stores.GetRequiredService<IEvaluationQueue>();
         var stored = await _readings.AppendAsync([.. readings.Select(r => new Reading("dev-" + r.PatientId, r.PatientId, VitalKind.Spo2, r.Spo2, Start, Start))]);
         await queue.EnqueueReadingsAsync(stored);
-        var due = await queue.ClaimAsync(100, _clock.GetUtcNow());
+        var due = await queue.ClaimAsync(100, _clock.GetUtcNow(), []);
         return [.. due.GroupBy(item => item.PatientId).Select(g => new PatientDueItems(g.Key, [.. g]))];
     }
 

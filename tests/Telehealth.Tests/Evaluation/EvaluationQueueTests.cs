@@ -42,7 +42,7 @@ public sealed class EvaluationQueueTests() : EvaluationQueueConformance(new Sqli
         await Readings.AppendAsync([first, second]);
         await Readings.AppendAsync([first, second, first]);
 
-        var due = await Queue.ClaimAsync(100, Clock.GetUtcNow());
+        var due = await Queue.ClaimAsync(100, Clock.GetUtcNow(), []);
         Assert.Equal([first, second], due.Select(item => item.Reading));
         Assert.Equal([DueItemKind.Reading, DueItemKind.Reading], due.Select(item => item.Kind));
         Assert.True(due[0].Sequence < due[1].Sequence);

@@ -161,6 +161,60 @@ public sealed class EvaluationWorkerTests : IAsyncDisposable
     }
 
     /// <summary>
+    /// The worker asks the queue to skip the people its running passes hold, rather than claiming their items again and
+    /// dropping them: while a pass holds pat-quiet every claim skips pat-quiet and returns none of pat-quiet's items, and
+    /// pat-quiet's later reading is claimed once that pass has ended, by a claim that no longer skips them.
+    /// </summary>
+    [Fact]
+    public async Task Claims_beside_a_running_pass_skip_its_people_and_claim_them_again_once_it_has_ended()
+    {
+        var queue = _provider.GetRequiredService<IEvaluationQueue>();
+        var log = _provider.GetRequiredService<IAlertEventLog>();
+        var signal = _provider.GetRequiredService<IEvaluationSignal>();
+        var held = _follower.HoldFirst("pat-quiet");
+        await queue.EnqueueReadingsAsync([Spo2("pat-quiet", "dev-q", 97, Start)]);
+        var workers = _provider.GetServices<IHostedService>().ToList();
+        foreach (var worker in workers)
+        {
+            await worker.StartAsync(CancellationToken.None);
+        }
+        try
+        {
+            signal.Notify();
+            await held.WaitAsync(TimeSpan.FromSeconds(20));
+            await WaitUntilAsync(() => Task.FromResult(_claims!.Claims >= 2));
+            await queue.EnqueueReadingsAsync([Low("pat-new", "dev-n"), Spo2("pat-quiet", "dev-q", 96, Start.AddMinutes(1))]);
+            signal.Notify();
+            await WaitUntilAsync(async () => (await log.ReadAfterAsync(0, 10)).Count == 2);
+
+            var whileHeld = _claims!.Made;
+            // The first claim found pat-quiet (nothing ran); every claim after it skipped pat-quiet and got none of theirs.
+            Assert.Equal("skip [] -> [pat-quiet]", Describe(whileHeld[0]));
+            Assert.All(whileHeld.Skip(1), claim => Assert.Contains("pat-quiet", claim.Skipped));
+            Assert.All(whileHeld.Skip(1), claim => Assert.DoesNotContain("pat-quiet", claim.Returned));
+            Assert.Equal(["skip [] -> [pat-quiet]", "skip [pat-quiet] -> [pat-new]"], whileHeld.Where(claim => claim.Returned.Length > 0).Select(Describe));
+
+            _follower.Release();
+            await WaitUntilAsync(async () => (await queue.PendingAsync()).Count == 0);
+            var found = _claims.Made.Where(claim => claim.Returned.Length > 0).ToList();
+            Assert.Equal([["pat-quiet"], ["pat-new"], ["pat-quiet"]], found.Select(claim => claim.Returned));
+            Assert.DoesNotContain("pat-quiet", found[2].Skipped);
+            Assert.Equal([("pat-quiet", 97.0), ("pat-new", 88.0), ("pat-quiet", 96.0)], _follower.Heard);
+        }
+        finally
+        {
+            _follower.Release();
+            foreach (var worker in workers)
+            {
+                await worker.StopAsync(CancellationToken.None);
+            }
+        }
+
+        static string Describe((string[] Skipped, string[] Returned) claim) =>
+            $"skip [{string.Join(", ", claim.Skipped)}] -> [{string.Join(", ", claim.Returned)}]";
+    }
+
+    /// <summary>
     /// Passes whose quiet groups take long pile up to four at once, never five, each of other people: a person's later
     /// reading waits for the pass that holds the person, and every reading is heard once, in queue order per person.
     /// </summary>
@@ -235,16 +289,40 @@ public sealed class EvaluationWorkerTests : IAsyncDisposable
         }
     }
 
-    /// <summary>The SQLite queue, counting the claims made (the worker's looks for work).</summary>
+    /// <summary>
+    /// The SQLite queue, counting the claims made (the worker's looks for work) and recording each: the people it was
+    /// asked to skip and the people of the items it returned.
+    /// </summary>
     private sealed class ClaimCountingQueue(IEvaluationQueue inner) : IEvaluationQueue
     {
+        private readonly Lock _lock = new();
+        private readonly List<(string[] Skipped, string[] Returned)> _made = [];
         private int _claims;
 
         public int Claims => Volatile.Read(ref _claims);
 
-        public async Task<IReadOnlyList<DueItem>> ClaimAsync(int maxItems, DateTimeOffset now, CancellationToken cancellationToken = default)
+        /// <summary>Every claim so far: the people skipped (ordinal order) and the people returned (each once, in order).</summary>
+        public IReadOnlyList<(string[] Skipped, string[] Returned)> Made
         {
-            var due = await inner.ClaimAsync(maxItems, now, cancellationToken);
+            get
+            {
+                lock (_lock)
+                {
+                    return [.. _made];
+                }
+            }
+        }
+
+        public async Task<IReadOnlyList<DueItem>> ClaimAsync(int maxItems, DateTimeOffset now, IReadOnlyCollection<string> skipPatients,
+            CancellationToken cancellationToken = default)
+        {
+            // Copied before the claim: the worker's set is its own and may change once the claim has answered.
+            var skipped = skipPatients.Order(StringComparer.Ordinal).ToArray();
+            var due = await inner.ClaimAsync(maxItems, now, skipPatients, cancellationToken);
+            lock (_lock)
+            {
+                _made.Add((skipped, [.. due.Select(item => item.PatientId).Distinct()]));
+            }
             Interlocked.Increment(ref _claims);
             return due;
         }

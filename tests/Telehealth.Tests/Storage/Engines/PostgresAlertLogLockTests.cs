@@ -34,7 +34,7 @@ public sealed class PostgresAlertLogLockTests(PostgresStoreFixture fixture) : St
         var queue = Get<IEvaluationQueue>();
         var store = Get<IAlertStore>();
         await queue.EnqueueReadingsAsync([.. Readings("pat-a", 3), .. Readings("pat-b", 1)]);
-        var due = await queue.ClaimAsync(100, Start);
+        var due = await queue.ClaimAsync(100, Start, []);
         Assert.Equal(4, due.Count);
         var raise = TestAlerts.Raise("pat-b", "threshold:spo2", Start);
         Assert.Single(raise.Events);

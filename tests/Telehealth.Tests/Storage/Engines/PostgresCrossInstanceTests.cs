@@ -34,20 +34,20 @@ public sealed class PostgresCrossInstanceTests(PostgresStoreFixture fixture, ITe
         var queueB = other.GetRequiredService<IEvaluationQueue>();
         await queueA.EnqueueReadingsAsync([.. Readings("pat-a", 3), .. Readings("pat-b", 2)]);
 
-        var claimedByA = await queueA.ClaimAsync(2, Start);
-        var claimedByB = await queueB.ClaimAsync(100, Start);
+        var claimedByA = await queueA.ClaimAsync(2, Start, []);
+        var claimedByB = await queueB.ClaimAsync(100, Start, []);
 
         Assert.Equal(["pat-a", "pat-a"], claimedByA.Select(item => item.PatientId));
         Assert.Equal(["pat-b", "pat-b"], claimedByB.Select(item => item.PatientId)); // pat-a's third item waits for A
         // Asked again (as after a failed pass), B gets its own items again and still none of pat-a's.
-        Assert.Equal(claimedByB.Select(item => item.Sequence), (await queueB.ClaimAsync(100, Start.AddSeconds(1))).Select(item => item.Sequence));
+        Assert.Equal(claimedByB.Select(item => item.Sequence), (await queueB.ClaimAsync(100, Start.AddSeconds(1), [])).Select(item => item.Sequence));
         // A finishes what it claimed: its lease ends with the commit, and B may take pat-a's next item.
         await Get<IAlertStore>().CommitAsync(new AlertCommit("pat-a", [], [.. claimedByA.Select(item => item.Sequence)]));
-        var next = (await queueB.ClaimAsync(100, Start.AddSeconds(2))).Single(item => item.PatientId == "pat-a");
+        var next = (await queueB.ClaimAsync(100, Start.AddSeconds(2), [])).Single(item => item.PatientId == "pat-a");
         Assert.Equal(claimedByA[1].Sequence + 1, next.Sequence);
         // B dies holding pat-a: A takes over only after B's lease has run out.
-        Assert.Empty(await queueA.ClaimAsync(100, Start.AddSeconds(3)));
-        var takenOver = await queueA.ClaimAsync(100, Start.AddSeconds(2) + Telehealth.Storage.Postgres.PostgresEvaluationQueue.DefaultLeaseDuration);
+        Assert.Empty(await queueA.ClaimAsync(100, Start.AddSeconds(3), []));
+        var takenOver = await queueA.ClaimAsync(100, Start.AddSeconds(2) + Telehealth.Storage.Postgres.PostgresEvaluationQueue.DefaultLeaseDuration, []);
         Assert.Equal([next.Sequence, claimedByB[0].Sequence, claimedByB[1].Sequence], takenOver.Select(item => item.Sequence).Order());
     }
 
@@ -64,9 +64,9 @@ public sealed class PostgresCrossInstanceTests(PostgresStoreFixture fixture, ITe
             await queueA.EnqueueReadingsAsync(Readings(person, 2));
         }
 
-        var claimedByA = await queueA.ClaimAsync(1_000, Start);
-        var claimedByB = await queueB.ClaimAsync(1_000, Start);
-        var claimedLater = await queueA.ClaimAsync(1_000, Start);
+        var claimedByA = await queueA.ClaimAsync(1_000, Start, []);
+        var claimedByB = await queueB.ClaimAsync(1_000, Start, []);
+        var claimedLater = await queueA.ClaimAsync(1_000, Start, []);
 
         Assert.Equal(people.Take(10).SelectMany(person => new[] { person, person }), claimedByA.Select(item => item.PatientId));
         // B finds 10 people free (below the threshold): it takes them all.
@@ -101,7 +101,7 @@ public sealed class PostgresCrossInstanceTests(PostgresStoreFixture fixture, ITe
             var first = true;
             while (true)
             {
-                var due = await queue.ClaimAsync(7, DateTimeOffset.UtcNow);
+                var due = await queue.ClaimAsync(7, DateTimeOffset.UtcNow, []);
                 if (first)
                 {
                     first = false;

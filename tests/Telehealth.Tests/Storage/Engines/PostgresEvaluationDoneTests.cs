@@ -92,7 +92,7 @@ public sealed class PostgresEvaluationDoneTests(PostgresStoreFixture fixture) : 
         var database = Get<PostgresDatabase>();
         var reading = new Reading("dev-1", "pat-1", VitalKind.Spo2, 91, Start, Start);
         await queue.EnqueueReadingsAsync([reading]);
-        var item = Assert.Single(await queue.ClaimAsync(10, Start));
+        var item = Assert.Single(await queue.ClaimAsync(10, Start, []));
 
         // The evaluating instance marks it done and has not committed yet; the redelivery's insert meets the queue row
         // being deleted and waits for that transaction.
@@ -109,7 +109,7 @@ public sealed class PostgresEvaluationDoneTests(PostgresStoreFixture fixture) : 
         await redelivery.WaitAsync(Patience);
 
         Assert.Equal((0, null), await queue.PendingAsync());
-        Assert.Empty(await queue.ClaimAsync(10, Start.AddSeconds(1)));
+        Assert.Empty(await queue.ClaimAsync(10, Start.AddSeconds(1), []));
         Assert.Equal([["0"]], await RowsAsync(database, "SELECT COUNT(*) FROM evaluation_queue"));
         Assert.Equal([["reading", "dev-1", "spo2"]], await RowsAsync(database, "SELECT item_kind, device_id, name FROM evaluation_done"));
     }
