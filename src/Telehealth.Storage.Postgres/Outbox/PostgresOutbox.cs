@@ -155,16 +155,21 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await PostgresLocks.TakeAsync(connection, transaction, "outbox-claim:" + kind, cancellationToken);
         await using var command = connection.CreateCommand();
+        // The rows are only read: the lease is the subject's row in outbox_leases (one per person and claim, not one
+        // write per outbox row), and the subjects leased to another live instance are skipped through that small table.
         command.CommandText = $"""
-            UPDATE outbox SET lease_owner = @owner, lease_until = @until
-            WHERE seq IN (
-                SELECT o.seq FROM outbox o
+            WITH picked AS MATERIALIZED (
+                SELECT o.seq, o.subject FROM outbox o
                 WHERE o.kind = @kind AND o.status = 'pending' AND NOT (o.subject = ANY(@excluded))
-                  AND NOT EXISTS (SELECT 1 FROM outbox h
-                                  WHERE h.kind = o.kind AND h.subject = o.subject AND h.status = 'pending'
-                                    AND h.lease_owner <> @owner AND h.lease_until > @now)
-                ORDER BY o.seq LIMIT @limit)
-            RETURNING {Columns}
+                  AND NOT EXISTS (SELECT 1 FROM outbox_leases l
+                                  WHERE l.kind = @kind AND l.subject = o.subject AND l.owner <> @owner AND l.lease_until > @now)
+                ORDER BY o.seq LIMIT @limit),
+            leased AS (
+                INSERT INTO outbox_leases (kind, subject, owner, lease_until, claimed_through)
+                SELECT @kind, p.subject, @owner, @until, max(p.seq) FROM picked p GROUP BY p.subject
+                ON CONFLICT (kind, subject) DO UPDATE
+                SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until, claimed_through = EXCLUDED.claimed_through)
+            SELECT {Columns} FROM outbox WHERE seq IN (SELECT seq FROM picked) ORDER BY seq
             """;
         command.Parameters.AddWithValue("@owner", Owner);
         command.Parameters.AddWithValue("@until", now + (long)_leaseDuration.TotalMilliseconds);
@@ -181,6 +186,7 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
             }
         }
         await transaction.CommitAsync(cancellationToken);
+        RememberLastClaimed(kind, rows);
         return [.. rows.OrderBy(row => row.Seq)];
     }
 
@@ -236,12 +242,28 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            UPDATE outbox
-            SET lease_owner = NULL, lease_until = NULL, status = @status, passes = passes + 1, attempts = attempts + @attempts, last_status_code = @code,
-                last_error = @error, next_attempt_at = COALESCE(@next::bigint, next_attempt_at), completed_at = @completed
-            WHERE seq = @seq
-            """;
+        // Recording the last row this instance claimed of a subject, sent or failed, also ends the subject's lease, so
+        // another instance may take the person's next rows at once. Any other row's record is the update alone (the
+        // lease's row is not read): a row left pending (a transient failure), or one whose claim this object does not
+        // know, leaves the person with this instance until the lease runs out or the next claim renews it.
+        var endsLease = status != OutboxStatus.Pending && ForgetLastClaimed(seq);
+        command.CommandText = endsLease
+            ? """
+              WITH recorded AS (
+                  UPDATE outbox
+                  SET status = @status, passes = passes + 1, attempts = attempts + @attempts, last_status_code = @code,
+                      last_error = @error, next_attempt_at = COALESCE(@next::bigint, next_attempt_at), completed_at = @completed
+                  WHERE seq = @seq
+                  RETURNING kind, subject)
+              DELETE FROM outbox_leases
+              WHERE (kind, subject) = (SELECT kind, subject FROM recorded) AND owner = @owner AND claimed_through <= @seq
+              """
+            : """
+              UPDATE outbox
+              SET status = @status, passes = passes + 1, attempts = attempts + @attempts, last_status_code = @code,
+                  last_error = @error, next_attempt_at = COALESCE(@next::bigint, next_attempt_at), completed_at = @completed
+              WHERE seq = @seq
+              """;
         command.Parameters.AddWithValue("@status", StatusText(status));
         command.Parameters.AddWithValue("@attempts", attempts);
         command.Parameters.AddWithValue("@code", statusCode is { } code ? code : DBNull.Value);
@@ -249,7 +271,49 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
         command.Parameters.AddWithValue("@next", nextAttemptAt is { } next ? PostgresTime.ToUnixMs(next) : DBNull.Value);
         command.Parameters.AddWithValue("@completed", completedAt is { } at ? PostgresTime.ToUnixMs(at) : DBNull.Value);
         command.Parameters.AddWithValue("@seq", seq);
+        if (endsLease)
+        {
+            command.Parameters.AddWithValue("@owner", Owner);
+        }
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The last row of each subject in this object's newest claim of it (its lease's <c>claimed_through</c>), so that
+    /// recording that row, and only that one, ends the lease. One entry per subject: a new claim replaces it.
+    /// </summary>
+    private readonly Dictionary<(string Kind, string Subject), long> _lastClaimedOf = [];
+
+    private readonly Dictionary<long, (string Kind, string Subject)> _lastClaimed = [];
+
+    private void RememberLastClaimed(string kind, List<OutboxRow> rows)
+    {
+        lock (_lastClaimed)
+        {
+            foreach (var subject in rows.GroupBy(row => row.Subject, StringComparer.Ordinal))
+            {
+                if (_lastClaimedOf.Remove((kind, subject.Key), out var previous))
+                {
+                    _lastClaimed.Remove(previous);
+                }
+                var last = subject.Max(row => row.Seq);
+                _lastClaimedOf[(kind, subject.Key)] = last;
+                _lastClaimed[last] = (kind, subject.Key);
+            }
+        }
+    }
+
+    private bool ForgetLastClaimed(long seq)
+    {
+        lock (_lastClaimed)
+        {
+            if (!_lastClaimed.Remove(seq, out var subject))
+            {
+                return false;
+            }
+            _lastClaimedOf.Remove(subject);
+            return true;
+        }
     }
 
     public async Task MarkRecordedAsync(long seq, int passes, CancellationToken cancellationToken = default)
