@@ -12,12 +12,14 @@ namespace Telehealth.Storage.Postgres.Outbox;
 /// <c>LockNames</c>; a very large append takes its kind's lock instead), so two writers cannot both see "not there yet".
 /// <para>
 /// Several instances push one outbox. <see cref="PendingAsync"/> is therefore a claim: it returns only rows this
-/// instance may send now and leases them to it (<c>lease_owner</c>, <c>lease_until</c>) in the same transaction; a
-/// subject (a person) with a row leased to another live instance is skipped whole, so one person's messages still go
-/// out in order, and claims of a kind are serialised by an advisory lock so two never take the same row.
-/// <see cref="RecordPassAsync"/> ends the lease. A dead instance's rows are taken over when its lease runs out
-/// (<see cref="DefaultLeaseDuration"/>). The table's pages are filled to 60 % on insert (migration 0006) so that the
-/// claim, which changes only the lease columns (no index holds them), is mostly a HOT update that touches no index.
+/// instance may send now, the oldest pending rows of subjects (people) not leased to another live instance, and leases
+/// those subjects to it in <c>outbox_leases</c> (one row per subject: owner, <c>lease_until</c>, the last row claimed),
+/// writing nothing to the outbox rows (migration 7). One person's messages go out in order from one instance at a time,
+/// and claims of a kind are serialised by an advisory lock so two never take the same row. <see cref="RecordPassAsync"/>
+/// of the last row claimed of a subject, sent or failed, ends its lease; a row left pending keeps the subject with this
+/// instance. A dead instance's subjects are taken over when their lease runs out (<see cref="DefaultLeaseDuration"/>).
+/// The table's pages are filled to 60 % on insert (migration 6) so that a row's record, a new version of a row of about
+/// 1.8 KB, lands on the row's own page and is logged as a difference from the old one.
 /// </para>
 /// </summary>
 public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time, TimeSpan? leaseDuration = null) : IOutboxStore
@@ -26,6 +28,14 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
     public static readonly TimeSpan DefaultLeaseDuration = TimeSpan.FromMinutes(2);
 
     private readonly TimeSpan _leaseDuration = leaseDuration ?? DefaultLeaseDuration;
+
+    /// <summary>
+    /// The last row of each subject in this object's newest claim of it (its lease's <c>claimed_through</c>), so that
+    /// recording that row, and only that one, ends the lease. One entry per subject: a new claim replaces it.
+    /// </summary>
+    private readonly Dictionary<(string Kind, string Subject), long> _lastClaimedOf = [];
+
+    private readonly Dictionary<long, (string Kind, string Subject)> _lastClaimed = [];
 
     /// <summary>This pusher's name in the lease columns (unique per store object).</summary>
     public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -277,14 +287,6 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
         }
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    /// <summary>
-    /// The last row of each subject in this object's newest claim of it (its lease's <c>claimed_through</c>), so that
-    /// recording that row, and only that one, ends the lease. One entry per subject: a new claim replaces it.
-    /// </summary>
-    private readonly Dictionary<(string Kind, string Subject), long> _lastClaimedOf = [];
-
-    private readonly Dictionary<long, (string Kind, string Subject)> _lastClaimed = [];
 
     private void RememberLastClaimed(string kind, List<OutboxRow> rows)
     {
