@@ -37,7 +37,7 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
 
     private readonly Dictionary<long, (string Kind, string Subject)> _lastClaimed = [];
 
-    /// <summary>This pusher's name in the lease columns (unique per store object).</summary>
+    /// <summary>This pusher's name in <c>outbox_leases</c> (unique per store object).</summary>
     public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
     private const string Columns =
