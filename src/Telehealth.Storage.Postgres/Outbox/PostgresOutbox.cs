@@ -12,12 +12,14 @@ namespace Telehealth.Storage.Postgres.Outbox;
 /// <c>LockNames</c>; a very large append takes its kind's lock instead), so two writers cannot both see "not there yet".
 /// <para>
 /// Several instances push one outbox. <see cref="PendingAsync"/> is therefore a claim: it returns only rows this
-/// instance may send now and leases them to it (<c>lease_owner</c>, <c>lease_until</c>) in the same transaction; a
-/// subject (a person) with a row leased to another live instance is skipped whole, so one person's messages still go
-/// out in order, and claims of a kind are serialised by an advisory lock so two never take the same row.
-/// <see cref="RecordPassAsync"/> ends the lease. A dead instance's rows are taken over when its lease runs out
-/// (<see cref="DefaultLeaseDuration"/>). The table's pages are filled to 60 % on insert (migration 0006) so that the
-/// claim, which changes only the lease columns (no index holds them), is mostly a HOT update that touches no index.
+/// instance may send now, the oldest pending rows of subjects (people) not leased to another live instance, and leases
+/// those subjects to it in <c>outbox_leases</c> (one row per subject: owner, <c>lease_until</c>, the last row claimed),
+/// writing nothing to the outbox rows (migration 7). One person's messages go out in order from one instance at a time,
+/// and claims of a kind are serialised by an advisory lock so two never take the same row. <see cref="RecordPassAsync"/>
+/// of the last row claimed of a subject, sent or failed, ends its lease; a row left pending keeps the subject with this
+/// instance. A dead instance's subjects are taken over when their lease runs out (<see cref="DefaultLeaseDuration"/>).
+/// The table's pages are filled to 60 % on insert (migration 6) so that a row's record, a new version of a row of about
+/// 1.8 KB, lands on the row's own page and is logged as a difference from the old one.
 /// </para>
 /// </summary>
 public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time, TimeSpan? leaseDuration = null) : IOutboxStore
@@ -27,7 +29,15 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
 
     private readonly TimeSpan _leaseDuration = leaseDuration ?? DefaultLeaseDuration;
 
-    /// <summary>This pusher's name in the lease columns (unique per store object).</summary>
+    /// <summary>
+    /// The last row of each subject in this object's newest claim of it (its lease's <c>claimed_through</c>), so that
+    /// recording that row, and only that one, ends the lease. One entry per subject: a new claim replaces it.
+    /// </summary>
+    private readonly Dictionary<(string Kind, string Subject), long> _lastClaimedOf = [];
+
+    private readonly Dictionary<long, (string Kind, string Subject)> _lastClaimed = [];
+
+    /// <summary>This pusher's name in <c>outbox_leases</c> (unique per store object).</summary>
     public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
     private const string Columns =
@@ -155,16 +165,21 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await PostgresLocks.TakeAsync(connection, transaction, "outbox-claim:" + kind, cancellationToken);
         await using var command = connection.CreateCommand();
+        // The rows are only read: the lease is the subject's row in outbox_leases (one per person and claim, not one
+        // write per outbox row), and the subjects leased to another live instance are skipped through that small table.
         command.CommandText = $"""
-            UPDATE outbox SET lease_owner = @owner, lease_until = @until
-            WHERE seq IN (
-                SELECT o.seq FROM outbox o
+            WITH picked AS MATERIALIZED (
+                SELECT o.seq, o.subject FROM outbox o
                 WHERE o.kind = @kind AND o.status = 'pending' AND NOT (o.subject = ANY(@excluded))
-                  AND NOT EXISTS (SELECT 1 FROM outbox h
-                                  WHERE h.kind = o.kind AND h.subject = o.subject AND h.status = 'pending'
-                                    AND h.lease_owner <> @owner AND h.lease_until > @now)
-                ORDER BY o.seq LIMIT @limit)
-            RETURNING {Columns}
+                  AND NOT EXISTS (SELECT 1 FROM outbox_leases l
+                                  WHERE l.kind = @kind AND l.subject = o.subject AND l.owner <> @owner AND l.lease_until > @now)
+                ORDER BY o.seq LIMIT @limit),
+            leased AS (
+                INSERT INTO outbox_leases (kind, subject, owner, lease_until, claimed_through)
+                SELECT @kind, p.subject, @owner, @until, max(p.seq) FROM picked p GROUP BY p.subject
+                ON CONFLICT (kind, subject) DO UPDATE
+                SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until, claimed_through = EXCLUDED.claimed_through)
+            SELECT {Columns} FROM outbox WHERE seq IN (SELECT seq FROM picked) ORDER BY seq
             """;
         command.Parameters.AddWithValue("@owner", Owner);
         command.Parameters.AddWithValue("@until", now + (long)_leaseDuration.TotalMilliseconds);
@@ -181,6 +196,7 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
             }
         }
         await transaction.CommitAsync(cancellationToken);
+        RememberLastClaimed(kind, rows);
         return [.. rows.OrderBy(row => row.Seq)];
     }
 
@@ -236,12 +252,28 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            UPDATE outbox
-            SET lease_owner = NULL, lease_until = NULL, status = @status, passes = passes + 1, attempts = attempts + @attempts, last_status_code = @code,
-                last_error = @error, next_attempt_at = COALESCE(@next::bigint, next_attempt_at), completed_at = @completed
-            WHERE seq = @seq
-            """;
+        // Recording the last row this instance claimed of a subject, sent or failed, also ends the subject's lease, so
+        // another instance may take the person's next rows at once. Any other row's record is the update alone (the
+        // lease's row is not read): a row left pending (a transient failure), or one whose claim this object does not
+        // know, leaves the person with this instance until the lease runs out or the next claim renews it.
+        var endsLease = status != OutboxStatus.Pending && ForgetLastClaimed(seq);
+        command.CommandText = endsLease
+            ? """
+              WITH recorded AS (
+                  UPDATE outbox
+                  SET status = @status, passes = passes + 1, attempts = attempts + @attempts, last_status_code = @code,
+                      last_error = @error, next_attempt_at = COALESCE(@next::bigint, next_attempt_at), completed_at = @completed
+                  WHERE seq = @seq
+                  RETURNING kind, subject)
+              DELETE FROM outbox_leases
+              WHERE (kind, subject) = (SELECT kind, subject FROM recorded) AND owner = @owner AND claimed_through <= @seq
+              """
+            : """
+              UPDATE outbox
+              SET status = @status, passes = passes + 1, attempts = attempts + @attempts, last_status_code = @code,
+                  last_error = @error, next_attempt_at = COALESCE(@next::bigint, next_attempt_at), completed_at = @completed
+              WHERE seq = @seq
+              """;
         command.Parameters.AddWithValue("@status", StatusText(status));
         command.Parameters.AddWithValue("@attempts", attempts);
         command.Parameters.AddWithValue("@code", statusCode is { } code ? code : DBNull.Value);
@@ -249,7 +281,41 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
         command.Parameters.AddWithValue("@next", nextAttemptAt is { } next ? PostgresTime.ToUnixMs(next) : DBNull.Value);
         command.Parameters.AddWithValue("@completed", completedAt is { } at ? PostgresTime.ToUnixMs(at) : DBNull.Value);
         command.Parameters.AddWithValue("@seq", seq);
+        if (endsLease)
+        {
+            command.Parameters.AddWithValue("@owner", Owner);
+        }
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private void RememberLastClaimed(string kind, List<OutboxRow> rows)
+    {
+        lock (_lastClaimed)
+        {
+            foreach (var subject in rows.GroupBy(row => row.Subject, StringComparer.Ordinal))
+            {
+                if (_lastClaimedOf.Remove((kind, subject.Key), out var previous))
+                {
+                    _lastClaimed.Remove(previous);
+                }
+                var last = subject.Max(row => row.Seq);
+                _lastClaimedOf[(kind, subject.Key)] = last;
+                _lastClaimed[last] = (kind, subject.Key);
+            }
+        }
+    }
+
+    private bool ForgetLastClaimed(long seq)
+    {
+        lock (_lastClaimed)
+        {
+            if (!_lastClaimed.Remove(seq, out var subject))
+            {
+                return false;
+            }
+            _lastClaimedOf.Remove(subject);
+            return true;
+        }
     }
 
     public async Task MarkRecordedAsync(long seq, int passes, CancellationToken cancellationToken = default)

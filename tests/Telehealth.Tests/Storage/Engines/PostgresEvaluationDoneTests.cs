@@ -50,9 +50,10 @@ public sealed class PostgresEvaluationDoneTests(PostgresStoreFixture fixture) : 
         var leasesBefore = await RowsAsync(database, "SELECT * FROM evaluation_leases");
         var outboxBefore = await RowsAsync(database, "SELECT * FROM outbox ORDER BY seq");
 
-        var report = await new PostgresMigrator(database, TimeProvider.System).MigrateAsync();
+        // Through 6: migration 7 moves the outbox's lease columns (PostgresOutboxLeaseTests upgrades from 6).
+        var report = await new PostgresMigrator(database, TimeProvider.System, [.. PostgresMigrations.All.Where(m => m.Version <= 6)]).MigrateAsync();
 
-        Assert.Equal(PostgresMigrations.All.Where(m => m.Version > 4).Select(m => m.Version), report.Applied);
+        Assert.Equal([5, 6], report.Applied);
         Assert.Equal(pendingBefore, await RowsAsync(database, "SELECT * FROM evaluation_queue ORDER BY seq"));
         Assert.Equal(leasesBefore, await RowsAsync(database, "SELECT * FROM evaluation_leases"));
         Assert.Equal(3, outboxBefore.Count);
