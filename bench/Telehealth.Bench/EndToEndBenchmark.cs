@@ -34,6 +34,10 @@ public static class EndToEndBenchmark
             // The bench's team has no duty rota: the escalation worker's warning for each alert is expected here.
             configuration["Logging:LogLevel:Telehealth.Alerts.Escalation"] = "Error";
         }
+        if (settings.FhirServer is { } fhirServer)
+        {
+            configuration["Fhir:Server"] = fhirServer.ToString();
+        }
         if (settings.LookupCacheTtl is { } ttl)
         {
             configuration["Devices:LookupCacheTtl"] = ttl.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
@@ -92,6 +96,7 @@ public static class EndToEndBenchmark
                 throw new InvalidOperationException($"Warm-up: {warmAcknowledged} of {settings.Devices * warmUp} messages acknowledged, {warmFailed} refused.");
             }
             await platform.SettledAsync(TimeSpan.FromMinutes(5));
+            await FhirDrainedAsync();
             await DisconnectAsync(warmClients);
         }
 
@@ -112,6 +117,7 @@ public static class EndToEndBenchmark
             {
                 // Reported as a count below (AlertsPushed short of Devices), which fails the run.
             }
+            await FhirDrainedAsync();
             settled = stopwatch.Elapsed;
         }
         stopwatch.Stop();
@@ -145,6 +151,27 @@ public static class EndToEndBenchmark
             Cpu = cpuUse,
             Cost = costPerReading,
         };
+
+        // With a FHIR server: until nothing is pending in the outbox (the caller counts what the server received).
+        async Task FhirDrainedAsync()
+        {
+            if (settings.FhirServer is null)
+            {
+                return;
+            }
+            var deadline = Stopwatch.StartNew();
+            while (deadline.Elapsed < TimeSpan.FromMinutes(5))
+            {
+                using var response = await staff.GetAsync("/api/fhir/outbox?status=pending&limit=1", cancellationToken);
+                response.EnsureSuccessStatusCode();
+                using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+                if (body.RootElement.GetProperty("counts").GetProperty("pending").GetInt32() == 0)
+                {
+                    return;
+                }
+                await Task.Delay(20, cancellationToken);
+            }
+        }
 
         async Task<List<(string PatientId, string DeviceId, string Secret)>> RegisterAsync(string namePrefix)
         {

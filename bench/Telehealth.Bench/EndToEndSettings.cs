@@ -8,7 +8,10 @@ namespace Telehealth.Bench;
 /// </param>
 /// <param name="WarmUpMessagesPerDevice">Before the clock starts, as many other devices (other persons) each send this
 /// many messages, one of them critical, and the run waits until they are all evaluated and pushed.</param>
-public sealed record EndToEndSettings(int Devices, int ReadingsPerDevice, int InFlightPerClient, TimeSpan? LookupCacheTtl = null, bool Settled = false, int WarmUpMessagesPerDevice = 0)
+/// <param name="FhirServer">A FHIR server to push to (Fhir:Server); the clock then also runs until the FHIR outbox is
+/// drained. Null: the embedded default, which queues nothing for pushing.</param>
+public sealed record EndToEndSettings(int Devices, int ReadingsPerDevice, int InFlightPerClient, TimeSpan? LookupCacheTtl = null, bool Settled = false, int WarmUpMessagesPerDevice = 0,
+    Uri? FhirServer = null)
 {
     public const int ReadingsPerMessage = 2;
 
@@ -20,5 +23,6 @@ public sealed record EndToEndSettings(int Devices, int ReadingsPerDevice, int In
         $"{Devices} devices x {ReadingsPerDevice} readings ({MessagesPerDevice} messages of {ReadingsPerMessage}), {InFlightPerClient} in flight per client" +
         (LookupCacheTtl is { } ttl ? $", device lookup cache {ttl.TotalSeconds:0} s" : string.Empty) +
         (Settled ? ", clock stops when evaluated and pushed" : string.Empty) +
-        (WarmUpMessagesPerDevice > 0 ? $", after a warm-up by {Devices} other devices of {WarmUpMessagesPerDevice} messages each" : string.Empty);
+        (WarmUpMessagesPerDevice > 0 ? $", after a warm-up by {Devices} other devices of {WarmUpMessagesPerDevice} messages each" : string.Empty) +
+        (FhirServer is not null ? ", pushing FHIR until the outbox is drained" : string.Empty);
 }

@@ -34,6 +34,11 @@ public sealed class FhirTestServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Dictionary<string, JsonObject>> _current = new(StringComparer.Ordinal);
+
+    // (type, identifier value) → ids of resources that carried it: a conditional update looks its match up here
+    // instead of scanning every resource of the type (quadratic once the bench pushes thousands of Observations).
+    // Entries may be stale (a later version dropped the identifier): candidates are checked against the current version.
+    private readonly Dictionary<(string Type, string Value), HashSet<string>> _idsByIdentifierValue = [];
     private readonly List<FhirTestServerWrite> _writes = [];
     private readonly List<FhirTestFault> _alwaysFaults = [];
     private readonly List<(FhirTestFault Fault, int Remaining)> _nextFaults = [];
@@ -175,7 +180,9 @@ public sealed class FhirTestServer : IAsyncDisposable
                     return Outcome(StatusCodes.Status400BadRequest, "required", "A conditional update needs search criteria (?identifier=system|value)");
                 }
                 var (system, value) = ParseToken(conditional);
-                var matches = byId.Values.Where(r => HasIdentifier(r, system, value)).ToList();
+                var matches = _idsByIdentifierValue.TryGetValue((type, value), out var candidates)
+                    ? candidates.Select(candidate => byId[candidate]).Where(r => HasIdentifier(r, system, value)).ToList()
+                    : [];
                 if (matches.Count > 1)
                 {
                     return Outcome(StatusCodes.Status412PreconditionFailed, "multiple-matches", $"{matches.Count} {type} resources match identifier {conditional}");
@@ -220,6 +227,14 @@ public sealed class FhirTestServer : IAsyncDisposable
             ["lastUpdated"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", CultureInfo.InvariantCulture),
         };
         byId[id] = resource;
+        foreach (var identifierValue in (resource["identifier"] as JsonArray ?? []).Select(i => i?["value"]?.GetValue<string>()).OfType<string>())
+        {
+            if (!_idsByIdentifierValue.TryGetValue((type, identifierValue), out var ids))
+            {
+                _idsByIdentifierValue[(type, identifierValue)] = ids = new HashSet<string>(StringComparer.Ordinal);
+            }
+            ids.Add(id);
+        }
         _writes.Add(new FhirTestServerWrite(++_arrival, type, id, version, PatientOf(type, id, resource), (JsonObject)resource.DeepClone()));
         var result = Fhir(previous is null ? StatusCodes.Status201Created : StatusCodes.Status200OK, resource);
         return previous is null ? new WithHeaders(result, ("Location", new Uri(BaseAddress, $"{type}/{id}/_history/{version}").ToString()), ("ETag", $"W/\"{version}\"")) : new WithHeaders(result, ("ETag", $"W/\"{version}\""));

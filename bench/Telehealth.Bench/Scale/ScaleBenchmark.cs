@@ -158,7 +158,7 @@ public static class ScaleBenchmark
             var match = embedded.Stored == sent && embedded.Acknowledged == sent && embedded.Failed == 0 && embedded.AlertsPushed == ScaleSettings.Devices;
             Note(string.Create(CultureInfo.InvariantCulture,
                 $"embedded, seconds from the first PUBLISH: last PUBACK {embedded.Elapsed.TotalSeconds:0.0}, evaluated and every alert on the dashboard {embedded.SettledElapsed?.TotalSeconds:0.0}" +
-                $" (after a warm-up by {ScaleSettings.Devices} other devices of {embedded.Settings.WarmUpMessagesPerDevice * EndToEndSettings.ReadingsPerMessage:N0} readings each, one critical); this process (platform and devices): {embedded.Cost}"));
+                $" (after a warm-up by {ScaleSettings.Devices} other devices of {embedded.Settings.WarmUpMessagesPerDevice * EndToEndSettings.ReadingsPerMessage:N0} readings each, one critical; no FHIR server configured, so nothing is queued for pushing); this process (platform and devices): {embedded.Cost}"));
             Count("embedded", match, $"{sent} readings sent, {embedded.Acknowledged} PUBACKed, {embedded.Failed} messages refused, {embedded.Stored} stored (read back through the API), alerts pushed for {embedded.AlertsPushed} of {ScaleSettings.Devices} persons");
             Cpu("embedded (platform and devices in this process)", embedded.Cpu);
             var rate = embedded.SettledReadingsPerSecond;
@@ -170,13 +170,39 @@ public static class ScaleBenchmark
                 "", "", "(for reading the above)", null));
         }
 
+        // The embedded default queues nothing for pushing (no Fhir:Server). What pushing costs: the same run with a FHIR
+        // server (the tests' in-memory one, in this process), its clock stopped once the outbox is drained.
+        var embeddedFhir = await PhaseAsync("embedded-fhir", async () =>
+        {
+            await using var server = await FhirTestServer.StartAsync();
+            var result = await EndToEndBenchmark.RunAsync(
+                new EndToEndSettings(ScaleSettings.Devices, settings.EmbeddedFhirReadingsPerDevice, ScaleSettings.InFlight, Settled: true,
+                    WarmUpMessagesPerDevice: settings.EmbeddedFhirWarmUpMessagesPerDevice, FhirServer: server.BaseAddress), cancel.Token, cpu);
+            return new FhirPushRun(result, server.Current("Observation").Count, server.WriteRequests, server.Writes.Count);
+        });
+        if (embeddedFhir is { Result: var pushed })
+        {
+            var sent = pushed.Settings.TotalReadings;
+            var warmUpReadings = ScaleSettings.Devices * pushed.Settings.WarmUpMessagesPerDevice * EndToEndSettings.ReadingsPerMessage;
+            var match = pushed.Stored == sent && pushed.Acknowledged == sent && pushed.Failed == 0 && pushed.AlertsPushed == ScaleSettings.Devices
+                && embeddedFhir.Observations == sent + warmUpReadings && embeddedFhir.Requests == embeddedFhir.Writes;
+            Note(string.Create(CultureInfo.InvariantCulture,
+                $"embedded-fhir, seconds from the first PUBLISH: last PUBACK {pushed.Elapsed.TotalSeconds:0.0}, evaluated, every alert on the dashboard and the FHIR outbox drained {pushed.SettledElapsed?.TotalSeconds:0.0}; this process (platform, devices and the FHIR server): {pushed.Cost}"));
+            Count("embedded-fhir", match, $"{sent} readings sent, {pushed.Acknowledged} PUBACKed, {pushed.Stored} stored, alerts pushed for {pushed.AlertsPushed} of {ScaleSettings.Devices} persons; " +
+                $"{embeddedFhir.Observations} Observations on the FHIR server (warm-up and measured: {sent + warmUpReadings}), {embeddedFhir.Requests} write requests for {embeddedFhir.Writes} versions stored");
+            Cpu("embedded-fhir (platform, devices and FHIR server in this process)", pushed.Cpu);
+            figures.Add(new ScaleFigure("Embedded with a FHIR server (in process): stored, evaluated, alerts pushed, every Observation delivered (readings/s)",
+                Rate(pushed.SettledReadingsPerSecond), embedded is null ? "—" : $"{Rate(embedded.SettledReadingsPerSecond)} (embedded default)",
+                embedded is null ? "—" : Ratio(pushed.SettledReadingsPerSecond / embedded.SettledReadingsPerSecond), "(what pushing FHIR costs)", null));
+        }
+
         var split = await PhaseAsync("split", () => SplitDeploymentBenchmark.RunAsync(ScaleSettings.Devices, settings.SplitMessagesPerDevice, ScaleSettings.InFlight, cpu, cancel.Token));
         if (split is not null)
         {
             Count("split", split.CountsMatch, $"{split.Sent} readings sent, {split.Acknowledged} PUBACKed by nats-server, {split.Stored} stored (counted in InfluxDB), alerts pushed for {split.AlertsPushed} of {split.Devices} persons (dashboard on the other instance), {split.Redelivered} redelivered by JetStream");
             Cpu("split", split.Cpu);
             Note(string.Create(CultureInfo.InvariantCulture,
-                $"split, seconds from the first PUBLISH: last PUBACK {split.AcknowledgedElapsed.TotalSeconds:0.0}, all stored in InfluxDB {split.Stages.Stored.TotalSeconds:0.0}, broker consumer drained {split.Stages.Drained.TotalSeconds:0.0}, evaluation queue empty {split.Stages.Evaluated.TotalSeconds:0.0}, every alert on the dashboard {split.Elapsed.TotalSeconds:0.0}"));
+                $"split, seconds from the first PUBLISH: last PUBACK {split.AcknowledgedElapsed.TotalSeconds:0.0}, all stored in InfluxDB {split.Stages.Stored.TotalSeconds:0.0}, broker consumer drained {split.Stages.Drained.TotalSeconds:0.0}, evaluation queue empty {split.Stages.Evaluated.TotalSeconds:0.0}, every alert on the dashboard {split.Elapsed.TotalSeconds:0.0} (no FHIR server configured, as in docker-compose.yml: nothing queued for pushing)"));
             Note("split, PostgreSQL (care record) while the clock ran: " + split.Postgres);
             Note("split, PostgreSQL per reading: " + split.PostgresPerReading);
             Note("split, idle baseline: " + split.Idle);
@@ -252,6 +278,9 @@ public static class ScaleBenchmark
         Console.WriteLine($"All counts matched; wrote the scale section of {results}.");
         return 0;
     }
+
+    /// <summary>The embedded-fhir phase: the run, and what the FHIR server received (Observations; write requests and versions stored, equal when nothing was sent twice).</summary>
+    private sealed record FhirPushRun(EndToEndResult Result, int Observations, int Requests, int Writes);
 
     private static string Bound(CpuUse? cpu, string note)
     {

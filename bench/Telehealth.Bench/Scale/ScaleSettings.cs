@@ -10,7 +10,7 @@ namespace Telehealth.Bench.Scale;
 public sealed record ScaleSettings(double Fraction, IReadOnlySet<string> Phases)
 {
     public static readonly IReadOnlyList<string> AllPhases =
-        ["bare-mqttnet", "bare-nats", "bare-mosquitto", "bare-influx", "embedded", "split", "latency", "connections"];
+        ["bare-mqttnet", "bare-nats", "bare-mosquitto", "bare-influx", "embedded", "embedded-fhir", "split", "latency", "connections"];
 
     public const int Devices = 50;
     public const int InFlight = 10;
@@ -29,6 +29,12 @@ public sealed record ScaleSettings(double Fraction, IReadOnlySet<string> Phases)
     /// before the clock starts (a fifth of the measured run): the target is a sustained rate, and a cold process spends
     /// its first seconds compiling.</summary>
     public int EmbeddedWarmUpMessagesPerDevice => Scaled(200);
+
+    /// <summary>The embedded run with a FHIR server, a fifth of the size: pushing is one request per resource, about a
+    /// tenth of the embedded rate, and the figure is there to read against the embedded default, not a target.</summary>
+    public int EmbeddedFhirReadingsPerDevice => Scaled(400) / 2 * 2;
+
+    public int EmbeddedFhirWarmUpMessagesPerDevice => Scaled(40);
 
     /// <summary>
     /// Smaller than the embedded run. 5,000 readings (50 per device) while the split deployment managed ~1,000/s;
