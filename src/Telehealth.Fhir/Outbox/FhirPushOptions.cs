@@ -4,8 +4,8 @@ namespace Telehealth.Fhir.Outbox;
 
 /// <summary>
 /// Configuration section "Fhir": where the outbox pushes resources and how hard it tries. With no
-/// <see cref="Server"/> pushing is off, but the outbox still records every resource, so configuring a server later
-/// sends the whole history in order.
+/// <see cref="Server"/> pushing is off and nothing is queued (see <see cref="FhirOutboxServiceCollectionExtensions"/>;
+/// docs/fhir.md says what a server configured later receives).
 /// </summary>
 public sealed class FhirPushOptions : IValidatableObject
 {
