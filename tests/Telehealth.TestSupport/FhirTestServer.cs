@@ -45,6 +45,9 @@ public sealed class FhirTestServer : IAsyncDisposable
     private long _arrival;
     private int _writeRequests;
     private int _faultsInjected;
+    private int _inFlight;
+    private int _peakInFlight;
+    private TaskCompletionSource? _held;
 
     private FhirTestServer(WebApplication app)
     {
@@ -59,6 +62,38 @@ public sealed class FhirTestServer : IAsyncDisposable
 
     /// <summary>Write requests answered with a fault instead of being applied.</summary>
     public int FaultsInjected => Volatile.Read(ref _faultsInjected);
+
+    /// <summary>Writes (not faulted) being handled now, held ones included.</summary>
+    public int InFlightWrites => Volatile.Read(ref _inFlight);
+
+    /// <summary>The most writes handled at the same moment since the server started or <see cref="HoldWrites"/> was last called.</summary>
+    public int PeakInFlightWrites => Volatile.Read(ref _peakInFlight);
+
+    /// <summary>
+    /// Every write that is not faulted waits, unanswered, until the answer is disposed: a test sees how many requests
+    /// a client has in flight at once (<see cref="InFlightWrites"/>). Starts counting the peak afresh.
+    /// </summary>
+    public IDisposable HoldWrites()
+    {
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            _held?.TrySetResult();
+            _held = held;
+            Volatile.Write(ref _peakInFlight, Volatile.Read(ref _inFlight));
+        }
+        return new Release(() =>
+        {
+            lock (_gate)
+            {
+                if (_held == held)
+                {
+                    _held = null;
+                }
+            }
+            held.TrySetResult();
+        });
+    }
 
     public static async Task<FhirTestServer> StartAsync()
     {
@@ -157,6 +192,32 @@ public sealed class FhirTestServer : IAsyncDisposable
             return await ApplyFaultAsync(context, fault);
         }
 
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        try
+        {
+            int peak;
+            while (inFlight > (peak = Volatile.Read(ref _peakInFlight)) && Interlocked.CompareExchange(ref _peakInFlight, inFlight, peak) != peak)
+            {
+            }
+            Task? held;
+            lock (_gate)
+            {
+                held = _held?.Task;
+            }
+            if (held is not null)
+            {
+                await held.WaitAsync(context.RequestAborted);
+            }
+            return await ApplyWriteAsync(context, type, id);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task<IResult> ApplyWriteAsync(HttpContext context, string type, string? id)
+    {
         var body = await new StreamReader(context.Request.Body, Encoding.UTF8).ReadToEndAsync(context.RequestAborted);
         if (!Deserializer.TryDeserializeResource(body, out var parsed, out var issues))
         {
@@ -422,6 +483,19 @@ public sealed class FhirTestServer : IAsyncDisposable
                 httpContext.Response.Headers[name] = value;
             }
             return inner.ExecuteAsync(httpContext);
+        }
+    }
+
+    private sealed class Release(Action release) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                release();
+            }
         }
     }
 }

@@ -49,6 +49,13 @@ public sealed class FhirPushOptions : IValidatableObject
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// People whose entries are pushed at the same time, each person's one after another in order. One request at a
+    /// time caps pushing at one resource per round trip: 20–50 resources a second to a server 20–50 ms away.
+    /// </summary>
+    [Range(1, 64)]
+    public int MaxConcurrentPushes { get; set; } = 8;
+
     /// <summary>How long the worker waits before trying a patient blocked by a transient failure again.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan BlockedRetryInterval { get; set; } = TimeSpan.FromSeconds(5);

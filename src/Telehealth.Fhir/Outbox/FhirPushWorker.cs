@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 namespace Telehealth.Fhir.Outbox;
 
 /// <summary>
-/// Drains the outbox to the external FHIR server, one entry at a time in <c>seq</c> order.
-/// Ordering policy, per patient:
+/// Drains the outbox to the external FHIR server in <c>seq</c> order per patient, several patients at a time
+/// (<see cref="FhirPushOptions.MaxConcurrentPushes"/>). Ordering policy, per patient:
 /// <list type="bullet">
 /// <item>A transient failure (5xx, 408, 429, timeout, connection error, open circuit) leaves the entry pending and
 /// blocks the rest of that patient's entries until it goes through, so a later version of a Flag or Task, or a
@@ -82,14 +82,13 @@ public sealed partial class FhirPushWorker(
             {
                 return new PassResult(blocked.Count > 0, ServerUnavailableFor: null);
             }
-            foreach (var write in page)
+            var pushed = await PushPageAsync(client, page, cancellationToken);
+            // Outcomes are recorded here, one at a time in seq order, not by the lanes: the outbox's store is written
+            // by one caller at a time, as before lanes existed.
+            TimeSpan? breakFor = null;
+            foreach (var (write, result) in pushed)
             {
                 var entry = write.Entry;
-                if (blocked.Contains(entry.PatientId))
-                {
-                    continue;
-                }
-                var result = await client.PushAsync(write, cancellationToken);
                 switch (result.Outcome)
                 {
                     case FhirPushOutcome.Sent:
@@ -110,12 +109,58 @@ public sealed partial class FhirPushWorker(
                         {
                             await outbox.RecordTransientFailureAsync(entry.Seq, result.StatusCode, result.Error ?? "", result.Attempts, cancellationToken);
                         }
-                        var breakFor = result.RetryAfter is { } after && after > TimeSpan.Zero ? after : _options.CircuitBreakerBreakDuration;
-                        LogCircuitOpen(breakFor);
-                        return new PassResult(AnyBlocked: true, breakFor);
+                        breakFor ??= result.RetryAfter is { } after && after > TimeSpan.Zero ? after : _options.CircuitBreakerBreakDuration;
+                        break;
                 }
             }
+            if (breakFor is { } pause)
+            {
+                LogCircuitOpen(pause);
+                return new PassResult(AnyBlocked: true, pause);
+            }
         }
+    }
+
+    /// <summary>
+    /// Pushes a page in lanes, one per person and at most <see cref="FhirPushOptions.MaxConcurrentPushes"/> at once:
+    /// within a lane in seq order, each entry only after the one before it went through, so a later version or a
+    /// resource that refers to an earlier one never overtakes it. A lane stops at its first transient failure (the
+    /// person waits behind it); every lane stops taking entries once the circuit is open.
+    /// </summary>
+    /// <returns>What each entry that was tried came to, in seq order.</returns>
+    private async Task<List<(PendingFhirWrite Write, FhirPushResult Result)>> PushPageAsync(
+        FhirPushClient client, IReadOnlyList<PendingFhirWrite> page, CancellationToken cancellationToken)
+    {
+        // GroupBy keeps the page's order within each person.
+        var lanes = page.GroupBy(write => write.Entry.PatientId, StringComparer.Ordinal).Select(lane => lane.ToArray()).ToArray();
+        var outcomes = new List<(PendingFhirWrite Write, FhirPushResult Result)>[lanes.Length];
+        var circuitOpen = 0;
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, lanes.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentPushes, CancellationToken = cancellationToken },
+            async (index, token) =>
+            {
+                var tried = outcomes[index] = [];
+                foreach (var write in lanes[index])
+                {
+                    if (Volatile.Read(ref circuitOpen) == 1)
+                    {
+                        return;
+                    }
+                    var result = await client.PushAsync(write, token);
+                    tried.Add((write, result));
+                    if (result.Outcome == FhirPushOutcome.CircuitOpen)
+                    {
+                        Volatile.Write(ref circuitOpen, 1);
+                        return;
+                    }
+                    if (result.Outcome == FhirPushOutcome.Transient)
+                    {
+                        return;
+                    }
+                }
+            });
+        return [.. outcomes.Where(tried => tried is not null).SelectMany(tried => tried).OrderBy(outcome => outcome.Write.Entry.Seq)];
     }
 
     private sealed record PassResult(bool AnyBlocked, TimeSpan? ServerUnavailableFor);

@@ -26,6 +26,7 @@ public sealed class BadSettingTests
     [InlineData("--Storage:ReadingRetention=30.00:00:00", "Invalid setting: Storage:ReadingRetention must be between 400 days and 100 years.")]
     [InlineData("--Realtime:Redis=,,,", "Invalid setting: Realtime:Redis must be a Redis configuration naming a server, e.g. 'redis:6379' (it was not understood).")]
     [InlineData("--Fhir:BatchSize=0", "Invalid setting: Fhir:BatchSize: The field BatchSize must be between 1 and 10000.")]
+    [InlineData("--Fhir:MaxConcurrentPushes=65", "Invalid setting: Fhir:MaxConcurrentPushes: The field MaxConcurrentPushes must be between 1 and 64.")]
     [InlineData("--Storage:Influx:Url=ftp://influx:8086", "Invalid setting: Storage:Influx:Url must be an absolute http or https address.")]
     [InlineData("--Storage:Postgres:ConnectionString=Hots=db;Database=telehealth", "Invalid setting: Storage:Postgres:ConnectionString is not a valid PostgreSQL connection string (Couldn't set hots (Parameter 'hots')).")]
     [InlineData("--Storage:Postgres:ConnectionString=Database=telehealth", "Invalid setting: Storage:Postgres:ConnectionString must name a Host (for example Host=db;Database=telehealth;Username=telehealth;Password=…).")]
