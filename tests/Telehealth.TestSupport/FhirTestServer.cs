@@ -63,6 +63,12 @@ public sealed class FhirTestServer : IAsyncDisposable
     /// <summary>Write requests answered with a fault instead of being applied.</summary>
     public int FaultsInjected => Volatile.Read(ref _faultsInjected);
 
+    /// <summary>
+    /// How long every write that is not faulted waits before it is applied and answered: a server across a network
+    /// (round trip and its own work) rather than one in the same process. Zero by default.
+    /// </summary>
+    public TimeSpan ResponseDelay { get; set; }
+
     /// <summary>Writes (not faulted) being handled now, held ones included.</summary>
     public int InFlightWrites => Volatile.Read(ref _inFlight);
 
@@ -207,6 +213,10 @@ public sealed class FhirTestServer : IAsyncDisposable
             if (held is not null)
             {
                 await held.WaitAsync(context.RequestAborted);
+            }
+            if (ResponseDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(ResponseDelay, context.RequestAborted);
             }
             return await ApplyWriteAsync(context, type, id);
         }

@@ -171,29 +171,42 @@ public static class ScaleBenchmark
         }
 
         // The embedded default queues nothing for pushing (no Fhir:Server). What pushing costs: the same run with a FHIR
-        // server (the tests' in-memory one, in this process), its clock stopped once the outbox is drained.
-        var embeddedFhir = await PhaseAsync("embedded-fhir", async () =>
+        // server (the tests' in-memory one, in this process), its clock stopped once the outbox is drained; then with
+        // that server answering each write after a network's delay, where round trips rather than CPU set the pace.
+        await FhirPhaseAsync("embedded-fhir", "Embedded with a FHIR server (in process)", TimeSpan.Zero,
+            settings.EmbeddedFhirReadingsPerDevice, settings.EmbeddedFhirWarmUpMessagesPerDevice);
+        await FhirPhaseAsync("embedded-fhir-far",
+            $"Embedded with a FHIR server answering each write after {ScaleSettings.FarServerDelay.TotalMilliseconds:0} ms", ScaleSettings.FarServerDelay,
+            settings.EmbeddedFhirFarReadingsPerDevice, settings.EmbeddedFhirFarWarmUpMessagesPerDevice);
+
+        async Task<FhirPushRun?> FhirPhaseAsync(string phase, string label, TimeSpan serverDelay, int readingsPerDevice, int warmUpMessagesPerDevice)
         {
-            await using var server = await FhirTestServer.StartAsync();
-            var result = await EndToEndBenchmark.RunAsync(
-                new EndToEndSettings(ScaleSettings.Devices, settings.EmbeddedFhirReadingsPerDevice, ScaleSettings.InFlight, Settled: true,
-                    WarmUpMessagesPerDevice: settings.EmbeddedFhirWarmUpMessagesPerDevice, FhirServer: server.BaseAddress), cancel.Token, cpu);
-            return new FhirPushRun(result, server.Current("Observation").Count, server.WriteRequests, server.Writes.Count);
-        });
-        if (embeddedFhir is { Result: var pushed })
-        {
+            var run = await PhaseAsync(phase, async () =>
+            {
+                await using var server = await FhirTestServer.StartAsync();
+                server.ResponseDelay = serverDelay;
+                var result = await EndToEndBenchmark.RunAsync(
+                    new EndToEndSettings(ScaleSettings.Devices, readingsPerDevice, ScaleSettings.InFlight, Settled: true,
+                        WarmUpMessagesPerDevice: warmUpMessagesPerDevice, FhirServer: server.BaseAddress), cancel.Token, cpu);
+                return new FhirPushRun(result, server.Current("Observation").Count, server.WriteRequests, server.Writes.Count);
+            });
+            if (run is not { Result: var pushed })
+            {
+                return run;
+            }
             var sent = pushed.Settings.TotalReadings;
             var warmUpReadings = ScaleSettings.Devices * pushed.Settings.WarmUpMessagesPerDevice * EndToEndSettings.ReadingsPerMessage;
             var match = pushed.Stored == sent && pushed.Acknowledged == sent && pushed.Failed == 0 && pushed.AlertsPushed == ScaleSettings.Devices
-                && embeddedFhir.Observations == sent + warmUpReadings && embeddedFhir.Requests == embeddedFhir.Writes;
+                && run.Observations == sent + warmUpReadings && run.Requests == run.Writes;
             Note(string.Create(CultureInfo.InvariantCulture,
-                $"embedded-fhir, seconds from the first PUBLISH: last PUBACK {pushed.Elapsed.TotalSeconds:0.0}, evaluated, every alert on the dashboard and the FHIR outbox drained {pushed.SettledElapsed?.TotalSeconds:0.0}; this process (platform, devices and the FHIR server): {pushed.Cost}"));
-            Count("embedded-fhir", match, $"{sent} readings sent, {pushed.Acknowledged} PUBACKed, {pushed.Stored} stored, alerts pushed for {pushed.AlertsPushed} of {ScaleSettings.Devices} persons; " +
-                $"{embeddedFhir.Observations} Observations on the FHIR server (warm-up and measured: {sent + warmUpReadings}), {embeddedFhir.Requests} write requests for {embeddedFhir.Writes} versions stored");
-            Cpu("embedded-fhir (platform, devices and FHIR server in this process)", pushed.Cpu);
-            figures.Add(new ScaleFigure("Embedded with a FHIR server (in process): stored, evaluated, alerts pushed, every Observation delivered (readings/s)",
+                $"{phase}, seconds from the first PUBLISH: last PUBACK {pushed.Elapsed.TotalSeconds:0.0}, evaluated, every alert on the dashboard and the FHIR outbox drained {pushed.SettledElapsed?.TotalSeconds:0.0}; this process (platform, devices and the FHIR server): {pushed.Cost}"));
+            Count(phase, match, $"{sent} readings sent, {pushed.Acknowledged} PUBACKed, {pushed.Stored} stored, alerts pushed for {pushed.AlertsPushed} of {ScaleSettings.Devices} persons; " +
+                $"{run.Observations} Observations on the FHIR server (warm-up and measured: {sent + warmUpReadings}), {run.Requests} write requests for {run.Writes} versions stored");
+            Cpu($"{phase} (platform, devices and FHIR server in this process)", pushed.Cpu);
+            figures.Add(new ScaleFigure($"{label}: stored, evaluated, alerts pushed, every Observation delivered (readings/s)",
                 Rate(pushed.SettledReadingsPerSecond), embedded is null ? "—" : $"{Rate(embedded.SettledReadingsPerSecond)} (embedded default)",
                 embedded is null ? "—" : Ratio(pushed.SettledReadingsPerSecond / embedded.SettledReadingsPerSecond), "(what pushing FHIR costs)", null));
+            return run;
         }
 
         var split = await PhaseAsync("split", () => SplitDeploymentBenchmark.RunAsync(ScaleSettings.Devices, settings.SplitMessagesPerDevice, ScaleSettings.InFlight, cpu, cancel.Token));

@@ -10,7 +10,7 @@ namespace Telehealth.Bench.Scale;
 public sealed record ScaleSettings(double Fraction, IReadOnlySet<string> Phases)
 {
     public static readonly IReadOnlyList<string> AllPhases =
-        ["bare-mqttnet", "bare-nats", "bare-mosquitto", "bare-influx", "embedded", "embedded-fhir", "split", "latency", "connections"];
+        ["bare-mqttnet", "bare-nats", "bare-mosquitto", "bare-influx", "embedded", "embedded-fhir", "embedded-fhir-far", "split", "latency", "connections"];
 
     public const int Devices = 50;
     public const int InFlight = 10;
@@ -35,6 +35,15 @@ public sealed record ScaleSettings(double Fraction, IReadOnlySet<string> Phases)
     public int EmbeddedFhirReadingsPerDevice => Scaled(400) / 2 * 2;
 
     public int EmbeddedFhirWarmUpMessagesPerDevice => Scaled(40);
+
+    /// <summary>The embedded run pushing to a FHIR server that answers each write after <see cref="FarServerDelay"/>:
+    /// a tenth of the embedded-fhir run, since pushing is then bound by round trips (8 people at once, by default).</summary>
+    public int EmbeddedFhirFarReadingsPerDevice => Scaled(40) / 2 * 2;
+
+    public int EmbeddedFhirFarWarmUpMessagesPerDevice => Scaled(8);
+
+    /// <summary>A FHIR server elsewhere on a network: its round trip and its own work on one write.</summary>
+    public static readonly TimeSpan FarServerDelay = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
     /// Smaller than the embedded run. 5,000 readings (50 per device) while the split deployment managed ~1,000/s;
