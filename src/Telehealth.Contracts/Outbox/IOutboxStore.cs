@@ -35,6 +35,12 @@ public interface IOutboxStore
     /// </summary>
     Task RecordPassAsync(long seq, OutboxStatus status, int attempts, int? statusCode, string? error, DateTimeOffset? nextAttemptAt, DateTimeOffset? completedAt, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records several passes in one transaction, in the order given, each as <see cref="RecordPassAsync"/> would: a
+    /// pusher that sends many rows at once records them together rather than paying a commit per row.
+    /// </summary>
+    Task RecordPassesAsync(IReadOnlyList<OutboxPass> passes, CancellationToken cancellationToken = default);
+
     /// <summary>The outcome of every pass up to <paramref name="passes"/> has been recorded elsewhere.</summary>
     Task MarkRecordedAsync(long seq, int passes, CancellationToken cancellationToken = default);
 

@@ -46,6 +46,17 @@ public sealed class FhirOutbox(IOutboxStore store) : IFhirOutbox
     public Task RecordTransientFailureAsync(long seq, int? statusCode, string error, int attempts, CancellationToken cancellationToken = default) =>
         store.RecordPassAsync(seq, OutboxStatus.Pending, attempts, statusCode, Cap(error), null, null, cancellationToken);
 
+    public Task RecordAsync(IReadOnlyList<FhirPushRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        return store.RecordPassesAsync([.. records.Select(record => record.Status switch
+        {
+            FhirOutboxStatus.Sent => new OutboxPass(record.Seq, OutboxStatus.Sent, record.Attempts, record.StatusCode, null, null, record.SentAt),
+            FhirOutboxStatus.Failed => new OutboxPass(record.Seq, OutboxStatus.Failed, record.Attempts, record.StatusCode, Cap(record.Error ?? ""), null, null),
+            _ => new OutboxPass(record.Seq, OutboxStatus.Pending, record.Attempts, record.StatusCode, Cap(record.Error ?? ""), null, null),
+        })], cancellationToken);
+    }
+
     public Task<bool> ContainsAsync(string identifierSystem, string identifierValue, CancellationToken cancellationToken = default) =>
         store.ContainsAsync(Kind, Key(identifierSystem, identifierValue), cancellationToken);
 

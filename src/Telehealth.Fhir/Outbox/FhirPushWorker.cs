@@ -83,36 +83,39 @@ public sealed partial class FhirPushWorker(
                 return new PassResult(blocked.Count > 0, ServerUnavailableFor: null);
             }
             var pushed = await PushPageAsync(client, page, cancellationToken);
-            // Outcomes are recorded here, one at a time in seq order, not by the lanes: the outbox's store is written
-            // by one caller at a time, as before lanes existed.
+            // Outcomes are recorded here, together and in seq order, not by the lanes: one transaction for the page
+            // rather than a commit per entry, and the outbox's store written by one caller at a time.
+            var records = new List<FhirPushRecord>(pushed.Count);
             TimeSpan? breakFor = null;
+            var now = time.GetUtcNow();
             foreach (var (write, result) in pushed)
             {
                 var entry = write.Entry;
                 switch (result.Outcome)
                 {
                     case FhirPushOutcome.Sent:
-                        await outbox.MarkSentAsync(entry.Seq, result.StatusCode ?? 200, result.Attempts, time.GetUtcNow(), cancellationToken);
+                        records.Add(new FhirPushRecord(entry.Seq, FhirOutboxStatus.Sent, result.Attempts, result.StatusCode ?? 200, null, now));
                         LogSent(entry.Seq, entry.ResourceType, entry.ResourceId, result.StatusCode ?? 200, result.Attempts);
                         break;
                     case FhirPushOutcome.Rejected:
-                        await outbox.MarkFailedAsync(entry.Seq, result.StatusCode ?? 400, result.Error ?? "", result.Attempts, cancellationToken);
+                        records.Add(new FhirPushRecord(entry.Seq, FhirOutboxStatus.Failed, result.Attempts, result.StatusCode ?? 400, result.Error ?? "", null));
                         LogRejected(entry.Seq, entry.ResourceType, entry.ResourceId, entry.PatientId, result.StatusCode ?? 400);
                         break;
                     case FhirPushOutcome.Transient:
-                        await outbox.RecordTransientFailureAsync(entry.Seq, result.StatusCode, result.Error ?? "", result.Attempts, cancellationToken);
+                        records.Add(new FhirPushRecord(entry.Seq, FhirOutboxStatus.Pending, result.Attempts, result.StatusCode, result.Error ?? "", null));
                         blocked.Add(entry.PatientId);
                         LogTransient(entry.Seq, entry.ResourceType, entry.ResourceId, entry.PatientId, result.StatusCode, result.Attempts);
                         break;
                     case FhirPushOutcome.CircuitOpen:
                         if (result.Attempts > 0)
                         {
-                            await outbox.RecordTransientFailureAsync(entry.Seq, result.StatusCode, result.Error ?? "", result.Attempts, cancellationToken);
+                            records.Add(new FhirPushRecord(entry.Seq, FhirOutboxStatus.Pending, result.Attempts, result.StatusCode, result.Error ?? "", null));
                         }
                         breakFor ??= result.RetryAfter is { } after && after > TimeSpan.Zero ? after : _options.CircuitBreakerBreakDuration;
                         break;
                 }
             }
+            await outbox.RecordAsync(records, cancellationToken);
             if (breakFor is { } pause)
             {
                 LogCircuitOpen(pause);

@@ -25,6 +25,9 @@ public interface IFhirOutbox
     /// <summary>A transient failure: the entry stays pending with the attempt counted and the error kept.</summary>
     Task RecordTransientFailureAsync(long seq, int? statusCode, string error, int attempts, CancellationToken cancellationToken = default);
 
+    /// <summary>Records what several pushes came to, in one transaction, in the order given.</summary>
+    Task RecordAsync(IReadOnlyList<FhirPushRecord> records, CancellationToken cancellationToken = default);
+
     /// <summary>Whether any entry (whatever its status) carries this identifier.</summary>
     Task<bool> ContainsAsync(string identifierSystem, string identifierValue, CancellationToken cancellationToken = default);
 

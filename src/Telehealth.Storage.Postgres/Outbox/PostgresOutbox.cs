@@ -248,44 +248,62 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
         return new OutboxCounts(pending, sent, failed);
     }
 
-    public async Task RecordPassAsync(long seq, OutboxStatus status, int attempts, int? statusCode, string? error, DateTimeOffset? nextAttemptAt, DateTimeOffset? completedAt, CancellationToken cancellationToken = default)
+    public Task RecordPassAsync(long seq, OutboxStatus status, int attempts, int? statusCode, string? error, DateTimeOffset? nextAttemptAt, DateTimeOffset? completedAt, CancellationToken cancellationToken = default) =>
+        RecordPassesAsync([new OutboxPass(seq, status, attempts, statusCode, error, nextAttemptAt, completedAt)], cancellationToken);
+
+    public async Task RecordPassesAsync(IReadOnlyList<OutboxPass> passes, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(passes);
+        if (passes.Count == 0)
+        {
+            return;
+        }
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
+        // One round trip: a batch of statements runs as one implicit transaction unless it is a single statement.
+        await using var batch = connection.CreateBatch();
+        foreach (var pass in passes)
+        {
+            batch.BatchCommands.Add(Record(pass));
+        }
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private NpgsqlBatchCommand Record(OutboxPass pass)
+    {
         // Recording the last row this instance claimed of a subject, sent or failed, also ends the subject's lease, so
         // another instance may take the person's next rows at once. Any other row's record is the update alone (the
         // lease's row is not read): a row left pending (a transient failure), or one whose claim this object does not
         // know, leaves the person with this instance until the lease runs out or the next claim renews it.
-        var endsLease = status != OutboxStatus.Pending && ForgetLastClaimed(seq);
-        command.CommandText = endsLease
+        var endsLease = pass.Status != OutboxStatus.Pending && ForgetLastClaimed(pass.Seq);
+        var command = new NpgsqlBatchCommand(endsLease
             ? """
               WITH recorded AS (
                   UPDATE outbox
-                  SET status = @status, passes = passes + 1, attempts = attempts + @attempts, last_status_code = @code,
-                      last_error = @error, next_attempt_at = COALESCE(@next::bigint, next_attempt_at), completed_at = @completed
-                  WHERE seq = @seq
+                  SET status = $1, passes = passes + 1, attempts = attempts + $2, last_status_code = $3,
+                      last_error = $4, next_attempt_at = COALESCE($5::bigint, next_attempt_at), completed_at = $6
+                  WHERE seq = $7
                   RETURNING kind, subject)
               DELETE FROM outbox_leases
-              WHERE (kind, subject) = (SELECT kind, subject FROM recorded) AND owner = @owner AND claimed_through <= @seq
+              WHERE (kind, subject) = (SELECT kind, subject FROM recorded) AND owner = $8 AND claimed_through <= $7
               """
             : """
               UPDATE outbox
-              SET status = @status, passes = passes + 1, attempts = attempts + @attempts, last_status_code = @code,
-                  last_error = @error, next_attempt_at = COALESCE(@next::bigint, next_attempt_at), completed_at = @completed
-              WHERE seq = @seq
-              """;
-        command.Parameters.AddWithValue("@status", StatusText(status));
-        command.Parameters.AddWithValue("@attempts", attempts);
-        command.Parameters.AddWithValue("@code", statusCode is { } code ? code : DBNull.Value);
-        command.Parameters.AddWithValue("@error", (object?)error ?? DBNull.Value);
-        command.Parameters.AddWithValue("@next", nextAttemptAt is { } next ? PostgresTime.ToUnixMs(next) : DBNull.Value);
-        command.Parameters.AddWithValue("@completed", completedAt is { } at ? PostgresTime.ToUnixMs(at) : DBNull.Value);
-        command.Parameters.AddWithValue("@seq", seq);
+              SET status = $1, passes = passes + 1, attempts = attempts + $2, last_status_code = $3,
+                  last_error = $4, next_attempt_at = COALESCE($5::bigint, next_attempt_at), completed_at = $6
+              WHERE seq = $7
+              """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = StatusText(pass.Status) });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = pass.Attempts });
+        command.Parameters.Add(new NpgsqlParameter { Value = pass.StatusCode is { } code ? code : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)pass.Error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = pass.NextAttemptAt is { } next ? PostgresTime.ToUnixMs(next) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = pass.CompletedAt is { } at ? PostgresTime.ToUnixMs(at) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = pass.Seq });
         if (endsLease)
         {
-            command.Parameters.AddWithValue("@owner", Owner);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Owner });
         }
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
 
     private void RememberLastClaimed(string kind, List<OutboxRow> rows)

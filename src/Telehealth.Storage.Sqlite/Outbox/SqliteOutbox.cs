@@ -129,24 +129,51 @@ public sealed class SqliteOutbox(SqliteDatabase database, TimeProvider time) : I
         return new OutboxCounts(pending, sent, failed);
     }
 
-    public async Task RecordPassAsync(long seq, OutboxStatus status, int attempts, int? statusCode, string? error, DateTimeOffset? nextAttemptAt, DateTimeOffset? completedAt, CancellationToken cancellationToken = default)
+    public Task RecordPassAsync(long seq, OutboxStatus status, int attempts, int? statusCode, string? error, DateTimeOffset? nextAttemptAt, DateTimeOffset? completedAt, CancellationToken cancellationToken = default) =>
+        RecordPassesAsync([new OutboxPass(seq, status, attempts, statusCode, error, nextAttemptAt, completedAt)], cancellationToken);
+
+    public async Task RecordPassesAsync(IReadOnlyList<OutboxPass> passes, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(passes);
+        if (passes.Count == 0)
+        {
+            return;
+        }
         await using var connection = await database.OpenAsync(cancellationToken);
+        // One pass is one statement in its own transaction, as before; several share a transaction and a commit, in
+        // turn with the other bulk writers.
+        using var turn = passes.Count > 1 ? await database.WaitForWriteTurnAsync(cancellationToken) : null;
+        await using var transaction = passes.Count > 1 ? connection.BeginTransaction(deferred: false) : null;
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = """
             UPDATE outbox
             SET status = $status, passes = passes + 1, attempts = attempts + $attempts, last_status_code = $code,
                 last_error = $error, next_attempt_at = COALESCE($next, next_attempt_at), completed_at = $completed
             WHERE seq = $seq
             """;
-        command.Parameters.AddWithValue("$status", StatusText(status));
-        command.Parameters.AddWithValue("$attempts", attempts);
-        command.Parameters.AddWithValue("$code", statusCode is { } code ? code : DBNull.Value);
-        command.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
-        command.Parameters.AddWithValue("$next", nextAttemptAt is { } next ? SqliteTime.ToUnixMs(next) : DBNull.Value);
-        command.Parameters.AddWithValue("$completed", completedAt is { } at ? SqliteTime.ToUnixMs(at) : DBNull.Value);
-        command.Parameters.AddWithValue("$seq", seq);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var status = command.Parameters.Add("$status", SqliteType.Text);
+        var attempts = command.Parameters.Add("$attempts", SqliteType.Integer);
+        var code = command.Parameters.Add("$code", SqliteType.Integer);
+        var error = command.Parameters.Add("$error", SqliteType.Text);
+        var next = command.Parameters.Add("$next", SqliteType.Integer);
+        var completed = command.Parameters.Add("$completed", SqliteType.Integer);
+        var seq = command.Parameters.Add("$seq", SqliteType.Integer);
+        foreach (var pass in passes)
+        {
+            status.Value = StatusText(pass.Status);
+            attempts.Value = pass.Attempts;
+            code.Value = pass.StatusCode is { } statusCode ? statusCode : DBNull.Value;
+            error.Value = (object?)pass.Error ?? DBNull.Value;
+            next.Value = pass.NextAttemptAt is { } nextAttemptAt ? SqliteTime.ToUnixMs(nextAttemptAt) : DBNull.Value;
+            completed.Value = pass.CompletedAt is { } completedAt ? SqliteTime.ToUnixMs(completedAt) : DBNull.Value;
+            seq.Value = pass.Seq;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
     }
 
     public async Task MarkRecordedAsync(long seq, int passes, CancellationToken cancellationToken = default)

@@ -69,6 +69,33 @@ public abstract class OutboxConformance(IStoreEngine engine) : StoreSuite(engine
     }
 
     [Fact]
+    public async Task A_pages_push_outcomes_are_recorded_together_each_as_alone()
+    {
+        await Fhir.EnqueueAsync([Flag("pat-a", "a1", "1"), Flag("pat-a", "a2", "2"), Flag("pat-b", "b1", "3"), Flag("pat-c", "c1", "4"), Flag("pat-c", "c2", "5")]);
+        var page = await Fhir.GetPendingAsync(10, []);
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        var sentAt = _clock.GetUtcNow();
+        var error = new string('x', 9_000);
+
+        await Fhir.RecordAsync([
+            new FhirPushRecord(page[0].Entry.Seq, FhirOutboxStatus.Sent, 1, 201, null, sentAt),
+            new FhirPushRecord(page[1].Entry.Seq, FhirOutboxStatus.Sent, 3, 200, null, sentAt),
+            new FhirPushRecord(page[2].Entry.Seq, FhirOutboxStatus.Failed, 1, 422, error, null),
+            new FhirPushRecord(page[3].Entry.Seq, FhirOutboxStatus.Pending, 4, 503, "HTTP 503", null),
+        ]);
+        await Fhir.RecordAsync([]);
+
+        Assert.Equal(new FhirOutboxCounts(2, 2, 1), await Fhir.CountAsync());
+        var entries = (await Fhir.ListAsync(null, 10)).OrderBy(e => e.Seq).ToArray();
+        Assert.Equal(
+            [(FhirOutboxStatus.Sent, 1, (int?)201, (string?)null, (DateTimeOffset?)sentAt), (FhirOutboxStatus.Sent, 3, 200, null, sentAt),
+             (FhirOutboxStatus.Failed, 1, 422, error[..8000], null), (FhirOutboxStatus.Pending, 4, 503, "HTTP 503", null), (FhirOutboxStatus.Pending, 0, null, null, null)],
+            entries.Select(e => (e.Status, e.Attempts, e.LastStatusCode, e.LastError, e.SentAt)).ToArray());
+        // The transient one is pending again, and its person's later entry behind it.
+        Assert.Equal(["4", "5"], (await Fhir.GetPendingAsync(10, [])).Select(p => p.Json).ToArray());
+    }
+
+    [Fact]
     public async Task The_two_kinds_share_one_table_and_never_see_each_other()
     {
         var alert = Guid.NewGuid();

@@ -71,6 +71,34 @@ public sealed class PostgresOutboxLeaseTests(PostgresStoreFixture fixture) : Sto
     }
 
     [Fact]
+    public async Task A_page_recorded_together_ends_the_leases_of_the_people_whose_last_claimed_row_it_holds_and_keeps_a_transient_ones()
+    {
+        var a = (PostgresOutbox)Get<IOutboxStore>();
+        await using var other = await Engine.OpenAnotherAsync(Clock);
+        var b = (PostgresOutbox)other.GetRequiredService<IOutboxStore>();
+        var database = Get<PostgresDatabase>();
+        Assert.Equal(6, await a.EnqueueAsync("fhir",
+            [Message("pat-a", 1), Message("pat-a", 2), Message("pat-b", 3), Message("pat-c", 4), Message("pat-a", 5), Message("pat-c", 6)], OutboxDedupe.UnlessNewestIsSame));
+        Assert.Equal([1L, 2, 3, 4], (await a.PendingAsync("fhir", 4)).Select(row => row.Seq));
+
+        await a.RecordPassesAsync([
+            new OutboxPass(1, OutboxStatus.Sent, 1, 201, null, null, Start),
+            new OutboxPass(2, OutboxStatus.Sent, 1, 200, null, null, Start),
+            new OutboxPass(3, OutboxStatus.Failed, 1, 422, "rejected", null, null),
+            new OutboxPass(4, OutboxStatus.Pending, 2, 503, "HTTP 503", null, null),
+        ]);
+
+        // pat-a's and pat-b's claims were wholly recorded: another instance takes pat-a's next row at once; pat-c's
+        // row failed transiently and stays with its claimant.
+        Assert.Equal([["pat-c", a.Owner, "4"]], await RowsAsync(database, "SELECT subject, owner, claimed_through FROM outbox_leases"));
+        Assert.Equal([5L], (await b.PendingAsync("fhir", 10)).Select(row => row.Seq));
+        Assert.Equal(new OutboxCounts(3, 2, 1), await a.CountAsync("fhir"));
+        Assert.Equal(
+            [["1", "sent", "1", "201"], ["2", "sent", "1", "200"], ["3", "failed", "1", "422"], ["4", "pending", "2", "503"]],
+            await RowsAsync(database, "SELECT seq, status, attempts, last_status_code FROM outbox WHERE seq <= 4 ORDER BY seq"));
+    }
+
+    [Fact]
     public async Task A_transient_failure_keeps_the_person_with_the_claimant_and_a_silent_claimants_person_is_taken_over_when_the_lease_runs_out()
     {
         var a = (PostgresOutbox)Get<IOutboxStore>();
