@@ -215,7 +215,7 @@ public static class ScaleBenchmark
             Count("split", split.CountsMatch, $"{split.Sent} readings sent, {split.Acknowledged} PUBACKed by nats-server, {split.Stored} stored (counted in InfluxDB), alerts pushed for {split.AlertsPushed} of {split.Devices} persons (dashboard on the other instance), {split.Redelivered} redelivered by JetStream");
             Cpu("split", split.Cpu);
             Note(string.Create(CultureInfo.InvariantCulture,
-                $"split, seconds from the first PUBLISH: last PUBACK {split.AcknowledgedElapsed.TotalSeconds:0.0}, all stored in InfluxDB {split.Stages.Stored.TotalSeconds:0.0}, broker consumer drained {split.Stages.Drained.TotalSeconds:0.0}, evaluation queue empty {split.Stages.Evaluated.TotalSeconds:0.0}, every alert on the dashboard {split.Elapsed.TotalSeconds:0.0} (no FHIR server configured, as in docker-compose.yml: nothing queued for pushing)"));
+                $"split, seconds from the first PUBLISH: last PUBACK {split.AcknowledgedElapsed.TotalSeconds:0.00}, broker consumer drained (each message acknowledged once stored in InfluxDB and queued for evaluation) {split.Stages.Drained.TotalSeconds:0.00}, evaluation queue empty {split.Stages.Evaluated.TotalSeconds:0.00}, every alert on the dashboard {split.Elapsed.TotalSeconds:0.00} (no FHIR server configured, as in docker-compose.yml: nothing queued for pushing)"));
             Note("split, PostgreSQL (care record) while the clock ran: " + split.Postgres);
             Note("split, PostgreSQL per reading: " + split.PostgresPerReading);
             Note("split, idle baseline: " + split.Idle);
