@@ -169,8 +169,8 @@ public static class SplitDeploymentBenchmark
         // Drained: the broker's consumer holds nothing pending or unacknowledged. An instance acknowledges a message only
         // once its readings are stored in InfluxDB and queued for evaluation, so from here every reading is stored; the
         // count in InfluxDB itself comes after the clock and must match exactly. (Counting InfluxDB while the clock ran,
-        // every 250 ms over the warm-up's readings too, was InfluxDB's own largest piece of work and made the stages
-        // a quarter of a second coarse.)
+        // every 250 ms over the warm-up's readings too, put the bench's own queries inside the measurement and made
+        // the stages a quarter of a second coarse.)
         var consumer = await WaitForDrainedAsync(topology, cancellationToken);
         var drainedElapsed = clock.Elapsed;
         var evaluatedElapsed = TimeSpan.Zero;
