@@ -25,5 +25,11 @@ public sealed record EndToEndResult(
     /// <summary>Cost per reading sent while the clock ran, for this whole process (platform and device clients).</summary>
     public ProcessCostPerReading? Cost { get; init; }
 
+    /// <summary>Readings the warm-up sent before the clock, every round together.</summary>
+    public int WarmUpReadings { get; init; }
+
+    /// <summary>Methods compiled in this process during each warm-up round, in order.</summary>
+    public IReadOnlyList<long> WarmUpCompiled { get; init; } = [];
+
     public double SettledReadingsPerSecond => SettledElapsed is { } settled ? Stored / settled.TotalSeconds : double.NaN;
 }

@@ -158,7 +158,7 @@ public static class ScaleBenchmark
             var match = embedded.Stored == sent && embedded.Acknowledged == sent && embedded.Failed == 0 && embedded.AlertsPushed == ScaleSettings.Devices;
             Note(string.Create(CultureInfo.InvariantCulture,
                 $"embedded, seconds from the first PUBLISH: last PUBACK {embedded.Elapsed.TotalSeconds:0.0}, evaluated and every alert on the dashboard {embedded.SettledElapsed?.TotalSeconds:0.0}" +
-                $" (after a warm-up by {ScaleSettings.Devices} other devices of {embedded.Settings.WarmUpMessagesPerDevice * EndToEndSettings.ReadingsPerMessage:N0} readings each, one critical; no FHIR server configured, so nothing is queued for pushing); this process (platform and devices): {embedded.Cost}"));
+                $" (after a warm-up: {WarmUp(embedded)}; no FHIR server configured, so nothing is queued for pushing); this process (platform and devices): {embedded.Cost}"));
             Count("embedded", match, $"{sent} readings sent, {embedded.Acknowledged} PUBACKed, {embedded.Failed} messages refused, {embedded.Stored} stored (read back through the API), alerts pushed for {embedded.AlertsPushed} of {ScaleSettings.Devices} persons");
             Cpu("embedded (platform and devices in this process)", embedded.Cpu);
             var rate = embedded.SettledReadingsPerSecond;
@@ -195,11 +195,11 @@ public static class ScaleBenchmark
                 return run;
             }
             var sent = pushed.Settings.TotalReadings;
-            var warmUpReadings = ScaleSettings.Devices * pushed.Settings.WarmUpMessagesPerDevice * EndToEndSettings.ReadingsPerMessage;
+            var warmUpReadings = pushed.WarmUpReadings;
             var match = pushed.Stored == sent && pushed.Acknowledged == sent && pushed.Failed == 0 && pushed.AlertsPushed == ScaleSettings.Devices
                 && run.Observations == sent + warmUpReadings && run.Requests == run.Writes;
             Note(string.Create(CultureInfo.InvariantCulture,
-                $"{phase}, seconds from the first PUBLISH: last PUBACK {pushed.Elapsed.TotalSeconds:0.0}, evaluated, every alert on the dashboard and the FHIR outbox drained {pushed.SettledElapsed?.TotalSeconds:0.0}; this process (platform, devices and the FHIR server): {pushed.Cost}"));
+                $"{phase}, seconds from the first PUBLISH: last PUBACK {pushed.Elapsed.TotalSeconds:0.0}, evaluated, every alert on the dashboard and the FHIR outbox drained {pushed.SettledElapsed?.TotalSeconds:0.0} (after a warm-up: {WarmUp(pushed)}); this process (platform, devices and the FHIR server): {pushed.Cost}"));
             Count(phase, match, $"{sent} readings sent, {pushed.Acknowledged} PUBACKed, {pushed.Stored} stored, alerts pushed for {pushed.AlertsPushed} of {ScaleSettings.Devices} persons; " +
                 $"{run.Observations} Observations on the FHIR server (warm-up and measured: {sent + warmUpReadings}), {run.Requests} write requests for {run.Writes} versions stored");
             Cpu($"{phase} (platform, devices and FHIR server in this process)", pushed.Cpu);
@@ -294,6 +294,10 @@ public static class ScaleBenchmark
 
     /// <summary>The embedded-fhir phase: the run, and what the FHIR server received (Observations; write requests and versions stored, equal when nothing was sent twice).</summary>
     private sealed record FhirPushRun(EndToEndResult Result, int Observations, int Requests, int Writes);
+
+    /// <summary>The warm-up of an in-process run: its rounds, the readings each, the methods compiled in each.</summary>
+    private static string WarmUp(EndToEndResult run) => string.Create(CultureInfo.InvariantCulture,
+        $"{run.WarmUpCompiled.Count} rounds of {ScaleSettings.Devices} other persons' devices, {run.Settings.WarmUpMessagesPerDevice * EndToEndSettings.ReadingsPerMessage:N0} readings each, one critical message each; methods compiled in each round: {string.Join(", ", run.WarmUpCompiled)}");
 
     private static string Bound(CpuUse? cpu, string note)
     {
