@@ -166,26 +166,7 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
         ArgumentNullException.ThrowIfNull(skipPatients);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        // A patient whose earlier item is backing off is skipped from that item on: evaluation order per patient is
-        // queue order. The backing-off items are found once per claim (ix_evaluation_queue_pending_due, nearly always
-        // an empty range), not once per pending row, which cost n²/2 row visits with a backlog of n per person.
-        // The people the caller skips (its running passes hold them) are left out by the statement: their rows are still
-        // stepped over in the seq index, but take no place of the LIMIT and are neither read out nor decoded. The set is
-        // a JSON array, made into an IN list once per claim; with none to skip the statement is the plain one.
-        var skipFilter = skipPatients.Count > 0 ? "AND q.patient_id NOT IN (SELECT value FROM json_each($skip))" : string.Empty;
-        command.CommandText = $"""
-            WITH backing_off AS (
-                SELECT patient_id, MIN(seq) AS from_seq FROM evaluation_queue
-                WHERE done_at_ms IS NULL AND due_at_ms > $now
-                GROUP BY patient_id)
-            SELECT q.seq, q.patient_id, q.item_kind, q.device_id, q.name, q.value, q.device_time_ms, q.received_at_ms, q.attempts, q.interval_ms
-            FROM evaluation_queue q
-            WHERE q.done_at_ms IS NULL
-              AND NOT EXISTS (SELECT 1 FROM backing_off b WHERE b.patient_id = q.patient_id AND b.from_seq <= q.seq)
-              {skipFilter}
-            ORDER BY q.seq
-            LIMIT $max
-            """;
+        command.CommandText = ClaimStatement(skipPatients.Count > 0);
         command.Parameters.AddWithValue("$now", SqliteTime.ToUnixMs(now));
         command.Parameters.AddWithValue("$max", maxItems);
         if (skipPatients.Count > 0)
@@ -221,6 +202,34 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
             });
         }
         return items;
+    }
+
+    /// <summary>
+    /// The statement a claim runs ($now, $max, and $skip when <paramref name="skipsPatients"/>), public so that tests
+    /// can read the plan SQLite makes of it.
+    /// </summary>
+    public static string ClaimStatement(bool skipsPatients)
+    {
+        // A patient whose earlier item is backing off is skipped from that item on: evaluation order per patient is
+        // queue order. The backing-off items are found once per claim (ix_evaluation_queue_pending_due, nearly always
+        // an empty range), not once per pending row, which cost n²/2 row visits with a backlog of n per person.
+        // The people the caller skips (its running passes hold them) are left out by the statement: their rows are still
+        // stepped over in the seq index, but take no place of the LIMIT and are neither read out nor decoded. The set is
+        // a JSON array, made into an IN list once per claim; with none to skip the statement is the plain one.
+        var skipFilter = skipsPatients ? "AND q.patient_id NOT IN (SELECT value FROM json_each($skip))" : string.Empty;
+        return $"""
+            WITH backing_off AS (
+                SELECT patient_id, MIN(seq) AS from_seq FROM evaluation_queue
+                WHERE done_at_ms IS NULL AND due_at_ms > $now
+                GROUP BY patient_id)
+            SELECT q.seq, q.patient_id, q.item_kind, q.device_id, q.name, q.value, q.device_time_ms, q.received_at_ms, q.attempts, q.interval_ms
+            FROM evaluation_queue q
+            WHERE q.done_at_ms IS NULL
+              AND NOT EXISTS (SELECT 1 FROM backing_off b WHERE b.patient_id = q.patient_id AND b.from_seq <= q.seq)
+              {skipFilter}
+            ORDER BY q.seq
+            LIMIT $max
+            """;
     }
 
     private static (string Kind, string Id)? ConsciousnessSource(string name) =>
