@@ -144,9 +144,9 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
     /// Queues readings inside the caller's transaction (the one that stores them), in one statement: the ingest writer's
     /// batch is hundreds of readings, and a round trip each made queueing them cost more than storing them. A reading
     /// repeated within the call counts once (its first, as DISTINCT ON keeps it); the identities go into
-    /// <c>evaluation_seen</c> in key order (neighbouring keys, and two batches sharing identities wait on each other in
-    /// one order, never in a cycle), and only those it took are queued, numbered in the readings' order (WITH ORDINALITY),
-    /// so queue order per person stays arrival order.
+    /// <c>evaluation_seen</c> in key order (time first: ascending at the b-tree's right edge, and two batches sharing
+    /// identities wait on each other in one order, never in a cycle), and only those it took are queued, numbered in the
+    /// readings' order (WITH ORDINALITY), so queue order per person stays arrival order.
     /// </summary>
     public static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<Reading> readings, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -159,10 +159,10 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         insert.Transaction = transaction;
         insert.CommandText = """
             WITH input AS (
-                SELECT DISTINCT ON (r.device_id, r.name, r.device_time_ms) r.*
+                SELECT DISTINCT ON (r.device_time_ms, r.device_id, r.name) r.*
                 FROM unnest(@patients, @devices, @names, @values, @times, @received)
                      WITH ORDINALITY AS r(patient_id, device_id, name, value, device_time_ms, received_at_ms, position)
-                ORDER BY r.device_id, r.name, r.device_time_ms, r.position
+                ORDER BY r.device_time_ms, r.device_id, r.name, r.position
             ),
             seen AS (
                 INSERT INTO evaluation_seen (item_kind, device_id, name, device_time_ms, seen_at_ms)

@@ -7,13 +7,17 @@
 -- (PostgresEvaluationQueue); marking an item done just deletes it from the queue. A repeat waits on the first insert of
 -- its identity here until that commits or rolls back, so two enqueues, or an enqueue and a mark, cannot race into a
 -- second evaluation. Pruning deletes identities first seen before the retention whose items are no longer queued.
+-- The key begins with the device time, as SQLite's did since its migration 12: new data lands at the right edge of the
+-- b-tree (PostgreSQL then inserts into its cached rightmost leaf without a descent) instead of in one place per device
+-- and kind, and most comparisons end at the first column, a number. Measured on a test server, 400 new identities per
+-- statement into 50,000-300,000: 7.8-9.3 us of backend CPU per row with the kind-first order, 4.5 with this one.
 CREATE TABLE evaluation_seen (
     item_kind      text   NOT NULL,
     device_id      text   NOT NULL,
     name           text   NOT NULL,
     device_time_ms bigint NOT NULL,
     seen_at_ms     bigint NOT NULL,
-    PRIMARY KEY (item_kind, device_id, name, device_time_ms)
+    PRIMARY KEY (device_time_ms, device_id, name, item_kind)
 );
 
 -- Every identity already done keeps its done time (it is kept at least as long as before); every pending item's
