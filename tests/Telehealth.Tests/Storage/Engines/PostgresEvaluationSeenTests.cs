@@ -60,6 +60,8 @@ public sealed class PostgresEvaluationSeenTests(PostgresStoreFixture fixture) : 
             ],
             await RowsAsync(database, "SELECT * FROM evaluation_seen ORDER BY seen_at_ms"));
         Assert.Equal([["null"]], await RowsAsync(database, "SELECT to_regclass('evaluation_done')::text"));
+        Assert.Equal([["PRIMARY KEY (device_time_ms, device_id, name, item_kind)"]],
+            await RowsAsync(database, "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'evaluation_seen'::regclass"));
         Assert.Equal(
             [
                 ["evaluation_queue", "evaluation_queue_pkey"], ["evaluation_queue", "ix_evaluation_queue_backing_off"],
