@@ -198,6 +198,7 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
     /// <summary>
     /// Marks items evaluated inside the caller's transaction (the one that records their effects), all of a pass in one
     /// round trip; then the leases of <paramref name="patientIds"/> end, once nothing they claimed is left undone.
+    /// <paramref name="now"/> is not recorded (since migration 0008 retention counts from when an item was first queued).
     /// </summary>
     public static async Task MarkDoneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<long> sequences,
         IReadOnlyCollection<string> patientIds, DateTimeOffset now, CancellationToken cancellationToken)
@@ -238,7 +239,8 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         // A patient whose earlier item is backing off is skipped from that item on: evaluation order per patient is
         // queue order. Only a failed attempt (DeferAsync) makes an item due after it was queued, so backing off is
         // looked for among items with attempts (ix_evaluation_queue_backing_off, migration 0008: a fresh item is due
-        // when queued, whatever the clocks of the instance queueing it and the one claiming say). A patient another live instance holds is skipped whole: it is evaluating their earlier items.
+        // when queued, whatever the clocks of the instance queueing it and the one claiming say).
+        // A patient another live instance holds is skipped whole: it is evaluating their earlier items.
         // The oldest items win, so each person's items claimed are a prefix of their claimable items, in queue order.
         // From ShareFromPeople people waiting, a claim takes half of them (those waiting longest first): another
         // instance then finds the other half free and evaluates it at the same time. Taking everyone left the other
