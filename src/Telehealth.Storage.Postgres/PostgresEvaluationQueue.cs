@@ -14,14 +14,14 @@ namespace Telehealth.Storage.Postgres;
 /// the transaction that stores the data (<see cref="EnqueueAsync(NpgsqlConnection, NpgsqlTransaction, TelecareEvent, DateTimeOffset, CancellationToken)"/>),
 /// so "stored" without "due" cannot happen; the alert store marks rows done inside the transaction that records the
 /// alerts they led to (<see cref="MarkDoneAsync"/>), so "evaluated" without its effect cannot happen either.
-/// The UNIQUE key is the data's identity: a redelivered reading queues nothing twice.
 /// <para>
-/// The queue holds pending items only. Marking an item done deletes it and keeps its identity and the time in
-/// <c>evaluation_done</c> (migration 0005), which an enqueue reads to take out again what was already evaluated and which
-/// <see cref="PruneAsync"/> empties after the retention. Updating a done column instead touched every index of the queue
-/// (a done column in the partial indexes' predicates makes the update a new row version in each). The check is a second
-/// statement after the insert (see <see cref="CreateInsert"/>), so an enqueue racing the commit that marks the same
-/// identity done still queues nothing: a late redelivery is evaluated once.
+/// An item's identity (kind, device, name, device time) is recorded once, when it is first queued, in
+/// <c>evaluation_seen</c> (migration 0008): every enqueue inserts the identities there (ON CONFLICT DO NOTHING) and
+/// queues only the ones that insert took, in the same statement, so a redelivered reading queues nothing twice, whether
+/// its first delivery is still pending, being evaluated, or done. A repeat racing the first delivery waits on that
+/// delivery's identity row until it commits (and is then refused) or rolls back (and then goes in). The queue holds
+/// pending items only and has no key on the identity: marking an item done is a delete and nothing else.
+/// <see cref="PruneAsync"/> forgets identities first seen before the retention whose items are no longer queued.
 /// </para>
 /// <para>
 /// Several instances consume one queue. A claim takes a lease on each person it returns items of
@@ -142,12 +142,11 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
 
     /// <summary>
     /// Queues readings inside the caller's transaction (the one that stores them), in one statement: the ingest writer's
-    /// batch is hundreds of readings, and a round trip each made queueing them cost more than storing them. The rows are
-    /// numbered in the readings' order (WITH ORDINALITY), so queue order per person stays arrival order; a reading the
-    /// queue already holds, or one repeated within the call, is skipped (ON CONFLICT DO NOTHING), and one already
-    /// evaluated (in <c>evaluation_done</c>) is taken out again by the DELETE after it (see <see cref="CreateInsert"/>;
-    /// a probe of the done key per reading, written as a LATERAL with LIMIT 1 so it stays one: as a plain join the
-    /// planner hashed the whole queue for every batch).
+    /// batch is hundreds of readings, and a round trip each made queueing them cost more than storing them. A reading
+    /// repeated within the call counts once (its first, as DISTINCT ON keeps it); the identities go into
+    /// <c>evaluation_seen</c> in key order (time first: ascending at the b-tree's right edge, and two batches sharing
+    /// identities wait on each other in one order, never in a cycle), and only those it took are queued, numbered in the
+    /// readings' order (WITH ORDINALITY), so queue order per person stays arrival order.
     /// </summary>
     public static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<Reading> readings, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -159,22 +158,23 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
+            WITH input AS (
+                SELECT DISTINCT ON (r.device_time_ms, r.device_id, r.name) r.*
+                FROM unnest(@patients, @devices, @names, @values, @times, @received)
+                     WITH ORDINALITY AS r(patient_id, device_id, name, value, device_time_ms, received_at_ms, position)
+                ORDER BY r.device_time_ms, r.device_id, r.name, r.position
+            ),
+            seen AS (
+                INSERT INTO evaluation_seen (item_kind, device_id, name, device_time_ms, seen_at_ms)
+                SELECT @kind, i.device_id, i.name, i.device_time_ms, @now FROM input i
+                ON CONFLICT DO NOTHING
+                RETURNING device_id, name, device_time_ms
+            )
             INSERT INTO evaluation_queue
                 (patient_id, item_kind, device_id, name, value, device_time_ms, received_at_ms, enqueued_at_ms, due_at_ms)
-            SELECT r.patient_id, @kind, r.device_id, r.name, r.value, r.device_time_ms, r.received_at_ms, @now, @now
-            FROM unnest(@patients, @devices, @names, @values, @times, @received)
-                 WITH ORDINALITY AS r(patient_id, device_id, name, value, device_time_ms, received_at_ms, position)
-            ORDER BY r.position
-            ON CONFLICT DO NOTHING;
-            DELETE FROM evaluation_queue q
-            WHERE q.seq IN (SELECT x.seq FROM unnest(@devices, @names, @times) AS r(device_id, name, device_time_ms)
-                            CROSS JOIN LATERAL (SELECT queued.seq FROM evaluation_done d
-                                                JOIN evaluation_queue queued
-                                                  ON queued.item_kind = d.item_kind AND queued.device_id = d.device_id
-                                                 AND queued.name = d.name AND queued.device_time_ms = d.device_time_ms
-                                                WHERE d.item_kind = @kind AND d.device_id = r.device_id AND d.name = r.name
-                                                  AND d.device_time_ms = r.device_time_ms
-                                                LIMIT 1) x);
+            SELECT i.patient_id, @kind, i.device_id, i.name, i.value, i.device_time_ms, i.received_at_ms, @now, @now
+            FROM input i JOIN seen s ON s.device_id = i.device_id AND s.name = i.name AND s.device_time_ms = i.device_time_ms
+            ORDER BY i.position
             """;
         insert.Parameters.AddWithValue("@kind", ReadingKind);
         insert.Parameters.AddWithValue("@now", PostgresTime.ToUnixMs(now));
@@ -198,6 +198,7 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
     /// <summary>
     /// Marks items evaluated inside the caller's transaction (the one that records their effects), all of a pass in one
     /// round trip; then the leases of <paramref name="patientIds"/> end, once nothing they claimed is left undone.
+    /// <paramref name="now"/> is not recorded (since migration 0008 retention counts from when an item was first queued).
     /// </summary>
     public static async Task MarkDoneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<long> sequences,
         IReadOnlyCollection<string> patientIds, DateTimeOffset now, CancellationToken cancellationToken)
@@ -208,18 +209,15 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         }
         await using var update = connection.CreateCommand();
         update.Transaction = transaction;
-        // An item already gone (marked done by an earlier commit) is not there to delete and is not recorded again.
+        // The identity stays in evaluation_seen (recorded when queued), so deleting the item is all that marks it done:
+        // a redelivery is refused there. An item already gone (marked done by an earlier commit) is not there to delete.
         update.CommandText = """
-            WITH done AS (DELETE FROM evaluation_queue WHERE seq = ANY(@seqs) RETURNING item_kind, device_id, name, device_time_ms)
-            INSERT INTO evaluation_done (item_kind, device_id, name, device_time_ms, done_at_ms)
-            SELECT item_kind, device_id, name, device_time_ms, @now FROM done
-            ON CONFLICT (item_kind, device_id, name, device_time_ms) DO UPDATE SET done_at_ms = EXCLUDED.done_at_ms;
+            DELETE FROM evaluation_queue WHERE seq = ANY(@seqs);
             DELETE FROM evaluation_leases l
             WHERE l.patient_id = ANY(@patients)
               AND NOT EXISTS (SELECT 1 FROM evaluation_queue q
                               WHERE q.patient_id = l.patient_id AND q.done_at_ms IS NULL AND q.seq <= l.claimed_through);
             """;
-        update.Parameters.AddWithValue("@now", PostgresTime.ToUnixMs(now));
         update.Parameters.AddWithValue("@seqs", sequences.ToArray());
         update.Parameters.AddWithValue("@patients", patientIds.Distinct(StringComparer.Ordinal).ToArray());
         await update.ExecuteNonQueryAsync(cancellationToken);
@@ -239,7 +237,10 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         // queue order and dropping those of people another instance holds made every claim of the idle instance read
         // the whole backlog (15.6 million index fetches for 40,000 readings in the split benchmark).
         // A patient whose earlier item is backing off is skipped from that item on: evaluation order per patient is
-        // queue order. A patient another live instance holds is skipped whole: it is evaluating their earlier items.
+        // queue order. Only a failed attempt (DeferAsync) makes an item due after it was queued, so backing off is
+        // looked for among items with attempts (ix_evaluation_queue_backing_off, migration 0008: a fresh item is due
+        // when queued, whatever the clocks of the instance queueing it and the one claiming say).
+        // A patient another live instance holds is skipped whole: it is evaluating their earlier items.
         // The oldest items win, so each person's items claimed are a prefix of their claimable items, in queue order.
         // From ShareFromPeople people waiting, a claim takes half of them (those waiting longest first): another
         // instance then finds the other half free and evaluates it at the same time. Taking everyone left the other
@@ -263,7 +264,7 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
             ),
             backing_off AS (
                 SELECT patient_id, MIN(seq) AS from_seq FROM evaluation_queue
-                WHERE done_at_ms IS NULL AND due_at_ms > @now
+                WHERE attempts > 0 AND due_at_ms > @now
                 GROUP BY patient_id
             ),
             claimable AS (
@@ -399,33 +400,37 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM evaluation_done WHERE done_at_ms < @before";
+        // An identity whose item is still queued stays, however old (a redelivery must still be refused); the queue is
+        // read once, hashed (it has no key on the identity, and pruning runs hourly on a queue of pending items only).
+        command.CommandText = """
+            DELETE FROM evaluation_seen s
+            WHERE s.seen_at_ms < @before
+              AND NOT EXISTS (SELECT 1 FROM evaluation_queue q
+                              WHERE q.item_kind = s.item_kind AND q.device_id = s.device_id AND q.name = s.name
+                                AND q.device_time_ms = s.device_time_ms)
+            """;
         command.Parameters.AddWithValue("@before", PostgresTime.ToUnixMs(before));
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
-    /// One item's insert, and after it the DELETE every insert into the queue is followed by: whatever the insert queued
-    /// that <c>evaluation_done</c> holds (already evaluated) is taken out again before the transaction commits. A check
-    /// inside the insert would not do: it reads <c>evaluation_done</c> as it stood when the statement began, and a commit
-    /// marking the same identity done may land after that (the insert waits for it on the UNIQUE key, or finds the key
-    /// already deleted); the DELETE is a new statement and sees that commit, so nothing done is evaluated twice. A repeat
-    /// of a done item (a late redelivery, rare) costs an insert and a delete; every other insert costs one probe of
-    /// <c>evaluation_done</c>'s key.
+    /// One item's enqueue: its identity into <c>evaluation_seen</c>, and the item into the queue only if that insert took
+    /// it (one statement, so also atomic without a transaction of the caller's).
     /// </summary>
     private static NpgsqlCommand CreateInsert(NpgsqlConnection connection, NpgsqlTransaction? transaction)
     {
         var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
+            WITH seen AS (
+                INSERT INTO evaluation_seen (item_kind, device_id, name, device_time_ms, seen_at_ms)
+                VALUES (@kind, @device, @name, @time, @now)
+                ON CONFLICT DO NOTHING
+                RETURNING 1
+            )
             INSERT INTO evaluation_queue
                 (patient_id, item_kind, device_id, name, value, device_time_ms, received_at_ms, enqueued_at_ms, due_at_ms, interval_ms)
-            VALUES (@patient, @kind, @device, @name, @value, @time, @received, @now, @now, @interval)
-            ON CONFLICT DO NOTHING;
-            DELETE FROM evaluation_queue q
-            WHERE q.item_kind = @kind AND q.device_id = @device AND q.name = @name AND q.device_time_ms = @time
-              AND EXISTS (SELECT 1 FROM evaluation_done d
-                          WHERE d.item_kind = @kind AND d.device_id = @device AND d.name = @name AND d.device_time_ms = @time);
+            SELECT @patient, @kind, @device, @name, @value, @time, @received, @now, @now, @interval FROM seen
             """;
         insert.Parameters.Add("@patient", NpgsqlDbType.Text);
         insert.Parameters.Add("@kind", NpgsqlDbType.Text);

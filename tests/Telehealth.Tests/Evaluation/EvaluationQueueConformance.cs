@@ -175,6 +175,22 @@ public abstract class EvaluationQueueConformance(IStoreEngine engine) : StoreSui
         Assert.Equal(["pat-b"], (await Queue.ClaimAsync(100, Start, [])).Select(i => i.PatientId));
     }
 
+    [Fact]
+    public async Task A_pending_item_past_the_retention_is_not_pruned_and_still_refuses_a_redelivery()
+    {
+        var reading = Reading("pat-a", "dev-a", VitalKind.Spo2, 85, 0);
+        await Queue.EnqueueReadingsAsync([reading]);
+
+        Assert.Equal(0, await Queue.PruneAsync(Start.AddDays(30)));
+        await Queue.EnqueueReadingsAsync([reading]);
+
+        var item = Assert.Single(await Queue.ClaimAsync(100, Start, []));
+        await CompleteAsync("pat-a", item.Sequence);
+        await Queue.EnqueueReadingsAsync([reading]);
+        Assert.Equal((0, null), await Queue.PendingAsync());
+        Assert.Equal(1, await Queue.PruneAsync(Start.AddDays(30)));
+    }
+
     protected async Task CompleteAsync(string patientId, long sequence)
     {
         var alerts = Get<IAlertStore>();

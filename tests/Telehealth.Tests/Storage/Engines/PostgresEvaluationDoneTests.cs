@@ -1,8 +1,5 @@
 using System.Globalization;
-using Microsoft.Extensions.Time.Testing;
 using Npgsql;
-using Telehealth.Contracts.Evaluation;
-using Telehealth.Contracts.Readings;
 using Telehealth.Storage.Postgres;
 using Telehealth.Storage.Postgres.Migrations;
 using Telehealth.TestSupport;
@@ -13,20 +10,14 @@ namespace Telehealth.Tests.Storage.Engines;
 /// <summary>
 /// Evaluated items leave the PostgreSQL queue for <c>evaluation_done</c> (migration 5) and the outbox's claim index holds
 /// pending rows only (migration 6): a database at migration 4 keeps every row through both (pending queue items as they
-/// were, done ones as identities, outbox rows as they were), and a redelivery whose insert races the commit that marks
-/// the same reading done is still not queued again.
+/// were, done ones as identities, outbox rows as they were). Migration 8 then moves the identities to
+/// <c>evaluation_seen</c> (<see cref="PostgresEvaluationSeenTests"/>).
 /// </summary>
 [Collection(PostgresStoresCollection.Name)]
-public sealed class PostgresEvaluationDoneTests(PostgresStoreFixture fixture) : StoreSuite(new PostgresStoreEngine(fixture))
+public sealed class PostgresEvaluationDoneTests(PostgresStoreFixture fixture)
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private readonly FakeTimeProvider _clock = new(Start);
-
-    protected override TimeProvider Clock => _clock;
-
     [Fact]
-    public async Task Upgrading_from_migration_4_keeps_pending_rows_as_they_were_and_done_rows_as_identities_that_refuse_a_repeat()
+    public async Task Upgrading_from_migration_4_keeps_pending_rows_as_they_were_and_done_rows_as_identities()
     {
         var name = PostgresServer.NewDatabaseName("upgrade");
         await using var database = new PostgresDatabase(await fixture.Server.CreateDatabaseAsync(name));
@@ -73,62 +64,6 @@ public sealed class PostgresEvaluationDoneTests(PostgresStoreFixture fixture) : 
                 ["ix_evaluation_queue_pending"], ["ix_evaluation_queue_pending_due"],
             ],
             await RowsAsync(database, "SELECT indexname FROM pg_indexes WHERE tablename = 'evaluation_queue' ORDER BY indexname"));
-
-        // The queue on the upgraded table: the done reading is refused (queued as 21 and taken out again in the same
-        // transaction), the new one queues after it, and pruning counts the done identities (done at 1,500 and 2,500 ms).
-        var queue = new PostgresEvaluationQueue(database, TimeProvider.System);
-        var done = new Reading("dev-1", "pat-1", VitalKind.Spo2, 94, DateTimeOffset.FromUnixTimeMilliseconds(1000), Start);
-        var fresh = new Reading("dev-1", "pat-1", VitalKind.Spo2, 93, DateTimeOffset.FromUnixTimeMilliseconds(61_000), Start);
-        await queue.EnqueueReadingsAsync([done, fresh]);
-        Assert.Equal([["22", "spo2", "61000"]], await RowsAsync(database, "SELECT seq, name, device_time_ms FROM evaluation_queue WHERE seq > 9"));
-        Assert.Equal(1, await queue.PruneAsync(DateTimeOffset.FromUnixTimeMilliseconds(2000)));
-        Assert.Equal(1, await queue.PruneAsync(DateTimeOffset.FromUnixTimeMilliseconds(2501)));
-        Assert.Equal((3, DateTimeOffset.FromUnixTimeMilliseconds(1002)), await queue.PendingAsync());
-    }
-
-    [Fact]
-    public async Task A_redelivery_whose_insert_waits_on_the_commit_marking_it_done_is_taken_out_again_and_not_evaluated_twice()
-    {
-        var queue = Get<IEvaluationQueue>();
-        var database = Get<PostgresDatabase>();
-        var reading = new Reading("dev-1", "pat-1", VitalKind.Spo2, 91, Start, Start);
-        await queue.EnqueueReadingsAsync([reading]);
-        var item = Assert.Single(await queue.ClaimAsync(10, Start, []));
-
-        // The evaluating instance marks it done and has not committed yet; the redelivery's insert meets the queue row
-        // being deleted and waits for that transaction.
-        await using var marking = await database.OpenAsync();
-        await using var transaction = await marking.BeginTransactionAsync();
-        await PostgresEvaluationQueue.MarkDoneAsync(marking, transaction, [item.Sequence], ["pat-1"], Start, CancellationToken.None);
-        var redelivery = queue.EnqueueReadingsAsync([reading]);
-        await using (var watcher = await database.OpenAsync())
-        {
-            await WaitForRowLockWaiterAsync(watcher);
-        }
-        Assert.False(redelivery.IsCompleted);
-        await transaction.CommitAsync();
-        await redelivery.WaitAsync(Patience);
-
-        Assert.Equal((0, null), await queue.PendingAsync());
-        Assert.Empty(await queue.ClaimAsync(10, Start.AddSeconds(1), []));
-        Assert.Equal([["0"]], await RowsAsync(database, "SELECT COUNT(*) FROM evaluation_queue"));
-        Assert.Equal([["reading", "dev-1", "spo2"]], await RowsAsync(database, "SELECT item_kind, device_id, name FROM evaluation_done"));
-    }
-
-    /// <summary>Returns once a statement in this database waits for another transaction to end (PostgreSQL's lock table, no guessing).</summary>
-    private static async Task WaitForRowLockWaiterAsync(NpgsqlConnection connection)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (true)
-        {
-            await using var command = new NpgsqlCommand(
-                "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'transactionid' AND NOT granted", connection);
-            if ((long)(await command.ExecuteScalarAsync(timeout.Token))! > 0)
-            {
-                return;
-            }
-            await Task.Delay(20, timeout.Token); // polling a condition, bounded by the timeout
-        }
     }
 
     private static async Task ExecuteAsync(PostgresDatabase database, string sql)

@@ -148,7 +148,8 @@ public sealed class PostgresOutboxLeaseTests(PostgresStoreFixture fixture) : Sto
             """;
         var before = await RowsAsync(database, Kept);
 
-        var report = await new PostgresMigrator(database, TimeProvider.System).MigrateAsync();
+        // Through 7: migration 8 is the evaluation queue's (PostgresEvaluationSeenTests upgrades from 7).
+        var report = await new PostgresMigrator(database, TimeProvider.System, [.. PostgresMigrations.All.Where(m => m.Version <= 7)]).MigrateAsync();
 
         Assert.Equal([7], report.Applied);
         Assert.Equal(6, before.Count);
