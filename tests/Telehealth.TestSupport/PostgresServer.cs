@@ -98,6 +98,8 @@ public sealed class PostgresServer : IAsyncLifetime
                 .WithPortBinding(ContainerPort, assignRandomHostPort: true)
                 .WithEnvironment("POSTGRES_USER", User)
                 .WithEnvironment("POSTGRES_PASSWORD", "telehealth")
+                // As the local process does: statement statistics for the bench and the plan tests.
+                .WithCommand("-c", "shared_preload_libraries=pg_stat_statements")
                 .WithWaitStrategy(Wait.ForUnixContainer().UntilMessageIsLogged("database system is ready to accept connections"))
                 .Build();
         }

@@ -167,13 +167,15 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
         await using var command = connection.CreateCommand();
         // The rows are only read: the lease is the subject's row in outbox_leases (one per person and claim, not one
         // write per outbox row), and the subjects leased to another live instance are skipped through that small table.
+        // Ordered by seq + 0, which only the pending rows' index holds: ordered by seq, the planner may walk the primary
+        // key through every row already sent (migration 9).
         command.CommandText = $"""
             WITH picked AS MATERIALIZED (
                 SELECT o.seq, o.subject FROM outbox o
                 WHERE o.kind = @kind AND o.status = 'pending' AND NOT (o.subject = ANY(@excluded))
                   AND NOT EXISTS (SELECT 1 FROM outbox_leases l
                                   WHERE l.kind = @kind AND l.subject = o.subject AND l.owner <> @owner AND l.lease_until > @now)
-                ORDER BY o.seq LIMIT @limit),
+                ORDER BY o.seq + 0 LIMIT @limit),
             leased AS (
                 INSERT INTO outbox_leases (kind, subject, owner, lease_until, claimed_through)
                 SELECT @kind, p.subject, @owner, @until, max(p.seq) FROM picked p GROUP BY p.subject
@@ -206,10 +208,16 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
     public Task<IReadOnlyList<OutboxRow>> ForCorrelationAsync(string kind, string correlationId, CancellationToken cancellationToken = default) =>
         QueryAsync(kind, "correlation_id = @correlation", "seq", 10_000, command => command.Parameters.AddWithValue("@correlation", correlationId), cancellationToken);
 
+    /// <remarks>
+    /// Pending rows are listed through their own index, as a claim finds them (the status written out so that the
+    /// partial index applies to any plan, the order on seq + 0 so that the primary key cannot walk the history instead).
+    /// </remarks>
     public Task<IReadOnlyList<OutboxRow>> ListAsync(string kind, OutboxStatus? status, int limit, IReadOnlyCollection<string>? subjects, bool newestFirst, CancellationToken cancellationToken = default) =>
-        QueryAsync(kind, $"{(status is null ? "1 = 1" : "status = @status")} AND {SubjectFilter(subjects)}", newestFirst ? "seq DESC" : "seq", limit, command =>
+        QueryAsync(kind,
+            $"{status switch { null => "1 = 1", OutboxStatus.Pending => "status = 'pending'", _ => "status = @status" }} AND {SubjectFilter(subjects)}",
+            (status == OutboxStatus.Pending ? "seq + 0" : "seq") + (newestFirst ? " DESC" : ""), limit, command =>
         {
-            if (status is { } wanted)
+            if (status is { } wanted && wanted != OutboxStatus.Pending)
             {
                 command.Parameters.AddWithValue("@status", StatusText(wanted));
             }

@@ -46,7 +46,8 @@ public sealed class PostgresEvaluationSeenTests(PostgresStoreFixture fixture) : 
         var queueBefore = await RowsAsync(database, "SELECT * FROM evaluation_queue ORDER BY seq");
         var leasesBefore = await RowsAsync(database, "SELECT * FROM evaluation_leases");
 
-        var report = await new PostgresMigrator(database, TimeProvider.System).MigrateAsync();
+        // Through 8: migration 9 is the outbox's (PostgresOutboxClaimPlanTests).
+        var report = await new PostgresMigrator(database, TimeProvider.System, [.. PostgresMigrations.All.Where(m => m.Version <= 8)]).MigrateAsync();
 
         Assert.Equal([8], report.Applied);
         Assert.Equal(3, queueBefore.Count);
