@@ -136,6 +136,10 @@ public static class EndToEndBenchmark
         }
 
         cpu?.Start();
+        var writeTurns = platform.Services.GetService(typeof(Telehealth.Storage.Sqlite.SqliteDatabase)) is Telehealth.Storage.Sqlite.SqliteDatabase database
+            ? database.WriteTurns
+            : null;
+        var turnsBefore = writeTurns?.Totals;
         var cost = ProcessCostPerReading.Start();
         var stopwatch = Stopwatch.StartNew();
         (acknowledged, failed) = await PublishAllAsync(devices, clients, settings.MessagesPerDevice, firstSecond, criticalMessage, ackTimes);
@@ -156,6 +160,7 @@ public static class EndToEndBenchmark
             settled = stopwatch.Elapsed;
         }
         stopwatch.Stop();
+        var turnsAfter = writeTurns?.Totals;
         var cpuUse = cpu?.Stop();
         var costPerReading = cost.Stop(settings.TotalReadings);
 
@@ -187,6 +192,7 @@ public static class EndToEndBenchmark
             WarmUpCompiled = warmUpCompiled,
             Cpu = cpuUse,
             Cost = costPerReading,
+            WriteTurns = turnsBefore is { } before && turnsAfter is { } after ? (after.Turns - before.Turns, after.Held - before.Held) : null,
         };
 
         // With a FHIR server: until nothing is pending in the outbox (the caller counts what the server received).

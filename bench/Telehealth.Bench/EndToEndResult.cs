@@ -31,5 +31,11 @@ public sealed record EndToEndResult(
     /// <summary>Methods compiled in this process during each warm-up round, in order.</summary>
     public IReadOnlyList<long> WarmUpCompiled { get; init; } = [];
 
+    /// <summary>
+    /// The SQLite write turns while the clock ran (every bulk write of the embedded care record takes one): how many,
+    /// and how long they were held in all. Held near the whole clock, the one writer is what sets the pace.
+    /// </summary>
+    public (long Turns, TimeSpan Held)? WriteTurns { get; init; }
+
     public double SettledReadingsPerSecond => SettledElapsed is { } settled ? Stored / settled.TotalSeconds : double.NaN;
 }

@@ -11,7 +11,7 @@ namespace Telehealth.Storage.Sqlite;
 /// instead of by whichever commit crosses SQLite's 1,000-page mark: that commit was most often the ingest writer's,
 /// which then copied and synced up to 4 MB before it could answer its devices (58 % of the writer's time in a profile).
 /// </summary>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : IDisposable
 {
     private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = new();
     private static readonly object Marker = new();
@@ -73,6 +73,83 @@ public sealed class SqliteDatabase
 
     /// <summary>This database's write turns (tests look at who waits).</summary>
     public SqliteWriteTurns WriteTurns => _writeTurns;
+
+    // The writer connection and its compiled statements (SqliteWrite): touched only by the holder of the write turn,
+    // whose hand-over orders every use after the last.
+    private SqliteConnection? _writer;
+    private readonly Dictionary<string, SqliteCommand> _writerStatements = new(StringComparer.Ordinal);
+    private bool _disposed;
+
+    /// <summary>
+    /// Waits for this process's write turn (<see cref="WaitForWriteTurnAsync"/>) and begins an IMMEDIATE transaction on
+    /// the database's writer connection, kept open between writes with its statements compiled (<see cref="SqliteWrite"/>).
+    /// </summary>
+    public async ValueTask<SqliteWrite> BeginWriteAsync(CancellationToken cancellationToken = default)
+    {
+        var turn = await WaitForWriteTurnAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _writer ??= await OpenAsync(cancellationToken);
+            // IMMEDIATE: the write lock is taken up front, so what this transaction reads cannot be overtaken by a
+            // writer outside the turns (an API edit) before it writes.
+            return new SqliteWrite(this, turn, _writer, _writer.BeginTransaction(deferred: false));
+        }
+        catch
+        {
+            EndWrite(healthy: false);
+            turn.Dispose();
+            throw;
+        }
+    }
+
+    internal SqliteCommand WriterStatement(string sql, SqliteTransaction transaction)
+    {
+        if (!_writerStatements.TryGetValue(sql, out var command))
+        {
+            command = _writer!.CreateCommand();
+            command.CommandText = sql;
+            _writerStatements.Add(sql, command);
+        }
+        command.Transaction = transaction;
+        return command;
+    }
+
+    /// <summary>After a write: a writer connection that failed is closed, so the next write opens a fresh one.</summary>
+    internal void EndWrite(bool healthy)
+    {
+        if (!healthy || _disposed)
+        {
+            CloseWriter();
+        }
+    }
+
+    private void CloseWriter()
+    {
+        foreach (var command in _writerStatements.Values)
+        {
+            command.Dispose();
+        }
+        _writerStatements.Clear();
+        _writer?.Dispose();
+        _writer = null;
+    }
+
+    /// <summary>Closes the writer connection (the pooled ones belong to Microsoft.Data.Sqlite's pool).</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        // In turn, so a write under way finishes on it first; one still under way after 10 s closes it when it ends.
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            using var turn = _writeTurns.WaitAsync(deferrable: false, patience.Token).AsTask().GetAwaiter().GetResult();
+            CloseWriter();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 
     /// <summary>
     /// The size a WAL file is cut back to when a writer starts it over (<c>journal_size_limit</c>, set on every

@@ -33,11 +33,9 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
         {
             return;
         }
-        await using var connection = await database.OpenAsync(cancellationToken);
-        using var turn = await database.WaitForWriteTurnAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await EnqueueAsync(connection, transaction, readings, time.GetUtcNow(), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await using var write = await database.BeginWriteAsync(cancellationToken);
+        await EnqueueAsync(write, readings, time.GetUtcNow(), cancellationToken);
+        await write.CommitAsync(cancellationToken);
     }
 
     public async Task EnqueueEventAsync(TelecareEvent telecareEvent, CancellationToken cancellationToken = default)
@@ -111,24 +109,41 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
     /// Queues a rule's timer inside the caller's transaction (the one that takes it from the wake-up table), keyed by
     /// patient, rule and wake time so firing it twice queues it once.
     /// </summary>
-    public static async Task EnqueueTimerAsync(SqliteConnection connection, SqliteTransaction transaction, string patientId, RuleTimer timer, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task EnqueueTimerAsync(SqliteWrite write, string patientId, RuleTimer timer, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(timer);
-        await using var insert = CreateInsert(connection, transaction);
+        var insert = write.Statement(InsertSql);
         Bind(insert, patientId, TimerKind, patientId, timer.RuleKey, null, timer.WakeAt, now, now);
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Queues readings inside the caller's transaction (the one that stores them).</summary>
-    public static async Task EnqueueAsync(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<Reading> readings, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Queues readings inside the caller's write (the one that stores them).</summary>
+    public static async Task EnqueueAsync(SqliteWrite write, IEnumerable<Reading> readings, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var insert = CreateInsert(connection, transaction);
-        insert.Prepare();
+        var insert = write.Statement(InsertSql);
         foreach (var reading in readings)
         {
             Bind(insert, reading.PatientId, ReadingKind, reading.DeviceId, reading.Kind.WireName(), reading.Value, reading.DeviceTime, reading.ReceivedAt, now);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Queues every reading stored in the caller's write after row <paramref name="lastRowBefore"/> of vital_readings (the
+    /// readings it added), in the order stored: one statement that copies them inside SQLite, where a statement per
+    /// reading crossed into SQLite and back once for each (binding ten parameters by name every time).
+    /// </summary>
+    public static async Task EnqueueStoredReadingsAsync(SqliteWrite write, long lastRowBefore, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await write.Statement($"""
+            INSERT OR IGNORE INTO evaluation_queue
+                (patient_id, item_kind, device_id, name, value, device_time_ms, received_at_ms, enqueued_at_ms, due_at_ms, interval_ms)
+            SELECT patient_id, '{ReadingKind}', device_id, kind, value, device_time_ms, received_at_ms, $now, $now, NULL
+            FROM vital_readings WHERE rowid > $after ORDER BY rowid
+            """)
+            .Bind("$after", lastRowBefore)
+            .Bind("$now", SqliteTime.ToUnixMs(now))
+            .ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Queues a telecare event inside the caller's transaction (the one that stores it).</summary>
@@ -140,23 +155,18 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
     }
 
     /// <summary>Marks items evaluated inside the caller's transaction (the one that records their effects).</summary>
-    public static async Task MarkDoneAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyCollection<long> sequences, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task MarkDoneAsync(SqliteWrite write, IReadOnlyCollection<long> sequences, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (sequences.Count == 0)
         {
             return;
         }
-        await using var update = connection.CreateCommand();
-        update.Transaction = transaction;
-        update.CommandText = "UPDATE evaluation_queue SET done_at_ms = $now WHERE seq = $seq AND done_at_ms IS NULL";
-        update.Parameters.AddWithValue("$now", SqliteTime.ToUnixMs(now));
-        var seq = update.Parameters.Add("$seq", SqliteType.Integer);
-        update.Prepare();
-        foreach (var sequence in sequences)
-        {
-            seq.Value = sequence;
-            await update.ExecuteNonQueryAsync(cancellationToken);
-        }
+        // One statement for the pass's items, their numbers as a JSON array: a statement per item crossed into SQLite
+        // and back once for each.
+        await write.Statement("UPDATE evaluation_queue SET done_at_ms = $now WHERE seq IN (SELECT value FROM json_each($seqs)) AND done_at_ms IS NULL")
+            .Bind("$now", SqliteTime.ToUnixMs(now))
+            .Bind("$seqs", "[" + string.Join(',', sequences) + "]")
+            .ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<DueItem>> ClaimAsync(int maxItems, DateTimeOffset now, IReadOnlyCollection<string> skipPatients,
@@ -279,15 +289,17 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    private const string InsertSql = """
+        INSERT OR IGNORE INTO evaluation_queue
+            (patient_id, item_kind, device_id, name, value, device_time_ms, received_at_ms, enqueued_at_ms, due_at_ms, interval_ms)
+        VALUES ($patient, $kind, $device, $name, $value, $time, $received, $now, $now, $interval)
+        """;
+
     private static SqliteCommand CreateInsert(SqliteConnection connection, SqliteTransaction? transaction)
     {
         var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = """
-            INSERT OR IGNORE INTO evaluation_queue
-                (patient_id, item_kind, device_id, name, value, device_time_ms, received_at_ms, enqueued_at_ms, due_at_ms, interval_ms)
-            VALUES ($patient, $kind, $device, $name, $value, $time, $received, $now, $now, $interval)
-            """;
+        insert.CommandText = InsertSql;
         insert.Parameters.Add("$patient", SqliteType.Text);
         insert.Parameters.Add("$kind", SqliteType.Text);
         insert.Parameters.Add("$device", SqliteType.Text);
@@ -303,14 +315,14 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
     private static void Bind(SqliteCommand insert, string patientId, string kind, string deviceId, string name, double? value,
         DateTimeOffset deviceTime, DateTimeOffset receivedAt, DateTimeOffset now, TimeSpan? interval = null)
     {
-        insert.Parameters["$patient"].Value = patientId;
-        insert.Parameters["$kind"].Value = kind;
-        insert.Parameters["$device"].Value = deviceId;
-        insert.Parameters["$name"].Value = name;
-        insert.Parameters["$value"].Value = value is { } v ? v : DBNull.Value;
-        insert.Parameters["$time"].Value = SqliteTime.ToUnixMs(deviceTime);
-        insert.Parameters["$received"].Value = SqliteTime.ToUnixMs(receivedAt);
-        insert.Parameters["$now"].Value = SqliteTime.ToUnixMs(now);
-        insert.Parameters["$interval"].Value = interval is { } i ? (long)i.TotalMilliseconds : DBNull.Value;
+        insert.Bind("$patient", patientId);
+        insert.Bind("$kind", kind);
+        insert.Bind("$device", deviceId);
+        insert.Bind("$name", name);
+        insert.Bind("$value", value);
+        insert.Bind("$time", SqliteTime.ToUnixMs(deviceTime));
+        insert.Bind("$received", SqliteTime.ToUnixMs(receivedAt));
+        insert.Bind("$now", SqliteTime.ToUnixMs(now));
+        insert.Bind("$interval", interval is { } i ? (long)i.TotalMilliseconds : null);
     }
 }

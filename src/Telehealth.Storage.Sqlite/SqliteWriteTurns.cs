@@ -17,6 +17,8 @@ public sealed class SqliteWriteTurns(TimeProvider time, TimeSpan deferredBound)
     private readonly LinkedList<Waiter> _urgent = new();
     private readonly LinkedList<Waiter> _deferrable = new();
     private bool _held;
+    private long _handed;
+    private long _heldTicks;
 
     /// <summary>How long a deferrable writer lets urgent ones go first before it goes next whatever waits.</summary>
     public TimeSpan DeferredBound { get; } = deferredBound;
@@ -38,6 +40,9 @@ public sealed class SqliteWriteTurns(TimeProvider time, TimeSpan deferredBound)
         }
         return new ValueTask<IDisposable>(WaitForAsync(waiter, cancellationToken));
     }
+
+    /// <summary>Turns handed out so far, and how long they were held in all (the bench reads the writer's share of its clock).</summary>
+    public (long Turns, TimeSpan Held) Totals => (Interlocked.Read(ref _handed), System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _heldTicks)));
 
     /// <summary>Writers waiting now: urgent, then deferrable (for tests and diagnostics).</summary>
     public (int Urgent, int Deferrable) Waiting
@@ -111,12 +116,15 @@ public sealed class SqliteWriteTurns(TimeProvider time, TimeSpan deferredBound)
 
     private sealed class Turn(SqliteWriteTurns turns) : IDisposable
     {
+        private readonly long _since = System.Diagnostics.Stopwatch.GetTimestamp();
         private int _released;
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
+                Interlocked.Increment(ref turns._handed);
+                Interlocked.Add(ref turns._heldTicks, System.Diagnostics.Stopwatch.GetTimestamp() - _since);
                 turns.Release();
             }
         }

@@ -158,7 +158,7 @@ public static class ScaleBenchmark
             var match = embedded.Stored == sent && embedded.Acknowledged == sent && embedded.Failed == 0 && embedded.AlertsPushed == ScaleSettings.Devices;
             Note(string.Create(CultureInfo.InvariantCulture,
                 $"embedded, seconds from the first PUBLISH: last PUBACK {embedded.Elapsed.TotalSeconds:0.0}, evaluated and every alert on the dashboard {embedded.SettledElapsed?.TotalSeconds:0.0}" +
-                $" (after a warm-up: {WarmUp(embedded)}; no FHIR server configured, so nothing is queued for pushing); this process (platform and devices): {embedded.Cost}"));
+                $" (after a warm-up: {WarmUp(embedded)}; no FHIR server configured, so nothing is queued for pushing); this process (platform and devices): {embedded.Cost}{WriterShare(embedded)}"));
             Count("embedded", match, $"{sent} readings sent, {embedded.Acknowledged} PUBACKed, {embedded.Failed} messages refused, {embedded.Stored} stored (read back through the API), alerts pushed for {embedded.AlertsPushed} of {ScaleSettings.Devices} persons");
             Cpu("embedded (platform and devices in this process)", embedded.Cpu);
             var rate = embedded.SettledReadingsPerSecond;
@@ -199,7 +199,7 @@ public static class ScaleBenchmark
             var match = pushed.Stored == sent && pushed.Acknowledged == sent && pushed.Failed == 0 && pushed.AlertsPushed == ScaleSettings.Devices
                 && run.Observations == sent + warmUpReadings && run.Requests == run.Writes;
             Note(string.Create(CultureInfo.InvariantCulture,
-                $"{phase}, seconds from the first PUBLISH: last PUBACK {pushed.Elapsed.TotalSeconds:0.0}, evaluated, every alert on the dashboard and the FHIR outbox drained {pushed.SettledElapsed?.TotalSeconds:0.0} (after a warm-up: {WarmUp(pushed)}); this process (platform, devices and the FHIR server): {pushed.Cost}"));
+                $"{phase}, seconds from the first PUBLISH: last PUBACK {pushed.Elapsed.TotalSeconds:0.0}, evaluated, every alert on the dashboard and the FHIR outbox drained {pushed.SettledElapsed?.TotalSeconds:0.0} (after a warm-up: {WarmUp(pushed)}); this process (platform, devices and the FHIR server): {pushed.Cost}{WriterShare(pushed)}"));
             Count(phase, match, $"{sent} readings sent, {pushed.Acknowledged} PUBACKed, {pushed.Stored} stored, alerts pushed for {pushed.AlertsPushed} of {ScaleSettings.Devices} persons; " +
                 $"{run.Observations} Observations on the FHIR server (warm-up and measured: {sent + warmUpReadings}), {run.Requests} write requests for {run.Writes} versions stored");
             Cpu($"{phase} (platform, devices and FHIR server in this process)", pushed.Cpu);
@@ -298,6 +298,18 @@ public static class ScaleBenchmark
     /// <summary>The warm-up of an in-process run: its rounds, the readings each, the methods compiled in each.</summary>
     private static string WarmUp(EndToEndResult run) => string.Create(CultureInfo.InvariantCulture,
         $"{run.WarmUpCompiled.Count} rounds of {ScaleSettings.Devices} other persons' devices, {run.Settings.WarmUpMessagesPerDevice * EndToEndSettings.ReadingsPerMessage:N0} readings each, one critical message each; methods compiled in each round: {string.Join(", ", run.WarmUpCompiled)}");
+
+    /// <summary>The SQLite writer's share of the clock (from the first PUBLISH to the last step the clock waits for).</summary>
+    private static string WriterShare(EndToEndResult run)
+    {
+        if (run.WriteTurns is not { } turns)
+        {
+            return "";
+        }
+        var clock = run.SettledElapsed ?? run.Elapsed;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"; the SQLite writer (one write turn at a time) was held {turns.Held.TotalSeconds:0.00} s of the {clock.TotalSeconds:0.00} s ({turns.Held / clock:P0}) in {turns.Turns:N0} turns, {turns.Held.TotalMicroseconds / run.Settings.TotalReadings:0.0} µs per reading");
+    }
 
     private static string Bound(CpuUse? cpu, string note)
     {

@@ -118,22 +118,21 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
         }
         // The evaluation pass's commit is a bulk write too: it waits its turn behind the ingest batches and outbox
         // appends rather than polling SQLite's lock with growing sleeps (busy_timeout).
-        using var turn = await _database.WaitForWriteTurnAsync(cancellationToken);
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        // IMMEDIATE: take the write lock up front, so the alert reads this commit is based on cannot be overtaken.
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        // IMMEDIATE (as every SqliteWrite): the write lock is taken up front, so the alert reads this commit is based on
+        // cannot be overtaken.
+        await using var write = await _database.BeginWriteAsync(cancellationToken);
         var anyRecorded = false;
         var anyWakeUp = false;
         for (var index = 0; index < commits.Count; index++)
         {
             if (!commits[index].IsEmpty)
             {
-                results[index] = await WriteCommitAsync(connection, transaction, commits[index], cancellationToken);
+                results[index] = await WriteCommitAsync(write, commits[index], cancellationToken);
                 anyRecorded |= results[index].Count > 0;
                 anyWakeUp |= commits[index].RuleStates?.Any(state => state.WakeAt is not null) == true;
             }
         }
-        await transaction.CommitAsync(cancellationToken);
+        await write.CommitAsync(cancellationToken);
         if (anyRecorded)
         {
             _signal?.Notify();
@@ -145,7 +144,7 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
         return results;
     }
 
-    private async Task<IReadOnlyList<AlertEventRecord>> WriteCommitAsync(SqliteConnection connection, SqliteTransaction transaction, AlertCommit commit, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AlertEventRecord>> WriteCommitAsync(SqliteWrite write, AlertCommit commit, CancellationToken cancellationToken)
     {
         var recorded = new List<AlertEventRecord>();
         foreach (var change in commit.Changes.Where(change => change.Refused is null))
@@ -155,24 +154,22 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
             {
                 throw new ArgumentException($"A change for alert {alert.Id} belongs to another patient than the commit.", nameof(commit));
             }
-            await WriteAlertAsync(connection, transaction, alert, commit.ExpectedVersions?.GetValueOrDefault(alert.Id), cancellationToken);
+            await WriteAlertAsync(write, alert, commit.ExpectedVersions?.GetValueOrDefault(alert.Id), cancellationToken);
             foreach (var alertEvent in change.Events)
             {
-                var sequence = await AlertEventRows.AppendAsync(connection, transaction, alertEvent, AlertSnapshots.ToJson(alert), cancellationToken);
+                var sequence = await AlertEventRows.AppendAsync(write.Connection, write.Transaction, alertEvent, AlertSnapshots.ToJson(alert), cancellationToken);
                 recorded.Add(new AlertEventRecord(sequence, alertEvent with { Sequence = sequence }, alert));
             }
         }
-        await SqliteRuleStateStore.WriteAsync(connection, transaction, commit.PatientId, commit.RuleStates ?? [], _time.GetUtcNow(), cancellationToken);
-        await SqliteEvaluationQueue.MarkDoneAsync(connection, transaction, commit.CompletedDueItems, _time.GetUtcNow(), cancellationToken);
+        await SqliteRuleStateStore.WriteAsync(write, commit.PatientId, commit.RuleStates ?? [], _time.GetUtcNow(), cancellationToken);
+        await SqliteEvaluationQueue.MarkDoneAsync(write, commit.CompletedDueItems, _time.GetUtcNow(), cancellationToken);
         return recorded;
     }
 
     /// <param name="expectedVersion">Write only over this version (the conditional UPDATE is the cross-process guard); null: any.</param>
-    private static async Task WriteAlertAsync(SqliteConnection connection, SqliteTransaction transaction, AlertCase alert, long? expectedVersion, CancellationToken cancellationToken)
+    private static async Task WriteAlertAsync(SqliteWrite write, AlertCase alert, long? expectedVersion, CancellationToken cancellationToken)
     {
-        await using var write = connection.CreateCommand();
-        write.Transaction = transaction;
-        write.CommandText = """
+        var command = write.Statement("""
             INSERT INTO alerts (id, patient_id, condition_key, incident_id, severity, status, raised_at, updated_at, respond_by, alert_json)
             VALUES ($id, $patient, $key, $incident, $severity, $status, $raised, $updated, $respondBy, $json)
             ON CONFLICT (id) DO UPDATE SET
@@ -180,22 +177,22 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
                 updated_at = excluded.updated_at, respond_by = excluded.respond_by, alert_json = excluded.alert_json,
                 version = alerts.version + 1
             WHERE $expected IS NULL OR alerts.version = $expected
-            """;
-        write.Parameters.AddWithValue("$expected", expectedVersion is { } expected ? expected : DBNull.Value);
-        write.Parameters.AddWithValue("$id", alert.Id.ToString("D"));
-        write.Parameters.AddWithValue("$patient", alert.PatientId);
-        write.Parameters.AddWithValue("$key", alert.ConditionKey);
-        write.Parameters.AddWithValue("$incident", alert.IncidentId.ToString("D"));
-        write.Parameters.AddWithValue("$severity", (int)alert.Severity);
-        write.Parameters.AddWithValue("$status", WireNames.Of(alert.Status));
-        write.Parameters.AddWithValue("$raised", SqliteTime.ToUnixMs(alert.RaisedAt));
-        write.Parameters.AddWithValue("$updated", SqliteTime.ToUnixMs(alert.UpdatedAt));
-        write.Parameters.AddWithValue("$respondBy", SqliteTime.ToUnixMs(alert.RespondBy));
-        write.Parameters.AddWithValue("$json", AlertSnapshots.ToJson(alert));
+            """)
+            .Bind("$expected", expectedVersion)
+            .Bind("$id", alert.Id.ToString("D"))
+            .Bind("$patient", alert.PatientId)
+            .Bind("$key", alert.ConditionKey)
+            .Bind("$incident", alert.IncidentId.ToString("D"))
+            .Bind("$severity", (int)alert.Severity)
+            .Bind("$status", WireNames.Of(alert.Status))
+            .Bind("$raised", SqliteTime.ToUnixMs(alert.RaisedAt))
+            .Bind("$updated", SqliteTime.ToUnixMs(alert.UpdatedAt))
+            .Bind("$respondBy", SqliteTime.ToUnixMs(alert.RespondBy))
+            .Bind("$json", AlertSnapshots.ToJson(alert));
         int written;
         try
         {
-            written = await write.ExecuteNonQueryAsync(cancellationToken);
+            written = await command.ExecuteNonQueryAsync(cancellationToken);
         }
         catch (SqliteException exception) when (exception.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */
             && exception.Message.Contains("condition_key", StringComparison.Ordinal))

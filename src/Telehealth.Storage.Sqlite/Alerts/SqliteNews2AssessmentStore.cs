@@ -28,36 +28,32 @@ public sealed class SqliteNews2AssessmentStore : INews2AssessmentStore
         {
             return 0;
         }
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        // The JSON columns are made before the turn: the turn is the one writer's, and only the insert needs it.
+        var rows = assessments.Select(assessment => (Assessment: assessment,
+            Scores: JsonSerializer.Serialize(assessment.Score.ParameterScores.ToDictionary(p => p.Key.ToString(), p => p.Value)),
+            Missing: JsonSerializer.Serialize(assessment.Score.Missing.Select(m => m.ToString())),
+            Basis: JsonSerializer.Serialize(assessment.Basis.Select(BasisRow.From)))).ToList();
         // In turn, not polled for: these are written between a pass's outbox append and its commit, on the way to the
         // alert, and SQLite's own wait for its lock sleeps 1, 2, 5 … 100 ms between tries (SqliteDatabase).
-        using var turn = await _database.WaitForWriteTurnAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var write = await _database.BeginWriteAsync(cancellationToken);
+        var insert = write.Statement($"INSERT OR IGNORE INTO news2_assessments ({Columns}) VALUES ($id, $patient, $total, $risk, $scale, $scores, $missing, $basis, $observed, $assessed)");
         var stored = 0;
-        foreach (var assessment in assessments)
+        foreach (var (assessment, scores, missing, basis) in rows)
         {
-            stored += await InsertAsync(connection, transaction, assessment, cancellationToken) ? 1 : 0;
+            insert.Bind("$id", assessment.Id)
+                .Bind("$patient", assessment.PatientId)
+                .Bind("$total", assessment.Score.Total)
+                .Bind("$risk", assessment.Score.Risk.ToString())
+                .Bind("$scale", (int)assessment.Scale)
+                .Bind("$scores", scores)
+                .Bind("$missing", missing)
+                .Bind("$basis", basis)
+                .Bind("$observed", SqliteTime.ToUnixMs(assessment.ObservedAt))
+                .Bind("$assessed", SqliteTime.ToUnixMs(assessment.AssessedAt));
+            stored += await insert.ExecuteNonQueryAsync(cancellationToken);
         }
-        await transaction.CommitAsync(cancellationToken);
+        await write.CommitAsync(cancellationToken);
         return stored;
-    }
-
-    private static async Task<bool> InsertAsync(SqliteConnection connection, SqliteTransaction transaction, News2Assessment assessment, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"INSERT OR IGNORE INTO news2_assessments ({Columns}) VALUES ($id, $patient, $total, $risk, $scale, $scores, $missing, $basis, $observed, $assessed)";
-        command.Parameters.AddWithValue("$id", assessment.Id);
-        command.Parameters.AddWithValue("$patient", assessment.PatientId);
-        command.Parameters.AddWithValue("$total", assessment.Score.Total);
-        command.Parameters.AddWithValue("$risk", assessment.Score.Risk.ToString());
-        command.Parameters.AddWithValue("$scale", (int)assessment.Scale);
-        command.Parameters.AddWithValue("$scores", JsonSerializer.Serialize(assessment.Score.ParameterScores.ToDictionary(p => p.Key.ToString(), p => p.Value)));
-        command.Parameters.AddWithValue("$missing", JsonSerializer.Serialize(assessment.Score.Missing.Select(m => m.ToString())));
-        command.Parameters.AddWithValue("$basis", JsonSerializer.Serialize(assessment.Basis.Select(BasisRow.From)));
-        command.Parameters.AddWithValue("$observed", SqliteTime.ToUnixMs(assessment.ObservedAt));
-        command.Parameters.AddWithValue("$assessed", SqliteTime.ToUnixMs(assessment.AssessedAt));
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     public async Task<News2Assessment?> GetAsync(string id, CancellationToken cancellationToken = default)

@@ -49,15 +49,11 @@ public sealed class SqliteRuleStateStore(SqliteDatabase database) : IRuleStateSt
 
     public async Task<int> FireDueAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        using var turn = await database.WaitForWriteTurnAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var write = await database.BeginWriteAsync(cancellationToken);
         var due = new List<(string PatientId, RuleTimer Timer)>();
-        await using (var select = connection.CreateCommand())
         {
-            select.Transaction = transaction;
-            select.CommandText = "SELECT patient_id, rule_key, wake_at_ms FROM rule_wakeups WHERE wake_at_ms <= $now ORDER BY wake_at_ms LIMIT 10000";
-            select.Parameters.AddWithValue("$now", SqliteTime.ToUnixMs(now));
+            var select = write.Statement("SELECT patient_id, rule_key, wake_at_ms FROM rule_wakeups WHERE wake_at_ms <= $now ORDER BY wake_at_ms LIMIT 10000")
+                .Bind("$now", SqliteTime.ToUnixMs(now));
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -66,62 +62,46 @@ public sealed class SqliteRuleStateStore(SqliteDatabase database) : IRuleStateSt
         }
         foreach (var (patientId, timer) in due)
         {
-            await SqliteEvaluationQueue.EnqueueTimerAsync(connection, transaction, patientId, timer, now, cancellationToken);
-            await using var delete = connection.CreateCommand();
-            delete.Transaction = transaction;
+            await SqliteEvaluationQueue.EnqueueTimerAsync(write, patientId, timer, now, cancellationToken);
             // Only the wake-up that fired: an evaluation may have moved it meanwhile (then it stays for its new time).
-            delete.CommandText = "DELETE FROM rule_wakeups WHERE patient_id = $patient AND rule_key = $key AND wake_at_ms = $at";
-            delete.Parameters.AddWithValue("$patient", patientId);
-            delete.Parameters.AddWithValue("$key", timer.RuleKey);
-            delete.Parameters.AddWithValue("$at", SqliteTime.ToUnixMs(timer.WakeAt));
-            await delete.ExecuteNonQueryAsync(cancellationToken);
+            await write.Statement("DELETE FROM rule_wakeups WHERE patient_id = $patient AND rule_key = $key AND wake_at_ms = $at")
+                .Bind("$patient", patientId)
+                .Bind("$key", timer.RuleKey)
+                .Bind("$at", SqliteTime.ToUnixMs(timer.WakeAt))
+                .ExecuteNonQueryAsync(cancellationToken);
         }
-        await transaction.CommitAsync(cancellationToken);
+        await write.CommitAsync(cancellationToken);
         return due.Count;
     }
 
     /// <summary>Writes rule states and their wake-ups inside the caller's transaction (the alert commit).</summary>
-    public static async Task WriteAsync(SqliteConnection connection, SqliteTransaction transaction, string patientId,
-        IReadOnlyList<StoredRuleState> states, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task WriteAsync(SqliteWrite write, string patientId, IReadOnlyList<StoredRuleState> states, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         foreach (var state in states)
         {
-            await using (var upsert = connection.CreateCommand())
-            {
-                upsert.Transaction = transaction;
-                upsert.CommandText = """
-                    INSERT INTO rule_states (patient_id, rule_key, state_json, device_id, device_type, since_ms, updated_ms)
-                    VALUES ($patient, $key, $state, $device, $type, $since, $now)
-                    ON CONFLICT (patient_id, rule_key) DO UPDATE SET
-                        state_json = excluded.state_json, device_id = excluded.device_id, device_type = excluded.device_type,
-                        updated_ms = excluded.updated_ms
-                    """;
-                upsert.Parameters.AddWithValue("$patient", patientId);
-                upsert.Parameters.AddWithValue("$key", state.RuleKey);
-                upsert.Parameters.AddWithValue("$state", state.State.Json);
-                upsert.Parameters.AddWithValue("$device", (object?)state.Device?.DeviceId ?? DBNull.Value);
-                upsert.Parameters.AddWithValue("$type", (object?)state.Device?.DeviceType ?? DBNull.Value);
-                upsert.Parameters.AddWithValue("$since", SqliteTime.ToUnixMs(state.Since));
-                upsert.Parameters.AddWithValue("$now", SqliteTime.ToUnixMs(now));
-                await upsert.ExecuteNonQueryAsync(cancellationToken);
-            }
-            await using var wake = connection.CreateCommand();
-            wake.Transaction = transaction;
-            if (state.WakeAt is { } at)
-            {
-                wake.CommandText = """
+            await write.Statement("""
+                INSERT INTO rule_states (patient_id, rule_key, state_json, device_id, device_type, since_ms, updated_ms)
+                VALUES ($patient, $key, $state, $device, $type, $since, $now)
+                ON CONFLICT (patient_id, rule_key) DO UPDATE SET
+                    state_json = excluded.state_json, device_id = excluded.device_id, device_type = excluded.device_type,
+                    updated_ms = excluded.updated_ms
+                """)
+                .Bind("$patient", patientId)
+                .Bind("$key", state.RuleKey)
+                .Bind("$state", state.State.Json)
+                .Bind("$device", state.Device?.DeviceId)
+                .Bind("$type", state.Device?.DeviceType)
+                .Bind("$since", SqliteTime.ToUnixMs(state.Since))
+                .Bind("$now", SqliteTime.ToUnixMs(now))
+                .ExecuteNonQueryAsync(cancellationToken);
+            var wake = state.WakeAt is { } at
+                ? write.Statement("""
                     INSERT INTO rule_wakeups (patient_id, rule_key, wake_at_ms) VALUES ($patient, $key, $at)
                     ON CONFLICT (patient_id, rule_key) DO UPDATE SET wake_at_ms = excluded.wake_at_ms
-                    """;
-                wake.Parameters.AddWithValue("$at", SqliteTime.ToUnixMs(at));
-            }
-            else
-            {
-                wake.CommandText = "DELETE FROM rule_wakeups WHERE patient_id = $patient AND rule_key = $key";
-            }
-            wake.Parameters.AddWithValue("$patient", patientId);
-            wake.Parameters.AddWithValue("$key", state.RuleKey);
-            await wake.ExecuteNonQueryAsync(cancellationToken);
+                    """).Bind("$at", SqliteTime.ToUnixMs(at))
+                : write.Statement("DELETE FROM rule_wakeups WHERE patient_id = $patient AND rule_key = $key");
+            await wake.Bind("$patient", patientId).Bind("$key", state.RuleKey).ExecuteNonQueryAsync(cancellationToken);
         }
     }
 

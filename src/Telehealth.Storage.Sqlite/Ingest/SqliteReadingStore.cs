@@ -48,26 +48,11 @@ public sealed class SqliteReadingStore : IReadingStore
             return ReadingAppendResult.Empty;
         }
 
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        using var turn = await _database.WaitForWriteTurnAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = $"INSERT OR IGNORE INTO vital_readings ({Columns}) VALUES ($device, $patient, $kind, $value, $time, $received)";
-        var device = insert.Parameters.Add("$device", SqliteType.Text);
-        var patient = insert.Parameters.Add("$patient", SqliteType.Text);
-        var kind = insert.Parameters.Add("$kind", SqliteType.Text);
-        var value = insert.Parameters.Add("$value", SqliteType.Real);
-        var time = insert.Parameters.Add("$time", SqliteType.Integer);
-        var received = insert.Parameters.Add("$received", SqliteType.Integer);
-        insert.Prepare();
-        await using var stored = connection.CreateCommand();
-        stored.Transaction = transaction;
-        stored.CommandText = "SELECT value FROM vital_readings WHERE device_id = $device AND kind = $kind AND device_time_ms = $time";
-        var storedDevice = stored.Parameters.Add("$device", SqliteType.Text);
-        var storedKind = stored.Parameters.Add("$kind", SqliteType.Text);
-        var storedTime = stored.Parameters.Add("$time", SqliteType.Integer);
-
+        await using var write = await _database.BeginWriteAsync(cancellationToken);
+        // The rows this transaction adds are those after the last one now (the write turn's IMMEDIATE transaction
+        // keeps every other writer out until the commit).
+        var lastBefore = await write.Statement("SELECT COALESCE(MAX(rowid), 0) FROM vital_readings").ExecuteScalarAsync(cancellationToken) as long? ?? 0;
+        var insert = write.Statement($"INSERT OR IGNORE INTO vital_readings ({Columns}) VALUES ($device, $patient, $kind, $value, $time, $received)");
         var added = new List<Reading>(readings.Count);
         var conflicts = new List<Reading>();
         foreach (var reading in readings)
@@ -76,12 +61,10 @@ public sealed class SqliteReadingStore : IReadingStore
             {
                 throw new ArgumentException($"Reading from device {reading.DeviceId} has a non-finite value.", nameof(readings));
             }
-            device.Value = reading.DeviceId;
-            patient.Value = reading.PatientId;
-            kind.Value = reading.Kind.WireName();
-            value.Value = reading.Value;
-            time.Value = SqliteTime.ToUnixMs(reading.DeviceTime);
-            received.Value = SqliteTime.ToUnixMs(reading.ReceivedAt);
+            var kind = reading.Kind.WireName();
+            var time = SqliteTime.ToUnixMs(reading.DeviceTime);
+            insert.Bind("$device", reading.DeviceId).Bind("$patient", reading.PatientId).Bind("$kind", kind).Bind("$value", reading.Value)
+                .Bind("$time", time).Bind("$received", SqliteTime.ToUnixMs(reading.ReceivedAt));
             // ExecuteNonQuery returns sqlite3_changes(): 1 when the row was inserted, 0 when the UNIQUE key ignored it.
             if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
             {
@@ -90,17 +73,16 @@ public sealed class SqliteReadingStore : IReadingStore
             }
             // Ignored: the same identity is stored (earlier, or earlier in this batch). Only a repeat is rare enough
             // to look up; exact equality, as a resent message carries the very same canonical value.
-            storedDevice.Value = device.Value;
-            storedKind.Value = kind.Value;
-            storedTime.Value = time.Value;
+            var stored = write.Statement("SELECT value FROM vital_readings WHERE device_id = $device AND kind = $kind AND device_time_ms = $time")
+                .Bind("$device", reading.DeviceId).Bind("$kind", kind).Bind("$time", time);
             if (await stored.ExecuteScalarAsync(cancellationToken) is double storedValue && storedValue != reading.Value)
             {
                 conflicts.Add(reading);
             }
         }
 
-        await SqliteEvaluationQueue.EnqueueAsync(connection, transaction, added, _time.GetUtcNow(), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await SqliteEvaluationQueue.EnqueueStoredReadingsAsync(write, lastBefore, _time.GetUtcNow(), cancellationToken);
+        await write.CommitAsync(cancellationToken);
         return new ReadingAppendResult(added, conflicts);
     }
 

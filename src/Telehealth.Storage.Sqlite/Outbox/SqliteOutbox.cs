@@ -25,12 +25,8 @@ public sealed class SqliteOutbox(SqliteDatabase database, TimeProvider time) : I
         }
         // Hashed before the write lock is taken: the lock is held for the inserts only.
         var hashes = messages.Select(message => OutboxContentHash.Of(message.Payload)).ToArray();
-        await using var connection = await database.OpenAsync(cancellationToken);
         // A pass's observations are one long transaction: in turn with the ingest writer, not polled for (SqliteDatabase).
-        using var turn = await database.WaitForWriteTurnAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
+        await using var write = await database.BeginWriteAsync(cancellationToken);
         var notThere = dedupe switch
         {
             OutboxDedupe.OncePerKey => "SELECT 1 FROM outbox WHERE kind = $kind AND message_key = $key",
@@ -42,32 +38,27 @@ public sealed class SqliteOutbox(SqliteDatabase database, TimeProvider time) : I
                 """,
             _ => throw new ArgumentOutOfRangeException(nameof(dedupe), dedupe, null),
         };
-        command.CommandText = $"""
+        var command = write.Statement($"""
             INSERT INTO outbox (kind, subject, message_key, correlation_id, header, payload, content_hash, status, next_attempt_at, created_at)
             SELECT $kind, $subject, $key, $correlation, $header, $payload, $hash, 'pending', $now, $now
             WHERE NOT EXISTS ({notThere})
-            """;
-        command.Parameters.AddWithValue("$kind", kind);
-        var subject = command.Parameters.Add("$subject", SqliteType.Text);
-        var key = command.Parameters.Add("$key", SqliteType.Text);
-        var correlation = command.Parameters.Add("$correlation", SqliteType.Text);
-        var header = command.Parameters.Add("$header", SqliteType.Text);
-        var payload = command.Parameters.Add("$payload", SqliteType.Text);
-        var hash = command.Parameters.Add("$hash", SqliteType.Text);
-        command.Parameters.AddWithValue("$now", SqliteTime.ToUnixMs(time.GetUtcNow()));
+            """)
+            .Bind("$kind", kind)
+            .Bind("$now", SqliteTime.ToUnixMs(time.GetUtcNow()));
         var appended = 0;
         for (var i = 0; i < messages.Count; i++)
         {
             var message = messages[i];
-            subject.Value = message.Subject;
-            key.Value = message.Key;
-            correlation.Value = (object?)message.CorrelationId ?? DBNull.Value;
-            header.Value = message.Header;
-            payload.Value = message.Payload;
-            hash.Value = hashes[i];
-            appended += await command.ExecuteNonQueryAsync(cancellationToken);
+            appended += await command
+                .Bind("$subject", message.Subject)
+                .Bind("$key", message.Key)
+                .Bind("$correlation", message.CorrelationId)
+                .Bind("$header", message.Header)
+                .Bind("$payload", message.Payload)
+                .Bind("$hash", hashes[i])
+                .ExecuteNonQueryAsync(cancellationToken);
         }
-        await transaction.CommitAsync(cancellationToken);
+        await write.CommitAsync(cancellationToken);
         return appended;
     }
 
