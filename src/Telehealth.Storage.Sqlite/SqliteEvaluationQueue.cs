@@ -51,15 +51,15 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
     public async Task EnqueueStatusAsync(DeviceStatusReport status, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(status);
-        await using var connection = await database.OpenAsync(cancellationToken);
         // In turn: every device's heartbeat comes here, and a writer polling for SQLite's lock makes the ingest writer
-        // poll too once it is in (SqliteDatabase).
-        using var turn = await database.WaitForWriteTurnAsync(cancellationToken);
-        await using var insert = CreateInsert(connection, null);
+        // poll too once it is in (SqliteDatabase). On the writer connection, its statement compiled once (SqliteWrite).
+        await using var write = await database.BeginWriteAsync(cancellationToken);
+        var insert = write.Statement(InsertSql);
         // name = the device type, value = the battery: a status's identity is its device and device time.
         Bind(insert, status.PatientId, StatusKind, status.DeviceId, status.DeviceType, status.BatteryPercent, status.DeviceTime, status.ReceivedAt,
             time.GetUtcNow(), status.Interval);
         await insert.ExecuteNonQueryAsync(cancellationToken);
+        await write.CommitAsync(cancellationToken);
     }
 
     public async Task EnqueueReassessAsync(string patientId, CareRecordChange change, CancellationToken cancellationToken = default)
