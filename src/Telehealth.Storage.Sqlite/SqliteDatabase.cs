@@ -135,10 +135,42 @@ public sealed class SqliteDatabase : IDisposable
         _writer = null;
     }
 
-    /// <summary>Closes the writer connection (the pooled ones belong to Microsoft.Data.Sqlite's pool).</summary>
+    // Reader connections kept with their compiled statements (SqliteRead), at most MaxKeptReaders: an evaluation pass
+    // decides several people at once, each with its reads side by side.
+    private readonly System.Collections.Concurrent.ConcurrentStack<KeptReader> _readers = new();
+
+    /// <summary>How many idle reader connections are kept; one given back beyond that is closed.</summary>
+    public const int MaxKeptReaders = 32;
+
+    /// <summary>Lends a kept reader connection (or opens one) for one call's reads (<see cref="SqliteRead"/>).</summary>
+    public async ValueTask<SqliteRead> BeginReadAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new SqliteRead(this, _readers.TryPop(out var kept) ? kept : new KeptReader(await OpenAsync(cancellationToken)));
+    }
+
+    internal void EndRead(KeptReader reader)
+    {
+        if (_disposed || _readers.Count >= MaxKeptReaders)
+        {
+            reader.Dispose();
+            return;
+        }
+        _readers.Push(reader);
+        if (_disposed && _readers.TryPop(out var late))
+        {
+            late.Dispose(); // given back while the database was being disposed
+        }
+    }
+
+    /// <summary>Closes the writer connection and the kept readers (the pooled ones belong to Microsoft.Data.Sqlite's pool).</summary>
     public void Dispose()
     {
         _disposed = true;
+        while (_readers.TryPop(out var reader))
+        {
+            reader.Dispose();
+        }
         // In turn, so a write under way finishes on it first; one still under way after 10 s closes it when it ends.
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try

@@ -48,9 +48,20 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
                 command.Parameters.AddWithValue("$key", conditionKey);
             }, cancellationToken)).SingleOrDefault();
 
-    public Task<IReadOnlyList<AlertCase>> ListActiveForPatientAsync(string patientId, CancellationToken cancellationToken = default) =>
-        ReadAlertsAsync($"SELECT alert_json FROM alerts WHERE patient_id = $patient AND {NotResolved} ORDER BY raised_at, rowid",
-            command => command.Parameters.AddWithValue("$patient", patientId), cancellationToken);
+    public async Task<IReadOnlyList<AlertCase>> ListActiveForPatientAsync(string patientId, CancellationToken cancellationToken = default)
+    {
+        // Every evaluation of the person asks this: on a kept reader, its statement compiled once (SqliteRead).
+        await using var read = await _database.BeginReadAsync(cancellationToken);
+        var command = read.Statement($"SELECT alert_json FROM alerts WHERE patient_id = $patient AND {NotResolved} ORDER BY raised_at, rowid")
+            .Bind("$patient", patientId);
+        var alerts = new List<AlertCase>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            alerts.Add(AlertSnapshots.FromJson(reader.GetString(0)));
+        }
+        return alerts;
+    }
 
     public async Task<AlertCase?> GetAsync(Guid alertId, CancellationToken cancellationToken = default) =>
         (await ReadAlertsAsync("SELECT alert_json FROM alerts WHERE id = $id",

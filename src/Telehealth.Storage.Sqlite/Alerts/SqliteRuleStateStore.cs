@@ -16,14 +16,13 @@ public sealed class SqliteRuleStateStore(SqliteDatabase database) : IRuleStateSt
 
     public async Task<IReadOnlyDictionary<string, StoredRuleState>> LoadAsync(string patientId, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+        await using var read = await database.BeginReadAsync(cancellationToken);
+        var command = read.Statement("""
             SELECT s.rule_key, s.state_json, s.device_id, s.device_type, s.since_ms, w.wake_at_ms
             FROM rule_states s LEFT JOIN rule_wakeups w ON w.patient_id = s.patient_id AND w.rule_key = s.rule_key
             WHERE s.patient_id = $patient
-            """;
-        command.Parameters.AddWithValue("$patient", patientId);
+            """);
+        command.Bind("$patient", patientId);
         var states = new Dictionary<string, StoredRuleState>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -45,10 +45,9 @@ public sealed class SqlitePatientRepository : IPatientRepository
 
     public async Task<PatientRecord?> GetAsync(string patientId, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM patients WHERE id = $id";
-        command.Parameters.AddWithValue("$id", patientId);
+        await using var read = await _database.BeginReadAsync(cancellationToken);
+        var command = read.Statement($"SELECT {Columns} FROM patients WHERE id = $id");
+        command.Bind("$id", patientId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }

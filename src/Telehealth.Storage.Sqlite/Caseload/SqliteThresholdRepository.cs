@@ -17,10 +17,9 @@ public sealed class SqliteThresholdRepository : IThresholdRepository
 
     public async Task<IReadOnlyList<VitalThreshold>> GetOverridesAsync(string patientId, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT kind, critical_low, low, high, critical_high FROM patient_thresholds WHERE patient_id = $patient";
-        command.Parameters.AddWithValue("$patient", patientId);
+        await using var read = await _database.BeginReadAsync(cancellationToken);
+        var command = read.Statement("SELECT kind, critical_low, low, high, critical_high FROM patient_thresholds WHERE patient_id = $patient");
+        command.Bind("$patient", patientId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var overrides = new List<VitalThreshold>();
         while (await reader.ReadAsync(cancellationToken))
@@ -109,10 +108,9 @@ public sealed class SqliteThresholdRepository : IThresholdRepository
 
     public async Task<ThresholdTimeline> GetTimelineAsync(string patientId, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT set_at, overrides FROM patient_threshold_history WHERE patient_id = $patient ORDER BY set_at, seq";
-        command.Parameters.AddWithValue("$patient", patientId);
+        await using var read = await _database.BeginReadAsync(cancellationToken);
+        var command = read.Statement("SELECT set_at, overrides FROM patient_threshold_history WHERE patient_id = $patient ORDER BY set_at, seq");
+        command.Bind("$patient", patientId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var sets = new List<(DateTimeOffset, ThresholdSet)>();
         while (await reader.ReadAsync(cancellationToken))

@@ -57,11 +57,10 @@ public sealed class SqliteConsciousnessStore(SqliteDatabase database) : IConscio
     public async Task<IReadOnlyList<ConsciousnessObservation>> RecentAsync(string patientId, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM consciousness_observations WHERE patient_id = $patient ORDER BY observed_at_ms DESC LIMIT $limit";
-        command.Parameters.AddWithValue("$patient", patientId);
-        command.Parameters.AddWithValue("$limit", limit);
+        await using var read = await database.BeginReadAsync(cancellationToken);
+        var command = read.Statement($"SELECT {Columns} FROM consciousness_observations WHERE patient_id = $patient ORDER BY observed_at_ms DESC LIMIT $limit");
+        command.Bind("$patient", patientId);
+        command.Bind("$limit", limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var found = new List<ConsciousnessObservation>();
         while (await reader.ReadAsync(cancellationToken))

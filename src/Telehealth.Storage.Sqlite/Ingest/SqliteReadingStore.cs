@@ -139,20 +139,18 @@ public sealed class SqliteReadingStore : IReadingStore
     {
         ArgumentNullException.ThrowIfNull(patientId);
 
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
+        await using var read = await _database.BeginReadAsync(cancellationToken);
         // One index seek per kind (patient, kind, device time: newest first, LIMIT 1), not a GROUP BY over every reading
         // the person ever sent (evaluation asks this for every person in every pass, and a person's history only grows).
         // One simple statement stepped once per kind: SQLite prepares it once, where a UNION of eight costs more to
         // prepare than to run.
-        command.CommandText = $"SELECT {Columns} FROM vital_readings WHERE patient_id = $patient AND kind = $kind ORDER BY device_time_ms DESC LIMIT 1";
-        command.Parameters.AddWithValue("$patient", patientId);
-        var kind = command.Parameters.Add("$kind", SqliteType.Text);
+        var command = read.Statement($"SELECT {Columns} FROM vital_readings WHERE patient_id = $patient AND kind = $kind ORDER BY device_time_ms DESC LIMIT 1")
+            .Bind("$patient", patientId);
 
         var latest = new Dictionary<VitalKind, Reading>();
         foreach (var wanted in AllKinds)
         {
-            kind.Value = wanted.WireName();
+            command.Bind("$kind", wanted.WireName());
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (await reader.ReadAsync(cancellationToken))
             {

@@ -1,0 +1,112 @@
+using Microsoft.Data.Sqlite;
+using Telehealth.Storage.Sqlite;
+using Telehealth.Storage.Sqlite.Migrations;
+
+namespace Telehealth.Tests.Storage;
+
+/// <summary>
+/// The embedded database's kept reader connections (<see cref="SqliteRead"/>, real SQLite files): statements compiled
+/// once per connection, as many connections as readers at once, at most <see cref="SqliteDatabase.MaxKeptReaders"/> kept,
+/// and a kept reader holds no snapshot that would keep the WAL from being started over.
+/// </summary>
+public sealed class SqliteReadTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "telehealth-read-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_reader_given_back_is_lent_again_with_its_statements_compiled()
+    {
+        using var database = await MigratedAsync();
+        const string Sql = "SELECT $n + 1";
+        SqliteCommand first;
+        await using (var read = await database.BeginReadAsync())
+        {
+            first = read.Statement(Sql);
+            Assert.Equal(2L, await first.Bind("$n", 1).ExecuteScalarAsync());
+        }
+        await using (var read = await database.BeginReadAsync())
+        {
+            var again = read.Statement(Sql);
+            Assert.Same(first, again);
+            Assert.Equal(11L, await again.Bind("$n", 10).ExecuteScalarAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Readers_at_once_each_have_a_connection_and_only_the_bound_are_kept()
+    {
+        using var database = await MigratedAsync();
+        const string Sql = "SELECT 1";
+        var reads = new List<SqliteRead>();
+        var statements = new HashSet<SqliteCommand>();
+        for (var i = 0; i < SqliteDatabase.MaxKeptReaders + 3; i++)
+        {
+            var read = await database.BeginReadAsync();
+            reads.Add(read);
+            statements.Add(read.Statement(Sql));
+        }
+        Assert.Equal(SqliteDatabase.MaxKeptReaders + 3, statements.Count);
+        foreach (var read in reads)
+        {
+            await read.DisposeAsync();
+        }
+        // Lent again: only the kept ones come back with their statement; the others were closed.
+        var again = new List<SqliteRead>();
+        var reused = 0;
+        for (var i = 0; i < SqliteDatabase.MaxKeptReaders + 3; i++)
+        {
+            var read = await database.BeginReadAsync();
+            again.Add(read);
+            reused += statements.Contains(read.Statement(Sql)) ? 1 : 0;
+        }
+        Assert.Equal(SqliteDatabase.MaxKeptReaders, reused);
+        foreach (var read in again)
+        {
+            await read.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_kept_reader_holds_no_snapshot_so_the_wal_can_be_started_over()
+    {
+        using var database = await MigratedAsync();
+        await using (var write = await database.BeginWriteAsync())
+        {
+            await using var create = write.Connection.CreateCommand();
+            create.Transaction = write.Transaction;
+            create.CommandText = "CREATE TABLE scratch (n INTEGER NOT NULL); INSERT INTO scratch VALUES (1), (2), (3);";
+            await create.ExecuteNonQueryAsync();
+            await write.CommitAsync();
+        }
+        await using (var read = await database.BeginReadAsync())
+        {
+            await using var reader = await read.Statement("SELECT n FROM scratch ORDER BY n").ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync()); // read one row of three, then let go
+        }
+        await using (var write = await database.BeginWriteAsync())
+        {
+            await write.Statement("INSERT INTO scratch VALUES ($n)").Bind("$n", 4).ExecuteNonQueryAsync();
+            await write.CommitAsync();
+        }
+        await using var connection = await database.OpenAsync();
+        await using var checkpoint = connection.CreateCommand();
+        checkpoint.CommandText = "PRAGMA wal_checkpoint(RESTART)";
+        await using var result = await checkpoint.ExecuteReaderAsync();
+        Assert.True(await result.ReadAsync());
+        Assert.Equal(0L, result.GetInt64(0)); // not busy: no reader kept an older snapshot
+        Assert.Equal(result.GetInt64(1), result.GetInt64(2)); // every frame of the WAL copied back
+    }
+
+    private async Task<SqliteDatabase> MigratedAsync()
+    {
+        var database = new SqliteDatabase(Path.Combine(_folder, "read.db"));
+        await new SqliteMigrator(database, TimeProvider.System).MigrateAsync();
+        return database;
+    }
+}
