@@ -78,6 +78,7 @@ public sealed class SqliteDatabase : IDisposable
     // whose hand-over orders every use after the last.
     private SqliteConnection? _writer;
     private readonly Dictionary<string, SqliteCommand> _writerStatements = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteStatement> _writerPrepared = new(StringComparer.Ordinal);
     private bool _disposed;
 
     /// <summary>
@@ -115,6 +116,16 @@ public sealed class SqliteDatabase : IDisposable
         return command;
     }
 
+    internal SqliteStatement WriterPrepared(string sql)
+    {
+        if (!_writerPrepared.TryGetValue(sql, out var statement))
+        {
+            statement = new SqliteStatement(_writer!.Handle!, sql);
+            _writerPrepared.Add(sql, statement);
+        }
+        return statement;
+    }
+
     /// <summary>After a write: a writer connection that failed is closed, so the next write opens a fresh one.</summary>
     internal void EndWrite(bool healthy)
     {
@@ -131,6 +142,12 @@ public sealed class SqliteDatabase : IDisposable
             command.Dispose();
         }
         _writerStatements.Clear();
+        // Finalized before the connection closes: an unfinalized statement would keep the closed handle alive.
+        foreach (var statement in _writerPrepared.Values)
+        {
+            statement.Dispose();
+        }
+        _writerPrepared.Clear();
         _writer?.Dispose();
         _writer = null;
     }

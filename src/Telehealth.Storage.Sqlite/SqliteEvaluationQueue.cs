@@ -155,7 +155,7 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
     }
 
     /// <summary>Marks items evaluated inside the caller's transaction (the one that records their effects).</summary>
-    public static async Task MarkDoneAsync(SqliteWrite write, IReadOnlyCollection<long> sequences, DateTimeOffset now, CancellationToken cancellationToken)
+    public static void MarkDone(SqliteWrite write, IReadOnlyCollection<long> sequences, DateTimeOffset now)
     {
         if (sequences.Count == 0)
         {
@@ -163,10 +163,10 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
         }
         // One statement for the pass's items, their numbers as a JSON array: a statement per item crossed into SQLite
         // and back once for each.
-        await write.Statement("UPDATE evaluation_queue SET done_at_ms = $now WHERE seq IN (SELECT value FROM json_each($seqs)) AND done_at_ms IS NULL")
-            .Bind("$now", SqliteTime.ToUnixMs(now))
-            .Bind("$seqs", "[" + string.Join(',', sequences) + "]")
-            .ExecuteNonQueryAsync(cancellationToken);
+        write.Prepared("UPDATE evaluation_queue SET done_at_ms = ?1 WHERE seq IN (SELECT value FROM json_each(?2)) AND done_at_ms IS NULL")
+            .Bind(1, SqliteTime.ToUnixMs(now))
+            .Bind(2, "[" + string.Join(',', sequences) + "]")
+            .Execute();
     }
 
     public async Task<IReadOnlyList<DueItem>> ClaimAsync(int maxItems, DateTimeOffset now, IReadOnlyCollection<string> skipPatients,

@@ -39,6 +39,12 @@ public sealed class SqliteWrite : IAsyncDisposable
     /// </summary>
     public SqliteCommand Statement(string sql) => _database.WriterStatement(sql, Transaction);
 
+    /// <summary>
+    /// The writer connection's <see cref="SqliteStatement"/> for <paramref name="sql"/> (parameters by position: ?1, ?2 …),
+    /// compiled on first use and kept: for statements run once per reading. Bind every parameter before each run; never dispose it.
+    /// </summary>
+    public SqliteStatement Prepared(string sql) => _database.WriterPrepared(sql);
+
     public async Task CommitAsync(CancellationToken cancellationToken = default)
     {
         await Transaction.CommitAsync(cancellationToken);

@@ -220,8 +220,11 @@ public static class SplitDeploymentBenchmark
         };
     }
 
-    /// <summary>Rounds of warm-up at most; tiering on a busy machine needed five to seven (see the warm-up's comment).</summary>
-    private const int WarmUpRounds = 8;
+    /// <summary>
+    /// Rounds of warm-up at most (see the warm-up's comment). Eight were too few on a busy machine: recorded runs used all
+    /// eight and the instances still compiled 500-1,800 methods in the last one, inside what came after.
+    /// </summary>
+    private const int WarmUpRounds = 20;
 
     /// <summary>Sets of warm-up persons, each as many as the measured ones, taken in turn by the rounds.</summary>
     private const int WarmUpSets = 3;

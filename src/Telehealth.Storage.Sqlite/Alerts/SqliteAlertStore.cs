@@ -134,6 +134,7 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
         await using var write = await _database.BeginWriteAsync(cancellationToken);
         var anyRecorded = false;
         var anyWakeUp = false;
+        var done = new List<long>();
         for (var index = 0; index < commits.Count; index++)
         {
             if (!commits[index].IsEmpty)
@@ -141,8 +142,11 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
                 results[index] = await WriteCommitAsync(write, commits[index], cancellationToken);
                 anyRecorded |= results[index].Count > 0;
                 anyWakeUp |= commits[index].RuleStates?.Any(state => state.WakeAt is not null) == true;
+                done.AddRange(commits[index].CompletedDueItems);
             }
         }
+        // Every person's items of the pass in one statement, in the same transaction as their alerts and rule states.
+        SqliteEvaluationQueue.MarkDone(write, done, _time.GetUtcNow());
         await write.CommitAsync(cancellationToken);
         if (anyRecorded)
         {
@@ -172,8 +176,7 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
                 recorded.Add(new AlertEventRecord(sequence, alertEvent with { Sequence = sequence }, alert));
             }
         }
-        await SqliteRuleStateStore.WriteAsync(write, commit.PatientId, commit.RuleStates ?? [], _time.GetUtcNow(), cancellationToken);
-        await SqliteEvaluationQueue.MarkDoneAsync(write, commit.CompletedDueItems, _time.GetUtcNow(), cancellationToken);
+        SqliteRuleStateStore.Write(write, commit.PatientId, commit.RuleStates ?? [], _time.GetUtcNow());
         return recorded;
     }
 

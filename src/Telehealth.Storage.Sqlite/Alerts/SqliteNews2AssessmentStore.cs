@@ -36,21 +36,21 @@ public sealed class SqliteNews2AssessmentStore : INews2AssessmentStore
         // In turn, not polled for: these are written between a pass's outbox append and its commit, on the way to the
         // alert, and SQLite's own wait for its lock sleeps 1, 2, 5 … 100 ms between tries (SqliteDatabase).
         await using var write = await _database.BeginWriteAsync(cancellationToken);
-        var insert = write.Statement($"INSERT OR IGNORE INTO news2_assessments ({Columns}) VALUES ($id, $patient, $total, $risk, $scale, $scores, $missing, $basis, $observed, $assessed)");
+        var insert = write.Prepared($"INSERT OR IGNORE INTO news2_assessments ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
         var stored = 0;
         foreach (var (assessment, scores, missing, basis) in rows)
         {
-            insert.Bind("$id", assessment.Id)
-                .Bind("$patient", assessment.PatientId)
-                .Bind("$total", assessment.Score.Total)
-                .Bind("$risk", assessment.Score.Risk.ToString())
-                .Bind("$scale", (int)assessment.Scale)
-                .Bind("$scores", scores)
-                .Bind("$missing", missing)
-                .Bind("$basis", basis)
-                .Bind("$observed", SqliteTime.ToUnixMs(assessment.ObservedAt))
-                .Bind("$assessed", SqliteTime.ToUnixMs(assessment.AssessedAt));
-            stored += await insert.ExecuteNonQueryAsync(cancellationToken);
+            stored += insert.Bind(1, assessment.Id)
+                .Bind(2, assessment.PatientId)
+                .Bind(3, assessment.Score.Total)
+                .Bind(4, assessment.Score.Risk.ToString())
+                .Bind(5, (int)assessment.Scale)
+                .Bind(6, scores)
+                .Bind(7, missing)
+                .Bind(8, basis)
+                .Bind(9, SqliteTime.ToUnixMs(assessment.ObservedAt))
+                .Bind(10, SqliteTime.ToUnixMs(assessment.AssessedAt))
+                .Execute();
         }
         await write.CommitAsync(cancellationToken);
         return stored;

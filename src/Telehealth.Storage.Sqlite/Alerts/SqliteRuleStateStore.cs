@@ -74,33 +74,32 @@ public sealed class SqliteRuleStateStore(SqliteDatabase database) : IRuleStateSt
     }
 
     /// <summary>Writes rule states and their wake-ups inside the caller's transaction (the alert commit).</summary>
-    public static async Task WriteAsync(SqliteWrite write, string patientId, IReadOnlyList<StoredRuleState> states, DateTimeOffset now,
-        CancellationToken cancellationToken)
+    public static void Write(SqliteWrite write, string patientId, IReadOnlyList<StoredRuleState> states, DateTimeOffset now)
     {
         foreach (var state in states)
         {
-            await write.Statement("""
+            write.Prepared("""
                 INSERT INTO rule_states (patient_id, rule_key, state_json, device_id, device_type, since_ms, updated_ms)
-                VALUES ($patient, $key, $state, $device, $type, $since, $now)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                 ON CONFLICT (patient_id, rule_key) DO UPDATE SET
                     state_json = excluded.state_json, device_id = excluded.device_id, device_type = excluded.device_type,
                     updated_ms = excluded.updated_ms
                 """)
-                .Bind("$patient", patientId)
-                .Bind("$key", state.RuleKey)
-                .Bind("$state", state.State.Json)
-                .Bind("$device", state.Device?.DeviceId)
-                .Bind("$type", state.Device?.DeviceType)
-                .Bind("$since", SqliteTime.ToUnixMs(state.Since))
-                .Bind("$now", SqliteTime.ToUnixMs(now))
-                .ExecuteNonQueryAsync(cancellationToken);
+                .Bind(1, patientId)
+                .Bind(2, state.RuleKey)
+                .Bind(3, state.State.Json)
+                .Bind(4, state.Device?.DeviceId)
+                .Bind(5, state.Device?.DeviceType)
+                .Bind(6, SqliteTime.ToUnixMs(state.Since))
+                .Bind(7, SqliteTime.ToUnixMs(now))
+                .Execute();
             var wake = state.WakeAt is { } at
-                ? write.Statement("""
-                    INSERT INTO rule_wakeups (patient_id, rule_key, wake_at_ms) VALUES ($patient, $key, $at)
+                ? write.Prepared("""
+                    INSERT INTO rule_wakeups (patient_id, rule_key, wake_at_ms) VALUES (?1, ?2, ?3)
                     ON CONFLICT (patient_id, rule_key) DO UPDATE SET wake_at_ms = excluded.wake_at_ms
-                    """).Bind("$at", SqliteTime.ToUnixMs(at))
-                : write.Statement("DELETE FROM rule_wakeups WHERE patient_id = $patient AND rule_key = $key");
-            await wake.Bind("$patient", patientId).Bind("$key", state.RuleKey).ExecuteNonQueryAsync(cancellationToken);
+                    """).Bind(3, SqliteTime.ToUnixMs(at))
+                : write.Prepared("DELETE FROM rule_wakeups WHERE patient_id = ?1 AND rule_key = ?2");
+            wake.Bind(1, patientId).Bind(2, state.RuleKey).Execute();
         }
     }
 

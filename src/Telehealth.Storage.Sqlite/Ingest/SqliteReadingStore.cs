@@ -52,7 +52,7 @@ public sealed class SqliteReadingStore : IReadingStore
         // The rows this transaction adds are those after the last one now (the write turn's IMMEDIATE transaction
         // keeps every other writer out until the commit).
         var lastBefore = await write.Statement("SELECT COALESCE(MAX(rowid), 0) FROM vital_readings").ExecuteScalarAsync(cancellationToken) as long? ?? 0;
-        var insert = write.Statement($"INSERT OR IGNORE INTO vital_readings ({Columns}) VALUES ($device, $patient, $kind, $value, $time, $received)");
+        var insert = write.Prepared($"INSERT OR IGNORE INTO vital_readings ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
         var added = new List<Reading>(readings.Count);
         var conflicts = new List<Reading>();
         foreach (var reading in readings)
@@ -63,19 +63,19 @@ public sealed class SqliteReadingStore : IReadingStore
             }
             var kind = reading.Kind.WireName();
             var time = SqliteTime.ToUnixMs(reading.DeviceTime);
-            insert.Bind("$device", reading.DeviceId).Bind("$patient", reading.PatientId).Bind("$kind", kind).Bind("$value", reading.Value)
-                .Bind("$time", time).Bind("$received", SqliteTime.ToUnixMs(reading.ReceivedAt));
-            // ExecuteNonQuery returns sqlite3_changes(): 1 when the row was inserted, 0 when the UNIQUE key ignored it.
-            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
+            insert.Bind(1, reading.DeviceId).Bind(2, reading.PatientId).Bind(3, kind).Bind(4, reading.Value)
+                .Bind(5, time).Bind(6, SqliteTime.ToUnixMs(reading.ReceivedAt));
+            // The change count: 1 when the row was inserted, 0 when the UNIQUE key ignored it.
+            if (insert.Execute() == 1)
             {
                 added.Add(reading);
                 continue;
             }
             // Ignored: the same identity is stored (earlier, or earlier in this batch). Only a repeat is rare enough
             // to look up; exact equality, as a resent message carries the very same canonical value.
-            var stored = write.Statement("SELECT value FROM vital_readings WHERE device_id = $device AND kind = $kind AND device_time_ms = $time")
-                .Bind("$device", reading.DeviceId).Bind("$kind", kind).Bind("$time", time);
-            if (await stored.ExecuteScalarAsync(cancellationToken) is double storedValue && storedValue != reading.Value)
+            var storedValue = write.Prepared("SELECT value FROM vital_readings WHERE device_id = ?1 AND kind = ?2 AND device_time_ms = ?3")
+                .Bind(1, reading.DeviceId).Bind(2, kind).Bind(3, time).QueryDouble();
+            if (storedValue is { } value && value != reading.Value)
             {
                 conflicts.Add(reading);
             }

@@ -95,6 +95,87 @@ public sealed class SqliteWriteTests : IDisposable
     }
 
     /// <summary>
+    /// A statement stepped through SQLite's own interface (<see cref="SqliteWrite.Prepared"/>): compiled once on the
+    /// writer connection and kept across writes, parameters by position with exact values (NULL included), the change
+    /// count telling an inserted row from an ignored one, and a query answering its first column or nothing.
+    /// </summary>
+    [Fact]
+    public async Task A_prepared_statement_is_kept_binds_by_position_and_counts_the_rows_it_changed()
+    {
+        using var database = await MigratedAsync();
+        await CreateTableAsync(database, "CREATE TABLE prepared (k TEXT PRIMARY KEY, v REAL NOT NULL, n INTEGER NOT NULL, note TEXT NULL)");
+        const string Insert = "INSERT OR IGNORE INTO prepared (k, v, n, note) VALUES (?1, ?2, ?3, ?4)";
+        const string Select = "SELECT v FROM prepared WHERE k = ?1";
+        SqliteStatement first;
+        await using (var write = await database.BeginWriteAsync())
+        {
+            first = write.Prepared(Insert);
+            Assert.Equal(1, first.Bind(1, "a").Bind(2, 0.1 + 0.2).Bind(3, long.MaxValue).Bind(4, (string?)null).Execute());
+            Assert.Equal(0, first.Bind(1, "a").Bind(2, 9.0).Bind(3, 1L).Bind(4, "ignored").Execute()); // the key is taken
+            Assert.Equal(0.1 + 0.2, write.Prepared(Select).Bind(1, "a").QueryDouble());
+            Assert.Null(write.Prepared(Select).Bind(1, "nobody").QueryDouble());
+            await write.CommitAsync();
+        }
+        await using (var write = await database.BeginWriteAsync())
+        {
+            Assert.Same(first, write.Prepared(Insert));
+            Assert.Equal(1, first.Bind(1, "b").Bind(2, -40.5).Bind(3, 0L).Bind(4, "kept").Execute());
+            await write.CommitAsync();
+        }
+
+        await using var connection = await database.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT k, v, n, note FROM prepared ORDER BY k";
+        var rows = new List<(string, double, long, string?)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetDouble(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+        }
+        Assert.Equal(new List<(string, double, long, string?)> { ("a", 0.1 + 0.2, long.MaxValue, null), ("b", -40.5, 0L, "kept") }, rows);
+    }
+
+    /// <summary>
+    /// A prepared statement that fails says why in SQLite's words, and is reset on the way out: the same statement runs
+    /// again in the same write, the write commits, and a connection that broke gets its statements compiled anew.
+    /// </summary>
+    [Fact]
+    public async Task A_failing_prepared_statement_says_why_and_stays_usable()
+    {
+        using var database = await MigratedAsync();
+        await CreateTableAsync(database, "CREATE TABLE prepared (k TEXT PRIMARY KEY, v REAL NOT NULL)");
+        const string Insert = "INSERT INTO prepared (k, v) VALUES (?1, ?2)";
+        SqliteStatement kept;
+        await using (var write = await database.BeginWriteAsync())
+        {
+            kept = write.Prepared(Insert);
+            Assert.Equal(1, kept.Bind(1, "a").Bind(2, 1.0).Execute());
+            var duplicate = Assert.Throws<SqliteException>(() => kept.Bind(1, "a").Bind(2, 2.0).Execute());
+            Assert.Equal(19, duplicate.SqliteErrorCode); // SQLITE_CONSTRAINT
+            Assert.Contains("UNIQUE constraint failed: prepared.k", duplicate.Message, StringComparison.Ordinal);
+            Assert.Equal(1, kept.Bind(1, "b").Bind(2, 2.0).Execute());
+            Assert.Throws<SqliteException>(() => write.Prepared("INSERT INTO no_such_table (k) VALUES (?1)"));
+            await write.CommitAsync();
+        }
+        await using (var write = await database.BeginWriteAsync())
+        {
+            Assert.Same(kept, write.Prepared(Insert));
+            write.Connection.Close(); // as if the connection died under the write
+        }
+        await using (var write = await database.BeginWriteAsync())
+        {
+            var fresh = write.Prepared(Insert);
+            Assert.NotSame(kept, fresh);
+            Assert.Equal(1, fresh.Bind(1, "c").Bind(2, 3.0).Execute());
+            await write.CommitAsync();
+        }
+        await using var connection = await database.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT group_concat(k, ',') FROM (SELECT k FROM prepared ORDER BY k)";
+        Assert.Equal("a,b,c", await command.ExecuteScalarAsync());
+    }
+
+    /// <summary>
     /// The batch's queue rows are copied from the rows it stored (those after the newest row before it): repeats of
     /// stored readings, a repeat inside the batch and a conflicting value queue nothing; the new ones are queued once
     /// each, in the batch's order, with their exact values; also after the newest stored row was deleted (retention),
@@ -158,12 +239,14 @@ public sealed class SqliteWriteTests : IDisposable
         return rows;
     }
 
-    private static async Task CreateScratchAsync(SqliteDatabase database)
+    private static Task CreateScratchAsync(SqliteDatabase database) => CreateTableAsync(database, "CREATE TABLE scratch (n INTEGER NOT NULL)");
+
+    private static async Task CreateTableAsync(SqliteDatabase database, string sql)
     {
         await using var write = await database.BeginWriteAsync();
         await using var create = write.Connection.CreateCommand();
         create.Transaction = write.Transaction;
-        create.CommandText = "CREATE TABLE scratch (n INTEGER NOT NULL)";
+        create.CommandText = sql;
         await create.ExecuteNonQueryAsync();
         await write.CommitAsync();
     }
