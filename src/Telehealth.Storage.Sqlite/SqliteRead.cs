@@ -29,6 +29,12 @@ public sealed class SqliteRead : IAsyncDisposable
     /// </summary>
     public SqliteCommand Statement(string sql) => _reader.Statement(sql);
 
+    /// <summary>
+    /// This connection's <see cref="SqliteStatement"/> for <paramref name="sql"/> (parameters by position), compiled on
+    /// first use and kept: for the reads made for every person in every pass. Its reads reset it, so the snapshot goes.
+    /// </summary>
+    public SqliteStatement Prepared(string sql) => _reader.Prepared(sql);
+
     public ValueTask DisposeAsync()
     {
         if (!_disposed)
@@ -44,6 +50,17 @@ public sealed class SqliteRead : IAsyncDisposable
 internal sealed class KeptReader(SqliteConnection connection) : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteStatement> _prepared = new(StringComparer.Ordinal);
+
+    public SqliteStatement Prepared(string sql)
+    {
+        if (!_prepared.TryGetValue(sql, out var statement))
+        {
+            statement = new SqliteStatement(connection.Handle!, sql);
+            _prepared.Add(sql, statement);
+        }
+        return statement;
+    }
 
     public SqliteCommand Statement(string sql)
     {
@@ -63,6 +80,11 @@ internal sealed class KeptReader(SqliteConnection connection) : IDisposable
             command.Dispose();
         }
         _statements.Clear();
+        foreach (var statement in _prepared.Values)
+        {
+            statement.Dispose();
+        }
+        _prepared.Clear();
         connection.Dispose();
     }
 }

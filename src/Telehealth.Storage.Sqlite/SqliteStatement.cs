@@ -85,6 +85,42 @@ public sealed class SqliteStatement : IDisposable
         }
     }
 
+    /// <summary>
+    /// Steps to the first row and reads it with <paramref name="read"/> (columns by position: <see cref="Text"/>,
+    /// <see cref="Real"/>, <see cref="Integer"/>); false when there is none. Reset either way, so a reader connection
+    /// holds no snapshot after it.
+    /// </summary>
+    public bool TryReadFirst<T>(Func<SqliteStatement, T> read, out T row)
+    {
+        try
+        {
+            var result = raw.sqlite3_step(_statement);
+            if (result == raw.SQLITE_DONE)
+            {
+                row = default!;
+                return false;
+            }
+            if (result != raw.SQLITE_ROW)
+            {
+                Fail(result);
+            }
+            row = read(this);
+            return true;
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
+    /// <summary>A column of the row stepped to, as text (null for NULL).</summary>
+    public string? Text(int column) =>
+        raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(_statement, column).utf8_to_string();
+
+    public double Real(int column) => raw.sqlite3_column_double(_statement, column);
+
+    public long Integer(int column) => raw.sqlite3_column_int64(_statement, column);
+
     public void Dispose() => _statement.Dispose();
 
     private void Check(int result)

@@ -144,17 +144,15 @@ public sealed class SqliteReadingStore : IReadingStore
         // the person ever sent (evaluation asks this for every person in every pass, and a person's history only grows).
         // One simple statement stepped once per kind: SQLite prepares it once, where a UNION of eight costs more to
         // prepare than to run.
-        var command = read.Statement($"SELECT {Columns} FROM vital_readings WHERE patient_id = $patient AND kind = $kind ORDER BY device_time_ms DESC LIMIT 1")
-            .Bind("$patient", patientId);
+        var statement = read.Prepared($"SELECT {Columns} FROM vital_readings WHERE patient_id = ?1 AND kind = ?2 ORDER BY device_time_ms DESC LIMIT 1")
+            .Bind(1, patientId);
 
         var latest = new Dictionary<VitalKind, Reading>();
         foreach (var wanted in AllKinds)
         {
-            command.Bind("$kind", wanted.WireName());
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
+            if (statement.Bind(2, wanted.WireName()).TryReadFirst(ReadRow, out var reading))
             {
-                latest[wanted] = ReadRow(reader);
+                latest[wanted] = reading;
             }
         }
         return latest;
@@ -192,6 +190,14 @@ public sealed class SqliteReadingStore : IReadingStore
         }
         return buckets;
     }
+
+    private static Reading ReadRow(SqliteStatement row) => new(
+        DeviceId: row.Text(0)!,
+        PatientId: row.Text(1)!,
+        Kind: VitalKinds.ParseWireName(row.Text(2)!),
+        Value: row.Real(3),
+        DeviceTime: SqliteTime.FromUnixMs(row.Integer(4)),
+        ReceivedAt: SqliteTime.FromUnixMs(row.Integer(5)));
 
     private static Reading ReadRow(SqliteDataReader reader) => new(
         DeviceId: reader.GetString(0),

@@ -103,6 +103,54 @@ public sealed class SqliteReadTests : IDisposable
         Assert.Equal(result.GetInt64(1), result.GetInt64(2)); // every frame of the WAL copied back
     }
 
+    /// <summary>
+    /// A reader's <see cref="SqliteStatement"/> (what the evaluation's latest-reading-of-each-kind read uses): kept with
+    /// the connection, reads the first row with exact values or says there is none, and is reset after reading one row
+    /// of several, so the reader holds no snapshot and the WAL can still be started over.
+    /// </summary>
+    [Fact]
+    public async Task A_readers_prepared_statement_is_kept_reads_exact_values_and_lets_the_snapshot_go()
+    {
+        using var database = await MigratedAsync();
+        await using (var write = await database.BeginWriteAsync())
+        {
+            await using var create = write.Connection.CreateCommand();
+            create.Transaction = write.Transaction;
+            create.CommandText = "CREATE TABLE scratch (n INTEGER NOT NULL, v REAL NOT NULL, t TEXT NULL); INSERT INTO scratch VALUES (1, 0.1, 'one'), (2, 0.2, NULL), (3, 0.30000000000000004, 'three');";
+            await create.ExecuteNonQueryAsync();
+            await write.CommitAsync();
+        }
+        const string Sql = "SELECT n, v, t FROM scratch WHERE n >= ?1 ORDER BY n";
+        SqliteStatement first;
+        await using (var read = await database.BeginReadAsync())
+        {
+            first = read.Prepared(Sql);
+            Assert.True(first.Bind(1, 3L).TryReadFirst(row => (row.Integer(0), row.Real(1), row.Text(2)), out var third));
+            Assert.Equal((3L, 0.1 + 0.2, "three"), third);
+            Assert.True(first.Bind(1, 2L).TryReadFirst(row => (row.Integer(0), row.Real(1), row.Text(2)), out var second)); // one row of two
+            Assert.Equal((2L, 0.2, (string?)null), second);
+            Assert.False(first.Bind(1, 4L).TryReadFirst(row => row.Integer(0), out _));
+        }
+        await using (var read = await database.BeginReadAsync())
+        {
+            Assert.Same(first, read.Prepared(Sql));
+            Assert.True(first.Bind(1, 1L).TryReadFirst(row => row.Integer(0), out var one)); // one row of three, then let go
+            Assert.Equal(1L, one);
+        }
+        await using (var write = await database.BeginWriteAsync())
+        {
+            await write.Statement("INSERT INTO scratch VALUES ($n, 0.4, NULL)").Bind("$n", 4).ExecuteNonQueryAsync();
+            await write.CommitAsync();
+        }
+        await using var connection = await database.OpenAsync();
+        await using var checkpoint = connection.CreateCommand();
+        checkpoint.CommandText = "PRAGMA wal_checkpoint(RESTART)";
+        await using var result = await checkpoint.ExecuteReaderAsync();
+        Assert.True(await result.ReadAsync());
+        Assert.Equal(0L, result.GetInt64(0)); // not busy: the stepped statement was reset
+        Assert.Equal(result.GetInt64(1), result.GetInt64(2));
+    }
+
     private async Task<SqliteDatabase> MigratedAsync()
     {
         var database = new SqliteDatabase(Path.Combine(_folder, "read.db"));
