@@ -21,8 +21,12 @@ public sealed class SqliteMonitoringPlanStore(SqliteDatabase database) : IMonito
     public async Task<MonitoringPlan?> GetAsync(string patientId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(patientId);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await ReadCurrentAsync(connection, null, patientId, cancellationToken);
+        // Asked for every person in every evaluation pass: a kept reader's statement, compiled once (SqliteRead).
+        await using var read = await database.BeginReadAsync(cancellationToken);
+        return read.Prepared("SELECT plan_json FROM monitoring_plans WHERE patient_id = ?1").Bind(1, patientId).TryReadFirst(row => row.Text(0), out var json)
+            && json is not null
+            ? Parse(patientId, json)
+            : null;
     }
 
     public async Task<MonitoringPlan> SaveAsync(MonitoringPlan plan, MonitoringPlanChange change, CancellationToken cancellationToken = default)
