@@ -159,11 +159,70 @@ public sealed class SqliteDatabase : IDisposable
     /// <summary>How many idle reader connections are kept; one given back beyond that is closed.</summary>
     public const int MaxKeptReaders = 32;
 
-    /// <summary>Lends a kept reader connection (or opens one) for one call's reads (<see cref="SqliteRead"/>).</summary>
+    /// <summary>
+    /// Lends a kept reader connection (or opens one) for one call's reads (<see cref="SqliteRead"/>). Inside a snapshot
+    /// (<see cref="BeginSnapshot"/>) on this flow of work, the snapshot's connection, unless another read has it.
+    /// </summary>
     public async ValueTask<SqliteRead> BeginReadAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (CurrentSnapshot.Value is { } snapshot && snapshot.Database == this && snapshot.TryLend() is { } lent)
+        {
+            return lent;
+        }
         return new SqliteRead(this, _readers.TryPop(out var kept) ? kept : new KeptReader(await OpenAsync(cancellationToken)));
+    }
+
+    private static readonly AsyncLocal<SqliteReadSnapshot?> CurrentSnapshot = new();
+
+    /// <summary>
+    /// Begins a read snapshot for this flow of work (<see cref="Telehealth.Contracts.Storage.IReadSnapshots"/>): the
+    /// reads made through <see cref="BeginReadAsync"/> until it is disposed share one kept connection and one read
+    /// transaction, so they see one commit, and SQLite checks once, not once per read, whether its page cache is still
+    /// current. Synchronous, so that the ambient snapshot is set in the caller's flow, not in an async method's own.
+    /// </summary>
+    public IDisposable BeginSnapshot()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var reader = _readers.TryPop(out var kept) ? kept : new KeptReader(OpenAsync().GetAwaiter().GetResult());
+        try
+        {
+            // Deferred: the read transaction starts at the first read, and holds its view until COMMIT.
+            reader.Prepared("BEGIN").Execute();
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+        var snapshot = new SqliteReadSnapshot(this, reader, CurrentSnapshot.Value);
+        CurrentSnapshot.Value = snapshot;
+        return snapshot;
+    }
+
+    /// <summary>The flow of work that began <paramref name="snapshot"/> leaves it: the one before it (if any) holds again.</summary>
+    internal static void LeaveSnapshot(SqliteReadSnapshot snapshot)
+    {
+        if (CurrentSnapshot.Value == snapshot)
+        {
+            CurrentSnapshot.Value = snapshot.Outer;
+        }
+    }
+
+    /// <summary>Ends a snapshot's read transaction and gives its connection back.</summary>
+    internal void EndSnapshot(KeptReader reader)
+    {
+        try
+        {
+            reader.Prepared("COMMIT").Execute();
+        }
+        catch
+        {
+            // A connection whose read transaction could not be ended is not lent again.
+            reader.Dispose();
+            throw;
+        }
+        EndRead(reader);
     }
 
     internal void EndRead(KeptReader reader)

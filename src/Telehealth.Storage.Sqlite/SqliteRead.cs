@@ -14,12 +14,14 @@ public sealed class SqliteRead : IAsyncDisposable
 {
     private readonly SqliteDatabase _database;
     private readonly KeptReader _reader;
+    private readonly SqliteReadSnapshot? _snapshot;
     private bool _disposed;
 
-    internal SqliteRead(SqliteDatabase database, KeptReader reader)
+    internal SqliteRead(SqliteDatabase database, KeptReader reader, SqliteReadSnapshot? snapshot = null)
     {
         _database = database;
         _reader = reader;
+        _snapshot = snapshot;
     }
 
     /// <summary>
@@ -40,7 +42,14 @@ public sealed class SqliteRead : IAsyncDisposable
         if (!_disposed)
         {
             _disposed = true;
-            _database.EndRead(_reader);
+            if (_snapshot is not null)
+            {
+                _snapshot.Return();
+            }
+            else
+            {
+                _database.EndRead(_reader);
+            }
         }
         return ValueTask.CompletedTask;
     }

@@ -57,6 +57,8 @@ public static class SqliteStorageServiceCollectionExtensions
         services.TryAddSingleton<IDeviceRegistry, SqliteDeviceRegistry>();
         services.TryAddSingleton<ITelecareEventStore, SqliteTelecareEventStore>();
         services.TryAddSingleton<IConsciousnessStore, SqliteConsciousnessStore>();
+        // A decision's reads of a person's record in one read transaction on one connection (SqliteReadSnapshots).
+        services.TryAddSingleton<IReadSnapshots, SqliteReadSnapshots>();
 
         services.TryAddSingleton(provider => new SqliteAlertStore(provider.GetRequiredService<SqliteDatabase>(), provider.GetRequiredService<AlertEventSignal>(),
             provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<RuleWakeupSignal>()));

@@ -12,6 +12,7 @@ using Telehealth.CareRecord.News2;
 using Telehealth.CareRecord.Monitoring;
 using Telehealth.CareRecord.Observations;
 using Telehealth.CareRecord.Rules;
+using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Diagnostics;
 using Telehealth.Contracts.Evaluation;
 using Telehealth.Contracts.Events;
@@ -45,7 +46,8 @@ public sealed partial class AlertEngine(
     TimeProvider time,
     ILogger<AlertEngine> logger,
     IConsciousnessStore? consciousness = null,
-    IMonitoringPlanStore? monitoringPlans = null)
+    IMonitoringPlanStore? monitoringPlans = null,
+    IReadSnapshots? snapshots = null)
 {
     private readonly INews2AssessmentObserver[] _assessmentObservers = assessmentObservers.ToArray();
 
@@ -255,16 +257,34 @@ public sealed partial class AlertEngine(
         // The person's record is read all at once, not one read after another: each read is a round trip to the care
         // record (and the latest readings one to InfluxDB in the split deployment), so in sequence they were most of
         // a decision's time. Nothing here writes, and the readings behind the due items are stored before they are due.
-        var thresholdSetRead = thresholds.GetEffectiveAsync(patientId, cancellationToken);
-        var timelineRead = thresholds.GetTimelineAsync(patientId, cancellationToken);
-        var patientRead = patients.GetAsync(patientId, cancellationToken);
-        var consciousnessRead = LatestConsciousnessAsync(patientId, now, settings, cancellationToken);
-        var storedRead = ruleStates.LoadAsync(patientId, cancellationToken);
-        var planRead = monitoringPlans is null ? Task.FromResult<MonitoringPlan?>(null) : monitoringPlans.GetAsync(patientId, cancellationToken);
-        var activeRead = alerts.ListActiveForPatientAsync(patientId, cancellationToken);
-        var latestRead = assesses ? LatestReadings.ByObservationTimeAsync(readings, patientId, cancellationToken) : null;
-        await Task.WhenAll(new Task[] { thresholdSetRead, timelineRead, patientRead, consciousnessRead, storedRead, planRead, activeRead }
-            .Concat(latestRead is null ? [] : [latestRead]));
+        // Where the engine offers it (SQLite), the reads are one snapshot: one view of the record, one read transaction.
+        var snapshot = snapshots?.Begin();
+        Task<IReadOnlyDictionary<VitalKind, Reading>>? latestRead;
+        Task<ThresholdSet> thresholdSetRead;
+        Task<ThresholdTimeline> timelineRead;
+        Task<PatientRecord?> patientRead;
+        Task<ConsciousnessLevel?> consciousnessRead;
+        Task<IReadOnlyDictionary<string, StoredRuleState>> storedRead;
+        Task<MonitoringPlan?> planRead;
+        Task<IReadOnlyList<AlertCase>> activeRead;
+        try
+        {
+            thresholdSetRead = thresholds.GetEffectiveAsync(patientId, cancellationToken);
+            timelineRead = thresholds.GetTimelineAsync(patientId, cancellationToken);
+            patientRead = patients.GetAsync(patientId, cancellationToken);
+            consciousnessRead = LatestConsciousnessAsync(patientId, now, settings, cancellationToken);
+            storedRead = ruleStates.LoadAsync(patientId, cancellationToken);
+            planRead = monitoringPlans is null ? Task.FromResult<MonitoringPlan?>(null) : monitoringPlans.GetAsync(patientId, cancellationToken);
+            activeRead = alerts.ListActiveForPatientAsync(patientId, cancellationToken);
+            latestRead = assesses ? LatestReadings.ByObservationTimeAsync(readings, patientId, cancellationToken) : null;
+            await Task.WhenAll(new Task[] { thresholdSetRead, timelineRead, patientRead, consciousnessRead, storedRead, planRead, activeRead }
+                .Concat(latestRead is null ? [] : [latestRead]));
+        }
+        finally
+        {
+            // Ended once every read has: the rules then run on what was read, with no read transaction held open.
+            snapshot?.Dispose();
+        }
         var thresholdSet = await thresholdSetRead;
         var timeline = await timelineRead;
         var care = (await patientRead)?.ToNews2CareSettings(await consciousnessRead) ?? News2CareSettings.Unknown;

@@ -10,6 +10,7 @@ using Telehealth.Contracts.Events;
 using Telehealth.Contracts.Observations;
 using Telehealth.Contracts.Readings;
 using Microsoft.Extensions.DependencyInjection;
+using Telehealth.Contracts.Storage;
 using Telehealth.CareRecord.Caseload;
 using Telehealth.CareRecord.Evaluation;
 using Telehealth.CareRecord.News2;
@@ -42,7 +43,7 @@ internal sealed class EngineHarness
         Consciousness = stores.GetRequiredService<IConsciousnessStore>();
         Engine = new AlertEngine(Alerts, stores.GetRequiredService<IAlertEventLog>(), RuleStates, Readings, Thresholds, Patients,
             stores.GetRequiredService<INews2AssessmentStore>(), [], Options.Create(options ?? new AlertOptions()), clock, NullLogger<AlertEngine>.Instance,
-            Consciousness, Plans);
+            Consciousness, Plans, stores.GetService<IReadSnapshots>());
     }
 
     public FakeTimeProvider Clock { get; }

@@ -151,6 +151,105 @@ public sealed class SqliteReadTests : IDisposable
         Assert.Equal(result.GetInt64(1), result.GetInt64(2));
     }
 
+    /// <summary>
+    /// A read snapshot (<see cref="SqliteDatabase.BeginSnapshot"/>, what a decision reads a person's record in): every
+    /// read in it sees the commit its first read saw, even after a later commit; while it lasts the WAL cannot be copied
+    /// back past that commit; once it ends, reads see the latest commit and the WAL can be started over. A read that
+    /// fails inside it leaves it usable.
+    /// </summary>
+    [Fact]
+    public async Task A_snapshot_reads_one_commit_until_it_ends_and_then_lets_the_wal_go()
+    {
+        using var database = await ScratchAsync();
+        using (database.BeginSnapshot())
+        {
+            Assert.Equal(1L, await MaxAsync(database));
+            await InsertAsync(database, 2);
+            Assert.Equal(1L, await MaxAsync(database)); // the snapshot's commit, not the latest
+            await using (var read = await database.BeginReadAsync())
+            {
+                var failure = Assert.Throws<SqliteException>(() => read.Prepared("SELECT n FROM nowhere"));
+                Assert.Contains("no such table: nowhere", failure.Message, StringComparison.Ordinal);
+            }
+            Assert.Equal(1L, await MaxAsync(database));
+            var (busy, log, copied) = await CheckpointAsync(database, "PASSIVE");
+            Assert.Equal(0L, busy);
+            Assert.True(copied < log, $"{copied} of {log} frames copied back while the snapshot held an older commit");
+        }
+        Assert.Equal(2L, await MaxAsync(database));
+        var (busyAfter, logAfter, copiedAfter) = await CheckpointAsync(database, "RESTART");
+        Assert.Equal(0L, busyAfter); // the snapshot's read transaction ended with it
+        Assert.Equal(logAfter, copiedAfter);
+    }
+
+    /// <summary>
+    /// The snapshot's one connection is lent to one read at a time: a read begun while another of the snapshot is still
+    /// open is served outside it (and sees the latest commit), and the next read after that one ends is in it again.
+    /// A flow of work begun before the snapshot is not in it.
+    /// </summary>
+    [Fact]
+    public async Task Reads_side_by_side_in_a_snapshot_take_its_connection_in_turn_and_other_flows_are_outside_it()
+    {
+        using var database = await ScratchAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var earlierFlow = Task.Run(async () =>
+        {
+            await release.Task;
+            return await MaxAsync(database);
+        });
+        using (database.BeginSnapshot())
+        {
+            await using (var first = await database.BeginReadAsync())
+            {
+                var statement = first.Prepared("SELECT MAX(n) FROM scratch");
+                Assert.Equal(1.0, statement.QueryDouble());
+                await InsertAsync(database, 2);
+                Assert.Equal(2L, await MaxAsync(database)); // begun while the first is open: outside the snapshot
+                Assert.Equal(1.0, statement.QueryDouble());
+            }
+            Assert.Equal(1L, await MaxAsync(database)); // the first has ended: in the snapshot again
+            release.SetResult();
+            Assert.Equal(2L, await earlierFlow);
+            Assert.Equal(1L, await MaxAsync(database));
+        }
+        Assert.Equal(2L, await MaxAsync(database));
+    }
+
+    private async Task<SqliteDatabase> ScratchAsync()
+    {
+        var database = await MigratedAsync();
+        await using var write = await database.BeginWriteAsync();
+        await using var create = write.Connection.CreateCommand();
+        create.Transaction = write.Transaction;
+        create.CommandText = "CREATE TABLE scratch (n INTEGER NOT NULL); INSERT INTO scratch VALUES (1);";
+        await create.ExecuteNonQueryAsync();
+        await write.CommitAsync();
+        return database;
+    }
+
+    private static async Task<long> MaxAsync(SqliteDatabase database)
+    {
+        await using var read = await database.BeginReadAsync();
+        return (long)read.Prepared("SELECT MAX(n) FROM scratch").QueryDouble()!.Value;
+    }
+
+    private static async Task InsertAsync(SqliteDatabase database, int n)
+    {
+        await using var write = await database.BeginWriteAsync();
+        await write.Statement("INSERT INTO scratch VALUES ($n)").Bind("$n", n).ExecuteNonQueryAsync();
+        await write.CommitAsync();
+    }
+
+    private static async Task<(long Busy, long Log, long Copied)> CheckpointAsync(SqliteDatabase database, string mode)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var checkpoint = connection.CreateCommand();
+        checkpoint.CommandText = $"PRAGMA wal_checkpoint({mode})";
+        await using var result = await checkpoint.ExecuteReaderAsync();
+        Assert.True(await result.ReadAsync());
+        return (result.GetInt64(0), result.GetInt64(1), result.GetInt64(2));
+    }
+
     private async Task<SqliteDatabase> MigratedAsync()
     {
         var database = new SqliteDatabase(Path.Combine(_folder, "read.db"));
