@@ -113,9 +113,41 @@ public sealed class SqliteStatement : IDisposable
         }
     }
 
+    /// <summary>
+    /// Steps through every row, reading each with <paramref name="read"/> (columns by position), and resets the
+    /// statement at the end or on failure, so a reader connection holds no snapshot after it.
+    /// </summary>
+    public List<T> ReadAll<T>(Func<SqliteStatement, T> read)
+    {
+        var rows = new List<T>();
+        try
+        {
+            while (true)
+            {
+                var result = raw.sqlite3_step(_statement);
+                if (result == raw.SQLITE_DONE)
+                {
+                    return rows;
+                }
+                if (result != raw.SQLITE_ROW)
+                {
+                    Fail(result);
+                }
+                rows.Add(read(this));
+            }
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
+    /// <summary>Whether a column of the row stepped to is NULL.</summary>
+    public bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
+
     /// <summary>A column of the row stepped to, as text (null for NULL).</summary>
     public string? Text(int column) =>
-        raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(_statement, column).utf8_to_string();
+        IsNull(column) ? null : raw.sqlite3_column_text(_statement, column).utf8_to_string();
 
     public double Real(int column) => raw.sqlite3_column_double(_statement, column);
 

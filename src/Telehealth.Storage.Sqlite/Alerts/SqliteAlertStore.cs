@@ -52,15 +52,9 @@ public sealed class SqliteAlertStore : IAlertStore, IAlertEventLog
     {
         // Every evaluation of the person asks this: on a kept reader, its statement compiled once (SqliteRead).
         await using var read = await _database.BeginReadAsync(cancellationToken);
-        var command = read.Statement($"SELECT alert_json FROM alerts WHERE patient_id = $patient AND {NotResolved} ORDER BY raised_at, rowid")
-            .Bind("$patient", patientId);
-        var alerts = new List<AlertCase>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            alerts.Add(AlertSnapshots.FromJson(reader.GetString(0)));
-        }
-        return alerts;
+        return read.Prepared($"SELECT alert_json FROM alerts WHERE patient_id = ?1 AND {NotResolved} ORDER BY raised_at, rowid")
+            .Bind(1, patientId)
+            .ReadAll(row => AlertSnapshots.FromJson(row.Text(0)!));
     }
 
     public async Task<AlertCase?> GetAsync(Guid alertId, CancellationToken cancellationToken = default) =>

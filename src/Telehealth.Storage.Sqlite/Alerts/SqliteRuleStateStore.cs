@@ -16,24 +16,24 @@ public sealed class SqliteRuleStateStore(SqliteDatabase database) : IRuleStateSt
 
     public async Task<IReadOnlyDictionary<string, StoredRuleState>> LoadAsync(string patientId, CancellationToken cancellationToken = default)
     {
+        // Read for every person in every evaluation pass: a kept reader's prepared statement (SqliteRead.Prepared).
         await using var read = await database.BeginReadAsync(cancellationToken);
-        var command = read.Statement("""
+        var rows = read.Prepared("""
             SELECT s.rule_key, s.state_json, s.device_id, s.device_type, s.since_ms, w.wake_at_ms
             FROM rule_states s LEFT JOIN rule_wakeups w ON w.patient_id = s.patient_id AND w.rule_key = s.rule_key
-            WHERE s.patient_id = $patient
-            """);
-        command.Bind("$patient", patientId);
+            WHERE s.patient_id = ?1
+            """)
+            .Bind(1, patientId)
+            .ReadAll(row => new StoredRuleState(
+                row.Text(0)!,
+                new RuleState(row.Text(1)!),
+                row.IsNull(5) ? null : SqliteTime.FromUnixMs(row.Integer(5)),
+                row.Text(2) is { } device ? new DeviceRef(device, row.Text(3) ?? "unknown") : null,
+                SqliteTime.FromUnixMs(row.Integer(4))));
         var states = new Dictionary<string, StoredRuleState>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        foreach (var state in rows)
         {
-            var key = reader.GetString(0);
-            states[key] = new StoredRuleState(
-                key,
-                new RuleState(reader.GetString(1)),
-                reader.IsDBNull(5) ? null : SqliteTime.FromUnixMs(reader.GetInt64(5)),
-                reader.IsDBNull(2) ? null : new DeviceRef(reader.GetString(2), reader.IsDBNull(3) ? "unknown" : reader.GetString(3)),
-                SqliteTime.FromUnixMs(reader.GetInt64(4)));
+            states[state.RuleKey] = state;
         }
         return states;
     }

@@ -45,11 +45,9 @@ public sealed class SqlitePatientRepository : IPatientRepository
 
     public async Task<PatientRecord?> GetAsync(string patientId, CancellationToken cancellationToken = default)
     {
+        // Read for every person in every evaluation pass: a kept reader's prepared statement (SqliteRead.Prepared).
         await using var read = await _database.BeginReadAsync(cancellationToken);
-        var command = read.Statement($"SELECT {Columns} FROM patients WHERE id = $id");
-        command.Bind("$id", patientId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        return read.Prepared($"SELECT {Columns} FROM patients WHERE id = ?1").Bind(1, patientId).TryReadFirst(Read, out var patient) ? patient : null;
     }
 
     public async Task<IReadOnlyList<PatientRecord>> ListAsync(string? teamId = null, CancellationToken cancellationToken = default)
@@ -181,6 +179,16 @@ public sealed class SqlitePatientRepository : IPatientRepository
     }
 
     private static object OxygenValue(bool? onOxygen) => onOxygen is { } value ? (value ? 1 : 0) : DBNull.Value;
+
+    private static PatientRecord Read(SqliteStatement row) => new(
+        Id: row.Text(0)!,
+        DisplayName: row.Text(1)!,
+        NhsNumber: row.Text(2),
+        DateOfBirth: row.Text(3) is { } born ? DateOnly.ParseExact(born, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : null,
+        News2Scale: (News2Scale)row.Integer(4),
+        OnSupplementalOxygen: row.IsNull(5) ? null : row.Integer(5) == 1,
+        TeamId: row.Text(6)!,
+        CreatedAt: SqliteTime.FromUnixMs(row.Integer(7)));
 
     private static PatientRecord Read(SqliteDataReader reader) => new(
         Id: reader.GetString(0),

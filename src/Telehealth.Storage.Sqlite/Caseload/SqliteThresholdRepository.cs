@@ -17,16 +17,15 @@ public sealed class SqliteThresholdRepository : IThresholdRepository
 
     public async Task<IReadOnlyList<VitalThreshold>> GetOverridesAsync(string patientId, CancellationToken cancellationToken = default)
     {
+        // Read for every person in every evaluation pass: a kept reader's prepared statement (SqliteRead.Prepared).
         await using var read = await _database.BeginReadAsync(cancellationToken);
-        var command = read.Statement("SELECT kind, critical_low, low, high, critical_high FROM patient_thresholds WHERE patient_id = $patient");
-        command.Bind("$patient", patientId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var overrides = new List<VitalThreshold>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            double? Bound(int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
-            overrides.Add(new VitalThreshold(VitalKinds.ParseWireName(reader.GetString(0)), Bound(1), Bound(2), Bound(3), Bound(4)));
-        }
+        var overrides = read.Prepared("SELECT kind, critical_low, low, high, critical_high FROM patient_thresholds WHERE patient_id = ?1")
+            .Bind(1, patientId)
+            .ReadAll(row =>
+            {
+                double? Bound(int column) => row.IsNull(column) ? null : row.Real(column);
+                return new VitalThreshold(VitalKinds.ParseWireName(row.Text(0)!), Bound(1), Bound(2), Bound(3), Bound(4));
+            });
         return overrides.OrderBy(threshold => threshold.Kind).ToArray();
     }
 
@@ -109,14 +108,9 @@ public sealed class SqliteThresholdRepository : IThresholdRepository
     public async Task<ThresholdTimeline> GetTimelineAsync(string patientId, CancellationToken cancellationToken = default)
     {
         await using var read = await _database.BeginReadAsync(cancellationToken);
-        var command = read.Statement("SELECT set_at, overrides FROM patient_threshold_history WHERE patient_id = $patient ORDER BY set_at, seq");
-        command.Bind("$patient", patientId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var sets = new List<(DateTimeOffset, ThresholdSet)>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            sets.Add((SqliteTime.FromUnixMs(reader.GetInt64(0)), ThresholdSet.Defaults.WithOverrides(ParseOverrides(reader.GetString(1)))));
-        }
+        var sets = read.Prepared("SELECT set_at, overrides FROM patient_threshold_history WHERE patient_id = ?1 ORDER BY set_at, seq")
+            .Bind(1, patientId)
+            .ReadAll(row => (SqliteTime.FromUnixMs(row.Integer(0)), ThresholdSet.Defaults.WithOverrides(ParseOverrides(row.Text(1)!))));
         return sets.Count == 0 ? ThresholdTimeline.DefaultsOnly : new ThresholdTimeline(sets);
     }
 

@@ -57,31 +57,29 @@ public sealed class SqliteConsciousnessStore(SqliteDatabase database) : IConscio
     public async Task<IReadOnlyList<ConsciousnessObservation>> RecentAsync(string patientId, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        // Every evaluation that scores NEWS2 asks for the latest: a kept reader's prepared statement (SqliteRead.Prepared).
         await using var read = await database.BeginReadAsync(cancellationToken);
-        var command = read.Statement($"SELECT {Columns} FROM consciousness_observations WHERE patient_id = $patient ORDER BY observed_at_ms DESC LIMIT $limit");
-        command.Bind("$patient", patientId);
-        command.Bind("$limit", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var found = new List<ConsciousnessObservation>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            found.Add(Read(reader));
-        }
-        return found;
+        return read.Prepared($"SELECT {Columns} FROM consciousness_observations WHERE patient_id = ?1 ORDER BY observed_at_ms DESC LIMIT ?2")
+            .Bind(1, patientId)
+            .Bind(2, limit)
+            .ReadAll(row => Read(row.Text(0)!, row.Integer(1), row.Text(2)!, row.Text(3)!, row.Text(4)!, row.Integer(5)));
     }
 
-    private static ConsciousnessObservation Read(SqliteDataReader reader)
+    private static ConsciousnessObservation Read(SqliteDataReader reader) =>
+        Read(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt64(5));
+
+    private static ConsciousnessObservation Read(string patientId, long observedAtMs, string levelName, string sourceKind, string sourceId, long receivedAtMs)
     {
-        var level = AcvpuLevels.TryParseWireName(reader.GetString(2), out var parsed)
+        var level = AcvpuLevels.TryParseWireName(levelName, out var parsed)
             ? parsed
             : throw new InvalidDataException("consciousness_observations holds an unknown level.");
-        var device = reader.GetString(3) == "device";
+        var device = sourceKind == "device";
         return new ConsciousnessObservation(
-            reader.GetString(0),
+            patientId,
             level,
-            SqliteTime.FromUnixMs(reader.GetInt64(1)),
-            SqliteTime.FromUnixMs(reader.GetInt64(5)),
-            DeviceId: device ? reader.GetString(4) : null,
-            RecordedBy: device ? null : reader.GetString(4));
+            SqliteTime.FromUnixMs(observedAtMs),
+            SqliteTime.FromUnixMs(receivedAtMs),
+            DeviceId: device ? sourceId : null,
+            RecordedBy: device ? null : sourceId);
     }
 }
