@@ -152,6 +152,44 @@ public sealed class SqliteReadTests : IDisposable
     }
 
     /// <summary>
+    /// <see cref="SqliteStatement.ReadAll"/> (what a decision's reads of several rows use): every row in order with
+    /// exact values and NULLs told apart, none for no match, and reset even when reading a row throws, so the reader
+    /// holds no snapshot and the WAL can still be started over.
+    /// </summary>
+    [Fact]
+    public async Task A_prepared_statement_reads_every_row_exactly_and_is_reset_even_when_a_row_fails()
+    {
+        using var database = await MigratedAsync();
+        await using (var write = await database.BeginWriteAsync())
+        {
+            await using var create = write.Connection.CreateCommand();
+            create.Transaction = write.Transaction;
+            create.CommandText = "CREATE TABLE scratch (n INTEGER NOT NULL, v REAL NULL, t TEXT NULL); INSERT INTO scratch VALUES (1, 0.1, 'one'), (2, NULL, NULL), (3, 0.30000000000000004, 'three');";
+            await create.ExecuteNonQueryAsync();
+            await write.CommitAsync();
+        }
+        await using (var read = await database.BeginReadAsync())
+        {
+            var statement = read.Prepared("SELECT n, v, t FROM scratch WHERE n >= ?1 ORDER BY n");
+            var rows = statement.Bind(1, 1L).ReadAll(row => (row.Integer(0), row.IsNull(1) ? (double?)null : row.Real(1), row.Text(2)));
+            Assert.Equal([(1L, 0.1, "one"), (2L, null, null), (3L, 0.1 + 0.2, "three")], rows);
+            Assert.Empty(statement.Bind(1, 4L).ReadAll(row => row.Integer(0)));
+            var failure = Assert.Throws<InvalidDataException>(() => statement.Bind(1, 1L).ReadAll<long>(row => row.Integer(0) == 2 ? throw new InvalidDataException("row 2") : row.Integer(0)));
+            Assert.Equal("row 2", failure.Message);
+            Assert.Equal([2L, 3L], statement.Bind(1, 2L).ReadAll(row => row.Integer(0))); // usable again
+            Assert.Throws<InvalidDataException>(() => statement.Bind(1, 1L).ReadAll<long>(_ => throw new InvalidDataException("first row")));
+        }
+        await using (var write = await database.BeginWriteAsync())
+        {
+            await write.Statement("INSERT INTO scratch VALUES ($n, NULL, NULL)").Bind("$n", 4).ExecuteNonQueryAsync();
+            await write.CommitAsync();
+        }
+        var (busy, log, copied) = await CheckpointAsync(database, "RESTART");
+        Assert.Equal(0L, busy); // the statement that threw was reset
+        Assert.Equal(log, copied);
+    }
+
+    /// <summary>
     /// A read snapshot (<see cref="SqliteDatabase.BeginSnapshot"/>, what a decision reads a person's record in): every
     /// read in it sees the commit its first read saw, even after a later commit; while it lasts the WAL cannot be copied
     /// back past that commit; once it ends, reads see the latest commit and the WAL can be started over. A read that
