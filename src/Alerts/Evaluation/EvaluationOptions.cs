@@ -25,6 +25,21 @@ public sealed class EvaluationOptions
     public int MaxItemsPerPass { get; set; } = 5_000;
 
     /// <summary>
+    /// Under load, passes come at most this often: after a claim of at least <see cref="BusyPassItems"/> items, the next
+    /// claim waits until this long after it began. Each pass then carries more of every person's readings, and a
+    /// person's decision costs about as much for eight readings as for one (it reads their whole record), so the same
+    /// work needs fewer decisions. A light load (the claims smaller than that) is never held back; under load an alert
+    /// can wait up to this much longer. Zero turns it off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true,
+        ErrorMessage = "Evaluation:BusyPassSpacing must be between 0 and 1 second.")]
+    public TimeSpan BusyPassSpacing { get; set; } = TimeSpan.FromMilliseconds(40);
+
+    /// <summary>How many items a claim must bring for the next to wait out <see cref="BusyPassSpacing"/>.</summary>
+    [Range(1, 100_000, ErrorMessage = "Evaluation:BusyPassItems must be between 1 and 100000.")]
+    public int BusyPassItems { get; set; } = 200;
+
+    /// <summary>
     /// How many patients of a pass are decided at once (reading their care record and running their rules); the pass is
     /// still recorded in one transaction and each patient's items in queue order. Defaults to the number of cores.
     /// </summary>

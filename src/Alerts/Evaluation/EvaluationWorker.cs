@@ -56,6 +56,7 @@ public sealed partial class EvaluationWorker(
                     // later ones must wait for them (queue order per person); a failure there is deferred when it
                     // ends. They are claimed again once it has. No pass starts while this claim runs (this loop starts
                     // them all), so the claim cannot return a person a pass holds and nothing is filtered here.
+                    var claimedAt = time.GetTimestamp();
                     var due = await queue.ClaimAsync(settings.MaxItemsPerPass, time.GetUtcNow(), PeopleHeld(running), stoppingToken);
                     if (due.Count > 0)
                     {
@@ -70,6 +71,12 @@ public sealed partial class EvaluationWorker(
                             await oldest.Completion;
                         }
                         await PruneWhenDueAsync(stoppingToken);
+                        // Busy: the next claim waits until the spacing since this one has passed, so that it brings
+                        // more of each person's readings to one decision (EvaluationOptions.BusyPassSpacing).
+                        if (due.Count >= settings.BusyPassItems && settings.BusyPassSpacing - time.GetElapsedTime(claimedAt) is var wait && wait > TimeSpan.Zero)
+                        {
+                            await Task.Delay(wait, time, stoppingToken);
+                        }
                         // More may be waiting: a full pass left some, the queue held people back for other instances
                         // (PostgreSQL claims at most half of the people waiting), or new work came while this pass ran.
                         // An empty claim is what ends the run.

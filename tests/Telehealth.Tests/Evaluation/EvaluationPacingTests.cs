@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Telehealth.Alerts;
+using Telehealth.Alerts.Evaluation;
+using Telehealth.CareRecord.Alerting;
+using Telehealth.Contracts.Evaluation;
+using Telehealth.Contracts.Readings;
+using Telehealth.Storage.Sqlite;
+using Telehealth.Tests.Alerts;
+
+namespace Telehealth.Tests.Evaluation;
+
+/// <summary>
+/// The evaluation worker under load (<see cref="EvaluationOptions.BusyPassSpacing"/>): after a claim of at least
+/// <see cref="EvaluationOptions.BusyPassItems"/> items the next claim waits out the spacing on the worker's clock (a
+/// fake one here), so a busy queue is evaluated in fewer, larger passes; after a smaller claim the next comes at once.
+/// </summary>
+[Trait("Hazard", "H2")]
+public sealed class EvaluationPacingTests : IAsyncDisposable
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly TempDatabase _temp = new();
+    private readonly FakeTimeProvider _clock = new(Start);
+    private readonly ServiceProvider _provider;
+
+    public EvaluationPacingTests()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Evaluation:PollInterval"] = "00:00:00.050",
+            ["Evaluation:BusyPassSpacing"] = "00:00:00.500",
+            ["Evaluation:BusyPassItems"] = "3",
+        }).Build());
+        services.AddSingleton(_temp.Database);
+        services.AddSingleton<TimeProvider>(_clock);
+        services.AddSingleton<IReadingStore, InMemoryReadingStore>();
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddTelehealthSqliteStorage();
+        services.AddTelehealthAlerts();
+        _provider = services.BuildServiceProvider();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _provider.DisposeAsync();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task After_a_busy_claim_the_next_waits_out_the_spacing_and_after_a_light_one_it_comes_at_once()
+    {
+        var queue = _provider.GetRequiredService<IEvaluationQueue>();
+        var log = _provider.GetRequiredService<IAlertEventLog>();
+        var signal = _provider.GetRequiredService<IEvaluationSignal>();
+        var worker = _provider.GetServices<IHostedService>().OfType<EvaluationWorker>().Single();
+        // Three items in one claim: busy.
+        await queue.EnqueueReadingsAsync([Spo2("pat-busy", 97, Start), Spo2("pat-busy", 96, Start.AddMinutes(1)), Spo2("pat-busy", 98, Start.AddMinutes(2))]);
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            signal.Notify();
+            await WaitUntilAsync(async () => (await queue.PendingAsync()).Count == 0);
+
+            // New work during the spacing waits for it: not claimed while the worker's clock stands still.
+            await queue.EnqueueReadingsAsync([Spo2("pat-late", 88, Start)]);
+            signal.Notify();
+            await Task.Delay(500);
+            Assert.Equal(1, (await queue.PendingAsync()).Count);
+            Assert.DoesNotContain(await log.ReadAfterAsync(0, 100), e => e.PatientId == "pat-late");
+
+            // Once the spacing has passed it is claimed and its alert recorded (a claim of one item: light).
+            _clock.Advance(TimeSpan.FromMilliseconds(500));
+            await WaitUntilAsync(async () => (await log.ReadAfterAsync(0, 100)).Any(e => e.PatientId == "pat-late"));
+            Assert.Equal(0, (await queue.PendingAsync()).Count);
+
+            // After a light claim the next comes at once, with the clock still where it was.
+            await queue.EnqueueReadingsAsync([Spo2("pat-next", 88, Start)]);
+            signal.Notify();
+            await WaitUntilAsync(async () => (await log.ReadAfterAsync(0, 100)).Any(e => e.PatientId == "pat-next"));
+            Assert.Equal(Start.AddMilliseconds(500), _clock.GetUtcNow());
+            Assert.Equal(["pat-late", "pat-late", "pat-next", "pat-next"],
+                (await log.ReadAfterAsync(0, 100)).Select(e => e.PatientId)); // each low SpO2 raises its threshold alert and NEWS2
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static Reading Spo2(string patientId, double value, DateTimeOffset at) => new("dev-" + patientId, patientId, VitalKind.Spo2, value, at, at);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!await condition())
+        {
+            await Task.Delay(10, deadline.Token);
+        }
+    }
+}
