@@ -221,7 +221,8 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
     public static string ClaimStatement(bool skipsPatients)
     {
         // A patient whose earlier item is backing off is skipped from that item on: evaluation order per patient is
-        // queue order. The backing-off items are found once per claim (ix_evaluation_queue_pending_due, nearly always
+        // queue order. Only a failed attempt (DeferAsync) makes an item due after it was queued, so backing-off items
+        // are those with attempts, found once per claim (ix_evaluation_queue_backing_off, migration 14: nearly always
         // an empty range), not once per pending row, which cost n²/2 row visits with a backlog of n per person.
         // The people the caller skips (its running passes hold them) are left out by the statement: their rows are still
         // stepped over in the seq index, but take no place of the LIMIT and are neither read out nor decoded. The set is
@@ -230,7 +231,7 @@ public sealed class SqliteEvaluationQueue(SqliteDatabase database, TimeProvider 
         return $"""
             WITH backing_off AS (
                 SELECT patient_id, MIN(seq) AS from_seq FROM evaluation_queue
-                WHERE done_at_ms IS NULL AND due_at_ms > $now
+                WHERE done_at_ms IS NULL AND attempts > 0 AND due_at_ms > $now
                 GROUP BY patient_id)
             SELECT q.seq, q.patient_id, q.item_kind, q.device_id, q.name, q.value, q.device_time_ms, q.received_at_ms, q.attempts, q.interval_ms
             FROM evaluation_queue q

@@ -33,7 +33,7 @@ public sealed class EvaluationOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true,
         ErrorMessage = "Evaluation:BusyPassSpacing must be between 0 and 1 second.")]
-    public TimeSpan BusyPassSpacing { get; set; } = TimeSpan.FromMilliseconds(40);
+    public TimeSpan BusyPassSpacing { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How many items a claim must bring for the next to wait out <see cref="BusyPassSpacing"/>.</summary>
     [Range(1, 100_000, ErrorMessage = "Evaluation:BusyPassItems must be between 1 and 100000.")]
