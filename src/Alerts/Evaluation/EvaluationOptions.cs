@@ -40,6 +40,16 @@ public sealed class EvaluationOptions
     public int BusyPassItems { get; set; } = 200;
 
     /// <summary>
+    /// The arrival rate a claim must also show for the next to wait out <see cref="BusyPassSpacing"/>: its items per
+    /// second since the previous claim began. A moderate load whose passes were held up once (a collection, a WAL
+    /// restart) brings one large claim at its own rate, and spacing the next would only make its alerts later: at 2,000
+    /// readings/s a claim of 200 after a 100 ms hold-up was spaced, and publish → dashboard p99 rose to 99 ms
+    /// (bench/RESULTS.md). Sustained load far above it (passes every 20 ms carrying 400 items) is still spaced.
+    /// </summary>
+    [Range(1, 10_000_000, ErrorMessage = "Evaluation:BusyItemsPerSecond must be between 1 and 10000000.")]
+    public int BusyItemsPerSecond { get; set; } = 5_000;
+
+    /// <summary>
     /// How many patients of a pass are decided at once (reading their care record and running their rules); the pass is
     /// still recorded in one transaction and each patient's items in queue order. Defaults to the number of cores.
     /// </summary>

@@ -43,6 +43,8 @@ public sealed partial class EvaluationWorker(
         // beside them, for other people only, so a new alert waits for its own pass, not for the FHIR Observations and
         // commits of earlier ones (nor for a large pass after a backlog).
         var running = new List<RunningPass>();
+        // When the previous claim began: a claim's items over the time since then are the rate work arrives at.
+        var previousClaimAt = time.GetTimestamp();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -57,6 +59,8 @@ public sealed partial class EvaluationWorker(
                     // ends. They are claimed again once it has. No pass starts while this claim runs (this loop starts
                     // them all), so the claim cannot return a person a pass holds and nothing is filtered here.
                     var claimedAt = time.GetTimestamp();
+                    var sincePreviousClaim = time.GetElapsedTime(previousClaimAt, claimedAt);
+                    previousClaimAt = claimedAt;
                     var due = await queue.ClaimAsync(settings.MaxItemsPerPass, time.GetUtcNow(), PeopleHeld(running), stoppingToken);
                     if (due.Count > 0)
                     {
@@ -71,9 +75,13 @@ public sealed partial class EvaluationWorker(
                             await oldest.Completion;
                         }
                         await PruneWhenDueAsync(stoppingToken);
-                        // Busy: the next claim waits until the spacing since this one has passed, so that it brings
-                        // more of each person's readings to one decision (EvaluationOptions.BusyPassSpacing).
-                        if (due.Count >= settings.BusyPassItems && settings.BusyPassSpacing - time.GetElapsedTime(claimedAt) is var wait && wait > TimeSpan.Zero)
+                        // Busy (many items, arriving fast): the next claim waits until the spacing since this one has
+                        // passed, so that it brings more of each person's readings to one decision
+                        // (EvaluationOptions.BusyPassSpacing). Many items at a moderate rate (the passes were held up
+                        // once) are not spaced: that would only make their alerts later (BusyItemsPerSecond).
+                        var busy = due.Count >= settings.BusyPassItems
+                            && due.Count >= settings.BusyItemsPerSecond * sincePreviousClaim.TotalSeconds;
+                        if (busy && settings.BusyPassSpacing - time.GetElapsedTime(claimedAt) is var wait && wait > TimeSpan.Zero)
                         {
                             await Task.Delay(wait, time, stoppingToken);
                         }

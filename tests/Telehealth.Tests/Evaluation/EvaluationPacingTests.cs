@@ -17,7 +17,8 @@ namespace Telehealth.Tests.Evaluation;
 /// <summary>
 /// The evaluation worker under load (<see cref="EvaluationOptions.BusyPassSpacing"/>): after a claim of at least
 /// <see cref="EvaluationOptions.BusyPassItems"/> items the next claim waits out the spacing on the worker's clock (a
-/// fake one here), so a busy queue is evaluated in fewer, larger passes; after a smaller claim the next comes at once.
+/// fake one here), so a busy queue is evaluated in fewer, larger passes; after a smaller claim, or as many items at a
+/// moderate rate (<see cref="EvaluationOptions.BusyItemsPerSecond"/>: passes held up once), the next comes at once.
 /// </summary>
 [Trait("Hazard", "H2")]
 public sealed class EvaluationPacingTests : IAsyncDisposable
@@ -87,6 +88,42 @@ public sealed class EvaluationPacingTests : IAsyncDisposable
             Assert.Equal(Start.AddMilliseconds(500), _clock.GetUtcNow());
             Assert.Equal(["pat-late", "pat-late", "pat-next", "pat-next"],
                 (await log.ReadAfterAsync(0, 100)).Select(e => e.PatientId)); // each low SpO2 raises its threshold alert and NEWS2
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Many_items_at_a_moderate_rate_after_a_hold_up_are_not_spaced_so_the_next_alert_is_not_made_later()
+    {
+        var queue = _provider.GetRequiredService<IEvaluationQueue>();
+        var log = _provider.GetRequiredService<IAlertEventLog>();
+        var signal = _provider.GetRequiredService<IEvaluationSignal>();
+        var worker = _provider.GetServices<IHostedService>().OfType<EvaluationWorker>().Single();
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            // A light claim at the start: the worker has claimed at Start.
+            await queue.EnqueueReadingsAsync([Spo2("pat-first", 88, Start)]);
+            signal.Notify();
+            await WaitUntilAsync(async () => (await log.ReadAfterAsync(0, 100)).Any(e => e.PatientId == "pat-first"));
+
+            // Three items (BusyPassItems) arrive over a second: 3 per second, far below BusyItemsPerSecond (5,000).
+            // The worker's poll after the second claims them.
+            await queue.EnqueueReadingsAsync([Spo2("pat-held", 97, Start.AddMinutes(-2)), Spo2("pat-held", 96, Start.AddMinutes(-1)), Spo2("pat-held", 88, Start)]);
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            await WaitUntilAsync(async () => (await log.ReadAfterAsync(0, 100)).Any(e => e.PatientId == "pat-held"));
+
+            // Not spaced: the next comes at once, the clock still where it was (spaced, it would wait for the clock).
+            await queue.EnqueueReadingsAsync([Spo2("pat-next", 88, Start)]);
+            signal.Notify();
+            await WaitUntilAsync(async () => (await log.ReadAfterAsync(0, 100)).Any(e => e.PatientId == "pat-next"));
+            Assert.Equal(Start.AddSeconds(1), _clock.GetUtcNow());
+            Assert.Equal(0, (await queue.PendingAsync()).Count);
+            Assert.Equal(["pat-first", "pat-first", "pat-held", "pat-held", "pat-next", "pat-next"],
+                (await log.ReadAfterAsync(0, 100)).Select(e => e.PatientId));
         }
         finally
         {
