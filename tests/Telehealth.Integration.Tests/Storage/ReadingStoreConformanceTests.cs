@@ -118,6 +118,38 @@ public abstract class ReadingStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_of_many_devices_live_and_backlogged_finds_each_stored_identity_of_its_own_device_only()
+    {
+        // Five devices' live readings within a second of each other, a device whose id starts another's, and a backlog
+        // over three days: each device's stored identities are found by their own device's question only.
+        const int Day = 1440;
+        var live = Enumerable.Range(0, 5).Select(d => At(3 * Day, 90 + d, VitalKind.Spo2, device: $"dev-{d}", milliseconds: 100 * d)).ToList();
+        var backlog = new[] { At(0, 36.5, VitalKind.BodyTemperature, "dev-home"), At(Day, 36.9, VitalKind.BodyTemperature, "dev-home"), At(3 * Day, 37.2, VitalKind.BodyTemperature, "dev-home", milliseconds: 50) };
+        Assert.Equal(8, (await Store.AppendAsync([.. live, .. backlog])).Count);
+
+        var again = new[]
+        {
+            live[0],                                                            // duplicate
+            At(3 * Day, 85, VitalKind.Spo2, device: "dev-1", milliseconds: 100), // conflict: dev-1 holds 91
+            At(3 * Day, 90, VitalKind.Spo2, device: "dev-0x"),                   // new: dev-0's identity, another device
+            At(3 * Day, 80, VitalKind.HeartRate, device: "dev-2", milliseconds: 200), // new: dev-2's time, another kind
+            At(3 * Day, 93, VitalKind.Spo2, device: "dev-3", milliseconds: 301), // new: a millisecond later
+            At(Day, 38.4, VitalKind.BodyTemperature, "dev-home"),                // conflict, two days back
+            At(2 * Day, 37.0, VitalKind.BodyTemperature, "dev-home"),            // new, inside the backlog's span
+            backlog[2],                                                          // duplicate
+        };
+
+        var added = await Store.AppendAsync(again);
+
+        Assert.Equal([again[2], again[3], again[4], again[6]], added);
+        Assert.Equal([again[1], again[5]], added.Conflicts);
+        var stored = await Store.QueryAsync(new ReadingQuery(Patient));
+        Assert.Equal(12, stored.Count);
+        Assert.Equal(91, stored.Single(r => r.DeviceId == "dev-1").Value);
+        Assert.Equal([36.5, 36.9, 37.0, 37.2], stored.Where(r => r.DeviceId == "dev-home").Select(r => r.Value));
+    }
+
+    [Fact]
     public async Task Identity_is_device_kind_and_time_so_other_kinds_and_devices_at_the_same_time_are_new()
     {
         var batch = new[]
