@@ -34,9 +34,16 @@ public sealed class NatsJetStreamOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public TimeSpan AckWait { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Messages this instance stores at once before acknowledging them (also its pull batch size).</summary>
+    /// <summary>
+    /// Messages this instance stores at once before acknowledging them (also its pull batch size). These are what one
+    /// ingest batch is made of when the stream holds a backlog, so they set how many readings share one InfluxDB
+    /// write, one dedupe question and one queueing statement: in alternating split bench runs, 2,000 against 500 gave
+    /// 8,066-9,107 against 4,847-5,389 readings/s end to end, 69-80 against 116-151 us of PostgreSQL CPU and 59-67
+    /// against 93-95 us of the instances' per reading (5,000 gave no more). A light load still makes small batches at
+    /// once (the writer takes what is waiting). An instance that dies holds up to this many until AckWait passes.
+    /// </summary>
     [Range(1, 10000)]
-    public int MaxMessagesInFlight { get; set; } = 500;
+    public int MaxMessagesInFlight { get; set; } = 2000;
 
     /// <summary>Messages handed out to all instances together and not yet acknowledged (the consumer's MaxAckPending).</summary>
     [Range(1, 1000000)]
