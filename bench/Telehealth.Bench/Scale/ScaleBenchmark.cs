@@ -209,7 +209,7 @@ public static class ScaleBenchmark
             return run;
         }
 
-        var split = await PhaseAsync("split", () => SplitDeploymentBenchmark.RunAsync(ScaleSettings.Devices, settings.SplitMessagesPerDevice, ScaleSettings.InFlight, cpu, cancel.Token));
+        var split = await PhaseAsync("split", () => SplitDeploymentBenchmark.RunAsync(ScaleSettings.Devices, settings.SplitMessagesPerDevice, settings.SplitWarmUpMessagesPerDevice, ScaleSettings.InFlight, cpu, cancel.Token));
         if (split is not null)
         {
             Count("split", split.CountsMatch, $"{split.Sent} readings sent, {split.Acknowledged} PUBACKed by nats-server, {split.Stored} stored (counted in InfluxDB), alerts pushed for {split.AlertsPushed} of {split.Devices} persons (dashboard on the other instance), {split.Redelivered} redelivered by JetStream");

@@ -62,7 +62,7 @@ public static class ScaleReport
         text.AppendLine($"| Runtime | {MachineDescription.Runtime()}, Release |");
         text.AppendLine($"| Commit | {run.Commit} |");
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"| Sizes | {ScaleSettings.Devices} devices, {ScaleSettings.InFlight} QoS 1 messages in flight each, 2 readings per message; bare brokers {s.BareMessagesPerDevice:N0} messages per device; bare InfluxDB {s.BareInfluxPoints:N0} points; embedded {s.EmbeddedReadingsPerDevice:N0} readings per device after a warm-up by as many other devices of {s.EmbeddedWarmUpMessagesPerDevice * ScalePayload.ReadingsPerMessage:N0} each; split {s.SplitMessagesPerDevice * ScalePayload.ReadingsPerMessage:N0} readings per device; latency {s.LatencyProbes} probes; {s.IdleConnections:N0} idle connections |"));
+            $"| Sizes | {ScaleSettings.Devices} devices, {ScaleSettings.InFlight} QoS 1 messages in flight each, 2 readings per message; bare brokers {s.BareMessagesPerDevice:N0} messages per device; bare InfluxDB {s.BareInfluxPoints:N0} points; embedded {s.EmbeddedReadingsPerDevice:N0} readings per device after a warm-up by as many other devices of {s.EmbeddedWarmUpMessagesPerDevice * ScalePayload.ReadingsPerMessage:N0} each; split {s.SplitMessagesPerDevice * ScalePayload.ReadingsPerMessage:N0} readings per device after warm-up rounds of {s.SplitWarmUpMessagesPerDevice * ScalePayload.ReadingsPerMessage:N0}; latency {s.LatencyProbes} probes; {s.IdleConnections:N0} idle connections |"));
         text.AppendLine();
         text.AppendLine(run.Table);
         text.AppendLine();

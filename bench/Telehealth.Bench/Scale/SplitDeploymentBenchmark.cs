@@ -29,7 +29,7 @@ public static class SplitDeploymentBenchmark
     /// <summary>A run fails when InfluxDB's count has not moved for this long.</summary>
     private static readonly TimeSpan Stall = TimeSpan.FromSeconds(60);
 
-    public static async Task<SplitDeploymentResult> RunAsync(int devices, int messagesPerDevice, int inFlight, ProcessCpuSampler cpu,
+    public static async Task<SplitDeploymentResult> RunAsync(int devices, int messagesPerDevice, int warmUpMessagesPerDevice, int inFlight, ProcessCpuSampler cpu,
         CancellationToken cancellationToken)
     {
         await using var topology = await SplitTopology.StartAsync(usePostgres: true, AckWait);
@@ -104,7 +104,7 @@ public static class SplitDeploymentBenchmark
                 warmClients[set][i] = await ConnectWhenUserExistsAsync(topology.Broker, warmRegistered[set][i].DeviceId, warmRegistered[set][i].Secret, cancellationToken);
             }
         }
-        var warmMessages = messagesPerDevice;
+        var warmMessages = warmUpMessagesPerDevice;
         var warmRoundTotal = devices * warmMessages * ScalePayload.ReadingsPerMessage;
         var warmFirstSecond = ScalePayload.FirstSecond(warmMessages * WarmUpRounds);
         var warmTotal = 0;
