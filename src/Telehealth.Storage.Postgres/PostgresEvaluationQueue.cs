@@ -20,7 +20,9 @@ namespace Telehealth.Storage.Postgres;
 /// queues only the ones that insert took, in the same statement, so a redelivered reading queues nothing twice, whether
 /// its first delivery is still pending, being evaluated, or done. A repeat racing the first delivery waits on that
 /// delivery's identity row until it commits (and is then refused) or rolls back (and then goes in). The queue holds
-/// pending items only and has no key on the identity: marking an item done is a delete and nothing else.
+/// pending items only and has no key on the identity: marking an item done is a delete and nothing else. The readings
+/// one enqueue takes share a row per person (migration 0010): each is still its own <see cref="DueItem"/>, numbered
+/// <see cref="ItemSequence"/> within the row, and the row is claimed, deferred and deleted whole.
 /// <see cref="PruneAsync"/> forgets identities first seen before the retention whose items are no longer queued.
 /// </para>
 /// <para>
@@ -47,6 +49,26 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
     public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
     private const string ReadingKind = "reading";
+    private const string ReadingsKind = "readings";
+
+    /// <summary>
+    /// Bits of an item's <see cref="DueItem.Sequence"/> that number it within its queue row: a row of readings
+    /// (item_kind 'readings', migration 0010) holds one batch's readings of one person, each of which is still its own
+    /// item to the worker. An item's sequence is its row's seq shifted left by this, plus its place in the row, so queue
+    /// order is row order and then order in the row, and the row of any sequence is one shift away.
+    /// </summary>
+    public const int ItemBits = 20;
+
+    /// <summary>The most readings one queue row holds (a longer batch of one person's is queued in several rows).</summary>
+    public const int MaxReadingsPerRow = 1 << ItemBits;
+
+    /// <summary>The sequence of the item at <paramref name="index"/> in queue row <paramref name="rowSeq"/>.</summary>
+    public static long ItemSequence(long rowSeq, int index) => (rowSeq << ItemBits) | (uint)index;
+
+    /// <summary>The queue row that holds the item with this sequence.</summary>
+    public static long RowOf(long itemSequence) => itemSequence >> ItemBits;
+
+    private static long[] RowsOf(IEnumerable<long> itemSequences) => [.. itemSequences.Select(RowOf).Distinct()];
     private const string EventKind = "event";
     private const string StatusKind = "status";
     private const string TimerKind = "timer";
@@ -144,19 +166,29 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
     /// Queues readings inside the caller's transaction (the one that stores them), in one statement: the ingest writer's
     /// batch is hundreds of readings, and a round trip each made queueing them cost more than storing them. A reading
     /// repeated within the call counts once (its first, as DISTINCT ON keeps it); the identities go into
-    /// <c>evaluation_seen</c> in key order (time first: ascending at the b-tree's right edge, and two batches sharing
-    /// identities wait on each other in one order, never in a cycle), and only those it took are queued, numbered in the
-    /// readings' order (WITH ORDINALITY), so queue order per person stays arrival order.
+    /// <c>evaluation_seen</c> one by one in key order (time first: ascending at the b-tree's right edge, and two batches
+    /// sharing identities wait on each other in one order, never in a cycle), and the readings that insert took are
+    /// queued as one row per person (migration 0010), in the readings' order (WITH ORDINALITY): queue order per person
+    /// stays arrival order, and the people's rows are numbered in the order their first reading arrived.
     /// </summary>
     public static async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<Reading> readings, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var all = readings as IReadOnlyCollection<Reading> ?? readings.ToList();
-        if (all.Count == 0)
+        var all = readings as IReadOnlyList<Reading> ?? readings.ToList();
+        // A row numbers its items in ItemBits bits: a call that could put more in one person's row is queued in parts,
+        // in order (never in practice: an ingest batch is a few thousand readings).
+        for (var offset = 0; offset < all.Count; offset += MaxReadingsPerRow)
         {
-            return;
+            var part = all.Count <= MaxReadingsPerRow ? all : all.Skip(offset).Take(MaxReadingsPerRow).ToList();
+            await EnqueuePartAsync(connection, transaction, part, now, cancellationToken);
         }
+    }
+
+    private static async Task EnqueuePartAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Reading> all, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
+        // The row's scalar device, name and times are its first reading's (NOT NULL columns, and a glance at the table
+        // still says what a row is); its value is NULL: the readings are in the arrays.
         insert.CommandText = """
             WITH input AS (
                 SELECT DISTINCT ON (r.device_time_ms, r.device_id, r.name) r.*
@@ -169,14 +201,24 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
                 SELECT @kind, i.device_id, i.name, i.device_time_ms, @now FROM input i
                 ON CONFLICT DO NOTHING
                 RETURNING device_id, name, device_time_ms
+            ),
+            taken AS (
+                SELECT i.* FROM input i JOIN seen s ON s.device_id = i.device_id AND s.name = i.name AND s.device_time_ms = i.device_time_ms
             )
             INSERT INTO evaluation_queue
-                (patient_id, item_kind, device_id, name, value, device_time_ms, received_at_ms, enqueued_at_ms, due_at_ms)
-            SELECT i.patient_id, @kind, i.device_id, i.name, i.value, i.device_time_ms, i.received_at_ms, @now, @now
-            FROM input i JOIN seen s ON s.device_id = i.device_id AND s.name = i.name AND s.device_time_ms = i.device_time_ms
-            ORDER BY i.position
+                (patient_id, item_kind, device_id, name, value, device_time_ms, received_at_ms, enqueued_at_ms, due_at_ms,
+                 reading_devices, reading_names, reading_values, reading_times, reading_received)
+            SELECT p.patient_id, @rowKind, p.devices[1], p.names[1], NULL, p.times[1], p.received[1], @now, @now,
+                   p.devices, p.names, p.readingValues, p.times, p.received
+            FROM (SELECT t.patient_id, MIN(t.position) AS first,
+                         array_agg(t.device_id ORDER BY t.position) AS devices, array_agg(t.name ORDER BY t.position) AS names,
+                         array_agg(t.value ORDER BY t.position) AS readingValues, array_agg(t.device_time_ms ORDER BY t.position) AS times,
+                         array_agg(t.received_at_ms ORDER BY t.position) AS received
+                  FROM taken t GROUP BY t.patient_id) p
+            ORDER BY p.first
             """;
         insert.Parameters.AddWithValue("@kind", ReadingKind);
+        insert.Parameters.AddWithValue("@rowKind", ReadingsKind);
         insert.Parameters.AddWithValue("@now", PostgresTime.ToUnixMs(now));
         insert.Parameters.AddWithValue("@patients", all.Select(reading => reading.PatientId).ToArray());
         insert.Parameters.AddWithValue("@devices", all.Select(reading => reading.DeviceId).ToArray());
@@ -211,6 +253,7 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         update.Transaction = transaction;
         // The identity stays in evaluation_seen (recorded when queued), so deleting the item is all that marks it done:
         // a redelivery is refused there. An item already gone (marked done by an earlier commit) is not there to delete.
+        // A row of readings goes whole: a claim takes rows whole and a pass ends a person's claimed items together.
         update.CommandText = """
             DELETE FROM evaluation_queue WHERE seq = ANY(@seqs);
             DELETE FROM evaluation_leases l
@@ -218,7 +261,7 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
               AND NOT EXISTS (SELECT 1 FROM evaluation_queue q
                               WHERE q.patient_id = l.patient_id AND q.done_at_ms IS NULL AND q.seq <= l.claimed_through);
             """;
-        update.Parameters.AddWithValue("@seqs", sequences.ToArray());
+        update.Parameters.AddWithValue("@seqs", RowsOf(sequences));
         update.Parameters.AddWithValue("@patients", patientIds.Distinct(StringComparer.Ordinal).ToArray());
         await update.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -242,6 +285,8 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         // when queued, whatever the clocks of the instance queueing it and the one claiming say).
         // A patient another live instance holds is skipped whole: it is evaluating their earlier items.
         // The oldest items win, so each person's items claimed are a prefix of their claimable items, in queue order.
+        // Rows are claimed whole (a row of readings is one batch's of one person, migration 0010): rows are taken in
+        // queue order while fewer than maxItems items come before them, so a claim may return a few more than asked.
         // From ShareFromPeople people waiting, a claim takes half of them (those waiting longest first): another
         // instance then finds the other half free and evaluates it at the same time. Taking everyone left the other
         // instances idle until the whole pass was committed (measured: 39,200 of 40,000 readings evaluated by one of
@@ -284,16 +329,22 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
                        row_number() OVER (ORDER BY c.oldest) AS turn, count(*) OVER () AS waiting
                 FROM claimable c
             )
-            SELECT i.seq, i.patient_id, i.item_kind, i.device_id, i.name, i.value, i.device_time_ms, i.received_at_ms, i.attempts, i.interval_ms
-            FROM chosen c CROSS JOIN LATERAL (
-                SELECT q.seq, q.patient_id, q.item_kind, q.device_id, q.name, q.value, q.device_time_ms, q.received_at_ms, q.attempts, q.interval_ms
-                FROM evaluation_queue q
-                WHERE q.patient_id = c.patient_id AND q.done_at_ms IS NULL AND (c.from_seq IS NULL OR q.seq < c.from_seq)
-                ORDER BY q.seq
-                LIMIT @max) i
-            WHERE c.waiting < @shareFrom OR c.turn <= (c.waiting + 1) / 2
-            ORDER BY i.seq
-            LIMIT @max
+            SELECT r.seq, r.patient_id, r.item_kind, r.device_id, r.name, r.value, r.device_time_ms, r.received_at_ms, r.attempts, r.interval_ms,
+                   r.reading_devices, r.reading_names, r.reading_values, r.reading_times, r.reading_received
+            FROM (
+                SELECT i.*, SUM(i.items) OVER (ORDER BY i.seq) - i.items AS items_before
+                FROM chosen c CROSS JOIN LATERAL (
+                    SELECT q.seq, q.patient_id, q.item_kind, q.device_id, q.name, q.value, q.device_time_ms, q.received_at_ms, q.attempts, q.interval_ms,
+                           q.reading_devices, q.reading_names, q.reading_values, q.reading_times, q.reading_received,
+                           COALESCE(cardinality(q.reading_names), 1) AS items
+                    FROM evaluation_queue q
+                    WHERE q.patient_id = c.patient_id AND q.done_at_ms IS NULL AND (c.from_seq IS NULL OR q.seq < c.from_seq)
+                    ORDER BY q.seq
+                    LIMIT @max) i
+                WHERE c.waiting < @shareFrom OR c.turn <= (c.waiting + 1) / 2
+            ) r
+            WHERE r.items_before < @max
+            ORDER BY r.seq
             """;
         command.Parameters.AddWithValue("@now", PostgresTime.ToUnixMs(now));
         command.Parameters.AddWithValue("@max", maxItems);
@@ -304,8 +355,14 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var sequence = reader.GetInt64(0);
+            var row = reader.GetInt64(0);
             var patientId = reader.GetString(1);
+            if (reader.GetString(2) == ReadingsKind)
+            {
+                AddReadings(items, reader, row, patientId);
+                continue;
+            }
+            var sequence = ItemSequence(row, 0);
             var deviceId = reader.GetString(3);
             var name = reader.GetString(4);
             var deviceTime = PostgresTime.FromUnixMs(reader.GetInt64(6));
@@ -325,7 +382,7 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
                     DueItem.ForConsciousness(sequence, new ConsciousnessObservation(patientId, (AcvpuLevel)(int)reader.GetDouble(5), deviceTime, receivedAt,
                         DeviceId: source.Kind == "device" ? source.Id : null, RecordedBy: source.Kind == "staff" ? source.Id : null), attempts),
                 ReassessKind when CareRecordChanges.IsKnown(name) => DueItem.ForReassess(sequence, patientId, new CareRecordChange(name, deviceTime), attempts),
-                var other => throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"Evaluation queue item {sequence} has unknown kind '{other}' or name."))
+                var other => throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"Evaluation queue row {row} has unknown kind '{other}' or name."))
             });
         }
         await reader.CloseAsync();
@@ -337,9 +394,30 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         return items;
     }
 
+    /// <summary>The readings of one queue row (item_kind 'readings'), each its own item, in the row's order.</summary>
+    private static void AddReadings(List<DueItem> items, NpgsqlDataReader reader, long row, string patientId)
+    {
+        var attempts = reader.GetInt32(8);
+        var devices = reader.GetFieldValue<string[]>(10);
+        var names = reader.GetFieldValue<string[]>(11);
+        var values = reader.GetFieldValue<double[]>(12);
+        var times = reader.GetFieldValue<long[]>(13);
+        var received = reader.GetFieldValue<long[]>(14);
+        if (names.Length != devices.Length || values.Length != devices.Length || times.Length != devices.Length || received.Length != devices.Length)
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"Evaluation queue row {row} has reading arrays of different lengths."));
+        }
+        for (var index = 0; index < devices.Length; index++)
+        {
+            items.Add(DueItem.ForReading(ItemSequence(row, index),
+                new Reading(devices[index], patientId, VitalKinds.ParseWireName(names[index]), values[index],
+                    PostgresTime.FromUnixMs(times[index]), PostgresTime.FromUnixMs(received[index])), attempts));
+        }
+    }
+
     private async Task LeaseAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<DueItem> items, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var claimed = items.GroupBy(item => item.PatientId, StringComparer.Ordinal).Select(g => (Patient: g.Key, Through: g.Max(item => item.Sequence))).ToList();
+        var claimed = items.GroupBy(item => item.PatientId, StringComparer.Ordinal).Select(g => (Patient: g.Key, Through: RowOf(g.Max(item => item.Sequence)))).ToList();
         await using var lease = connection.CreateCommand();
         lease.Transaction = transaction;
         // An expired lease of another owner is taken over whole; our own is extended and widened.
@@ -378,9 +456,9 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         update.Parameters.AddWithValue("@due", PostgresTime.ToUnixMs(retryAt));
         update.Parameters.AddWithValue("@error", error.Length > 500 ? error[..500] : error);
         var seq = update.Parameters.Add("@seq", NpgsqlDbType.Bigint);
-        foreach (var sequence in sequences)
+        foreach (var row in RowsOf(sequences))
         {
-            seq.Value = sequence;
+            seq.Value = row;
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
@@ -390,7 +468,10 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*), MIN(enqueued_at_ms) FROM evaluation_queue WHERE done_at_ms IS NULL";
+        command.CommandText = """
+            SELECT COALESCE(SUM(COALESCE(cardinality(reading_names), 1)), 0)::bigint, MIN(enqueued_at_ms)
+            FROM evaluation_queue WHERE done_at_ms IS NULL
+            """;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return ((int)reader.GetInt64(0), reader.IsDBNull(1) ? null : PostgresTime.FromUnixMs(reader.GetInt64(1)));
@@ -402,14 +483,24 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         await using var command = connection.CreateCommand();
         // An identity whose item is still queued stays, however old (a redelivery must still be refused); the queue is
         // read once, hashed (it has no key on the identity, and pruning runs hourly on a queue of pending items only).
+        // A row of readings holds one identity per reading (kind 'reading'), in its arrays.
         command.CommandText = """
+            WITH pending AS (
+                SELECT q.item_kind, q.device_id, q.name, q.device_time_ms FROM evaluation_queue q WHERE q.item_kind <> @rowKind
+                UNION ALL
+                SELECT @readingKind, r.device_id, r.name, r.device_time_ms
+                FROM evaluation_queue q CROSS JOIN LATERAL unnest(q.reading_devices, q.reading_names, q.reading_times) AS r(device_id, name, device_time_ms)
+                WHERE q.item_kind = @rowKind
+            )
             DELETE FROM evaluation_seen s
             WHERE s.seen_at_ms < @before
-              AND NOT EXISTS (SELECT 1 FROM evaluation_queue q
-                              WHERE q.item_kind = s.item_kind AND q.device_id = s.device_id AND q.name = s.name
-                                AND q.device_time_ms = s.device_time_ms)
+              AND NOT EXISTS (SELECT 1 FROM pending p
+                              WHERE p.item_kind = s.item_kind AND p.device_id = s.device_id AND p.name = s.name
+                                AND p.device_time_ms = s.device_time_ms)
             """;
         command.Parameters.AddWithValue("@before", PostgresTime.ToUnixMs(before));
+        command.Parameters.AddWithValue("@rowKind", ReadingsKind);
+        command.Parameters.AddWithValue("@readingKind", ReadingKind);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

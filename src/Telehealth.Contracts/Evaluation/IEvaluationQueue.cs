@@ -27,7 +27,10 @@ public interface IEvaluationQueue
     /// Up to <paramref name="maxItems"/> due items in queue order, skipping every patient whose earliest due item is
     /// still backing off (so a patient's later data never overtakes an earlier failure).
     /// </summary>
-    /// <param name="maxItems">The most items returned.</param>
+    /// <param name="maxItems">
+    /// The most items returned, except that a store keeping one batch's readings of a person together (PostgreSQL) returns
+    /// such a batch whole: it then stops at the first batch that begins past <paramref name="maxItems"/>.
+    /// </param>
     /// <param name="now">The time due items are due by (and, where the store leases people, the lease's start).</param>
     /// <param name="skipPatients">
     /// People the caller is evaluating already (its own passes still under way hold their earlier items): none of their

@@ -4,6 +4,7 @@ using Telehealth.CareRecord.Alerting;
 using Telehealth.Contracts.Evaluation;
 using Telehealth.Contracts.Outbox;
 using Telehealth.Contracts.Readings;
+using Telehealth.Storage.Postgres;
 using Xunit.Abstractions;
 
 using Telehealth.TestSupport.Storage;
@@ -32,7 +33,12 @@ public sealed class PostgresCrossInstanceTests(PostgresStoreFixture fixture, ITe
         var queueA = Get<IEvaluationQueue>();
         await using var other = await Engine.OpenAnotherAsync(Clock);
         var queueB = other.GetRequiredService<IEvaluationQueue>();
-        await queueA.EnqueueReadingsAsync([.. Readings("pat-a", 3), .. Readings("pat-b", 2)]);
+        // pat-a's readings arrive in three batches (three queue rows), pat-b's in one.
+        foreach (var reading in Readings("pat-a", 3))
+        {
+            await queueA.EnqueueReadingsAsync([reading]);
+        }
+        await queueA.EnqueueReadingsAsync(Readings("pat-b", 2));
 
         var claimedByA = await queueA.ClaimAsync(2, Start, []);
         var claimedByB = await queueB.ClaimAsync(100, Start, []);
@@ -44,11 +50,41 @@ public sealed class PostgresCrossInstanceTests(PostgresStoreFixture fixture, ITe
         // A finishes what it claimed: its lease ends with the commit, and B may take pat-a's next item.
         await Get<IAlertStore>().CommitAsync(new AlertCommit("pat-a", [], [.. claimedByA.Select(item => item.Sequence)]));
         var next = (await queueB.ClaimAsync(100, Start.AddSeconds(2), [])).Single(item => item.PatientId == "pat-a");
-        Assert.Equal(claimedByA[1].Sequence + 1, next.Sequence);
+        Assert.Equal(PostgresEvaluationQueue.ItemSequence(PostgresEvaluationQueue.RowOf(claimedByA[1].Sequence) + 1, 0), next.Sequence);
         // B dies holding pat-a: A takes over only after B's lease has run out.
         Assert.Empty(await queueA.ClaimAsync(100, Start.AddSeconds(3), []));
-        var takenOver = await queueA.ClaimAsync(100, Start.AddSeconds(2) + Telehealth.Storage.Postgres.PostgresEvaluationQueue.DefaultLeaseDuration, []);
+        var takenOver = await queueA.ClaimAsync(100, Start.AddSeconds(2) + PostgresEvaluationQueue.DefaultLeaseDuration, []);
         Assert.Equal([next.Sequence, claimedByB[0].Sequence, claimedByB[1].Sequence], takenOver.Select(item => item.Sequence).Order());
+    }
+
+    /// <summary>
+    /// One batch's readings of a person share a queue row (migration 0010) and are claimed whole, in their order, each
+    /// its own item: a claim stops at the first row that begins past its size, and a row is done or deferred whole.
+    /// </summary>
+    [Fact]
+    public async Task A_persons_readings_from_one_batch_are_claimed_whole_and_a_claim_stops_at_the_first_batch_past_its_size()
+    {
+        var queue = Get<IEvaluationQueue>();
+        await queue.EnqueueReadingsAsync([.. Readings("pat-a", 3), .. Readings("pat-b", 2)]);
+        await queue.EnqueueReadingsAsync([.. Readings("pat-a", 5)[3..]]);
+
+        var first = await queue.ClaimAsync(1, Start, []);
+        Assert.Equal([("pat-a", 60.0), ("pat-a", 61.0), ("pat-a", 62.0)], first.Select(item => (item.PatientId, item.Reading!.Value)));
+        Assert.Equal([0L, 1L, 2L], first.Select(item => item.Sequence - first[0].Sequence));
+        Assert.Equal((7, Start), await queue.PendingAsync());
+
+        // pat-a is held by the first claim's pass (skipped); pat-b's row begins before 2 items, so it comes whole.
+        var second = await queue.ClaimAsync(2, Start, ["pat-a"]);
+        Assert.Equal([("pat-b", 60.0), ("pat-b", 61.0)], second.Select(item => (item.PatientId, item.Reading!.Value)));
+        // Deferring one item of a row defers the row: both of pat-b's items are due again at 10 s, with one attempt.
+        await queue.DeferAsync([second[1].Sequence], "TimeoutException", Start.AddSeconds(10));
+        await Get<IAlertStore>().CommitAsync(new AlertCommit("pat-a", [], [first[0].Sequence]));
+
+        var third = await queue.ClaimAsync(100, Start.AddSeconds(10), []);
+        Assert.Equal([("pat-b", 60.0, 1), ("pat-b", 61.0, 1), ("pat-a", 63.0, 0), ("pat-a", 64.0, 0)],
+            third.Select(item => (item.PatientId, item.Reading!.Value, item.Attempts)));
+        Assert.Equal(second.Select(item => item.Sequence), third.Take(2).Select(item => item.Sequence));
+        Assert.Equal((4, Start), await queue.PendingAsync());
     }
 
     [Fact]

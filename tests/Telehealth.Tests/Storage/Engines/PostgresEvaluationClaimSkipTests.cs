@@ -33,7 +33,7 @@ public sealed class PostgresEvaluationClaimSkipTests(PostgresStoreFixture fixtur
         var running = await queueA.ClaimAsync(100, Start, []);
         Assert.Equal(["pat-a", "pat-a"], running.Select(item => item.PatientId));
         var leaseUntil = (Start + PostgresEvaluationQueue.DefaultLeaseDuration).ToUnixTimeMilliseconds();
-        var leaseOfA = new[] { "pat-a", queueA.Owner, Text(leaseUntil), Text(running[1].Sequence) };
+        var leaseOfA = new[] { "pat-a", queueA.Owner, Text(leaseUntil), Text(PostgresEvaluationQueue.RowOf(running[1].Sequence)) };
         Assert.Equal([leaseOfA], await LeasesAsync());
         await queueA.EnqueueReadingsAsync([Reading("pat-b", 2), Reading("pat-a", 3), Reading("pat-c", 4)]);
 
@@ -43,7 +43,7 @@ public sealed class PostgresEvaluationClaimSkipTests(PostgresStoreFixture fixtur
         Assert.Equal(["pat-b", "pat-c"], beside.Select(item => item.PatientId));
         var besideUntil = Text((Start.AddSeconds(30) + PostgresEvaluationQueue.DefaultLeaseDuration).ToUnixTimeMilliseconds());
         Assert.Equal(
-            [leaseOfA, ["pat-b", queueA.Owner, besideUntil, Text(beside[0].Sequence)], ["pat-c", queueA.Owner, besideUntil, Text(beside[1].Sequence)]],
+            [leaseOfA, ["pat-b", queueA.Owner, besideUntil, Text(PostgresEvaluationQueue.RowOf(beside[0].Sequence))], ["pat-c", queueA.Owner, besideUntil, Text(PostgresEvaluationQueue.RowOf(beside[1].Sequence))]],
             await LeasesAsync());
         Assert.Empty(await queueB.ClaimAsync(100, Start.AddSeconds(31), []));
 

@@ -74,8 +74,10 @@ public sealed class PostgresEvaluationSeenTests(PostgresStoreFixture fixture) : 
                 ORDER BY tablename, indexname
                 """));
 
-        // The queue on the upgraded tables at 5 s: the done reading and the pending one are refused, the new one queues
-        // as 21; pat-1 backs off (item 6, due at 9 s) whole, pat-2's status is claimed; at 9 s pat-1's items in order.
+        // The queue on the upgraded tables (and the later migrations: 10 adds rows of readings) at 5 s: the done reading
+        // and the pending one are refused, the new one queues as row 21; pat-1 backs off (item 6, due at 9 s) whole,
+        // pat-2's status is claimed; at 9 s pat-1's items in order (an item's sequence is its row's, shifted).
+        Assert.Equal(Enumerable.Range(9, PostgresMigrations.Latest - 8), (await new PostgresMigrator(database, TimeProvider.System).MigrateAsync()).Applied);
         var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(5000));
         var queue = new PostgresEvaluationQueue(database, clock);
         var done = new Reading("dev-1", "pat-1", VitalKind.Spo2, 94, DateTimeOffset.FromUnixTimeMilliseconds(1000), Start);
@@ -83,9 +85,10 @@ public sealed class PostgresEvaluationSeenTests(PostgresStoreFixture fixture) : 
         var fresh = new Reading("dev-1", "pat-1", VitalKind.Spo2, 92, DateTimeOffset.FromUnixTimeMilliseconds(61_000), Start);
         await queue.EnqueueReadingsAsync([done, pending, fresh]);
         Assert.Equal([["21", "spo2", "61000", "5000"]], await RowsAsync(database, "SELECT seq, name, device_time_ms, enqueued_at_ms FROM evaluation_queue WHERE seq > 9"));
-        Assert.Equal([9L], (await queue.ClaimAsync(10, clock.GetUtcNow(), [])).Select(item => item.Sequence));
+        Assert.Equal([Item(9)], (await queue.ClaimAsync(10, clock.GetUtcNow(), [])).Select(item => item.Sequence));
         var resumed = await queue.ClaimAsync(10, DateTimeOffset.FromUnixTimeMilliseconds(9000), ["pat-2"]);
-        Assert.Equal([(6L, 2), (7L, 0), (21L, 0)], resumed.Select(item => (item.Sequence, item.Attempts)));
+        Assert.Equal([(Item(6), 2), (Item(7), 0), (Item(21), 0)], resumed.Select(item => (item.Sequence, item.Attempts)));
+        Assert.Equal([fresh], resumed.Skip(2).Select(item => item.Reading));
 
         // Pruning forgets identities first seen before the cut whose items are no longer queued: the done reading
         // (1.5 s), then the done event (2.5 s); never the pending items' (1.0, 2.0, 3.0 and 5.0 s).
@@ -179,11 +182,14 @@ public sealed class PostgresEvaluationSeenTests(PostgresStoreFixture fixture) : 
         }
 
         Assert.Equal([["3000", "3000", "3000"]], await RowsAsync(database, """
-            SELECT (SELECT COUNT(*) FROM evaluation_queue),
-                   (SELECT COUNT(DISTINCT (device_id, device_time_ms)) FROM evaluation_queue),
+            SELECT (SELECT SUM(cardinality(reading_names)) FROM evaluation_queue),
+                   (SELECT COUNT(DISTINCT (r.device_id, r.device_time_ms))
+                    FROM evaluation_queue q, unnest(q.reading_devices, q.reading_times) AS r(device_id, device_time_ms)),
                    (SELECT COUNT(*) FROM evaluation_seen)
             """));
     }
+
+    private static long Item(long row) => PostgresEvaluationQueue.ItemSequence(row, 0);
 
     /// <summary>Returns once a statement in this database waits for another transaction to end (PostgreSQL's lock table, no guessing).</summary>
     private static async Task WaitForRowLockWaiterAsync(NpgsqlConnection connection)
