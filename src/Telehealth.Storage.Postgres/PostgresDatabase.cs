@@ -26,6 +26,22 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
     /// </summary>
     public const int DefaultMaxAutoPrepare = 64;
 
+    /// <summary>
+    /// The first statement of a command whose statement must be planned for its parameters on every call: the server's
+    /// <c>plan_cache_mode</c> (auto) lets a prepared statement switch to one generic plan after five calls when that plan
+    /// looks no dearer than the custom ones. For the evaluation claim it looked cheaper and was not (its LIMITs and lease
+    /// checks unknown: 2,680 pages a call instead of 310 in a split run), so the claims and the readings' queueing
+    /// statement force custom plans in their own transaction (SET LOCAL ends with it). Every other statement may go
+    /// generic: planning every call of the small per-person reads was about 1 s of PostgreSQL's time per 100,000
+    /// readings in the split bench (pg_stat_statements with track_planning). Filters that may be absent are left out
+    /// of the SQL text rather than written as "@x IS NULL OR column = @x", which a generic plan could not use an index for.
+    /// </summary>
+    public const string PlanForEachCall = "SET LOCAL plan_cache_mode = force_custom_plan;\n";
+
+    /// <summary>"WHERE a AND b …" for the conditions present (a filter left out is not in the text), or nothing.</summary>
+    public static string Where(IReadOnlyCollection<string> conditions) =>
+        conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
+
     private readonly NpgsqlDataSource _dataSource;
 
     public PostgresDatabase(string connectionString)
@@ -51,16 +67,6 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
             // (PostgresLocks), the migrator releases its session lock itself, and nothing SETs, LISTENs or makes
             // temporary tables. Any transaction left open is still rolled back when the connection returns.
             builder.NoResetOnClose = true;
-        }
-        if (builder.MaxAutoPrepare > 0 && !(builder.Options ?? "").Contains("plan_cache_mode", StringComparison.OrdinalIgnoreCase))
-        {
-            // A prepared statement is planned for its parameters every time, never once for any: after five runs
-            // PostgreSQL may switch to a generic plan, and the evaluation claim's (its LIMITs and lease checks unknown)
-            // touched 2,680 pages a call instead of 310 in a split run, three times the claim's time. Preparing still
-            // saves the parse and analysis of every call.
-            builder.Options = string.IsNullOrWhiteSpace(builder.Options)
-                ? "-c plan_cache_mode=force_custom_plan"
-                : builder.Options + " -c plan_cache_mode=force_custom_plan";
         }
         AutoPreparedStatements = builder.MaxAutoPrepare;
         ResetsOnClose = !builder.NoResetOnClose;

@@ -189,7 +189,7 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         insert.Transaction = transaction;
         // The row's scalar device, name and times are its first reading's (NOT NULL columns, and a glance at the table
         // still says what a row is); its value is NULL: the readings are in the arrays.
-        insert.CommandText = """
+        insert.CommandText = PostgresDatabase.PlanForEachCall + """
             WITH input AS (
                 SELECT DISTINCT ON (r.device_time_ms, r.device_id, r.name) r.*
                 FROM unnest(@patients, @devices, @names, @values, @times, @received)
@@ -299,7 +299,7 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         // re-read the pass's undone items and extended and widened the lease on every claim beside a running pass
         // (2.2-4.6 items returned per reading evaluated in split benchmark runs; exactly 1 since), only for the worker to
         // drop them.
-        command.CommandText = """
+        command.CommandText = PostgresDatabase.PlanForEachCall + """
             WITH RECURSIVE pending_patients(patient_id) AS (
                 (SELECT patient_id FROM evaluation_queue WHERE done_at_ms IS NULL ORDER BY patient_id LIMIT 1)
                 UNION ALL

@@ -40,14 +40,27 @@ public sealed class PostgresAuditLog(PostgresDatabase database) : IAuditLog
         ArgumentNullException.ThrowIfNull(query);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
+        var conditions = new List<string>();
+        if (query.TeamId is { } team)
+        {
+            conditions.Add("team_id = @team");
+            command.Parameters.AddWithValue("@team", team);
+        }
+        if (query.PatientId is { } patient)
+        {
+            conditions.Add("patient_id = @patient");
+            command.Parameters.AddWithValue("@patient", patient);
+        }
+        if (query.Before is { } before)
+        {
+            conditions.Add("seq < @before");
+            command.Parameters.AddWithValue("@before", before);
+        }
+        command.CommandText = $"""
             SELECT seq, at_ms, actor, role, patient_id, team_id, action, resource FROM audit_log
-            WHERE (@team::text IS NULL OR team_id = @team) AND (@patient::text IS NULL OR patient_id = @patient) AND (@before::bigint IS NULL OR seq < @before)
+            {PostgresDatabase.Where(conditions)}
             ORDER BY seq DESC LIMIT @limit
             """;
-        command.Parameters.AddWithValue("@team", (object?)query.TeamId ?? DBNull.Value);
-        command.Parameters.AddWithValue("@patient", (object?)query.PatientId ?? DBNull.Value);
-        command.Parameters.AddWithValue("@before", (object?)query.Before ?? DBNull.Value);
         command.Parameters.AddWithValue("@limit", query.Limit);
         var entries = new List<AuditEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -80,8 +80,11 @@ public sealed class PostgresPatientRepository : IPatientRepository
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM patients WHERE @team::text IS NULL OR team_id = @team ORDER BY lower(display_name), id";
-        command.Parameters.AddWithValue("@team", (object?)teamId ?? DBNull.Value);
+        command.CommandText = $"SELECT {Columns} FROM patients {(teamId is null ? "" : "WHERE team_id = @team")} ORDER BY lower(display_name), id";
+        if (teamId is not null)
+        {
+            command.Parameters.AddWithValue("@team", teamId);
+        }
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var patients = new List<PatientRecord>();
         while (await reader.ReadAsync(cancellationToken))

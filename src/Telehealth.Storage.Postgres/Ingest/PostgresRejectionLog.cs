@@ -87,18 +87,27 @@ public sealed class PostgresRejectionLog : IRejectionLog, IRejectionQueries
 
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
+        var conditions = new List<string> { Scope(command, query.Scope) };
+        if (query.DeviceId is { } device)
+        {
+            conditions.Add("device_id = @device");
+            command.Parameters.AddWithValue("@device", device);
+        }
+        if (query.Reason is { } reason)
+        {
+            conditions.Add("reason = @reason");
+            command.Parameters.AddWithValue("@reason", reason);
+        }
+        if (query.BeforeId is { } before)
+        {
+            conditions.Add("id < @before");
+            command.Parameters.AddWithValue("@before", before);
+        }
         command.CommandText = $"""
             SELECT id, at_ms, device_id, source, reason, detail FROM rejections
-            WHERE {ScopeCondition}
-              AND (@device::text IS NULL OR device_id = @device)
-              AND (@reason::text IS NULL OR reason = @reason)
-              AND (@before::bigint IS NULL OR id < @before)
+            {PostgresDatabase.Where(conditions)}
             ORDER BY id DESC LIMIT @limit
             """;
-        AddScope(command, query.Scope);
-        command.Parameters.AddWithValue("@device", (object?)query.DeviceId ?? DBNull.Value);
-        command.Parameters.AddWithValue("@reason", (object?)query.Reason ?? DBNull.Value);
-        command.Parameters.AddWithValue("@before", (object?)query.BeforeId ?? DBNull.Value);
         command.Parameters.AddWithValue("@limit", query.Limit);
 
         var rejections = new List<StoredRejection>();
@@ -121,13 +130,17 @@ public sealed class PostgresRejectionLog : IRejectionLog, IRejectionQueries
         ArgumentNullException.ThrowIfNull(scope);
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
+        var conditions = new List<string> { Scope(command, scope) };
+        if (deviceId is not null)
+        {
+            conditions.Add("device_id = @device");
+            command.Parameters.AddWithValue("@device", deviceId);
+        }
         command.CommandText = $"""
             SELECT device_id, reason, COUNT(*), MAX(at_ms) FROM rejections
-            WHERE {ScopeCondition} AND (@device::text IS NULL OR device_id = @device)
+            {PostgresDatabase.Where(conditions)}
             GROUP BY device_id, reason ORDER BY COUNT(*) DESC, device_id, reason
             """;
-        AddScope(command, scope);
-        command.Parameters.AddWithValue("@device", (object?)deviceId ?? DBNull.Value);
         var counts = new List<RejectionCount>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -148,18 +161,20 @@ public sealed class PostgresRejectionLog : IRejectionLog, IRejectionQueries
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    // Team scoping inside the query: the caller's devices, and for admins rows that belong to no known device.
-    // Device lists travel as one text[] parameter, so their length never changes the SQL text.
-    private const string ScopeCondition = """
-        (device_id = ANY(@scope_devices)
-         OR (@unattributed AND (device_id IS NULL OR NOT (device_id = ANY(@known_devices)))))
-        """;
-
-    private static void AddScope(NpgsqlCommand command, RejectionScope scope)
+    /// <summary>
+    /// Team scoping inside the query: the caller's devices, and for admins rows that belong to no known device. Device
+    /// lists travel as one text[] parameter, so their length never changes the SQL text; whether unattributed rows are
+    /// included does (two statements, each with a plan of its own).
+    /// </summary>
+    private static string Scope(NpgsqlCommand command, RejectionScope scope)
     {
         command.Parameters.AddWithValue("@scope_devices", scope.Devices.ToArray());
-        command.Parameters.AddWithValue("@unattributed", scope.IncludesUnattributed);
+        if (!scope.IncludesUnattributed)
+        {
+            return "device_id = ANY(@scope_devices)";
+        }
         command.Parameters.AddWithValue("@known_devices", (scope.KnownDevices ?? []).ToArray());
+        return "(device_id = ANY(@scope_devices) OR device_id IS NULL OR NOT (device_id = ANY(@known_devices)))";
     }
 
     /// <summary>Exact number of rejections ever recorded per reason code, including pruned rows.</summary>

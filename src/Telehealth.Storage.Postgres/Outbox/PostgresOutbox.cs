@@ -169,7 +169,7 @@ public sealed class PostgresOutbox(PostgresDatabase database, TimeProvider time,
         // write per outbox row), and the subjects leased to another live instance are skipped through that small table.
         // Ordered by seq + 0, which only the pending rows' index holds: ordered by seq, the planner may walk the primary
         // key through every row already sent (migration 9).
-        command.CommandText = $"""
+        command.CommandText = PostgresDatabase.PlanForEachCall + $"""
             WITH picked AS MATERIALIZED (
                 SELECT o.seq, o.subject FROM outbox o
                 WHERE o.kind = @kind AND o.status = 'pending' AND NOT (o.subject = ANY(@excluded))

@@ -26,11 +26,14 @@ public sealed class PostgresSignInFailureLog(PostgresDatabase database) : ISignI
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
+        command.CommandText = $"""
             SELECT id, at_ms, username, source, reason FROM sign_in_failures
-            WHERE @before::bigint IS NULL OR id < @before ORDER BY id DESC LIMIT @limit
+            {(beforeId is null ? "" : "WHERE id < @before")} ORDER BY id DESC LIMIT @limit
             """;
-        command.Parameters.AddWithValue("@before", (object?)beforeId ?? DBNull.Value);
+        if (beforeId is { } before)
+        {
+            command.Parameters.AddWithValue("@before", before);
+        }
         command.Parameters.AddWithValue("@limit", limit);
         var failures = new List<SignInFailure>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

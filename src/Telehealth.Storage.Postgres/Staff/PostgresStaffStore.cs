@@ -71,11 +71,14 @@ public sealed class PostgresStaffStore(PostgresDatabase database) : IStaffStore
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
+        command.CommandText = $"""
             SELECT username, role, team_id, created_at_ms, disabled_at_ms FROM staff_users
-            WHERE @team::text IS NULL OR team_id = @team ORDER BY username
+            {(teamId is null ? "" : "WHERE team_id = @team")} ORDER BY username
             """;
-        command.Parameters.AddWithValue("@team", (object?)teamId ?? DBNull.Value);
+        if (teamId is not null)
+        {
+            command.Parameters.AddWithValue("@team", teamId);
+        }
         var accounts = new List<StaffAccount>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

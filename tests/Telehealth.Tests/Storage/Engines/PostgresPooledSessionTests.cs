@@ -32,19 +32,19 @@ public sealed class PostgresPooledSessionTests(PostgresStoreFixture fixture)
         Assert.Equal(backend, await ScalarAsync(database, "SELECT pg_backend_pid()"));
         Assert.Equal(1L, await ScalarAsync(database, $"SELECT count(*) FROM pg_prepared_statements WHERE statement = '{Repeated.Replace("'", "''", StringComparison.Ordinal)}'"));
         Assert.Equal("left-by-an-earlier-use", await ScalarAsync(database, "SELECT current_setting('application_name')"));
-        // Planned for each call's parameters, never a generic plan (PostgresDatabase says why).
-        Assert.Equal("force_custom_plan", await ScalarAsync(database, "SELECT current_setting('plan_cache_mode')"));
+        // The server's plan choice: statements that must be planned per call say so themselves (PostgresPlanModeTests).
+        Assert.Equal("auto", await ScalarAsync(database, "SELECT current_setting('plan_cache_mode')"));
     }
 
     [Fact]
-    public async Task Options_of_the_connection_string_are_kept_beside_the_plan_setting_and_a_plan_setting_of_its_own_wins()
+    public async Task Options_of_the_connection_string_are_kept_and_a_plan_setting_of_its_own_is_the_sessions()
     {
         await using var withOptions = new PostgresDatabase(await PooledAsync("Options=-c statement_timeout=12345"));
-        await using var ownPlanSetting = new PostgresDatabase(await PooledAsync("Options=-c plan_cache_mode=auto"));
+        await using var ownPlanSetting = new PostgresDatabase(await PooledAsync("Options=-c plan_cache_mode=force_custom_plan"));
 
         Assert.Equal("12345ms", await ScalarAsync(withOptions, "SELECT current_setting('statement_timeout')"));
-        Assert.Equal("force_custom_plan", await ScalarAsync(withOptions, "SELECT current_setting('plan_cache_mode')"));
-        Assert.Equal("auto", await ScalarAsync(ownPlanSetting, "SELECT current_setting('plan_cache_mode')"));
+        Assert.Equal("auto", await ScalarAsync(withOptions, "SELECT current_setting('plan_cache_mode')"));
+        Assert.Equal("force_custom_plan", await ScalarAsync(ownPlanSetting, "SELECT current_setting('plan_cache_mode')"));
     }
 
     [Fact]
