@@ -34,7 +34,7 @@ namespace Telehealth.Storage.Postgres;
 /// evaluated by one instance at a time, in queue order (docs/architecture.md, "Shared care record on PostgreSQL").
 /// </para>
 /// </summary>
-public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvider time, TimeSpan? leaseDuration = null) : IEvaluationQueue
+public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvider time, TimeSpan? leaseDuration = null) : IEvaluationQueue, IReadingAdmissions
 {
     /// <summary>How long a claim holds a person: far longer than one evaluation pass, short enough that a dead
     /// instance's people are taken over without anyone noticing a gap in monitoring.</summary>
@@ -48,7 +48,7 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
     /// <summary>This consumer's name in the lease table (unique per queue object, so two in one process are two owners).</summary>
     public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
-    private const string ReadingKind = "reading";
+    internal const string ReadingKind = "reading";
     private const string ReadingsKind = "readings";
 
     /// <summary>
@@ -86,6 +86,13 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await EnqueueAsync(connection, transaction, readings, time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Opens a <see cref="PostgresReadingAdmission"/>: the batch's identities recorded, its transaction still open.</summary>
+    public async Task<IReadingAdmission> AdmitAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(readings);
+        return await PostgresReadingAdmission.AdmitAsync(database, readings, time.GetUtcNow(), cancellationToken);
     }
 
     public async Task EnqueueEventAsync(TelecareEvent telecareEvent, CancellationToken cancellationToken = default)
@@ -187,8 +194,6 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
     {
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        // The row's scalar device, name and times are its first reading's (NOT NULL columns, and a glance at the table
-        // still says what a row is); its value is NULL: the readings are in the arrays.
         insert.CommandText = PostgresDatabase.PlanForEachCall + """
             WITH input AS (
                 SELECT DISTINCT ON (r.device_time_ms, r.device_id, r.name) r.*
@@ -205,18 +210,7 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
             taken AS (
                 SELECT i.* FROM input i JOIN seen s ON s.device_id = i.device_id AND s.name = i.name AND s.device_time_ms = i.device_time_ms
             )
-            INSERT INTO evaluation_queue
-                (patient_id, item_kind, device_id, name, value, device_time_ms, received_at_ms, enqueued_at_ms, due_at_ms,
-                 reading_devices, reading_names, reading_values, reading_times, reading_received)
-            SELECT p.patient_id, @rowKind, p.devices[1], p.names[1], NULL, p.times[1], p.received[1], @now, @now,
-                   p.devices, p.names, p.readingValues, p.times, p.received
-            FROM (SELECT t.patient_id, MIN(t.position) AS first,
-                         array_agg(t.device_id ORDER BY t.position) AS devices, array_agg(t.name ORDER BY t.position) AS names,
-                         array_agg(t.value ORDER BY t.position) AS readingValues, array_agg(t.device_time_ms ORDER BY t.position) AS times,
-                         array_agg(t.received_at_ms ORDER BY t.position) AS received
-                  FROM taken t GROUP BY t.patient_id) p
-            ORDER BY p.first
-            """;
+            """ + QueueTakenRows;
         insert.Parameters.AddWithValue("@kind", ReadingKind);
         insert.Parameters.AddWithValue("@rowKind", ReadingsKind);
         insert.Parameters.AddWithValue("@now", PostgresTime.ToUnixMs(now));
@@ -227,6 +221,56 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         insert.Parameters.AddWithValue("@times", all.Select(reading => PostgresTime.ToUnixMs(reading.DeviceTime)).ToArray());
         insert.Parameters.AddWithValue("@received", all.Select(reading => PostgresTime.ToUnixMs(reading.ReceivedAt)).ToArray());
         await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues the readings of the relation <c>taken</c> (patient_id, device_id, name, value, device_time_ms,
+    /// received_at_ms, position) as one row per person, in position order, people in the order of their first reading.
+    /// The row's scalar device, name and times are its first reading's (NOT NULL columns, and a glance at the table
+    /// still says what a row is); its value is NULL: the readings are in the arrays.
+    /// </summary>
+    private const string QueueTakenRows = """
+        INSERT INTO evaluation_queue
+            (patient_id, item_kind, device_id, name, value, device_time_ms, received_at_ms, enqueued_at_ms, due_at_ms,
+             reading_devices, reading_names, reading_values, reading_times, reading_received)
+        SELECT p.patient_id, @rowKind, p.devices[1], p.names[1], NULL, p.times[1], p.received[1], @now, @now,
+               p.devices, p.names, p.readingValues, p.times, p.received
+        FROM (SELECT t.patient_id, MIN(t.position) AS first,
+                     array_agg(t.device_id ORDER BY t.position) AS devices, array_agg(t.name ORDER BY t.position) AS names,
+                     array_agg(t.value ORDER BY t.position) AS readingValues, array_agg(t.device_time_ms ORDER BY t.position) AS times,
+                     array_agg(t.received_at_ms ORDER BY t.position) AS received
+              FROM taken t GROUP BY t.patient_id) p
+        ORDER BY p.first
+        """;
+
+    /// <summary>
+    /// Queues readings whose identities the caller's transaction has already taken into <c>evaluation_seen</c>
+    /// (<see cref="PostgresReadingAdmission"/>), one row per person, in the given order.
+    /// </summary>
+    internal static async Task QueueTakenAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Reading> all, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        for (var offset = 0; offset < all.Count; offset += MaxReadingsPerRow)
+        {
+            var part = all.Count <= MaxReadingsPerRow ? all : all.Skip(offset).Take(MaxReadingsPerRow).ToList();
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = PostgresDatabase.PlanForEachCall + """
+                WITH taken AS (
+                    SELECT * FROM unnest(@patients, @devices, @names, @values, @times, @received)
+                        WITH ORDINALITY AS r(patient_id, device_id, name, value, device_time_ms, received_at_ms, position)
+                )
+                """ + QueueTakenRows;
+            insert.Parameters.AddWithValue("@rowKind", ReadingsKind);
+            insert.Parameters.AddWithValue("@now", PostgresTime.ToUnixMs(now));
+            insert.Parameters.AddWithValue("@patients", part.Select(reading => reading.PatientId).ToArray());
+            insert.Parameters.AddWithValue("@devices", part.Select(reading => reading.DeviceId).ToArray());
+            insert.Parameters.AddWithValue("@names", part.Select(reading => reading.Kind.WireName()).ToArray());
+            insert.Parameters.AddWithValue("@values", part.Select(reading => reading.Value).ToArray());
+            insert.Parameters.AddWithValue("@times", part.Select(reading => PostgresTime.ToUnixMs(reading.DeviceTime)).ToArray());
+            insert.Parameters.AddWithValue("@received", part.Select(reading => PostgresTime.ToUnixMs(reading.ReceivedAt)).ToArray());
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     /// <summary>Queues a telecare event inside the caller's transaction (the one that stores it).</summary>
@@ -483,7 +527,9 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
         await using var command = connection.CreateCommand();
         // An identity whose item is still queued stays, however old (a redelivery must still be refused); the queue is
         // read once, hashed (it has no key on the identity, and pruning runs hourly on a queue of pending items only).
-        // A row of readings holds one identity per reading (kind 'reading'), in its arrays.
+        // A row of readings holds one identity per reading (kind 'reading'), in its arrays. An identity whose device
+        // time is at or after the cut stays too, and the horizon is raised to the cut in the same statement, so
+        // evaluation_seen holds every identity from the horizon on (PostgresReadingAdmission relies on it).
         command.CommandText = """
             WITH pending AS (
                 SELECT q.item_kind, q.device_id, q.name, q.device_time_ms FROM evaluation_queue q WHERE q.item_kind <> @rowKind
@@ -491,17 +537,24 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
                 SELECT @readingKind, r.device_id, r.name, r.device_time_ms
                 FROM evaluation_queue q CROSS JOIN LATERAL unnest(q.reading_devices, q.reading_names, q.reading_times) AS r(device_id, name, device_time_ms)
                 WHERE q.item_kind = @rowKind
+            ),
+            pruned AS (
+                DELETE FROM evaluation_seen s
+                WHERE s.seen_at_ms < @before AND s.device_time_ms < @before
+                  AND NOT EXISTS (SELECT 1 FROM pending p
+                                  WHERE p.item_kind = s.item_kind AND p.device_id = s.device_id AND p.name = s.name
+                                    AND p.device_time_ms = s.device_time_ms)
+                RETURNING 1
+            ),
+            horizon AS (
+                UPDATE evaluation_seen_horizon SET kept_from_ms = GREATEST(kept_from_ms, @before)
             )
-            DELETE FROM evaluation_seen s
-            WHERE s.seen_at_ms < @before
-              AND NOT EXISTS (SELECT 1 FROM pending p
-                              WHERE p.item_kind = s.item_kind AND p.device_id = s.device_id AND p.name = s.name
-                                AND p.device_time_ms = s.device_time_ms)
+            SELECT COUNT(*) FROM pruned
             """;
         command.Parameters.AddWithValue("@before", PostgresTime.ToUnixMs(before));
         command.Parameters.AddWithValue("@rowKind", ReadingsKind);
         command.Parameters.AddWithValue("@readingKind", ReadingKind);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        return (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>

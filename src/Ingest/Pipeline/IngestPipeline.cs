@@ -165,9 +165,24 @@ public sealed partial class IngestPipeline : BackgroundService, IIngestSink
         ReadingAppendResult stored;
         try
         {
-            stored = await _readings.AppendAsync(all, cancellationToken);
-            if (!_readings.QueuesEvaluation)
+            if (_readings.QueuesEvaluation)
             {
+                stored = await _readings.AppendAsync(all, cancellationToken);
+            }
+            else if (_evaluationQueue is IReadingAdmissions admissions)
+            {
+                // The care record first (its transaction open across the write): it tells the store which readings no
+                // acknowledged delivery ever brought, so the store asks about the rest only (redeliveries, conflicts,
+                // readings older than what the care record vouches for); then the store's new readings are queued and
+                // all of it committed. A crash before the commit leaves the care record as if the batch never came.
+                await using var admission = await admissions.AdmitAsync(all, cancellationToken);
+                stored = await _readings.AppendAsync(all, admission.NeverAcknowledged, cancellationToken);
+                CrashPoints.Reach(CrashPoints.StoredNotAdmitted);
+                await admission.CommitAsync(stored, cancellationToken);
+            }
+            else
+            {
+                stored = await _readings.AppendAsync(all, cancellationToken);
                 // Every reading of the batch, repeats included: a repeat may be the redelivery of a message whose
                 // first delivery was stored but never queued (a crash between the two writes). The queue ignores
                 // what it already holds, so nothing is evaluated twice. Conflicts were not stored: never queued.

@@ -12,6 +12,12 @@ public static class CrashPoints
     /// <summary>Readings are stored and queued for evaluation; the device has not been acknowledged.</summary>
     public const string AfterStore = "after-store";
 
+    /// <summary>
+    /// Readings are written to InfluxDB; the PostgreSQL care record's admission of them (identities, queue rows) is not
+    /// committed, and the device has not been acknowledged (the care record on PostgreSQL with readings in InfluxDB).
+    /// </summary>
+    public const string StoredNotAdmitted = "stored-not-admitted";
+
     /// <summary>Evaluation has run (FHIR Observations queued, NEWS2 stored); its alerts are not yet recorded.</summary>
     public const string BeforeAlertCommit = "before-alert-commit";
 

@@ -24,6 +24,15 @@ public interface IReadingStore
     /// </summary>
     Task<ReadingAppendResult> AppendAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// As <see cref="AppendAsync(IReadOnlyList{Reading}, CancellationToken)"/>, told by the care record which readings
+    /// no acknowledged delivery ever brought (<see cref="Evaluation.IReadingAdmission.NeverAcknowledged"/>, by index in
+    /// <paramref name="readings"/>): a store that has to ask whether a reading is stored already may skip asking about
+    /// those and write them, replacing only what a never-acknowledged delivery left. The default ignores the hint.
+    /// </summary>
+    Task<ReadingAppendResult> AppendAsync(IReadOnlyList<Reading> readings, Func<int, bool> neverAcknowledged, CancellationToken cancellationToken = default) =>
+        AppendAsync(readings, cancellationToken);
+
     /// <summary>Readings of one patient, oldest first, filtered by kind and device-time range (From inclusive, To exclusive).</summary>
     Task<IReadOnlyList<Reading>> QueryAsync(ReadingQuery query, CancellationToken cancellationToken = default);
 

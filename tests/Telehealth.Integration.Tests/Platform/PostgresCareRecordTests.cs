@@ -48,7 +48,7 @@ public sealed class PostgresCareRecordTests(PostgresServer postgres, InfluxServe
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         // Each migration recorded once: the second instance found the schema made and applied nothing again.
         Assert.Equal((long)Telehealth.Storage.Postgres.Migrations.PostgresMigrations.Latest, await ScalarAsync(connectionString, "SELECT COUNT(*) FROM schema_migrations"));
-        Assert.Equal(10, Telehealth.Storage.Postgres.Migrations.PostgresMigrations.Latest);
+        Assert.Equal(11, Telehealth.Storage.Postgres.Migrations.PostgresMigrations.Latest);
     }
 
     private static async Task<long> ScalarAsync(string connectionString, string sql)

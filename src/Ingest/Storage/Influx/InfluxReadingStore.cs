@@ -16,6 +16,9 @@ namespace Telehealth.Ingest.Storage.Influx;
 /// only part of a write (1.x "partial write ... dropped=N": it stored the good lines), the same question tells which
 /// lines landed: those are new, the others are <see cref="ReadingAppendResult.Refused"/> with InfluxDB's reason; the
 /// batch is never resent blindly. A database found missing mid-run (404) is created again (1.x) and the write repeated.
+/// With the care record on PostgreSQL the question is asked only about the readings the care record cannot vouch for
+/// (<see cref="AppendAsync(IReadOnlyList{Reading}, Func{int, bool}, CancellationToken)"/>): redeliveries, conflicts
+/// and readings older than what it keeps.
 /// </summary>
 /// <remarks>
 /// Appends are serialised inside this instance so two concurrent batches cannot both report the same reading as
@@ -67,9 +70,18 @@ public sealed partial class InfluxReadingStore : IReadingStore, IDisposable
             ? InfluxQueryClient.QuoteIdentifier(measurement)
             : InfluxQueryClient.QuoteIdentifier(retentionPolicy) + "." + InfluxQueryClient.QuoteIdentifier(measurement);
 
-    public async Task<ReadingAppendResult> AppendAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default)
+    public Task<ReadingAppendResult> AppendAsync(IReadOnlyList<Reading> readings, CancellationToken cancellationToken = default) =>
+        AppendAsync(readings, static _ => false, cancellationToken);
+
+    /// <summary>
+    /// Readings <paramref name="neverAcknowledged"/> vouches for are left out of the "already stored?" question (about
+    /// half of InfluxDB's work when every reading is asked about) and written: InfluxDB can hold them only from a
+    /// delivery that was never acknowledged, never evaluated, and that this write rightly replaces.
+    /// </summary>
+    public async Task<ReadingAppendResult> AppendAsync(IReadOnlyList<Reading> readings, Func<int, bool> neverAcknowledged, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(readings);
+        ArgumentNullException.ThrowIfNull(neverAcknowledged);
         if (readings.Count == 0)
         {
             return ReadingAppendResult.Empty;
@@ -104,7 +116,7 @@ public sealed partial class InfluxReadingStore : IReadingStore, IDisposable
                     candidates.Add((reading, key, line.ToString(), position));
                 }
 
-                var existing = await ExistingKeysAsync(candidates.Select(c => c.Key).ToList(), cancellationToken);
+                var existing = await ExistingKeysAsync(candidates.Where(c => !neverAcknowledged(c.Index)).Select(c => c.Key).ToList(), cancellationToken);
                 var fresh = new List<(Reading Reading, ReadingKey Key, string Line, int Index)>(candidates.Count);
                 foreach (var candidate in candidates)
                 {
