@@ -18,6 +18,7 @@ namespace Telehealth.Tests.Storage.Engines;
 /// horizon to it; a database upgraded with data vouches only from its upgrade.
 /// </summary>
 [Collection(PostgresStoresCollection.Name)]
+[Trait("Hazard", "H1")]
 public sealed class PostgresReadingAdmissionTests(PostgresStoreFixture fixture) : StoreSuite(new PostgresStoreEngine(fixture))
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
