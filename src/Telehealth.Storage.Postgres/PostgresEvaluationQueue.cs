@@ -250,27 +250,63 @@ public sealed class PostgresEvaluationQueue(PostgresDatabase database, TimeProvi
     internal static async Task QueueTakenAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Reading> all, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        for (var offset = 0; offset < all.Count; offset += MaxReadingsPerRow)
+        // Grouped here rather than in SQL (GROUP BY with an ordered array_agg per column sorted the batch five times,
+        // about a quarter of PostgreSQL's time for the batch): the readings go in person by person, each person's in
+        // arrival order, people in the order of their first reading, and each row is a slice of the arrays.
+        var byPerson = new Dictionary<string, List<Reading>>(StringComparer.Ordinal);
+        var people = new List<string>();
+        foreach (var reading in all)
         {
-            var part = all.Count <= MaxReadingsPerRow ? all : all.Skip(offset).Take(MaxReadingsPerRow).ToList();
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = PostgresDatabase.PlanForEachCall + """
-                WITH taken AS (
-                    SELECT * FROM unnest(@patients, @devices, @names, @values, @times, @received)
-                        WITH ORDINALITY AS r(patient_id, device_id, name, value, device_time_ms, received_at_ms, position)
-                )
-                """ + QueueTakenRows;
-            insert.Parameters.AddWithValue("@rowKind", ReadingsKind);
-            insert.Parameters.AddWithValue("@now", PostgresTime.ToUnixMs(now));
-            insert.Parameters.AddWithValue("@patients", part.Select(reading => reading.PatientId).ToArray());
-            insert.Parameters.AddWithValue("@devices", part.Select(reading => reading.DeviceId).ToArray());
-            insert.Parameters.AddWithValue("@names", part.Select(reading => reading.Kind.WireName()).ToArray());
-            insert.Parameters.AddWithValue("@values", part.Select(reading => reading.Value).ToArray());
-            insert.Parameters.AddWithValue("@times", part.Select(reading => PostgresTime.ToUnixMs(reading.DeviceTime)).ToArray());
-            insert.Parameters.AddWithValue("@received", part.Select(reading => PostgresTime.ToUnixMs(reading.ReceivedAt)).ToArray());
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            if (!byPerson.TryGetValue(reading.PatientId, out var readings))
+            {
+                byPerson.Add(reading.PatientId, readings = []);
+                people.Add(reading.PatientId);
+            }
+            readings.Add(reading);
         }
+        var rows = new List<(string PatientId, List<Reading> Readings)>();
+        foreach (var patientId in people)
+        {
+            var readings = byPerson[patientId];
+            // A row numbers its items in ItemBits bits: a longer run of one person's is queued as several rows, in order.
+            for (var offset = 0; offset < readings.Count; offset += MaxReadingsPerRow)
+            {
+                rows.Add((patientId, readings.Count <= MaxReadingsPerRow ? readings : readings.GetRange(offset, Math.Min(MaxReadingsPerRow, readings.Count - offset))));
+            }
+        }
+        var ordered = rows.SelectMany(row => row.Readings).ToList();
+        var first = new int[rows.Count];
+        var last = new int[rows.Count];
+        var next = 1; // PostgreSQL arrays count from 1
+        for (var i = 0; i < rows.Count; i++)
+        {
+            first[i] = next;
+            next += rows[i].Readings.Count;
+            last[i] = next - 1;
+        }
+
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = PostgresDatabase.PlanForEachCall + """
+            INSERT INTO evaluation_queue
+                (patient_id, item_kind, device_id, name, value, device_time_ms, received_at_ms, enqueued_at_ms, due_at_ms,
+                 reading_devices, reading_names, reading_values, reading_times, reading_received)
+            SELECT r.patient_id, @rowKind, (@devices)[r.first], (@names)[r.first], NULL, (@times)[r.first], (@received)[r.first], @now, @now,
+                   (@devices)[r.first:r.last], (@names)[r.first:r.last], (@values)[r.first:r.last], (@times)[r.first:r.last], (@received)[r.first:r.last]
+            FROM unnest(@rowPatients, @rowFirst, @rowLast) WITH ORDINALITY AS r(patient_id, first, last, position)
+            ORDER BY r.position
+            """;
+        insert.Parameters.AddWithValue("@rowKind", ReadingsKind);
+        insert.Parameters.AddWithValue("@now", PostgresTime.ToUnixMs(now));
+        insert.Parameters.AddWithValue("@rowPatients", rows.Select(row => row.PatientId).ToArray());
+        insert.Parameters.AddWithValue("@rowFirst", first);
+        insert.Parameters.AddWithValue("@rowLast", last);
+        insert.Parameters.AddWithValue("@devices", ordered.Select(reading => reading.DeviceId).ToArray());
+        insert.Parameters.AddWithValue("@names", ordered.Select(reading => reading.Kind.WireName()).ToArray());
+        insert.Parameters.AddWithValue("@values", ordered.Select(reading => reading.Value).ToArray());
+        insert.Parameters.AddWithValue("@times", ordered.Select(reading => PostgresTime.ToUnixMs(reading.DeviceTime)).ToArray());
+        insert.Parameters.AddWithValue("@received", ordered.Select(reading => PostgresTime.ToUnixMs(reading.ReceivedAt)).ToArray());
+        await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Queues a telecare event inside the caller's transaction (the one that stores it).</summary>
