@@ -14,9 +14,10 @@ using Telehealth.Bench;
 //   dotnet run -c Release --project bench/Telehealth.Bench -- connections [idleDevices readingsPerActiveDevice]   (default 10000 120)
 //   dotnet run -c Release --project bench/Telehealth.Bench -- alert-latency [backgroundReadingsPerSecond probes [Evaluation:MaxItemsPerPass]]   (default 2000 200)
 //   dotnet run -c Release --project bench/Telehealth.Bench -- broker-fit [brokers]   (MQTT 5 and $share, as the ingress needs)
-//   dotnet run -c Release --project bench/Telehealth.Bench -- scale [fraction [phases]]   (issue 10's figures beside the raw
-//     limits, one table, rewrites the generated section of bench/RESULTS.md; fraction 0.1 = smoke run; phases: comma-separated
-//     of bare-mqttnet, bare-nats, bare-mosquitto, bare-influx, embedded, split, latency, connections; default all)
+//   dotnet run -c Release --project bench/Telehealth.Bench -- scale [fraction [phases [split rounds]]]   (issue 10's figures
+//     beside the raw limits, one table, rewrites the generated section of bench/RESULTS.md; fraction 0.1 = smoke run; phases:
+//     comma-separated of bare-mqttnet, bare-nats, bare-mosquitto, bare-influx, embedded, split, latency, connections; default
+//     all; split rounds: each between two bare nats runs, default 3)
 // With no arguments micro and e2e run with the defaults recorded in bench/RESULTS.md.
 // WebApplicationFactory resolves the web project's content root relative to the working directory, so run from the
 // output folder whatever folder the command was started in (BenchmarkDotNet's artifacts land there too).

@@ -7,8 +7,16 @@ namespace Telehealth.Bench.Scale;
 /// 0.1 is a smoke run. The number of devices (connections), the messages in flight and the batch size stay as the
 /// platform runs whatever the fraction, so a smoke run measures the same shape, only shorter.
 /// </summary>
-public sealed record ScaleSettings(double Fraction, IReadOnlySet<string> Phases)
+public sealed record ScaleSettings(double Fraction, IReadOnlySet<string> Phases, int SplitRounds = ScaleSettings.DefaultSplitRounds)
 {
+    /// <summary>
+    /// The split phase's rounds, each a fresh topology measured between two bare nats runs (before and after it): on
+    /// this machine the same build and the bare broker each moved by a third within minutes (bench/RESULTS.md, 27
+    /// November), so one split clock against one bare clock minutes away says more about the hour than the build. The
+    /// figure is the median round.
+    /// </summary>
+    public const int DefaultSplitRounds = 3;
+
     public static readonly IReadOnlyList<string> AllPhases =
         ["bare-mqttnet", "bare-nats", "bare-mosquitto", "bare-influx", "embedded", "embedded-fhir", "embedded-fhir-far", "split", "latency", "connections"];
 
@@ -71,7 +79,7 @@ public sealed record ScaleSettings(double Fraction, IReadOnlySet<string> Phases)
 
     public bool Runs(string phase) => Phases.Contains(phase);
 
-    /// <summary>From the command line: <c>scale [fraction] [phase,phase,...]</c>.</summary>
+    /// <summary>From the command line: <c>scale [fraction] [phase,phase,...] [split rounds]</c>.</summary>
     public static ScaleSettings Parse(IReadOnlyList<string> args)
     {
         var fraction = args.Count > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 1.0;
@@ -85,7 +93,12 @@ public sealed record ScaleSettings(double Fraction, IReadOnlySet<string> Phases)
         {
             throw new ArgumentException($"scale: unknown phase(s) {string.Join(", ", unknown)}; known: {string.Join(", ", AllPhases)}.");
         }
-        return new ScaleSettings(fraction, phases.ToHashSet(StringComparer.Ordinal));
+        var rounds = args.Count > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : DefaultSplitRounds;
+        if (rounds is < 1 or > 9)
+        {
+            throw new ArgumentException($"scale: the split rounds must be 1 to 9, not {args[2]}.");
+        }
+        return new ScaleSettings(fraction, phases.ToHashSet(StringComparer.Ordinal), rounds);
     }
 
     private int Scaled(int full) => Math.Max(1, (int)Math.Round(full * Fraction));
