@@ -161,6 +161,7 @@ public static class SplitDeploymentBenchmark
         var postgresBefore = await PostgresActivity.TakeAsync(careRecord, cancellationToken);
         var runtimeBefore = await TakeRuntimeAsync(topology, cancellationToken);
         Console.WriteLine($"  split: [{DateTime.UtcNow:HH:mm:ss}] the clock starts");
+        await using var autovacuum = AutovacuumWatch.Start(careRecord);
         cpu.Start();
         var clock = Stopwatch.StartNew();
         var acknowledged = await PublishAllAsync(clients, registered, messagesPerDevice, firstSecond, critical, inFlight, cancellationToken);
@@ -189,13 +190,14 @@ public static class SplitDeploymentBenchmark
         }
         var elapsed = clock.Elapsed;
         var use = cpu.Stop();
+        var autovacuumDuringClock = await autovacuum.StopAsync();
         var runtimeAfter = await TakeRuntimeAsync(topology, cancellationToken);
         var stored = await WaitForStoredAsync(topology, warmTotal + total, cancellationToken) - warmTotal;
         var storedElapsed = drainedElapsed;
         // PostgreSQL publishes its counters about once a second.
         await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);
         var postgresAfter = await PostgresActivity.TakeAsync(careRecord, cancellationToken);
-        var postgres = $"{postgresAfter.Since(postgresBefore, total)}; most execution time: {postgresAfter.TopStatements(postgresBefore)}";
+        var postgres = $"{autovacuumDuringClock}; {postgresAfter.Since(postgresBefore, total)}; most execution time: {postgresAfter.TopStatements(postgresBefore)}";
         // The server's CPU over the clock's window: its process group's share of a core times the window.
         var postgresCpuSeconds = use.Groups.Where(g => g.Name == "postgres").Sum(g => g.Percent) / 100 * elapsed.TotalSeconds;
         var postgresPerReading = postgresAfter.PerReading(postgresBefore, total, postgresCpuSeconds);
