@@ -8,6 +8,7 @@ using Telehealth.CareRecord;
 using Telehealth.CareRecord.Alerting;
 using Telehealth.CareRecord.Escalation;
 using Telehealth.CareRecord.Evaluation;
+using Telehealth.CareRecord.Evaluation.Vitals;
 using Telehealth.CareRecord.News2;
 using Telehealth.CareRecord.Monitoring;
 using Telehealth.CareRecord.Observations;
@@ -255,11 +256,9 @@ public sealed partial class AlertEngine(
         var assesses = ordered.Any(item => item.Kind is DueItemKind.Reading or DueItemKind.Consciousness
             || item.Reassess?.What == CareRecordChanges.CareSettings);
         // The person's record is read all at once, not one read after another: each read is a round trip to the care
-        // record (and the latest readings one to InfluxDB in the split deployment), so in sequence they were most of
-        // a decision's time. Nothing here writes, and the readings behind the due items are stored before they are due.
+        // record, so in sequence they were most of a decision's time. Nothing here writes.
         // Where the engine offers it (SQLite), the reads are one snapshot: one view of the record, one read transaction.
         var snapshot = snapshots?.Begin();
-        Task<IReadOnlyDictionary<VitalKind, Reading>>? latestRead;
         Task<ThresholdSet> thresholdSetRead;
         Task<ThresholdTimeline> timelineRead;
         Task<PatientRecord?> patientRead;
@@ -276,9 +275,7 @@ public sealed partial class AlertEngine(
             storedRead = ruleStates.LoadAsync(patientId, cancellationToken);
             planRead = monitoringPlans is null ? Task.FromResult<MonitoringPlan?>(null) : monitoringPlans.GetAsync(patientId, cancellationToken);
             activeRead = alerts.ListActiveForPatientAsync(patientId, cancellationToken);
-            latestRead = assesses ? LatestReadings.ByObservationTimeAsync(readings, patientId, cancellationToken) : null;
-            await Task.WhenAll(new Task[] { thresholdSetRead, timelineRead, patientRead, consciousnessRead, storedRead, planRead, activeRead }
-                .Concat(latestRead is null ? [] : [latestRead]));
+            await Task.WhenAll(thresholdSetRead, timelineRead, patientRead, consciousnessRead, storedRead, planRead, activeRead);
         }
         finally
         {
@@ -330,10 +327,34 @@ public sealed partial class AlertEngine(
                     break;
             }
         }
-        // The NEWS2 assessment over the latest stored readings, for the care record (FHIR RiskAssessment); null when
-        // nothing recent enough can be scored. Alerts come from News2AlertRule, not from here.
-        var assessment = latestRead is null ? null : News2Assessments.Assess(patientId, await latestRead, care, now, settings.News2Window);
+        // The NEWS2 assessment over the latest readings, for the care record (FHIR RiskAssessment); null when nothing
+        // recent enough can be scored. Alerts come from News2AlertRule, not from here.
+        var assessment = assesses
+            ? News2Assessments.Assess(patientId, await LatestEvaluatedAsync(patientId, states, cancellationToken), care, now, settings.News2Window)
+            : null;
         return new Decision(new AlertCommit(patientId, working.Changes, ordered.Select(item => item.Sequence).ToList(), states.Changed(book)), assessment);
+    }
+
+    /// <summary>
+    /// The latest reading of each NEWS2 kind the person's evaluations have seen, this pass's included, as the NEWS2 rule
+    /// keeps them (<see cref="News2RuleState.Latest"/>: by observation time, as <see cref="LatestReadings"/> orders the
+    /// store's). Until 27 November 2026 every decision asked the reading store (in the split deployment an InfluxDB query
+    /// per decision, about half of influxd's work); the rule already held the answer. A state kept before the rule
+    /// recorded device times may not name its readings exactly: for it, the store is asked as before.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<VitalKind, Reading>> LatestEvaluatedAsync(string patientId, WorkingRuleStates states,
+        CancellationToken cancellationToken)
+    {
+        var latest = new Dictionary<VitalKind, Reading>();
+        foreach (var observation in states.Get(ConditionKeys.News2)?.Read<News2RuleState>().Latest ?? [])
+        {
+            if (observation.ToReading(patientId) is not { } reading)
+            {
+                return await LatestReadings.ByObservationTimeAsync(readings, patientId, cancellationToken);
+            }
+            latest[observation.Kind] = reading;
+        }
+        return latest;
     }
 
     /// <summary>What one patient's evaluation decided: the commit, and the NEWS2 assessment to store before it (if any).</summary>

@@ -3,6 +3,9 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Telehealth.CareRecord;
 using Telehealth.CareRecord.Alerting;
+using Telehealth.CareRecord.Evaluation;
+using Telehealth.CareRecord.Evaluation.Vitals;
+using Telehealth.CareRecord.Rules;
 using Telehealth.CareRecord.News2;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Alerts.Engine;
@@ -177,6 +180,55 @@ public sealed class AlertEngineTests : IDisposable
         Assert.Equal(newest.Basis, read.Basis);
         Assert.Equal(newest.Score.Missing, read.Score.Missing);
         Assert.Equal(newest.Score.ParameterScores.OrderBy(p => p.Key), read.Score.ParameterScores.OrderBy(p => p.Key));
+    }
+
+    [Fact]
+    public async Task The_news2_assessment_is_made_from_what_was_evaluated_without_asking_the_reading_store()
+    {
+        await _patients.CreateAsync(new PatientRecord(Patient, "Test Person", null, null, News2Scale.Scale1, OnSupplementalOxygen: false, "team-a", _clock.GetUtcNow()));
+        await Store(VitalKind.Spo2, 92);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        // A device clock 3 minutes fast: the rule dates it at its receipt, the basis still names the reading as sent.
+        var fast = new Reading("dev-fast-clock", Patient, VitalKind.HeartRate, 112, _clock.GetUtcNow().AddMinutes(3), _clock.GetUtcNow());
+        await _engine.EvaluateReadingsAsync(await _readings.AppendAsync([fast]), CancellationToken.None);
+
+        var stored = await _assessments.ListAsync(Patient);
+        Assert.Equal(2, stored.Count);
+        Assert.Equal(4, stored[0].Score.Total);
+        var spo2 = Assert.Single(await _readings.QueryAsync(new ReadingQuery(Patient, VitalKind.Spo2)));
+        Assert.Equal([fast, spo2], stored[0].Basis);
+        Assert.Equal(News2Assessment.IdFor(Patient, stored[0].Basis), stored[0].Id);
+        Assert.Equal(0, _readings.LatestQueries);
+    }
+
+    [Fact]
+    public async Task A_news2_state_kept_before_device_times_were_recorded_has_the_reading_store_name_its_readings()
+    {
+        await _patients.CreateAsync(new PatientRecord(Patient, "Test Person", null, null, News2Scale.Scale1, OnSupplementalOxygen: false, "team-a", _clock.GetUtcNow()));
+        var received = _clock.GetUtcNow();
+        var fast = new Reading("dev-fast-clock", Patient, VitalKind.Spo2, 92, received.AddMinutes(3), received);
+        await _readings.AppendAsync([fast]);
+        // As a state written before 27 November 2026 holds it: dated at its receipt, its own device time not kept.
+        var before = new News2RuleState([new News2Observation(VitalKind.Spo2, 92, received, received, fast.DeviceId)]);
+        await _alerts.CommitAsync(new AlertCommit(Patient, [], [], [new StoredRuleState(ConditionKeys.News2, RuleState.Of(before), null, null, received)]));
+        _clock.Advance(TimeSpan.FromMinutes(1));
+
+        await Store(VitalKind.HeartRate, 112);
+
+        var assessment = Assert.Single(await _assessments.ListAsync(Patient));
+        Assert.Equal(1, _readings.LatestQueries);
+        Assert.Equal((4, fast.DeviceTime), (assessment.Score.Total, assessment.Basis.Single(reading => reading.Kind == VitalKind.Spo2).DeviceTime));
+        // The old observation stays the latest SpO2, so the store is asked again; a newer SpO2 replaces it, and then
+        // the state names every reading itself.
+        await Store(VitalKind.BodyTemperature, 38.5);
+        Assert.Equal(2, _readings.LatestQueries);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await Store(VitalKind.Spo2, 95);
+        Assert.Equal(2, _readings.LatestQueries);
+        var assessments = await _assessments.ListAsync(Patient);
+        Assert.Equal(3, assessments.Count);
+        var latest = Assert.Single(assessments, assessment => assessment.Basis.Any(reading => reading.Kind == VitalKind.Spo2 && reading.Value == 95));
+        Assert.Equal((4, _clock.GetUtcNow()), (latest.Score.Total, latest.Basis.Single(reading => reading.Kind == VitalKind.Spo2).DeviceTime));
     }
 
     [Fact]

@@ -58,10 +58,14 @@ internal sealed class InMemoryReadingStore : IReadingStore
         }
     }
 
+    /// <summary>How many times the latest readings were asked for (the engine asks only for a NEWS2 state kept before 27 November 2026).</summary>
+    public int LatestQueries { get; private set; }
+
     public Task<IReadOnlyDictionary<VitalKind, Reading>> LatestByKindAsync(string patientId, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
+            LatestQueries++;
             return Task.FromResult<IReadOnlyDictionary<VitalKind, Reading>>(_readings
                 .Where(reading => reading.PatientId == patientId)
                 .GroupBy(reading => reading.Kind)

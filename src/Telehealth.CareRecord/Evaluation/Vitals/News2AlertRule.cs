@@ -49,7 +49,8 @@ public sealed class News2AlertRule(News2CareSettings care, TimeSpan window) : Al
                 break;
             case ReadingObserved { Reading: var reading } when Parameters.ContainsKey(reading.Kind):
                 var current = state.Latest.FirstOrDefault(o => o.Kind == reading.Kind);
-                var candidate = new News2Observation(reading.Kind, reading.Value, ObservationTime.Of(reading), reading.ReceivedAt, reading.DeviceId);
+                var candidate = new News2Observation(reading.Kind, reading.Value, ObservationTime.Of(reading), reading.ReceivedAt, reading.DeviceId,
+                    reading.DeviceTime);
                 if (current is null || candidate.At > current.At || (candidate.At == current.At && candidate.ReceivedAt > current.ReceivedAt))
                 {
                     state = state with { Latest = [.. state.Latest.Where(o => o.Kind != reading.Kind), candidate] };
