@@ -49,6 +49,10 @@ internal sealed class InMemoryReadingStore : IReadingStore
     {
         lock (_lock)
         {
+            if (Unreachable)
+            {
+                throw new HttpRequestException("reading store unreachable");
+            }
             return Task.FromResult<IReadOnlyList<Reading>>(_readings
                 .Where(reading => reading.PatientId == query.PatientId && (query.Kind is null || reading.Kind == query.Kind)
                     && (query.From is null || reading.DeviceTime >= query.From) && (query.To is null || reading.DeviceTime < query.To))
@@ -61,11 +65,18 @@ internal sealed class InMemoryReadingStore : IReadingStore
     /// <summary>How many times the latest readings were asked for (the engine asks only for a NEWS2 state kept before 27 November 2026).</summary>
     public int LatestQueries { get; private set; }
 
+    /// <summary>When set, every read fails, as InfluxDB's do while it is down.</summary>
+    public bool Unreachable { get; set; }
+
     public Task<IReadOnlyDictionary<VitalKind, Reading>> LatestByKindAsync(string patientId, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
             LatestQueries++;
+            if (Unreachable)
+            {
+                throw new HttpRequestException("reading store unreachable");
+            }
             return Task.FromResult<IReadOnlyDictionary<VitalKind, Reading>>(_readings
                 .Where(reading => reading.PatientId == patientId)
                 .GroupBy(reading => reading.Kind)

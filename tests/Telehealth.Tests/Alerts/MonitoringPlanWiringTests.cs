@@ -172,6 +172,26 @@ public abstract class MonitoringPlanWiringConformance(IStoreEngine engine) : Sto
 
     [Fact]
     [Trait("Hazard", "H5")]
+    public async Task H5_an_ACVPU_assessment_re_scores_NEWS2_while_the_reading_store_is_down()
+    {
+        var engine = Harness();
+        await engine.Patients.CreateAsync(new PatientRecord(EngineHarness.Patient, "Harness Person", null, null, News2Scale.Scale1, false, "team-1", Start));
+        foreach (var (kind, value) in new[] { (VitalKind.RespiratoryRate, 22.0), (VitalKind.Spo2, 95.0), (VitalKind.HeartRate, 95.0), (VitalKind.SystolicBp, 120.0), (VitalKind.BodyTemperature, 37.0) })
+        {
+            await engine.ReadingAsync(kind, value);
+        }
+        // InfluxDB down: the NEWS2 rule already holds the latest readings, so the score does not wait for it to return
+        // (until 27 November 2026 each such decision asked the store, failed and was retried).
+        engine.Readings.Unreachable = true;
+
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        var raised = Assert.Single(await engine.AcvpuAsync(AcvpuLevel.Voice), e => e.Alert.ConditionKey == "news2");
+        Assert.Equal((AlertEventType.Raised, AlertSeverity.Critical, (double?)7.0), (raised.Type, raised.Alert.Severity, raised.Alert.LastMeasure));
+        Assert.Equal(0, engine.Readings.LatestQueries);
+    }
+
+    [Fact]
+    [Trait("Hazard", "H5")]
     public async Task H5_putting_a_person_on_oxygen_re_scores_NEWS2_at_once()
     {
         var engine = Harness();
