@@ -37,8 +37,42 @@ internal sealed class FakeDeviceTransport(SimulatedDevice device) : IDeviceTrans
         return Task.FromResult(outcome);
     }
 
+    private TaskCompletionSource? _publishHeld;
+
+    /// <summary>
+    /// From now on a publish waits for a PUBACK that never comes, and when the session stops it fails as MQTTnet's
+    /// client can then, with its own timeout rather than a cancellation. Completes once a publish is held.
+    /// </summary>
+    public Task HoldPublishes()
+    {
+        _publishHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _publishHeld.Task;
+    }
+
+    private async Task<PublishOutcome> HeldPublishAsync(TaskCompletionSource held, CancellationToken cancellationToken)
+    {
+        held.TrySetResult();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException("The operation has timed out.");
+        }
+        return PublishOutcome.Delivered;
+    }
+
     public Task<PublishOutcome> PublishAsync(DeviceMessage message, CancellationToken cancellationToken)
     {
+        if (_publishHeld is { } held && IsConnected)
+        {
+            lock (_gate)
+            {
+                _attempted.Add(message);
+            }
+            return HeldPublishAsync(held, cancellationToken);
+        }
         lock (_gate)
         {
             _attempted.Add(message);

@@ -51,6 +51,30 @@ public sealed class SimulationRunnerTests
     }
 
     [Fact]
+    public async Task Stopping_while_a_publish_waits_for_its_acknowledgement_ends_the_run_quietly_whatever_the_client_throws()
+    {
+        // The demo stops its homes as the embedded broker stops: a publish then waiting for its PUBACK can fail with
+        // MQTTnet's own timeout instead of a cancellation, which used to end the demo service as "failed".
+        var oximeter = SimulationTestData.Device(SimulatedDeviceType.PulseOximeter, "dev-ox");
+        var time = new SignallingTimeProvider(Start);
+        var transports = new FakeDeviceTransportFactory();
+        var transport = transports.Prepare(oximeter);
+        var held = transport.HoldPublishes();
+        using var stop = new CancellationTokenSource();
+
+        var run = Runner(Options(), transports, time).RunAsync([SimulationTestData.Home(ScenarioKind.Stable, oximeter)], stop.Token);
+        await time.WaitUntilIdleAsync();
+        time.Advance(Interval);
+        await held.WaitAsync(RunLimit);
+        stop.Cancel();
+
+        await run.WaitAsync(RunLimit);
+        Assert.Single(transport.Attempted);
+        Assert.Empty(transport.Delivered);
+        Assert.Equal((1, true), (transport.DisconnectCalls, transport.Disposed));
+    }
+
+    [Fact]
     public async Task A_device_measures_every_interval_and_sends_a_heartbeat_every_minute()
     {
         var oximeter = SimulationTestData.Device(SimulatedDeviceType.PulseOximeter, "dev-ox");
