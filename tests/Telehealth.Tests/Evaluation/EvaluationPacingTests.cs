@@ -18,7 +18,8 @@ namespace Telehealth.Tests.Evaluation;
 /// The evaluation worker under load (<see cref="EvaluationOptions.BusyPassSpacing"/>): after a claim of at least
 /// <see cref="EvaluationOptions.BusyPassItems"/> items the next claim waits out the spacing on the worker's clock (a
 /// fake one here), so a busy queue is evaluated in fewer, larger passes; after a smaller claim, or as many items at a
-/// moderate rate (<see cref="EvaluationOptions.BusyItemsPerSecond"/>: passes held up once), the next comes at once.
+/// moderate rate (<see cref="EvaluationOptions.BusyItemsPerSecond"/>: passes held up once), or a full claim
+/// (<see cref="EvaluationOptions.MaxItemsPerPass"/>: more was waiting), the next comes at once.
 /// </summary>
 [Trait("Hazard", "H2")]
 public sealed class EvaluationPacingTests : IAsyncDisposable
@@ -37,6 +38,7 @@ public sealed class EvaluationPacingTests : IAsyncDisposable
             ["Evaluation:PollInterval"] = "00:00:00.050",
             ["Evaluation:BusyPassSpacing"] = "00:00:00.500",
             ["Evaluation:BusyPassItems"] = "3",
+            ["Evaluation:MaxItemsPerPass"] = "4",
         }).Build());
         services.AddSingleton(_temp.Database);
         services.AddSingleton<TimeProvider>(_clock);
@@ -124,6 +126,28 @@ public sealed class EvaluationPacingTests : IAsyncDisposable
             Assert.Equal(0, (await queue.PendingAsync()).Count);
             Assert.Equal(["pat-first", "pat-first", "pat-held", "pat-held", "pat-next", "pat-next"],
                 (await log.ReadAfterAsync(0, 100)).Select(e => e.PatientId));
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task A_full_claim_is_not_spaced_so_the_spacing_never_caps_how_fast_a_backlog_is_evaluated()
+    {
+        var queue = _provider.GetRequiredService<IEvaluationQueue>();
+        var signal = _provider.GetRequiredService<IEvaluationSignal>();
+        var worker = _provider.GetServices<IHostedService>().OfType<EvaluationWorker>().Single();
+        // Six items: a claim takes four (MaxItemsPerPass, and busy by count and rate), the next the other two.
+        await queue.EnqueueReadingsAsync([.. Enumerable.Range(0, 6).Select(i => Spo2("pat-backlog", 97 - i, Start.AddMinutes(i)))]);
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            signal.Notify();
+            // All six evaluated while the worker's clock stands still: spaced, the last two would wait for it.
+            await WaitUntilAsync(async () => (await queue.PendingAsync()).Count == 0);
+            Assert.Equal(Start, _clock.GetUtcNow());
         }
         finally
         {

@@ -66,6 +66,32 @@ public sealed class PostgresReadingAdmissionTests(PostgresStoreFixture fixture) 
         Assert.Equal([true, true, false], Enumerable.Range(0, 3).Select(again.NeverAcknowledged));
     }
 
+    [Fact]
+    public async Task A_batch_of_first_deliveries_repeating_readings_within_itself_takes_each_identity_once_for_its_first_occurrence()
+    {
+        var queue = Get<IEvaluationQueue>();
+        var database = Get<PostgresDatabase>();
+        // Out of key order, a repeat of the first, and two devices whose ids differ only in case (distinct identities).
+        var later = Spo2("dev-1", "pat-1", 90, Start.AddMinutes(-1));
+        var earlier = Spo2("dev-1", "pat-1", 91, Start.AddMinutes(-2));
+        var upper = Spo2("DEV-1", "pat-2", 97, Start.AddMinutes(-2));
+        var repeat = Spo2("dev-1", "pat-1", 89, Start.AddMinutes(-1)); // same identity as `later`, another value
+        IReadOnlyList<Reading> batch = [later, earlier, repeat, upper];
+
+        await using (var admission = await ((IReadingAdmissions)queue).AdmitAsync(batch))
+        {
+            Assert.Equal([true, true, false, true], batch.Select((_, i) => admission.NeverAcknowledged(i)));
+            Assert.Equal(3, ((PostgresReadingAdmission)admission).TakenCount);
+            await admission.CommitAsync(new ReadingAppendResult([later, earlier, upper], []));
+        }
+
+        // pat-1's in arrival order (the repeat is not queued), then pat-2's; three identities, each once.
+        Assert.Equal([later, earlier, upper], (await queue.ClaimAsync(10, Start, [])).Select(item => item.Reading));
+        Assert.Equal(
+            [["DEV-1", Ms(Start.AddMinutes(-2))], ["dev-1", Ms(Start.AddMinutes(-2))], ["dev-1", Ms(Start.AddMinutes(-1))]],
+            await RowsAsync(database, "SELECT device_id, device_time_ms FROM evaluation_seen ORDER BY device_time_ms, device_id COLLATE \"C\""));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
