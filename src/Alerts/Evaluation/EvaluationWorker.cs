@@ -45,6 +45,11 @@ public sealed partial class EvaluationWorker(
         var running = new List<RunningPass>();
         // When the previous claim began: a claim's items over the time since then are the rate work arrives at.
         var previousClaimAt = time.GetTimestamp();
+        // How many items the previous claim that found any brought. One large claim after a small one is a burst (an
+        // ingest batch that waited for its turn to write), not sustained load, and spacing the next claim after it would
+        // hold every alert of the following 300 ms for nothing. Empty claims do not count: one follows every pass that
+        // is not spaced.
+        var previousClaimItems = 0;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -62,6 +67,11 @@ public sealed partial class EvaluationWorker(
                     var sincePreviousClaim = time.GetElapsedTime(previousClaimAt, claimedAt);
                     previousClaimAt = claimedAt;
                     var due = await queue.ClaimAsync(settings.MaxItemsPerPass, time.GetUtcNow(), PeopleHeld(running), stoppingToken);
+                    var sustained = previousClaimItems >= settings.BusyPassItems;
+                    if (due.Count > 0)
+                    {
+                        previousClaimItems = due.Count;
+                    }
                     if (due.Count > 0)
                     {
                         var pass = new RunningPass(due);
@@ -75,14 +85,15 @@ public sealed partial class EvaluationWorker(
                             await oldest.Completion;
                         }
                         await PruneWhenDueAsync(stoppingToken);
-                        // Busy (many items, arriving fast): the next claim waits until the spacing since this one has
-                        // passed, so that it brings more of each person's readings to one decision
-                        // (EvaluationOptions.BusyPassSpacing). Many items at a moderate rate (the passes were held up
-                        // once) are not spaced: that would only make their alerts later (BusyItemsPerSecond).
+                        // Busy (many items, arriving fast, as in the claim before): the next claim waits until the
+                        // spacing since this one has passed, so that it brings more of each person's readings to one
+                        // decision (EvaluationOptions.BusyPassSpacing). Many items at a moderate rate (the passes were
+                        // held up once) are not spaced: that would only make their alerts later (BusyItemsPerSecond).
                         // A full claim is never spaced: more was waiting than a pass takes, and spacing it would cap
                         // evaluation at MaxItemsPerPass per spacing (16,667 items/s at 300 ms: below what the embedded
                         // default ingests, so its evaluation fell seconds behind its readings in the bench).
-                        var busy = due.Count >= settings.BusyPassItems
+                        var busy = sustained
+                            && due.Count >= settings.BusyPassItems
                             && due.Count >= settings.BusyItemsPerSecond * sincePreviousClaim.TotalSeconds
                             && due.Count < settings.MaxItemsPerPass;
                         if (busy && settings.BusyPassSpacing - time.GetElapsedTime(claimedAt) is var wait && wait > TimeSpan.Zero)

@@ -16,7 +16,8 @@ namespace Telehealth.Tests.Evaluation;
 
 /// <summary>
 /// The evaluation worker under load (<see cref="EvaluationOptions.BusyPassSpacing"/>): after a claim of at least
-/// <see cref="EvaluationOptions.BusyPassItems"/> items the next claim waits out the spacing on the worker's clock (a
+/// <see cref="EvaluationOptions.BusyPassItems"/> items following another as large (sustained load; a single one is a
+/// burst) the next claim waits out the spacing on the worker's clock (a
 /// fake one here), so a busy queue is evaluated in fewer, larger passes; after a smaller claim, or as many items at a
 /// moderate rate (<see cref="EvaluationOptions.BusyItemsPerSecond"/>: passes held up once), or a full claim
 /// (<see cref="EvaluationOptions.MaxItemsPerPass"/>: more was waiting), the next comes at once.
@@ -63,11 +64,15 @@ public sealed class EvaluationPacingTests : IAsyncDisposable
         var log = _provider.GetRequiredService<IAlertEventLog>();
         var signal = _provider.GetRequiredService<IEvaluationSignal>();
         var worker = _provider.GetServices<IHostedService>().OfType<EvaluationWorker>().Single();
-        // Three items in one claim: busy.
+        // Three items in one claim, the first: sustained load needs two such claims in a row.
         await queue.EnqueueReadingsAsync([Spo2("pat-busy", 97, Start), Spo2("pat-busy", 96, Start.AddMinutes(1)), Spo2("pat-busy", 98, Start.AddMinutes(2))]);
         await worker.StartAsync(CancellationToken.None);
         try
         {
+            signal.Notify();
+            await WaitUntilAsync(async () => (await queue.PendingAsync()).Count == 0);
+            // Three more, at once (the clock stands still): not spaced after the first, so claimed now; busy.
+            await queue.EnqueueReadingsAsync([Spo2("pat-busy-2", 97, Start), Spo2("pat-busy-2", 96, Start.AddMinutes(1)), Spo2("pat-busy-2", 98, Start.AddMinutes(2))]);
             signal.Notify();
             await WaitUntilAsync(async () => (await queue.PendingAsync()).Count == 0);
 
@@ -107,8 +112,9 @@ public sealed class EvaluationPacingTests : IAsyncDisposable
         await worker.StartAsync(CancellationToken.None);
         try
         {
-            // A light claim at the start: the worker has claimed at Start.
-            await queue.EnqueueReadingsAsync([Spo2("pat-first", 88, Start)]);
+            // A claim of BusyPassItems at the start: the worker has claimed at Start, and the next claim of as many
+            // follows a large one (sustained), so only the rate can keep it from being spaced.
+            await queue.EnqueueReadingsAsync([Spo2("pat-first", 97, Start.AddMinutes(-2)), Spo2("pat-first", 96, Start.AddMinutes(-1)), Spo2("pat-first", 88, Start)]);
             signal.Notify();
             await WaitUntilAsync(async () => (await log.ReadAfterAsync(0, 100)).Any(e => e.PatientId == "pat-first"));
 
@@ -139,15 +145,50 @@ public sealed class EvaluationPacingTests : IAsyncDisposable
         var queue = _provider.GetRequiredService<IEvaluationQueue>();
         var signal = _provider.GetRequiredService<IEvaluationSignal>();
         var worker = _provider.GetServices<IHostedService>().OfType<EvaluationWorker>().Single();
-        // Six items: a claim takes four (MaxItemsPerPass, and busy by count and rate), the next the other two.
-        await queue.EnqueueReadingsAsync([.. Enumerable.Range(0, 6).Select(i => Spo2("pat-backlog", 97 - i, Start.AddMinutes(i)))]);
         await worker.StartAsync(CancellationToken.None);
         try
         {
+            // A claim of three first, so the next large one follows a large one (sustained load).
+            await queue.EnqueueReadingsAsync([Spo2("pat-before", 97, Start), Spo2("pat-before", 96, Start.AddMinutes(1)), Spo2("pat-before", 95, Start.AddMinutes(2))]);
+            signal.Notify();
+            await WaitUntilAsync(async () => (await queue.PendingAsync()).Count == 0);
+            // Six items: a claim takes four (MaxItemsPerPass, and busy by count and rate), the next the other two.
+            await queue.EnqueueReadingsAsync([.. Enumerable.Range(0, 6).Select(i => Spo2("pat-backlog", 97 - i, Start.AddMinutes(i)))]);
             signal.Notify();
             // All six evaluated while the worker's clock stands still: spaced, the last two would wait for it.
             await WaitUntilAsync(async () => (await queue.PendingAsync()).Count == 0);
             Assert.Equal(Start, _clock.GetUtcNow());
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task A_large_claim_after_a_small_one_is_a_burst_not_sustained_load_so_the_next_comes_at_once()
+    {
+        var queue = _provider.GetRequiredService<IEvaluationQueue>();
+        var log = _provider.GetRequiredService<IAlertEventLog>();
+        var signal = _provider.GetRequiredService<IEvaluationSignal>();
+        var worker = _provider.GetServices<IHostedService>().OfType<EvaluationWorker>().Single();
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            // One item, then three at once (busy by count and rate: an ingest batch that waited for the writer).
+            await queue.EnqueueReadingsAsync([Spo2("pat-one", 97, Start)]);
+            signal.Notify();
+            await WaitUntilAsync(async () => (await queue.PendingAsync()).Count == 0);
+            await queue.EnqueueReadingsAsync([Spo2("pat-burst", 97, Start), Spo2("pat-burst", 96, Start.AddMinutes(1)), Spo2("pat-burst", 95, Start.AddMinutes(2))]);
+            signal.Notify();
+            await WaitUntilAsync(async () => (await queue.PendingAsync()).Count == 0);
+
+            // Not spaced: a low reading right after it raises its alerts with the clock still at Start.
+            await queue.EnqueueReadingsAsync([Spo2("pat-next", 88, Start)]);
+            signal.Notify();
+            await WaitUntilAsync(async () => (await log.ReadAfterAsync(0, 100)).Any(e => e.PatientId == "pat-next"));
+            Assert.Equal(Start, _clock.GetUtcNow());
+            Assert.Equal(["pat-next", "pat-next"], (await log.ReadAfterAsync(0, 100)).Select(e => e.PatientId));
         }
         finally
         {
