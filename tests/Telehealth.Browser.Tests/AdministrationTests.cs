@@ -87,6 +87,9 @@ public sealed class AdministrationTests(ChromiumBrowser chromium) : IClassFixtur
         await Assertions.Expect(page.Locator("#admin-body[data-loaded=people]")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#admin-nav a")).ToHaveTextAsync(["People", "Devices", "Thresholds", "Staff", "Teams", "Duty rota"]);
         await page.Locator("#sign-out").ClickAsync();
+        // The sign-in form shows once the server has ended the session: navigating before then could abort the DELETE
+        // and load the page with the session cookie still valid (the dashboard, not the form: CI at b501830).
+        await Assertions.Expect(page.Locator("#login")).ToBeVisibleAsync();
         await page.GotoAsync("/");
         await dashboard.SignInAsync(TelehealthPlatform.AdminUsername, platform.AdminPassword, personId);
         await Assertions.Expect(page.Locator("#dashboard")).ToBeVisibleAsync();
