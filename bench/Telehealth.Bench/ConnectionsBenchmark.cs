@@ -142,10 +142,10 @@ public static class ConnectionsBenchmark
                 var sample = window.Stop(platform.ProcessId);
                 sent += ActiveDevices * readingsPerActive;
                 var round = new ConnectionsRound(number, withIdle, ActiveDevices * readingsPerActive, sample.Seconds, sample.PlatformCpuSeconds,
-                    sample.BenchCpuSeconds, sample.MachineBusyPercent);
+                    sample.BenchCpuSeconds, sample.MachineBusyPercent, sample.MachineStolenPercent);
                 rounds.Add(round);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"round {number} {(withIdle ? "with idle" : "alone    ")}: {round.Rate,6:0} readings/s; platform {round.PlatformMicrosecondsPerReading:0} µs CPU per reading, bench {round.BenchCpuSeconds / round.Seconds * 100:0} %, machine {round.MachineBusyPercent:0} % busy (monotonic {startedAt / (double)Stopwatch.Frequency:0.000}–{Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:0.000} s, UTC {startedUtc:HH:mm:ss.fff}–{DateTime.UtcNow:HH:mm:ss.fff}, for slicing a profile)"));
+                    $"round {number} {(withIdle ? "with idle" : "alone    ")}: {round.Rate,6:0} readings/s; platform {round.PlatformMicrosecondsPerReading:0} µs CPU per reading, bench {round.BenchCpuSeconds / round.Seconds * 100:0} %, machine {round.MachineBusyPercent:0} % busy, {round.MachineStolenPercent:0} % stolen (monotonic {startedAt / (double)Stopwatch.Frequency:0.000}–{Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:0.000} s, UTC {startedUtc:HH:mm:ss.fff}–{DateTime.UtcNow:HH:mm:ss.fff}, for slicing a profile)"));
             }
             if (connections is not null)
             {

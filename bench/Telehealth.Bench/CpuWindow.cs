@@ -13,14 +13,14 @@ public sealed class CpuWindow
 
     private readonly long _platformTicks;
     private readonly long _benchTicks;
-    private readonly (long Busy, long Total) _machine;
+    private readonly MachineCpuTicks _machine;
     private readonly Stopwatch _clock;
 
     private CpuWindow(int platformProcessId)
     {
         _platformTicks = ProcessTicks(platformProcessId);
         _benchTicks = ProcessTicks(Environment.ProcessId);
-        _machine = MachineTicks();
+        _machine = MachineCpuTicks.Read();
         _clock = Stopwatch.StartNew();
     }
 
@@ -29,16 +29,17 @@ public sealed class CpuWindow
     public Sample Stop(int platformProcessId)
     {
         var seconds = _clock.Elapsed.TotalSeconds;
-        var machine = MachineTicks();
-        var total = machine.Total - _machine.Total;
+        var (busy, stolen) = MachineCpuTicks.Read().PercentSince(_machine);
         return new Sample(seconds,
             (ProcessTicks(platformProcessId) - _platformTicks) / TicksPerSecond,
             (ProcessTicks(Environment.ProcessId) - _benchTicks) / TicksPerSecond,
-            total > 0 ? (double)(machine.Busy - _machine.Busy) / total * 100 * Environment.ProcessorCount : double.NaN);
+            busy, stolen);
     }
 
     /// <summary>CPU seconds of each side; percentages are of one core (200 % = both cores of a 2-core machine).</summary>
-    public sealed record Sample(double Seconds, double PlatformCpuSeconds, double BenchCpuSeconds, double MachineBusyPercent)
+    /// <param name="MachineBusyPercent">What ran on this machine (ours and anyone else's), steal excluded.</param>
+    /// <param name="MachineStolenPercent">What the hypervisor took for other guests while this machine had work (steal).</param>
+    public sealed record Sample(double Seconds, double PlatformCpuSeconds, double BenchCpuSeconds, double MachineBusyPercent, double MachineStolenPercent)
     {
         public double PlatformPercent => PlatformCpuSeconds / Seconds * 100;
 
@@ -55,19 +56,5 @@ public sealed class CpuWindow
         // Fields after the name (which may hold spaces): 14 utime, 15 stime (1-based, proc(5)).
         var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
         return long.Parse(fields[14 - 3], CultureInfo.InvariantCulture) + long.Parse(fields[15 - 3], CultureInfo.InvariantCulture);
-    }
-
-    private static (long Busy, long Total) MachineTicks()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return (0, 0);
-        }
-        // cpu  user nice system idle iowait irq softirq steal
-        var values = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8)
-            .Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-        var idle = values[3] + values[4];
-        var total = values.Sum();
-        return (total - idle, total);
     }
 }

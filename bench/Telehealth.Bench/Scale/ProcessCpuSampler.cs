@@ -14,7 +14,7 @@ public sealed class ProcessCpuSampler
 
     private readonly Dictionary<int, string> _labels = new();
     private Dictionary<string, long> _startTicks = new(StringComparer.Ordinal);
-    private (long Busy, long Total) _startMachine;
+    private MachineCpuTicks _startMachine;
     private DateTime _startedAt;
 
     /// <summary>Names a child process (e.g. "platform-1") instead of its command name.</summary>
@@ -23,7 +23,7 @@ public sealed class ProcessCpuSampler
     public void Start()
     {
         _startTicks = GroupTicks();
-        _startMachine = MachineTicks();
+        _startMachine = MachineCpuTicks.Read();
         _startedAt = DateTime.UtcNow;
     }
 
@@ -32,15 +32,12 @@ public sealed class ProcessCpuSampler
     {
         var seconds = (DateTime.UtcNow - _startedAt).TotalSeconds;
         var end = GroupTicks();
-        var machine = MachineTicks();
         var groups = end.Select(g => (g.Key, Percent: (g.Value - _startTicks.GetValueOrDefault(g.Key)) / TicksPerSecond / seconds * 100))
             .Where(g => g.Percent >= 0.5)
             .OrderByDescending(g => g.Percent)
             .ToList();
-        var machineTotal = machine.Total - _startMachine.Total;
-        var cores = Environment.ProcessorCount;
-        var machineBusy = machineTotal > 0 ? (double)(machine.Busy - _startMachine.Busy) / machineTotal * 100 * cores : double.NaN;
-        return new CpuUse(groups, machineBusy, cores * 100.0);
+        var (machineBusy, stolen) = MachineCpuTicks.Read().PercentSince(_startMachine);
+        return new CpuUse(groups, machineBusy, Environment.ProcessorCount * 100.0, stolen);
     }
 
     private Dictionary<string, long> GroupTicks()
@@ -101,19 +98,5 @@ public sealed class ProcessCpuSampler
         var fields = text[(close + 2)..].Split(' ');
         long Field(int number) => long.Parse(fields[number - 3], CultureInfo.InvariantCulture);
         return ((int)Field(4), name, Field(14) + Field(15), Field(16) + Field(17));
-    }
-
-    private static (long Busy, long Total) MachineTicks()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return (0, 0);
-        }
-        // cpu  user nice system idle iowait irq softirq steal ...
-        var values = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8)
-            .Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-        var idle = values[3] + values[4];
-        var total = values.Sum();
-        return (total - idle, total);
     }
 }

@@ -294,7 +294,7 @@ public static class ScaleBenchmark
             foreach (var round in connections.Rounds)
             {
                 Note(string.Create(CultureInfo.InvariantCulture,
-                    $"connections, round {round.Number} {(round.WithIdle ? "with idle" : "alone")}: {round.Rate:N0} readings/s, platform {round.PlatformMicrosecondsPerReading:0} µs CPU per reading, machine {round.MachineBusyPercent:0} % busy"));
+                    $"connections, round {round.Number} {(round.WithIdle ? "with idle" : "alone")}: {round.Rate:N0} readings/s, platform {round.PlatformMicrosecondsPerReading:0} µs CPU per reading, machine {round.MachineBusyPercent:0} % busy, {round.MachineStolenPercent:0} % taken by the hypervisor (steal)"));
             }
             Note(string.Create(CultureInfo.InvariantCulture,
                 $"connections, with / alone per pair of rounds: rate {string.Join(", ", connections.PairRatios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}; platform CPU per reading {string.Join(", ", connections.PairCpuRatios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))} (median {connections.CpuRatio:0.00})"));
@@ -368,8 +368,8 @@ public static class ScaleBenchmark
         }
         var top = string.Join(", ", cpu.Groups.Take(3).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Name} {g.Percent:0} %")));
         var verdict = cpu.Saturated
-            ? string.Create(CultureInfo.InvariantCulture, $"CPU: both cores saturated ({cpu.MachineBusy:0} % of {cpu.Capacity:0} %); most went to {top}; others on the machine {cpu.Others:0} %")
-            : string.Create(CultureInfo.InvariantCulture, $"not CPU as a whole: the machine was {cpu.MachineBusy:0} % busy of {cpu.Capacity:0} % ({top}; others {cpu.Others:0} %), so something waits (a serial stage, a lock, a round trip)");
+            ? string.Create(CultureInfo.InvariantCulture, $"CPU: both cores saturated ({cpu.MachineBusy:0} % of {cpu.Capacity:0} % busy, {cpu.Stolen:0} % taken by the hypervisor); most went to {top}; others on the machine {cpu.Others:0} %")
+            : string.Create(CultureInfo.InvariantCulture, $"not CPU as a whole: the machine was {cpu.MachineBusy:0} % busy of {cpu.Capacity:0} % ({top}; others {cpu.Others:0} %; {cpu.Stolen:0} % taken by the hypervisor), so something waits (a serial stage, a lock, a round trip)");
         return $"{verdict}; {note}";
     }
 
