@@ -532,7 +532,7 @@ public sealed partial class AlertEngine(
 
     private void Offer(PatientRuleBook book, WorkingRuleStates states, WorkingAlerts working, RuleInput input, DateTimeOffset now)
     {
-        foreach (var rule in book.All.ToList())
+        foreach (var rule in book.Rules)
         {
             Apply(rule, book, states, working, input, now);
         }
@@ -644,6 +644,10 @@ public sealed partial class AlertEngine(
         {
             if (_current.TryGetValue(key, out var previous))
             {
+                if (ReferenceEquals(previous.State, evaluation.State) && previous.WakeAt == evaluation.WakeAt && (device is null || device == previous.Device))
+                {
+                    return; // Left as it was (most rules, for most inputs): nothing to make.
+                }
                 _current[key] = previous with { State = evaluation.State, WakeAt = evaluation.WakeAt, Device = device ?? previous.Device };
             }
             else if (evaluation.Verdict != RuleVerdict.Unknown || evaluation.WakeAt is not null || device is not null)

@@ -96,6 +96,15 @@ public sealed class PatientRuleBook
     /// <summary>Every rule, in a fixed order (the order they were added).</summary>
     public IEnumerable<IAlertRule> All => _rules.Values;
 
+    // Made once per change of the rules rather than once per input: every input goes to every rule.
+    private IAlertRule[]? _snapshot;
+
+    /// <summary>
+    /// Every rule as the book stands now, in the order of <see cref="All"/>: a copy, so a rule added while an input
+    /// goes round (a device heard for the first time) does not change the round.
+    /// </summary>
+    public IReadOnlyList<IAlertRule> Rules => _snapshot ??= [.. _rules.Values];
+
     public IAlertRule? Find(string key) => _rules.GetValueOrDefault(key);
 
     /// <summary>The device a device rule watches; null for the patient's other rules.</summary>
@@ -120,6 +129,7 @@ public sealed class PatientRuleBook
     private void Add(IAlertRule rule, DeviceRef? device = null)
     {
         _rules[rule.Key] = rule;
+        _snapshot = null;
         if (device is not null)
         {
             _devices[rule.Key] = device;

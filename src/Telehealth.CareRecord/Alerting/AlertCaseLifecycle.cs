@@ -38,7 +38,7 @@ public static class AlertCaseLifecycle
         ArgumentException.ThrowIfNullOrEmpty(conditionKey);
         ArgumentNullException.ThrowIfNull(evaluation);
         ArgumentNullException.ThrowIfNull(policy);
-        var current = patientAlerts.SingleOrDefault(a => !a.IsResolved && a.ConditionKey == conditionKey);
+        var current = OpenFor(patientAlerts, conditionKey);
         if (current is not null && current.PatientId != patientId)
         {
             throw new ArgumentException("The alerts belong to a different patient.", nameof(patientAlerts));
@@ -49,6 +49,29 @@ public static class AlertCaseLifecycle
             RuleVerdict.False => current is null ? null : OnCleared(current, now),
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// The patient's not-resolved alert for the condition, or null; more than one is a broken record and throws. A loop,
+    /// not SingleOrDefault with a predicate: every rule of every reading asks, and the lambda and enumerator were a
+    /// visible part of an evaluation's allocations.
+    /// </summary>
+    private static AlertCase? OpenFor(IReadOnlyList<AlertCase> patientAlerts, string conditionKey)
+    {
+        AlertCase? found = null;
+        for (var i = 0; i < patientAlerts.Count; i++)
+        {
+            var alert = patientAlerts[i];
+            if (!alert.IsResolved && alert.ConditionKey == conditionKey)
+            {
+                if (found is not null)
+                {
+                    throw new InvalidOperationException($"More than one open alert for condition {conditionKey}.");
+                }
+                found = alert;
+            }
+        }
+        return found;
     }
 
     private static AlertChange OnFinding(

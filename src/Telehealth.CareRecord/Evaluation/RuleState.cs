@@ -48,6 +48,9 @@ public sealed class RuleState : IEquatable<RuleState>
         return new(state, typeof(T));
     }
 
+    /// <summary>Whether this state is <paramref name="value"/> itself (a state a rule made, not one read from JSON).</summary>
+    public bool Holds(object value) => _value is not null && ReferenceEquals(_value, value);
+
     public T Read<T>() where T : class =>
         _value as T
         ?? JsonSerializer.Deserialize<T>(Json, Options)

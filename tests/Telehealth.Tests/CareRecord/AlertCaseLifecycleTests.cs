@@ -364,4 +364,21 @@ public sealed class AlertCaseLifecycleTests
         log.AddRange(undone.Events);
         Assert.Empty(AlertSnoozes.Active(alert, log, Now));
     }
+
+    [Fact]
+    public void Two_open_alerts_for_one_condition_are_a_broken_record_and_refused_while_a_resolved_one_beside_an_open_one_is_history()
+    {
+        var first = Raise().Alert;
+        var second = Raise().Alert;
+        var resolved = AlertCaseLifecycle.Resolve(first, "nurse", AlertOutcome.NoActionNeeded, null, Now).Alert;
+
+        var broken = Assert.Throws<InvalidOperationException>(() =>
+            AlertCaseLifecycle.OnEvaluation([first, second], Patient, "threshold:spo2", True("threshold:spo2", AlertSeverity.High), Policy, Now));
+        var escalated = AlertCaseLifecycle.OnEvaluation([resolved, second], Patient, "threshold:spo2", True("threshold:spo2", AlertSeverity.High), Policy, Now);
+
+        Assert.Equal("More than one open alert for condition threshold:spo2.", broken.Message);
+        Assert.NotNull(escalated);
+        Assert.Equal(second.Id, escalated.Alert.Id);
+        Assert.Equal(AlertSeverity.High, escalated.Alert.Severity);
+    }
 }
