@@ -25,6 +25,7 @@ public sealed class EvaluationMetrics
     private readonly Histogram<double> _wait;
     private readonly Histogram<double> _pass;
     private readonly Histogram<long> _passPatients;
+    private readonly Counter<long> _spaced;
 
     public EvaluationMetrics(IMeterFactory meterFactory)
     {
@@ -35,6 +36,8 @@ public sealed class EvaluationMetrics
         _wait = meter.CreateHistogram<double>("telehealth.evaluation.queue_wait", unit: "s", description: "From receipt of the data to its evaluation being recorded", advice: Seconds);
         _pass = meter.CreateHistogram<double>("telehealth.evaluation.pass_duration", unit: "s", description: "One evaluation pass, from claiming its items to recording them (what an alert waits behind)", advice: Seconds);
         _passPatients = meter.CreateHistogram<long>("telehealth.evaluation.pass_patients", description: "Patients evaluated in one pass");
+        _spaced = meter.CreateCounter<long>("telehealth.evaluation.spaced_passes",
+            description: "Claims held back under sustained load until Evaluation:BusyPassSpacing had passed since the one before");
     }
 
     public void Evaluated(int items, int alertEvents, IEnumerable<TimeSpan> waits)
@@ -48,6 +51,8 @@ public sealed class EvaluationMetrics
     }
 
     public void Failed(int items) => _failed.Add(items);
+
+    public void Spaced() => _spaced.Add(1);
 
     public void Pass(TimeSpan duration, int patients)
     {

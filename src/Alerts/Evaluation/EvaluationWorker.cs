@@ -35,6 +35,14 @@ public sealed partial class EvaluationWorker(
 
     private readonly IStoredDataObserver[] _followers = storedDataFollowers.ToArray();
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
+    private long _passesSpaced;
+
+    /// <summary>
+    /// Claims this worker has held back for <see cref="EvaluationOptions.BusyPassSpacing"/> (counted as the wait begins;
+    /// also the metric telehealth.evaluation.spaced_passes). Tests wait on it to know the worker is holding, rather than
+    /// sleeping and hoping it had looked.
+    /// </summary>
+    public long PassesSpaced => Interlocked.Read(ref _passesSpaced);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -98,6 +106,8 @@ public sealed partial class EvaluationWorker(
                             && due.Count < settings.MaxItemsPerPass;
                         if (busy && settings.BusyPassSpacing - time.GetElapsedTime(claimedAt) is var wait && wait > TimeSpan.Zero)
                         {
+                            Interlocked.Increment(ref _passesSpaced);
+                            metrics.Spaced();
                             await Task.Delay(wait, time, stoppingToken);
                         }
                         // More may be waiting: a full pass left some, the queue held people back for other instances

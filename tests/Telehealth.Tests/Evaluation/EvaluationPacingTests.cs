@@ -76,10 +76,11 @@ public sealed class EvaluationPacingTests : IAsyncDisposable
             signal.Notify();
             await WaitUntilAsync(async () => (await queue.PendingAsync()).Count == 0);
 
-            // New work during the spacing waits for it: not claimed while the worker's clock stands still.
+            // New work during the spacing waits for it: not claimed while the worker's clock stands still. The worker
+            // says when it has begun to hold (no real time is waited: a worker that never holds fails here).
             await queue.EnqueueReadingsAsync([Spo2("pat-late", 88, Start)]);
             signal.Notify();
-            await Task.Delay(500);
+            await WaitUntilAsync(() => Task.FromResult(worker.PassesSpaced == 1));
             Assert.Equal(1, (await queue.PendingAsync()).Count);
             Assert.DoesNotContain(await log.ReadAfterAsync(0, 100), e => e.PatientId == "pat-late");
 
@@ -93,6 +94,7 @@ public sealed class EvaluationPacingTests : IAsyncDisposable
             signal.Notify();
             await WaitUntilAsync(async () => (await log.ReadAfterAsync(0, 100)).Any(e => e.PatientId == "pat-next"));
             Assert.Equal(Start.AddMilliseconds(500), _clock.GetUtcNow());
+            Assert.Equal(1, worker.PassesSpaced);
             Assert.Equal(["pat-late", "pat-late", "pat-next", "pat-next"],
                 (await log.ReadAfterAsync(0, 100)).Select(e => e.PatientId)); // each low SpO2 raises its threshold alert and NEWS2
         }
@@ -129,6 +131,7 @@ public sealed class EvaluationPacingTests : IAsyncDisposable
             signal.Notify();
             await WaitUntilAsync(async () => (await log.ReadAfterAsync(0, 100)).Any(e => e.PatientId == "pat-next"));
             Assert.Equal(Start.AddSeconds(1), _clock.GetUtcNow());
+            Assert.Equal(0, worker.PassesSpaced);
             Assert.Equal(0, (await queue.PendingAsync()).Count);
             Assert.Equal(["pat-first", "pat-first", "pat-held", "pat-held", "pat-next", "pat-next"],
                 (await log.ReadAfterAsync(0, 100)).Select(e => e.PatientId));
@@ -158,6 +161,7 @@ public sealed class EvaluationPacingTests : IAsyncDisposable
             // All six evaluated while the worker's clock stands still: spaced, the last two would wait for it.
             await WaitUntilAsync(async () => (await queue.PendingAsync()).Count == 0);
             Assert.Equal(Start, _clock.GetUtcNow());
+            Assert.Equal(0, worker.PassesSpaced);
         }
         finally
         {
@@ -188,6 +192,7 @@ public sealed class EvaluationPacingTests : IAsyncDisposable
             signal.Notify();
             await WaitUntilAsync(async () => (await log.ReadAfterAsync(0, 100)).Any(e => e.PatientId == "pat-next"));
             Assert.Equal(Start, _clock.GetUtcNow());
+            Assert.Equal(0, worker.PassesSpaced);
             Assert.Equal(["pat-next", "pat-next"], (await log.ReadAfterAsync(0, 100)).Select(e => e.PatientId));
         }
         finally
