@@ -31,20 +31,27 @@ public sealed class PostgresNews2AssessmentStore : INews2AssessmentStore
         }
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var stored = 0;
+        // One round trip for the pass's assessments, not one each (a pass records dozens of people's), the inserts
+        // still run one after another in it, so a repeat within the pass finds the first and is not counted.
+        await using var batch = new NpgsqlBatch(connection, transaction);
         foreach (var assessment in assessments)
         {
-            stored += await InsertAsync(connection, transaction, assessment, cancellationToken) ? 1 : 0;
+            batch.BatchCommands.Add(InsertCommand(assessment));
         }
+        await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        var stored = 0;
+        foreach (var command in batch.BatchCommands)
+        {
+            stored += command.RecordsAffected;
+        }
         return stored;
     }
 
-    private static async Task<bool> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, News2Assessment assessment, CancellationToken cancellationToken)
+    private static NpgsqlBatchCommand InsertCommand(News2Assessment assessment)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO news2_assessments ({Columns}) VALUES (@id, @patient, @total, @risk, @scale, @scores::jsonb, @missing::jsonb, @basis::jsonb, @observed, @assessed) ON CONFLICT DO NOTHING";
+        var command = new NpgsqlBatchCommand(
+            $"INSERT INTO news2_assessments ({Columns}) VALUES (@id, @patient, @total, @risk, @scale, @scores::jsonb, @missing::jsonb, @basis::jsonb, @observed, @assessed) ON CONFLICT DO NOTHING");
         command.Parameters.AddWithValue("@id", assessment.Id);
         command.Parameters.AddWithValue("@patient", assessment.PatientId);
         command.Parameters.AddWithValue("@total", assessment.Score.Total);
@@ -55,7 +62,7 @@ public sealed class PostgresNews2AssessmentStore : INews2AssessmentStore
         command.Parameters.AddWithValue("@basis", JsonSerializer.Serialize(assessment.Basis.Select(BasisRow.From)));
         command.Parameters.AddWithValue("@observed", PostgresTime.ToUnixMs(assessment.ObservedAt));
         command.Parameters.AddWithValue("@assessed", PostgresTime.ToUnixMs(assessment.AssessedAt));
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        return command;
     }
 
     public async Task<News2Assessment?> GetAsync(string id, CancellationToken cancellationToken = default)

@@ -156,12 +156,19 @@ public abstract class AlertStoreConformance(IStoreEngine engine) : StoreSuite(en
             new Reading("dev-a", "pat-a", VitalKind.Spo2, 91, Start, Start), new Reading("dev-a", "pat-a", VitalKind.HeartRate, 120, Start, Start));
         var b = Telehealth.Tests.Fhir.FhirSamples.Assessment(new Reading("dev-b", "pat-b", VitalKind.Spo2, 97, Start, Start));
 
+        var c = Telehealth.Tests.Fhir.FhirSamples.Assessment(new Reading("dev-c", "pat-c", VitalKind.Spo2, 95, Start, Start));
+        var d = Telehealth.Tests.Fhir.FhirSamples.Assessment(new Reading("dev-d", "pat-d", VitalKind.Spo2, 88, Start, Start));
+
         Assert.Equal(1, await assessments.AppendManyAsync([a]));
         Assert.Equal(1, await assessments.AppendManyAsync([a, b]));
         Assert.Equal(0, await assessments.AppendManyAsync([]));
+        // One assessment twice in a pass, beside another and one stored before: each new one counted and stored once.
+        Assert.Equal(2, await assessments.AppendManyAsync([c, b, c, d]));
 
         Assert.Equal([a.Id], (await assessments.ListAsync("pat-a")).Select(x => x.Id));
         Assert.Equal([b.Id], (await assessments.ListAsync("pat-b")).Select(x => x.Id));
+        Assert.Equal([c.Id], (await assessments.ListAsync("pat-c")).Select(x => x.Id));
+        Assert.Equal([d.Id], (await assessments.ListAsync("pat-d")).Select(x => x.Id));
         Assert.Equal((5, News2Scale.Scale1), ((await assessments.GetAsync(a.Id))!.Score.Total, (await assessments.GetAsync(a.Id))!.Scale));
     }
 
