@@ -204,9 +204,19 @@ public static class PlatformServiceCollectionExtensions
         services.AddStaffSessionCookie(); // browsers: the same token in an HttpOnly cookie (SessionCookie)
         services.AddAuthorization();
         services.AddFhirServer();
-        services.AddProblemDetails();
-        // Malformed request bodies answer 400 ProblemDetails in every environment, never an exception page.
-        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            // A request an endpoint could not read (a malformed body, a query value of the wrong type, a missing required
+            // one) says which part and why, so its sender can put it right: the message names the parameter and echoes
+            // what was sent, never anything stored. Before, these were a 400 with an empty body.
+            if (context.Exception is BadHttpRequestException bad)
+            {
+                context.ProblemDetails.Detail = bad.Message;
+            }
+        });
+        // Binding failures are thrown, so the exception handler below answers them as ProblemDetails with the reason
+        // (with false, the endpoint answered a bare 400 and the reason went only to a Debug log line).
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(options =>
         {
@@ -227,6 +237,9 @@ public static class PlatformServiceCollectionExtensions
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            // A request the platform could not read is its sender's mistake, answered above, not a server error: not
+            // logged as an unhandled exception (its message echoes what was sent, which may be a value).
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
         });
         app.UseDefaultFiles();
         app.UseStaticFiles();

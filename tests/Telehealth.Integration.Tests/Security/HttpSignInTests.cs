@@ -147,6 +147,26 @@ public sealed class HttpSignInTests(SignInPlatformFixture fixture) : IClassFixtu
         var response = await client.PostAsync("/api/auth/token", new StringContent("{\"username\": ", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(400, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.Equal("Failed to read parameter \"TokenRequest request\" from the request body as JSON.", problem.RootElement.Str("detail"));
+        await HttpProblems.AssertNoStackTraceAsync(response);
+    }
+
+    [Theory]
+    [InlineData("/api/auth/failures?limit=many", "Failed to bind parameter \"Nullable<int> limit\" from \"many\".")]
+    [InlineData("/api/auth/failures?before=yesterday", "Failed to bind parameter \"Nullable<long> before\" from \"yesterday\".")]
+    public async Task A_query_value_of_the_wrong_kind_is_a_400_problem_that_names_the_parameter_and_what_was_sent(string path, string detail)
+    {
+        var (admin, password) = await fixture.AddStaffAsync("admin-typo-" + Guid.NewGuid().ToString("N")[..6], role: "admin");
+        using var client = await ClientOfAsync(admin, password);
+
+        var response = await client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(detail, problem.RootElement.Str("detail"));
         await HttpProblems.AssertNoStackTraceAsync(response);
     }
 
