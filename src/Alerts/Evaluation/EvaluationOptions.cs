@@ -39,13 +39,25 @@ public sealed class EvaluationOptions
         ErrorMessage = "Evaluation:BusyPassSpacing must be between 0 and 1 second.")]
     public TimeSpan BusyPassSpacing { get; set; } = TimeSpan.FromMilliseconds(300);
 
-    /// <summary>How many items a claim must bring for the next to wait out <see cref="BusyPassSpacing"/>.</summary>
+    /// <summary>
+    /// How many items a claim must bring for the next to wait out <see cref="BusyPassSpacing"/>: a floor, so that two items
+    /// a moment apart do not count as a high rate; the rate (<see cref="BusyItemsPerSecond"/>) says whether it is load.
+    /// 50, not 200 as until 27 November: at 8,000-10,000 readings/s the pacing was bistable. Spaced, passes carried
+    /// hundreds of items; unspaced, passes came every few milliseconds with fewer than 200 each, so they never counted
+    /// as busy, made two to three times the decisions and kept the rate down where they stayed small. The platform's
+    /// CPU per reading in the bench's connections phase switched between 60-85 and 125-195 us from one round to the
+    /// next; with 50 (and the rate over a window, which a lower floor needs: <see cref="BusyItemsPerSecond"/>), every
+    /// round after the first was at 58-95 (bench/RESULTS.md).
+    /// </summary>
     [Range(1, 100_000, ErrorMessage = "Evaluation:BusyPassItems must be between 1 and 100000.")]
-    public int BusyPassItems { get; set; } = 200;
+    public int BusyPassItems { get; set; } = 50;
 
     /// <summary>
-    /// The arrival rate a claim must also show for the next to wait out <see cref="BusyPassSpacing"/>: its items per
-    /// second since the previous claim began. A moderate load whose passes were held up once (a collection, a WAL
+    /// The arrival rate a claim must also show for the next to wait out <see cref="BusyPassSpacing"/>: the items claimed
+    /// over about the last spacing (since the newest claim at least that old), per second. Until 27 November it was one
+    /// claim's items over the time since the claim before, which jumped with every burst (two ingest batches a few
+    /// milliseconds apart); with the floor at 50 that spaced passes at 2,000 readings/s (publish → dashboard max 242-258
+    /// ms against 12-18 ms over the window). A moderate load whose passes were held up once (a collection, a WAL
     /// restart) brings one large claim at its own rate, and spacing the next would only make its alerts later: at 2,000
     /// readings/s a claim of 200 after a 100 ms hold-up was spaced, and publish → dashboard p99 rose to 99 ms
     /// (bench/RESULTS.md). Sustained load far above it (passes every 20 ms carrying 400 items) is still spaced.

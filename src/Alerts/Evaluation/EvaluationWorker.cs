@@ -51,8 +51,12 @@ public sealed partial class EvaluationWorker(
         // beside them, for other people only, so a new alert waits for its own pass, not for the FHIR Observations and
         // commits of earlier ones (nor for a large pass after a backlog).
         var running = new List<RunningPass>();
-        // When the previous claim began: a claim's items over the time since then are the rate work arrives at.
-        var previousClaimAt = time.GetTimestamp();
+        // The claims of about the last spacing (when each began, how many items it brought), the oldest at least that
+        // long ago when there is one: the items claimed since the oldest, over the time since it, are the rate work
+        // arrives at. Over one claim alone the rate jumped with every burst: at 2,000 readings/s two ingest batches a
+        // few milliseconds apart measured tens of thousands a second (RateSince).
+        var recentClaims = new Queue<(long At, int Items)>();
+        recentClaims.Enqueue((time.GetTimestamp(), 0));
         // How many items the previous claim that found any brought. One large claim after a small one is a burst (an
         // ingest batch that waited for its turn to write), not sustained load, and spacing the next claim after it would
         // hold every alert of the following 300 ms for nothing. Empty claims do not count: one follows every pass that
@@ -72,9 +76,8 @@ public sealed partial class EvaluationWorker(
                     // ends. They are claimed again once it has. No pass starts while this claim runs (this loop starts
                     // them all), so the claim cannot return a person a pass holds and nothing is filtered here.
                     var claimedAt = time.GetTimestamp();
-                    var sincePreviousClaim = time.GetElapsedTime(previousClaimAt, claimedAt);
-                    previousClaimAt = claimedAt;
                     var due = await queue.ClaimAsync(settings.MaxItemsPerPass, time.GetUtcNow(), PeopleHeld(running), stoppingToken);
+                    var arrivalRate = RateSince(recentClaims, claimedAt, due.Count, settings.BusyPassSpacing);
                     var sustained = previousClaimItems >= settings.BusyPassItems;
                     if (due.Count > 0)
                     {
@@ -102,7 +105,7 @@ public sealed partial class EvaluationWorker(
                         // default ingests, so its evaluation fell seconds behind its readings in the bench).
                         var busy = sustained
                             && due.Count >= settings.BusyPassItems
-                            && due.Count >= settings.BusyItemsPerSecond * sincePreviousClaim.TotalSeconds
+                            && arrivalRate >= settings.BusyItemsPerSecond
                             && due.Count < settings.MaxItemsPerPass;
                         if (busy && settings.BusyPassSpacing - time.GetElapsedTime(claimedAt) is var wait && wait > TimeSpan.Zero)
                         {
@@ -278,6 +281,25 @@ public sealed partial class EvaluationWorker(
     }
 
     /// <summary>A pass under way: its items, its people, and when it stops holding up alerts and when it ends.</summary>
+    /// <summary>
+    /// Records a claim and answers the rate items arrived at: the items claimed after the oldest remembered claim, this one
+    /// included, over the time since that claim began. Claims older than needed are forgotten: the oldest kept is the
+    /// newest one at least <paramref name="window"/> old, so the rate spans at least that long once the worker has run
+    /// that long. A standing clock (tests) gives an infinite rate, as one claim's items over no time did before.
+    /// </summary>
+    private double RateSince(Queue<(long At, int Items)> recentClaims, long claimedAt, int items, TimeSpan window)
+    {
+        recentClaims.Enqueue((claimedAt, items));
+        while (recentClaims.Count > 2 && recentClaims.ElementAt(1) is var second && time.GetElapsedTime(second.At, claimedAt) >= window)
+        {
+            recentClaims.Dequeue();
+        }
+        var oldest = recentClaims.Peek();
+        var arrived = recentClaims.Skip(1).Sum(claim => (long)claim.Items);
+        var span = time.GetElapsedTime(oldest.At, claimedAt);
+        return span > TimeSpan.Zero ? arrived / span.TotalSeconds : double.PositiveInfinity;
+    }
+
     private sealed class RunningPass(IReadOnlyList<DueItem> due)
     {
         public IReadOnlyList<DueItem> Due { get; } = due;

@@ -143,6 +143,47 @@ public sealed class EvaluationPacingTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_burst_at_a_moderate_rate_is_not_spaced_because_the_rate_is_taken_over_the_last_spacing_not_one_claim()
+    {
+        var queue = _provider.GetRequiredService<IEvaluationQueue>();
+        var log = _provider.GetRequiredService<IAlertEventLog>();
+        var signal = _provider.GetRequiredService<IEvaluationSignal>();
+        var worker = _provider.GetServices<IHostedService>().OfType<EvaluationWorker>().Single();
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            // Three items at the start, three a second later (the worker's poll claims them): 3 per second.
+            await queue.EnqueueReadingsAsync([Spo2("pat-first", 97, Start.AddMinutes(-2)), Spo2("pat-first", 96, Start.AddMinutes(-1)), Spo2("pat-first", 88, Start)]);
+            signal.Notify();
+            await WaitUntilAsync(async () => (await log.ReadAfterAsync(0, 100)).Any(e => e.PatientId == "pat-first"));
+            await queue.EnqueueReadingsAsync([Spo2("pat-second", 97, Start.AddMinutes(-2)), Spo2("pat-second", 96, Start.AddMinutes(-1)), Spo2("pat-second", 88, Start)]);
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            await WaitUntilAsync(async () => (await log.ReadAfterAsync(0, 100)).Any(e => e.PatientId == "pat-second"));
+
+            // A burst: three more at once, claimed with no time passing since the claim before. Over that one claim the
+            // rate is unbounded (as it was taken until 27 November, which spaced it); over the last spacing it is 6
+            // items in a second.
+            await queue.EnqueueReadingsAsync([Spo2("pat-burst", 97, Start.AddMinutes(-2)), Spo2("pat-burst", 96, Start.AddMinutes(-1)), Spo2("pat-burst", 88, Start)]);
+            signal.Notify();
+            await WaitUntilAsync(async () => (await log.ReadAfterAsync(0, 100)).Any(e => e.PatientId == "pat-burst"));
+
+            // Not spaced: the next comes at once, the clock still where it was.
+            await queue.EnqueueReadingsAsync([Spo2("pat-next", 88, Start)]);
+            signal.Notify();
+            await WaitUntilAsync(async () => (await log.ReadAfterAsync(0, 100)).Any(e => e.PatientId == "pat-next"));
+            Assert.Equal(Start.AddSeconds(1), _clock.GetUtcNow());
+            Assert.Equal(0, worker.PassesSpaced);
+            Assert.Equal(0, (await queue.PendingAsync()).Count);
+            Assert.Equal(["pat-first", "pat-first", "pat-second", "pat-second", "pat-burst", "pat-burst", "pat-next", "pat-next"],
+                (await log.ReadAfterAsync(0, 100)).Select(e => e.PatientId));
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task A_full_claim_is_not_spaced_so_the_spacing_never_caps_how_fast_a_backlog_is_evaluated()
     {
         var queue = _provider.GetRequiredService<IEvaluationQueue>();
