@@ -134,17 +134,33 @@ public sealed class PostgresActivity
     }
 
     /// <summary>The statements that took the most execution time between <paramref name="before"/> and this snapshot.</summary>
-    public string TopStatements(PostgresActivity before, int count = 6)
+    public string TopStatements(PostgresActivity before, int count = 6) =>
+        Format(StatementsSince(before).OrderByDescending(entry => entry.Milliseconds).Take(count));
+
+    /// <summary>
+    /// Every statement's calls between <paramref name="before"/> and this snapshot, and the ones called most: each call
+    /// is a round trip for an instance (Npgsql, a socket write and read) and a wake-up for a backend, whatever the
+    /// statement does, so the count says as much about PostgreSQL's and the instances' CPU as the execution time does.
+    /// </summary>
+    public string MostCalled(PostgresActivity before, int count = 8)
     {
-        var top = _statements.Select(entry =>
+        var since = StatementsSince(before).ToList();
+        return string.Create(CultureInfo.InvariantCulture, $"{since.Sum(entry => entry.Calls):N0} statements; ")
+            + Format(since.OrderByDescending(entry => entry.Calls).Take(count));
+    }
+
+    private IEnumerable<(string Query, long Calls, double Milliseconds, long Rows, long Blocks)> StatementsSince(PostgresActivity before) =>
+        _statements.Select(entry =>
             {
                 var was = before._statements.GetValueOrDefault(entry.Key);
                 return (Query: entry.Key, Calls: entry.Value.Calls - was.Calls, Milliseconds: entry.Value.Milliseconds - was.Milliseconds,
                     Rows: entry.Value.Rows - was.Rows, Blocks: entry.Value.Blocks - was.Blocks);
             })
-            .Where(entry => entry.Calls > 0)
-            .OrderByDescending(entry => entry.Milliseconds)
-            .Take(count)
+            .Where(entry => entry.Calls > 0);
+
+    private static string Format(IEnumerable<(string Query, long Calls, double Milliseconds, long Rows, long Blocks)> statements)
+    {
+        var top = statements
             .Select(entry => string.Create(CultureInfo.InvariantCulture,
                 $"{entry.Milliseconds:N0} ms in {entry.Calls:N0} calls ({entry.Rows:N0} rows, {entry.Blocks:N0} pages): `{Shorten(entry.Query)}`"))
             .ToList();

@@ -201,7 +201,7 @@ public static class SplitDeploymentBenchmark
         // PostgreSQL publishes its counters about once a second.
         await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);
         var postgresAfter = await PostgresActivity.TakeAsync(careRecord, cancellationToken);
-        var postgres = $"{autovacuumDuringClock}; {postgresAfter.Since(postgresBefore, total)}; most execution time: {postgresAfter.TopStatements(postgresBefore)}";
+        var postgres = $"{autovacuumDuringClock}; {postgresAfter.Since(postgresBefore, total)}; most execution time: {postgresAfter.TopStatements(postgresBefore)}; most called: {postgresAfter.MostCalled(postgresBefore)}";
         // The server's CPU over the clock's window: its process group's share of a core times the window.
         var postgresCpuSeconds = use.Groups.Where(g => g.Name == "postgres").Sum(g => g.Percent) / 100 * elapsed.TotalSeconds;
         var postgresPerReading = postgresAfter.PerReading(postgresBefore, total, postgresCpuSeconds);

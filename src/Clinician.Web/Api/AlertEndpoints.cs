@@ -22,6 +22,10 @@ public static class AlertEndpoints
         group.MapGet("/", async (string? status, string? patientId, int? limit, ClaimsPrincipal user,
             IPatientRepository patients, IAlertStore alerts, CancellationToken ct) =>
         {
+            if (ListParameters.Refusal(limit) is { } refusal)
+            {
+                return refusal;
+            }
             var team = (await patients.ListAsync(user.TeamId(), ct)).ToDictionary(p => p.Id);
             if (patientId is not null && !team.ContainsKey(patientId))
             {
@@ -47,6 +51,10 @@ public static class AlertEndpoints
         // What a dashboard missed while disconnected: the team's alert events after the last sequence it saw, in order.
         group.MapGet("/events", async (long? after, int? limit, ClaimsPrincipal user, IPatientRepository patients, IAlertEventLog log, CancellationToken ct) =>
         {
+            if (ListParameters.Refusal(limit) is { } refusal)
+            {
+                return refusal;
+            }
             var team = (await patients.ListAsync(user.TeamId(), ct)).ToDictionary(p => p.Id);
             var events = await log.ReadForTeamAfterAsync(user.TeamId(), Math.Max(0, after ?? 0), Math.Clamp(limit ?? 500, 1, 1000), ct);
             return Results.Ok(events.Select(e => AlertDto.From(e, team.GetValueOrDefault(e.PatientId))));

@@ -37,6 +37,10 @@ public static class AuditEndpoints
             {
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["format must be json or csv."] });
             }
+            if (ListParameters.Refusal(limit) is { } refusal)
+            {
+                return refusal;
+            }
             // Admins read every team's audit; a team lead only their own team's people.
             var team = user.IsAdmin() ? null : user.TeamId();
             if (!string.IsNullOrWhiteSpace(patientId) && team is not null && await PatientEndpoints.FindInTeamAsync(patientId, user, patients, ct) is null)

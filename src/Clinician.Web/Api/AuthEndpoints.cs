@@ -63,6 +63,10 @@ public static class AuthEndpoints
         // Admins only: what was typed at sign-in may be a mistyped password, so it is not for every member of staff.
         app.MapGet("/api/auth/failures", async (int? limit, long? before, ISignInFailureLog failures, CancellationToken ct) =>
         {
+            if (ListParameters.Refusal(limit) is { } refusal)
+            {
+                return refusal;
+            }
             var size = Math.Clamp(limit ?? 100, 1, MaxFailuresPage);
             var page = await failures.PageAsync(size, before, ct);
             var items = page.Select(f => new SignInFailureDto(f.Id, f.At, f.Username, f.Source, f.Reason)).ToList();

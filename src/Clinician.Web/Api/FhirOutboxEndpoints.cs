@@ -17,6 +17,10 @@ public static class FhirOutboxEndpoints
         // status: pending (oldest first: the head of the queue), failed or sent (newest first); all statuses when absent.
         app.MapGet("/api/fhir/outbox", async (string? status, int? limit, ClaimsPrincipal user, IPatientRepository patients, IFhirOutbox outbox, CancellationToken ct) =>
         {
+            if (ListParameters.Refusal(limit) is { } refusal)
+            {
+                return refusal;
+            }
             FhirOutboxStatus? wanted;
             switch (status)
             {

@@ -88,6 +88,10 @@ public static class ObservationEndpoints
             {
                 return Refused("kind", RejectionReasons.UnknownName, $"kind must be '{AcvpuLevels.ObservationName}'.");
             }
+            if (ListParameters.Refusal(limit) is { } refusal)
+            {
+                return refusal;
+            }
             var recent = await consciousness.RecentAsync(id, Math.Clamp(limit ?? 100, 1, 1000), ct);
             return Results.Ok(recent.Select(ToDto));
         });

@@ -211,6 +211,10 @@ public static class PatientEndpoints
                 }
                 parsedKind = k;
             }
+            if (ListParameters.Refusal(limit, from, to) is { } refusal)
+            {
+                return refusal;
+            }
             var result = await readings.QueryAsync(new ReadingQuery(id, parsedKind, from, to, Math.Clamp(limit ?? 10_000, 1, 100_000)), ct);
             return Results.Ok(result.Select(r => new ReadingDto(r.Kind.WireName(), r.Value, r.Unit, r.DeviceTime, r.ReceivedAt, r.DeviceId)));
         });
@@ -220,6 +224,10 @@ public static class PatientEndpoints
             if (await FindInTeamAsync(id, user, patients, ct) is null)
             {
                 return NotFound(id);
+            }
+            if (ListParameters.Refusal(limit) is { } refusal)
+            {
+                return refusal;
             }
             var recent = await events.RecentForPatientAsync(id, Math.Clamp(limit ?? 100, 1, 1000), ct);
             return Results.Ok(recent.Select(e => new { type = e.Type, e.DeviceId, e.DeviceTime, e.ReceivedAt }));

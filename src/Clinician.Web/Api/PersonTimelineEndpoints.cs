@@ -40,6 +40,10 @@ public static class PersonTimelineEndpoints
             }
             var end = to ?? time.GetUtcNow();
             var start = from ?? end.AddDays(-7);
+            if (ListParameters.Refusal(limit, start, end) is { } refusal)
+            {
+                return refusal;
+            }
             var take = Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit);
             bool InRange(DateTimeOffset at) => at >= start && at <= end;
             var items = new List<TimelineItemDto>();

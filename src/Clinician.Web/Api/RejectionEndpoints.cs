@@ -31,6 +31,10 @@ public static class RejectionEndpoints
         group.MapGet("/", async (string? deviceId, string? reason, int? limit, long? before, ClaimsPrincipal user,
             IPatientRepository patients, IDeviceRegistry registry, IRejectionQueries log, CancellationToken ct) =>
         {
+            if (ListParameters.Refusal(limit) is { } refusal)
+            {
+                return refusal;
+            }
             var scope = await ScopeOfAsync(user, patients, registry, ct);
             var size = Math.Clamp(limit ?? 100, 1, MaxPage);
             var page = await log.QueryAsync(new RejectionQuery(scope, Blank(deviceId), Blank(reason), before, size), ct);
