@@ -13,11 +13,17 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
     public const string ConnectionStringSetting = "Storage:Postgres:ConnectionString";
 
     /// <summary>
-    /// Connections per instance when the connection string does not say (Npgsql's own default is 100). Two instances at
-    /// 100 each exhausted the server's connections (200 in the test server, 100 by default) during a split run, and more
-    /// concurrent statements than this only queue inside PostgreSQL on a small machine.
+    /// Connections per instance when the connection string does not say (Npgsql's own default is 100). Npgsql hands its
+    /// idle connections out in turn (first in, first out), so a pool keeps every connection it ever needed at once and
+    /// spreads the statements over all of them: at 32 the split bench's two instances kept 64-66 backends busy, each
+    /// with cold caches. In alternated split runs PostgreSQL spent 33-51 us of CPU per reading at 32 against 32-39 at 8,
+    /// and 21-35 at 8 against 19-32 at 4 (docs/architecture.md, "Connections"). A pool smaller than the concurrent work
+    /// only queues it in the instance: an evaluation pass's reads wait their turn, and none holds a connection while it
+    /// waits for another (the one ingest batch in flight keeps its connection across the InfluxDB write and needs no
+    /// second; PostgresCareRecordTests runs on a pool of one). Two instances at 100 each had also exhausted the server's
+    /// connections.
     /// </summary>
-    public const int DefaultMaxPoolSize = 32;
+    public const int DefaultMaxPoolSize = 4;
 
     /// <summary>
     /// Statements each pooled connection keeps prepared when the connection string does not say (Npgsql's own default is

@@ -33,7 +33,9 @@ public sealed class PostgresActivity
         await using (var command = new NpgsqlCommand(
             """
             SELECT xact_commit, xact_rollback, tup_returned, tup_fetched, tup_inserted, tup_updated, tup_deleted,
-                   (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint AS wal_bytes
+                   (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint AS wal_bytes,
+                   (SELECT count(*) FROM pg_stat_activity a
+                    WHERE a.datname = current_database() AND a.backend_type = 'client backend' AND a.pid <> pg_backend_pid()) AS connections
             FROM pg_stat_database WHERE datname = current_database()
             """, connection))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -189,7 +191,9 @@ public sealed class PostgresActivity
             .Take(5)
             .Select(t => string.Create(CultureInfo.InvariantCulture,
                 $"{t.Name} ({t.SeqScans:N0} seq scans reading {t.SeqRead:N0} rows, {t.IdxFetch:N0} fetched by index, {t.Written:N0} written)"));
+        // The backends the instances hold: each pool keeps as many as it ever needed at once and hands them out in turn,
+        // so this says over how many processes (each with its own caches) the statements were spread.
         return string.Create(CultureInfo.InvariantCulture,
-            $"{commits:N0} commits{(readings > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({commits / (double)readings:0.00} per reading)") : "")}, {Delta("xact_rollback"):N0} rollbacks, rows returned {Delta("tup_returned"):N0} / fetched {Delta("tup_fetched"):N0} / inserted {Delta("tup_inserted"):N0} / updated {Delta("tup_updated"):N0} / deleted {Delta("tup_deleted"):N0}; busiest tables: {string.Join("; ", tables)}");
+            $"{before._database.GetValueOrDefault("connections"):N0} client connections at the start and {_database.GetValueOrDefault("connections"):N0} at the end; {commits:N0} commits{(readings > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({commits / (double)readings:0.00} per reading)") : "")}, {Delta("xact_rollback"):N0} rollbacks, rows returned {Delta("tup_returned"):N0} / fetched {Delta("tup_fetched"):N0} / inserted {Delta("tup_inserted"):N0} / updated {Delta("tup_updated"):N0} / deleted {Delta("tup_deleted"):N0}; busiest tables: {string.Join("; ", tables)}");
     }
 }

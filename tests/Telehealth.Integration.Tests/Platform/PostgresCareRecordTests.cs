@@ -51,6 +51,60 @@ public sealed class PostgresCareRecordTests(PostgresServer postgres, InfluxServe
         Assert.Equal(11, Telehealth.Storage.Postgres.Migrations.PostgresMigrations.Latest);
     }
 
+    [Fact]
+    public async Task With_a_pool_of_one_connection_every_reading_is_stored_evaluated_and_alerted_on_so_no_path_holds_one_connection_while_it_waits_for_another()
+    {
+        // Maximum Pool Size=1: any code path that kept a connection while asking the pool for another would wait for
+        // itself until Timeout (5 s) and fail, leaving readings unacknowledged or unevaluated. The default pool is small
+        // (PostgresDatabase.DefaultMaxPoolSize, 4), so this is what makes a small pool safe.
+        var connectionString = await postgres.CreateDatabaseAsync(PostgresServer.NewDatabaseName()) + ";Maximum Pool Size=1;Timeout=5";
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Postgres:ConnectionString"] = connectionString,
+            ["Storage:Influx:Url"] = influx.Url.ToString(),
+            ["Storage:Influx:Database"] = InfluxServer.NewDatabaseName(),
+        };
+        await using var platform = await TelehealthPlatform.StartAsync(settings);
+        using var staff = await platform.CreateStaffClientAsync();
+        var people = new List<(string PatientId, string DeviceId, string Secret)>();
+        for (var i = 0; i < 4; i++)
+        {
+            var patientId = await TelehealthPlatform.CreatePatientAsync(staff, $"Pool Person {i}");
+            var (deviceId, secret) = await TelehealthPlatform.RegisterDeviceAsync(staff, patientId);
+            people.Add((patientId, deviceId, secret));
+        }
+        var start = DateTimeOffset.UtcNow.AddMinutes(-10);
+
+        // Four devices at once, ten messages each of SpO2 and pulse; the last of each is critical (SpO2 84 %).
+        await Task.WhenAll(people.Select(async person =>
+        {
+            await using var device = await MqttDevice.ConnectAsync(platform.MqttPort, person.DeviceId, person.Secret);
+            for (var m = 0; m < 10; m++)
+            {
+                var at = Json.UnixSeconds(start.AddSeconds(30 * m));
+                var spo2 = m == 9 ? 84 : 97;
+                await device.PublishReadingsAsync($$"""[{"bt":{{at}},"n":"spo2","u":"%","v":{{spo2}}},{"n":"heart_rate","u":"/min","v":72}]""");
+            }
+        }));
+        await platform.SettledAsync();
+        // Staff work on the same single connection: take one alert on.
+        var critical = (await staff.GetJsonAsync($"/api/alerts?patientId={people[0].PatientId}")).EnumerateArray()
+            .Single(a => a.Str("condition") == "threshold:spo2").Str("id");
+        (await staff.PostAsync($"/api/alerts/{critical}/acknowledge", null)).EnsureSuccessStatusCode();
+
+        foreach (var person in people)
+        {
+            Assert.Equal(20, (await staff.GetJsonAsync($"/api/patients/{person.PatientId}/readings")).GetArrayLength());
+        }
+        Assert.Equal(4L, await ScalarAsync(connectionString, "SELECT COUNT(*) FROM alerts WHERE condition_key = 'threshold:spo2'"));
+        Assert.Equal(4L, await ScalarAsync(connectionString, "SELECT COUNT(*) FROM alert_events WHERE type = 'raised' AND alert_id IN (SELECT id FROM alerts WHERE condition_key = 'threshold:spo2')"));
+        Assert.Equal(1L, await ScalarAsync(connectionString, "SELECT COUNT(*) FROM alert_events WHERE type = 'acknowledged'"));
+        Assert.Equal(0L, await ScalarAsync(connectionString, "SELECT COUNT(*) FROM evaluation_queue"));
+        Assert.Equal(80L, await ScalarAsync(connectionString, "SELECT COUNT(*) FROM evaluation_seen"));
+        using var ready = await platform.CreateAnonymousClient().GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
     private static async Task<long> ScalarAsync(string connectionString, string sql)
     {
         await using var connection = new Npgsql.NpgsqlConnection(connectionString);

@@ -10,11 +10,11 @@ public sealed class PostgresDatabaseTests
     [InlineData("Host=db;Database=telehealth;Maximum Pool Size=5", 5)]
     [InlineData("Host=db;Database=telehealth;maximum pool size=7", 7)]
     [InlineData("Host=db;Database=telehealth;Maximum Pool Size=120", 120)]
-    public void The_pool_is_capped_at_32_unless_the_connection_string_says_otherwise(string connectionString, int expected)
+    public void The_pool_is_capped_at_the_default_unless_the_connection_string_says_otherwise(string connectionString, int expected)
     {
         using var database = new PostgresDatabase(connectionString);
 
         Assert.Equal(expected, database.MaxPoolSize);
-        Assert.Equal(32, PostgresDatabase.DefaultMaxPoolSize);
+        Assert.Equal(4, PostgresDatabase.DefaultMaxPoolSize);
     }
 }
