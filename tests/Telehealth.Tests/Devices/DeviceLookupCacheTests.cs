@@ -97,6 +97,45 @@ public sealed class DeviceLookupCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task Messages_of_one_device_that_miss_together_share_one_read_of_the_registry()
+    {
+        var device = (await _registry.RegisterAsync("pat-1", DeviceType.PulseOximeter)).Device;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = CountingRegistry.Wrap(_registry, out var calls, holdRecordReads: release.Task);
+        using var cache = new DeviceLookupCache(held, _changes,
+            Options.Create(new DeviceIngressOptions { LookupCacheTtl = TimeSpan.FromSeconds(5) }), _clock);
+
+        // Ten messages in flight when the entry is missing: all wait on the one read.
+        var lookups = Enumerable.Range(0, 10).Select(_ => cache.GetAsync(device.DeviceId, default)).ToList();
+        Assert.All(lookups, lookup => Assert.False(lookup.IsCompleted));
+        release.SetResult();
+        var seen = await Task.WhenAll(lookups);
+
+        Assert.All(seen, record => Assert.Equal("pat-1", record!.PatientId));
+        Assert.Equal((1, 1), (calls.GetValueOrDefault(nameof(IDeviceRegistry.GetAsync)), calls.GetValueOrDefault(nameof(IDeviceRegistry.GetAssignmentsAsync))));
+        Assert.Equal(0, cache.Hits);
+    }
+
+    [Fact]
+    public async Task A_message_after_a_change_does_not_join_a_read_begun_before_it()
+    {
+        var device = (await _registry.RegisterAsync("pat-1", DeviceType.PulseOximeter)).Device;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = CountingRegistry.Wrap(_registry, out var calls, holdRecordReads: release.Task);
+        using var cache = new DeviceLookupCache(held, _changes,
+            Options.Create(new DeviceIngressOptions { LookupCacheTtl = TimeSpan.FromSeconds(5) }), _clock);
+
+        var before = cache.GetAsync(device.DeviceId, default);
+        await _registry.RevokeAsync(device.DeviceId);
+        var after = cache.GetAsync(device.DeviceId, default);
+        release.SetResult();
+        await before;
+
+        Assert.NotNull((await after)!.RevokedAt);
+        Assert.Equal(2, calls.GetValueOrDefault(nameof(IDeviceRegistry.GetAsync)));   // its own read, not the earlier one's
+    }
+
+    [Fact]
     public async Task A_TTL_of_zero_reads_the_registry_for_every_message()
     {
         var device = (await _registry.RegisterAsync("pat-1", DeviceType.PulseOximeter)).Device;
@@ -111,24 +150,37 @@ public sealed class DeviceLookupCacheTests : IDisposable
     }
 
     /// <summary>Counts calls per method of the real registry (a proxy, so the interface can grow without this test).</summary>
+    /// <remarks>With <c>holdRecordReads</c>, each <see cref="IDeviceRegistry.GetAsync"/> is counted at once and read once it completes (a slow database).</remarks>
     public class CountingRegistry : DispatchProxy
     {
         private IDeviceRegistry _inner = null!;
         private ConcurrentDictionary<string, int> _calls = null!;
+        private Task? _holdRecordReads;
 
-        public static IDeviceRegistry Wrap(IDeviceRegistry inner, out ConcurrentDictionary<string, int> calls)
+        public static IDeviceRegistry Wrap(IDeviceRegistry inner, out ConcurrentDictionary<string, int> calls, Task? holdRecordReads = null)
         {
             var proxy = Create<IDeviceRegistry, CountingRegistry>();
             var counting = (CountingRegistry)(object)proxy;
             counting._inner = inner;
             counting._calls = calls = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+            counting._holdRecordReads = holdRecordReads;
             return proxy;
         }
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
             _calls.AddOrUpdate(targetMethod!.Name, 1, (_, n) => n + 1);
+            if (_holdRecordReads is { } hold && targetMethod.Name == nameof(IDeviceRegistry.GetAsync))
+            {
+                return HeldAsync(hold, () => (Task<DeviceRecord?>)targetMethod.Invoke(_inner, args)!);
+            }
             return targetMethod.Invoke(_inner, args);
+        }
+
+        private static async Task<DeviceRecord?> HeldAsync(Task hold, Func<Task<DeviceRecord?>> read)
+        {
+            await hold;
+            return await read();
         }
     }
 }
