@@ -50,6 +50,10 @@ public static class BareBrokerBenchmark
         var duplicates = 0;
         var lastDelivery = Stopwatch.StartNew();
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Stopwatch ticks since the clock started, of the latest delivery, and the longest gap so far (set before the clock starts).
+        var sinceStart = new Stopwatch();
+        long lastTicks = 0;
+        long longestGapTicks = 0;
 
         void Deliver(string topic, ReadOnlyMemory<byte> payload)
         {
@@ -72,6 +76,15 @@ public static class BareBrokerBenchmark
                 }
             }
             lastDelivery.Restart();
+            var now = sinceStart.ElapsedTicks;
+            var gap = now - Interlocked.Exchange(ref lastTicks, now);
+            for (var longest = Interlocked.Read(ref longestGapTicks); gap > longest; longest = Interlocked.Read(ref longestGapTicks))
+            {
+                if (Interlocked.CompareExchange(ref longestGapTicks, gap, longest) == longest)
+                {
+                    break;
+                }
+            }
         }
         await using var subscriber = await subscribe(Deliver, cancellationToken);
 
@@ -84,6 +97,7 @@ public static class BareBrokerBenchmark
 
         var acknowledged = 0;
         cpu.Start();
+        sinceStart.Start();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(clients.Select((client, index) => Task.Run(async () =>
         {
@@ -138,7 +152,7 @@ public static class BareBrokerBenchmark
             client.Dispose();
         }
         return new BareBrokerResult(broker, devices, total, acknowledged, delivered, duplicates,
-            all.Task.IsCompleted ? elapsed : elapsed - Quiet, use);
+            all.Task.IsCompleted ? elapsed : elapsed - Quiet, use, TimeSpan.FromSeconds(Interlocked.Read(ref longestGapTicks) / (double)Stopwatch.Frequency));
     }
 
     private static async Task<IAsyncDisposable> MqttSubscriberAsync(int port, string? username, string? password,

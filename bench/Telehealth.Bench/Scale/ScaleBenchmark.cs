@@ -122,7 +122,7 @@ public static class ScaleBenchmark
         });
         foreach (var bare in new[] { mqttnet, nats, mosquitto }.OfType<BareBrokerResult>())
         {
-            Count($"bare {bare.Broker}", bare.CountsMatch, $"{bare.Sent} messages sent, {bare.Acknowledged} PUBACKed, {bare.Delivered} delivered (distinct), {bare.Duplicates} duplicates");
+            Count($"bare {bare.Broker}", bare.CountsMatch, bare.Counts);
             Cpu($"bare {bare.Broker}", bare.Cpu);
             figures.Add(new ScaleFigure($"Raw: {bare.Broker}, QoS 1 delivered to one subscriber ({bare.Devices} publishers, {ScaleSettings.InFlight} in flight each)",
                 Rate(bare.ReadingsPerSecond), "—", "—", "(raw limit)", null));
@@ -268,7 +268,7 @@ public static class ScaleBenchmark
             }, label);
             if (bare is not null)
             {
-                Count(label, bare.CountsMatch, $"{bare.Sent} messages sent, {bare.Acknowledged} PUBACKed, {bare.Delivered} delivered (distinct), {bare.Duplicates} duplicates");
+                Count(label, bare.CountsMatch, bare.Counts);
             }
             return bare;
         }
