@@ -66,6 +66,7 @@ public static class PostgresStorageServiceCollectionExtensions
             provider.GetRequiredService<PostgresDatabase>(), provider.GetRequiredService<AlertEventSignal>()));
         services.TryAddSingleton<PostgresRuleStateStore>();
         services.TryAddSingleton<IRuleStateStore>(provider => provider.GetRequiredService<PostgresRuleStateStore>());
+        services.TryAddSingleton<IEvaluationRecordReader, PostgresEvaluationRecordReader>(); // a pass's reads in one round trip
         services.TryAddSingleton<INews2AssessmentStore, PostgresNews2AssessmentStore>();
         services.TryAddSingleton(provider => new PostgresEvaluationQueue(provider.GetRequiredService<PostgresDatabase>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IEvaluationQueue>(provider => provider.GetRequiredService<PostgresEvaluationQueue>());

@@ -48,7 +48,8 @@ public sealed partial class AlertEngine(
     ILogger<AlertEngine> logger,
     IConsciousnessStore? consciousness = null,
     IMonitoringPlanStore? monitoringPlans = null,
-    IReadSnapshots? snapshots = null)
+    IReadSnapshots? snapshots = null,
+    IEvaluationRecordReader? recordReader = null)
 {
     private readonly INews2AssessmentObserver[] _assessmentObservers = assessmentObservers.ToArray();
 
@@ -71,7 +72,7 @@ public sealed partial class AlertEngine(
         }
         return await SerialisedAsync(patientId, async () =>
         {
-            var decision = await DecideAsync(patientId, items, cancellationToken);
+            var decision = await DecideAsync(patientId, items, await ReadRecordAsync(patientId, cancellationToken), cancellationToken);
             await RecordAssessmentsAsync(decision.Assessment is { } assessment ? [assessment] : [], cancellationToken);
             CrashPoints.Reach(CrashPoints.BeforeAlertCommit);
             var recorded = await alerts.CommitAsync(decision.Commit, cancellationToken);
@@ -120,6 +121,21 @@ public sealed partial class AlertEngine(
             {
                 throw new ArgumentException("Every item must belong to the patient evaluated.", nameof(pass));
             }
+            // Where the engine reads many people at once for far less than one by one (PostgreSQL), the whole pass's
+            // records are read first, in one request. When that fails, every person of the pass fails with it (their
+            // items are deferred and tried again), as each would have failed reading alone.
+            IReadOnlyDictionary<string, EvaluationRecord>? records = null;
+            if (recordReader is not null)
+            {
+                try
+                {
+                    records = await recordReader.ReadAsync([.. pass.Select(work => work.PatientId).Distinct(StringComparer.Ordinal)], cancellationToken);
+                }
+                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return [.. pass.Select(work => new PatientEvaluation(work.PatientId, [], exception))];
+                }
+            }
             // Deciding only reads, and each patient's decision is their own: several at once use the cores that one
             // worker would leave idle (on SQLite, WAL readers do not wait for each other or for the writer).
             var decisions = new Decision?[pass.Count];
@@ -129,7 +145,9 @@ public sealed partial class AlertEngine(
                 {
                     try
                     {
-                        decisions[index] = await DecideAsync(pass[index].PatientId, pass[index].Items, token);
+                        var patientId = pass[index].PatientId;
+                        var record = records is null ? await ReadRecordAsync(patientId, token) : records[patientId];
+                        decisions[index] = await DecideAsync(patientId, pass[index].Items, record, token);
                     }
                     catch (Exception exception) when (!token.IsCancellationRequested)
                     {
@@ -247,22 +265,18 @@ public sealed partial class AlertEngine(
         }
     }
 
-    /// <summary>What one patient's due items change, decided on the care record as it stands (nothing is written).</summary>
-    private async Task<Decision> DecideAsync(string patientId, IReadOnlyList<DueItem> items, CancellationToken cancellationToken)
+    /// <summary>
+    /// The person's record as a decision reads it, from the stores one by one. The reads are made all at once, not one
+    /// after another: each is a round trip to the care record, so in sequence they were most of a decision's time.
+    /// Where the engine offers it (SQLite), they are one snapshot: one view of the record, one read transaction.
+    /// </summary>
+    private async Task<EvaluationRecord> ReadRecordAsync(string patientId, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var settings = options.Value;
-        var ordered = items.OrderBy(item => item.Sequence).ToList();
-        var assesses = ordered.Any(item => item.Kind is DueItemKind.Reading or DueItemKind.Consciousness
-            || item.Reassess?.What == CareRecordChanges.CareSettings);
-        // The person's record is read all at once, not one read after another: each read is a round trip to the care
-        // record, so in sequence they were most of a decision's time. Nothing here writes.
-        // Where the engine offers it (SQLite), the reads are one snapshot: one view of the record, one read transaction.
         var snapshot = snapshots?.Begin();
         Task<ThresholdSet> thresholdSetRead;
         Task<ThresholdTimeline> timelineRead;
         Task<PatientRecord?> patientRead;
-        Task<ConsciousnessLevel?> consciousnessRead;
+        Task<ConsciousnessObservation?> consciousnessRead;
         Task<IReadOnlyDictionary<string, StoredRuleState>> storedRead;
         Task<MonitoringPlan?> planRead;
         Task<IReadOnlyList<AlertCase>> activeRead;
@@ -271,7 +285,7 @@ public sealed partial class AlertEngine(
             thresholdSetRead = thresholds.GetEffectiveAsync(patientId, cancellationToken);
             timelineRead = thresholds.GetTimelineAsync(patientId, cancellationToken);
             patientRead = patients.GetAsync(patientId, cancellationToken);
-            consciousnessRead = LatestConsciousnessAsync(patientId, now, settings, cancellationToken);
+            consciousnessRead = consciousness is null ? Task.FromResult<ConsciousnessObservation?>(null) : consciousness.LatestAsync(patientId, cancellationToken);
             storedRead = ruleStates.LoadAsync(patientId, cancellationToken);
             planRead = monitoringPlans is null ? Task.FromResult<MonitoringPlan?>(null) : monitoringPlans.GetAsync(patientId, cancellationToken);
             activeRead = alerts.ListActiveForPatientAsync(patientId, cancellationToken);
@@ -282,13 +296,25 @@ public sealed partial class AlertEngine(
             // Ended once every read has: the rules then run on what was read, with no read transaction held open.
             snapshot?.Dispose();
         }
-        var thresholdSet = await thresholdSetRead;
-        var timeline = await timelineRead;
-        var care = (await patientRead)?.ToNews2CareSettings(await consciousnessRead) ?? News2CareSettings.Unknown;
-        var stored = await storedRead;
-        var plan = await planRead;
+        return new EvaluationRecord(patientId, await thresholdSetRead, await timelineRead, await patientRead, await consciousnessRead,
+            await storedRead, await planRead, await activeRead);
+    }
+
+    /// <summary>What one patient's due items change, decided on their record as read (nothing is written).</summary>
+    private async Task<Decision> DecideAsync(string patientId, IReadOnlyList<DueItem> items, EvaluationRecord record, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var settings = options.Value;
+        var ordered = items.OrderBy(item => item.Sequence).ToList();
+        var assesses = ordered.Any(item => item.Kind is DueItemKind.Reading or DueItemKind.Consciousness
+            || item.Reassess?.What == CareRecordChanges.CareSettings);
+        var thresholdSet = record.Thresholds;
+        var timeline = record.Timeline;
+        var care = record.Patient?.ToNews2CareSettings(RecentConsciousness(record.LatestConsciousness, now, settings)) ?? News2CareSettings.Unknown;
+        var stored = record.RuleStates;
+        var plan = record.Plan;
         var book = new PatientRuleBook(thresholdSet, care, settings, stored.Values, timeline, plan);
-        var working = new WorkingAlerts(patientId, await activeRead);
+        var working = new WorkingAlerts(patientId, record.ActiveAlerts);
         var states = new WorkingRuleStates(stored);
         foreach (var item in ordered)
         {
@@ -369,14 +395,8 @@ public sealed partial class AlertEngine(
     /// so a recorded "alert" or "new confusion" scores instead of showing as missing. An older one is missing, never
     /// carried forward.
     /// </summary>
-    private async Task<ConsciousnessLevel?> LatestConsciousnessAsync(string patientId, DateTimeOffset now, AlertOptions settings, CancellationToken cancellationToken)
-    {
-        if (consciousness is null || await consciousness.LatestAsync(patientId, cancellationToken) is not { } latest)
-        {
-            return null;
-        }
-        return latest.ObservedAt >= now - settings.News2Window && latest.ObservedAt <= now ? latest.Level.ToNews2() : null;
-    }
+    private static ConsciousnessLevel? RecentConsciousness(ConsciousnessObservation? latest, DateTimeOffset now, AlertOptions settings) =>
+        latest is not null && latest.ObservedAt >= now - settings.News2Window && latest.ObservedAt <= now ? latest.Level.ToNews2() : null;
 
     /// <summary>Evaluates readings that are not in the queue (tests, replays): the same rules, recorded the same way.</summary>
     public Task<IReadOnlyList<AlertEventRecord>> EvaluateReadingsAsync(IReadOnlyList<Reading> newReadings, CancellationToken cancellationToken)

@@ -16,7 +16,7 @@ namespace Telehealth.Storage.Postgres.Alerts;
 /// </summary>
 public sealed class PostgresAlertStore : IAlertStore, IAlertEventLog
 {
-    private const string NotResolved = "status <> 'resolved'";
+    internal const string NotResolved = "status <> 'resolved'";
 
     private const string EventColumns = "seq, alert_id, patient_id, type, actor, at_ms, reason, subject, until_ms, severity, alert_json";
 

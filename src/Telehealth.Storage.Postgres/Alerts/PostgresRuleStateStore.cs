@@ -29,16 +29,22 @@ public sealed class PostgresRuleStateStore(PostgresDatabase database) : IRuleSta
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var key = reader.GetString(0);
-            states[key] = new StoredRuleState(
-                key,
-                new RuleState(reader.GetString(1)),
-                reader.IsDBNull(5) ? null : PostgresTime.FromUnixMs(reader.GetInt64(5)),
-                reader.IsDBNull(2) ? null : new DeviceRef(reader.GetString(2), reader.IsDBNull(3) ? "unknown" : reader.GetString(3)),
-                PostgresTime.FromUnixMs(reader.GetInt64(4)));
+            var state = ReadState(reader, 0);
+            states[state.RuleKey] = state;
         }
         return states;
     }
+
+    /// <summary>
+    /// One rule's state from <paramref name="first"/> on: rule_key, state_json, device_id, device_type, since_ms and its
+    /// wake-up's wake_at_ms (null without one).
+    /// </summary>
+    internal static StoredRuleState ReadState(NpgsqlDataReader reader, int first) => new(
+        reader.GetString(first),
+        new RuleState(reader.GetString(first + 1)),
+        reader.IsDBNull(first + 5) ? null : PostgresTime.FromUnixMs(reader.GetInt64(first + 5)),
+        reader.IsDBNull(first + 2) ? null : new DeviceRef(reader.GetString(first + 2), reader.IsDBNull(first + 3) ? "unknown" : reader.GetString(first + 3)),
+        PostgresTime.FromUnixMs(reader.GetInt64(first + 4)));
 
     public async Task<DateTimeOffset?> NextWakeAsync(CancellationToken cancellationToken = default)
     {

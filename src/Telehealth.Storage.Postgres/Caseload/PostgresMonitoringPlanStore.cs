@@ -104,7 +104,7 @@ public sealed class PostgresMonitoringPlanStore(PostgresDatabase database) : IMo
         return await command.ExecuteScalarAsync(cancellationToken) is string json ? Parse(patientId, json) : null;
     }
 
-    private static MonitoringPlan Parse(string patientId, string json) =>
+    internal static MonitoringPlan Parse(string patientId, string json) =>
         (JsonSerializer.Deserialize<StoredPlan>(json, Json) ?? throw new InvalidDataException($"Monitoring plan of {patientId} is empty.")).ToPlan(patientId);
 
     /// <summary>The stored shape: wire names and plain numbers, so the JSON reads the same in ten years.</summary>

@@ -9,7 +9,7 @@ namespace Telehealth.Storage.Postgres.Caseload;
 
 public sealed class PostgresPatientRepository : IPatientRepository
 {
-    private const string Columns = "id, display_name, nhs_number, date_of_birth, news2_scale, on_supplemental_oxygen, team_id, created_at";
+    internal const string Columns = "id, display_name, nhs_number, date_of_birth, news2_scale, on_supplemental_oxygen, team_id, created_at";
 
     private readonly PostgresDatabase _database;
 
@@ -188,13 +188,14 @@ public sealed class PostgresPatientRepository : IPatientRepository
 
     private static NpgsqlParameter OxygenValue(string name, bool? onOxygen) => new(name, NpgsqlDbType.Boolean) { Value = onOxygen is { } value ? value : DBNull.Value };
 
-    private static PatientRecord Read(NpgsqlDataReader reader) => new(
-        Id: reader.GetString(0),
-        DisplayName: reader.GetString(1),
-        NhsNumber: reader.IsDBNull(2) ? null : reader.GetString(2),
-        DateOfBirth: reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3),
-        News2Scale: (News2Scale)reader.GetInt32(4),
-        OnSupplementalOxygen: reader.IsDBNull(5) ? null : reader.GetBoolean(5),
-        TeamId: reader.GetString(6),
-        CreatedAt: PostgresTime.FromUnixMs(reader.GetInt64(7)));
+    /// <summary>One patient from <paramref name="first"/> on, in the order of <see cref="Columns"/>.</summary>
+    internal static PatientRecord Read(NpgsqlDataReader reader, int first = 0) => new(
+        Id: reader.GetString(first),
+        DisplayName: reader.GetString(first + 1),
+        NhsNumber: reader.IsDBNull(first + 2) ? null : reader.GetString(first + 2),
+        DateOfBirth: reader.IsDBNull(first + 3) ? null : reader.GetFieldValue<DateOnly>(first + 3),
+        News2Scale: (News2Scale)reader.GetInt32(first + 4),
+        OnSupplementalOxygen: reader.IsDBNull(first + 5) ? null : reader.GetBoolean(first + 5),
+        TeamId: reader.GetString(first + 6),
+        CreatedAt: PostgresTime.FromUnixMs(reader.GetInt64(first + 7)));
 }

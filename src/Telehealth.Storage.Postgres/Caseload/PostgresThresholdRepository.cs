@@ -1,3 +1,4 @@
+using Npgsql;
 using System.Text.Json;
 using Telehealth.CareRecord.Thresholds;
 using Telehealth.Contracts.Readings;
@@ -25,10 +26,16 @@ public sealed class PostgresThresholdRepository : IThresholdRepository
         var overrides = new List<VitalThreshold>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            double? Bound(int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
-            overrides.Add(new VitalThreshold(VitalKinds.ParseWireName(reader.GetString(0)), Bound(1), Bound(2), Bound(3), Bound(4)));
+            overrides.Add(ReadOverride(reader, 0));
         }
         return overrides.OrderBy(threshold => threshold.Kind).ToArray();
+    }
+
+    /// <summary>One row of patient_thresholds from <paramref name="first"/> on: kind, critical_low, low, high, critical_high.</summary>
+    internal static VitalThreshold ReadOverride(NpgsqlDataReader reader, int first)
+    {
+        double? Bound(int ordinal) => reader.IsDBNull(first + ordinal) ? null : reader.GetDouble(first + ordinal);
+        return new VitalThreshold(VitalKinds.ParseWireName(reader.GetString(first)), Bound(1), Bound(2), Bound(3), Bound(4));
     }
 
     public async Task SetOverridesAsync(
@@ -124,7 +131,7 @@ public sealed class PostgresThresholdRepository : IThresholdRepository
         return sets.Count == 0 ? ThresholdTimeline.DefaultsOnly : new ThresholdTimeline(sets);
     }
 
-    private static IEnumerable<VitalThreshold> ParseOverrides(string json) =>
+    internal static IEnumerable<VitalThreshold> ParseOverrides(string json) =>
         JsonSerializer.Deserialize<ThresholdRow[]>(json)!.Select(row => row.ToThreshold());
 
     private sealed record ThresholdRow(string Kind, double? CriticalLow, double? Low, double? High, double? CriticalHigh)

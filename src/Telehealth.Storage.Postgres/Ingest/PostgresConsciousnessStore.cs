@@ -11,7 +11,7 @@ namespace Telehealth.Storage.Postgres.Ingest;
 /// </summary>
 public sealed class PostgresConsciousnessStore(PostgresDatabase database) : IConsciousnessStore
 {
-    private const string Columns = "patient_id, observed_at_ms, level, source_kind, source_id, received_at_ms";
+    internal const string Columns = "patient_id, observed_at_ms, level, source_kind, source_id, received_at_ms";
 
     public async Task<ConsciousnessAppendResult> AppendAsync(ConsciousnessObservation observation, CancellationToken cancellationToken = default)
     {
@@ -71,18 +71,19 @@ public sealed class PostgresConsciousnessStore(PostgresDatabase database) : ICon
         return found;
     }
 
-    private static ConsciousnessObservation Read(NpgsqlDataReader reader)
+    /// <summary>One observation from <paramref name="first"/> on, in the order of <see cref="Columns"/>.</summary>
+    internal static ConsciousnessObservation Read(NpgsqlDataReader reader, int first = 0)
     {
-        var level = AcvpuLevels.TryParseWireName(reader.GetString(2), out var parsed)
+        var level = AcvpuLevels.TryParseWireName(reader.GetString(first + 2), out var parsed)
             ? parsed
             : throw new InvalidDataException("consciousness_observations holds an unknown level.");
-        var device = reader.GetString(3) == "device";
+        var device = reader.GetString(first + 3) == "device";
         return new ConsciousnessObservation(
-            reader.GetString(0),
+            reader.GetString(first),
             level,
-            PostgresTime.FromUnixMs(reader.GetInt64(1)),
-            PostgresTime.FromUnixMs(reader.GetInt64(5)),
-            DeviceId: device ? reader.GetString(4) : null,
-            RecordedBy: device ? null : reader.GetString(4));
+            PostgresTime.FromUnixMs(reader.GetInt64(first + 1)),
+            PostgresTime.FromUnixMs(reader.GetInt64(first + 5)),
+            DeviceId: device ? reader.GetString(first + 4) : null,
+            RecordedBy: device ? null : reader.GetString(first + 4));
     }
 }
