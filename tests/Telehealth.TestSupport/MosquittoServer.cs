@@ -214,6 +214,9 @@ public class MosquittoServer : IAsyncLifetime
             .Append("allow_anonymous ").Append(_options.AllowAnonymous ? "true" : "false").Append('\n')
             .Append("max_queued_messages ").Append(_options.MaxQueuedMessages.ToString(CultureInfo.InvariantCulture)).Append('\n')
             .Append("max_inflight_messages ").Append(_options.MaxInflightMessages.ToString(CultureInfo.InvariantCulture)).Append('\n')
+            // As deploy/mosquitto/mosquitto.conf: without it, Nagle's algorithm on the broker's sockets held small
+            // PUBACKs and deliveries back against the clients' delayed ACKs (bench/RESULTS.md, 28 November).
+            .Append("set_tcp_nodelay true\n")
             .Append("log_dest stderr\n")
             .Append("log_type error\nlog_type warning\nlog_type notice\nlog_type information\n");
         if (_options.Users.Count > 0)

@@ -18,6 +18,9 @@ public static class ScaleBenchmark
 {
     private const string Command = "dotnet run -c Release --project bench/Telehealth.Bench -- scale";
 
+    /// <summary>How many times a bare run that left the machine half idle is made again (UntilSaturatedAsync).</summary>
+    private const int BareRepeats = 2;
+
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         var settings = ScaleSettings.Parse(args);
@@ -79,8 +82,29 @@ public static class ScaleBenchmark
             }
         }
 
+        // A raw limit is one only if the machine was busy: a bare run with the machine under half busy waited on
+        // something other than the cores (mosquitto without set_tcp_nodelay delivered 1,832 readings/s with the
+        // machine 7 % busy at 01:48 on 28 November), and taken as a limit it would also flatter every ratio over it.
+        // Such a run is made again, up to twice; the report notes each one, and one still idle is a failure.
+        async Task<BareBrokerResult> UntilSaturatedAsync(string label, Func<Task<BareBrokerResult>> run)
+        {
+            var bare = await run();
+            for (var again = 1; bare.Cpu.MachineBusy < bare.Cpu.Capacity * 0.5 && again <= BareRepeats; again++)
+            {
+                Note(string.Create(CultureInfo.InvariantCulture,
+                    $"{label}: {bare.ReadingsPerSecond:N0} readings/s with the machine {bare.Cpu.MachineBusy:0} % busy of {bare.Cpu.Capacity:0} % is not a raw limit; run again ({again} of {BareRepeats}); {bare.Counts}"));
+                bare = await run();
+            }
+            if (bare.Cpu.MachineBusy < bare.Cpu.Capacity * 0.5)
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{label}: still not a raw limit after {BareRepeats} repeats ({bare.ReadingsPerSecond:N0} readings/s, machine {bare.Cpu.MachineBusy:0} % busy)"));
+            }
+            return bare;
+        }
+
         // Raw limits first, on a machine with nothing of ours running yet.
-        var mqttnet = await PhaseAsync("bare-mqttnet", async () =>
+        var mqttnet = await PhaseAsync("bare-mqttnet", () => UntilSaturatedAsync("bare-mqttnet", async () =>
         {
             var port = FreePort.Next();
             var factory = new MqttServerFactory();
@@ -98,15 +122,15 @@ public static class ScaleBenchmark
             {
                 await server.StopAsync();
             }
-        });
-        var nats = await PhaseAsync("bare-nats", async () =>
+        }));
+        var nats = await PhaseAsync("bare-nats", () => UntilSaturatedAsync("bare-nats", async () =>
         {
             await using var server = new NatsServer();
             await server.InitializeAsync();
             return await BareBrokerBenchmark.RunNatsJetStreamAsync(server,
                 ScaleSettings.Devices, settings.BareMessagesPerDevice, ScaleSettings.InFlight, cpu, cancel.Token);
-        });
-        var mosquitto = await PhaseAsync("bare-mosquitto", async () =>
+        }));
+        var mosquitto = await PhaseAsync("bare-mosquitto", () => UntilSaturatedAsync("bare-mosquitto", async () =>
         {
             var server = new MosquittoServer();
             await server.InitializeAsync();
@@ -119,7 +143,7 @@ public static class ScaleBenchmark
             {
                 await server.DisposeAsync();
             }
-        });
+        }));
         foreach (var bare in new[] { mqttnet, nats, mosquitto }.OfType<BareBrokerResult>())
         {
             Count($"bare {bare.Broker}", bare.CountsMatch, bare.Counts);
@@ -259,13 +283,13 @@ public static class ScaleBenchmark
 
         async Task<BareBrokerResult?> BareNatsAsync(string label)
         {
-            var bare = await PhaseAsync("split", async () =>
+            var bare = await PhaseAsync("split", () => UntilSaturatedAsync(label, async () =>
             {
                 await using var server = new NatsServer();
                 await server.InitializeAsync();
                 return await BareBrokerBenchmark.RunNatsJetStreamAsync(server,
                     ScaleSettings.Devices, settings.BareMessagesPerDevice, ScaleSettings.InFlight, cpu, cancel.Token);
-            }, label);
+            }), label);
             if (bare is not null)
             {
                 Count(label, bare.CountsMatch, bare.Counts);
