@@ -40,6 +40,16 @@ public sealed class EvaluationOptions
     public TimeSpan BusyPassSpacing { get; set; } = TimeSpan.FromMilliseconds(300);
 
     /// <summary>
+    /// How long nothing may be queued in this process while a claim is held back by <see cref="BusyPassSpacing"/> before
+    /// the load counts as stopped and the claim is made at once: holding on would gather nothing more, only make the last
+    /// alerts of a busy spell later. Under load ingest queues work every few milliseconds. Zero: always wait out the
+    /// spacing, as until 28 November.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true,
+        ErrorMessage = "Evaluation:BusyQuietGap must be between 0 and 1 second.")]
+    public TimeSpan BusyQuietGap { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
     /// How many items a claim must bring for the next to wait out <see cref="BusyPassSpacing"/>: a floor, so that two items
     /// a moment apart do not count as a high rate; the rate (<see cref="BusyItemsPerSecond"/>) says whether it is load.
     /// 50, not 200 as until 27 November: at 8,000-10,000 readings/s the pacing was bistable. Spaced, passes carried

@@ -20,7 +20,9 @@ namespace Telehealth.Tests.Evaluation;
 /// burst) the next claim waits out the spacing on the worker's clock (a
 /// fake one here), so a busy queue is evaluated in fewer, larger passes; after a smaller claim, or as many items at a
 /// moderate rate (<see cref="EvaluationOptions.BusyItemsPerSecond"/>: passes held up once), or a full claim
-/// (<see cref="EvaluationOptions.MaxItemsPerPass"/>: more was waiting), the next comes at once.
+/// (<see cref="EvaluationOptions.MaxItemsPerPass"/>: more was waiting), the next comes at once. A held claim is made
+/// once nothing has been queued for <see cref="EvaluationOptions.BusyQuietGap"/> (the load has stopped), and waits out
+/// the whole spacing while work keeps arriving.
 /// </summary>
 [Trait("Hazard", "H2")]
 public sealed class EvaluationPacingTests : IAsyncDisposable
@@ -38,6 +40,7 @@ public sealed class EvaluationPacingTests : IAsyncDisposable
         {
             ["Evaluation:PollInterval"] = "00:00:00.050",
             ["Evaluation:BusyPassSpacing"] = "00:00:00.500",
+            ["Evaluation:BusyQuietGap"] = "00:00:00.100",
             ["Evaluation:BusyPassItems"] = "3",
             ["Evaluation:MaxItemsPerPass"] = "4",
         }).Build());
@@ -240,6 +243,88 @@ public sealed class EvaluationPacingTests : IAsyncDisposable
         {
             await worker.StopAsync(CancellationToken.None);
         }
+    }
+
+    [Fact]
+    public async Task When_nothing_more_arrives_a_held_claim_is_made_after_the_quiet_gap_not_the_whole_spacing()
+    {
+        var queue = _provider.GetRequiredService<IEvaluationQueue>();
+        var log = _provider.GetRequiredService<IAlertEventLog>();
+        var worker = _provider.GetServices<IHostedService>().OfType<EvaluationWorker>().Single();
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            await HoldAfterSustainedLoadAsync(worker, "pat-late");
+
+            // Nothing else is queued: the clock moves 10 ms at a time (a step of real time apart, so the worker has begun
+            // its wait before the first), and the held reading is claimed once 100 ms (BusyQuietGap) pass quietly, long
+            // before the 500 ms spacing would end.
+            while (!(await log.ReadAfterAsync(0, 100)).Any(e => e.PatientId == "pat-late") && _clock.GetUtcNow() < Start.AddMilliseconds(500))
+            {
+                await Task.Delay(20);
+                _clock.Advance(TimeSpan.FromMilliseconds(10));
+            }
+            await WaitUntilAsync(async () => (await log.ReadAfterAsync(0, 100)).Any(e => e.PatientId == "pat-late"));
+            Assert.InRange(_clock.GetUtcNow(), Start.AddMilliseconds(100), Start.AddMilliseconds(200));
+            Assert.Equal(0, (await queue.PendingAsync()).Count);
+            Assert.Equal(1, worker.PassesSpaced);
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task While_work_keeps_arriving_a_held_claim_waits_out_the_whole_spacing()
+    {
+        var queue = _provider.GetRequiredService<IEvaluationQueue>();
+        var log = _provider.GetRequiredService<IAlertEventLog>();
+        var signal = _provider.GetRequiredService<IEvaluationSignal>();
+        var worker = _provider.GetServices<IHostedService>().OfType<EvaluationWorker>().Single();
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            await HoldAfterSustainedLoadAsync(worker, "pat-late");
+
+            // Something is queued every 50 ms (under the 100 ms quiet gap) for 450 ms: still held.
+            for (var step = 0; step < 9; step++)
+            {
+                signal.Notify();
+                await Task.Delay(20);
+                _clock.Advance(TimeSpan.FromMilliseconds(50));
+            }
+            await Task.Delay(100);
+            Assert.Equal(1, (await queue.PendingAsync()).Count);
+            Assert.DoesNotContain(await log.ReadAfterAsync(0, 100), e => e.PatientId == "pat-late");
+
+            // The spacing ends at 500 ms: claimed then.
+            _clock.Advance(TimeSpan.FromMilliseconds(50));
+            await WaitUntilAsync(async () => (await log.ReadAfterAsync(0, 100)).Any(e => e.PatientId == "pat-late"));
+            Assert.Equal(Start.AddMilliseconds(500), _clock.GetUtcNow());
+            Assert.Equal(0, (await queue.PendingAsync()).Count);
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Two busy claims in a row (sustained load), then one low reading of <paramref name="patientId"/>, held by the spacing.</summary>
+    private async Task HoldAfterSustainedLoadAsync(EvaluationWorker worker, string patientId)
+    {
+        var queue = _provider.GetRequiredService<IEvaluationQueue>();
+        var signal = _provider.GetRequiredService<IEvaluationSignal>();
+        foreach (var busy in new[] { "pat-busy", "pat-busy-2" })
+        {
+            await queue.EnqueueReadingsAsync([Spo2(busy, 97, Start), Spo2(busy, 96, Start.AddMinutes(1)), Spo2(busy, 98, Start.AddMinutes(2))]);
+            signal.Notify();
+            await WaitUntilAsync(async () => (await queue.PendingAsync()).Count == 0);
+        }
+        await queue.EnqueueReadingsAsync([Spo2(patientId, 88, Start)]);
+        signal.Notify();
+        await WaitUntilAsync(() => Task.FromResult(worker.PassesSpaced == 1));
+        Assert.Equal(1, (await queue.PendingAsync()).Count);
     }
 
     private static Reading Spo2(string patientId, double value, DateTimeOffset at) => new("dev-" + patientId, patientId, VitalKind.Spo2, value, at, at);

@@ -35,7 +35,8 @@ public sealed class PostgresEvaluationRecordReaderTests(PostgresStoreFixture fix
         Assert.IsType<PostgresEvaluationRecordReader>(Get<IEvaluationRecordReader>());
 
     [Fact]
-    public async Task A_pass_read_answers_what_each_store_answers_for_each_person()
+    [Trait("Hazard", "H13")]
+    public async Task H13_a_pass_read_answers_what_each_store_answers_for_each_person()
     {
         // The harness person: two threshold changes, an ACVPU history, a plan, a device expected every minute (a rule
         // with a wake-up), readings that raise alerts, and one alert resolved (not read as active).
